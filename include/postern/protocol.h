@@ -1,0 +1,145 @@
+/*
+ * postern/protocol.h: protocols turn typed values into bytes and back.
+ *
+ * A protocol is a small const table of functions chosen once per connection.
+ * Its walker encodes or decodes a whole struct from its descriptor in one
+ * call, over contiguous memory: a message is always complete in memory before
+ * it is decoded (framed transports deliver whole frames; unframed ones find
+ * the message's end with message_length first). Protocols know nothing of
+ * sockets. Binary and compact are built in; JSON, debug and multiplexed fit
+ * the same table (multiplexed wraps another protocol's message header).
+ *
+ * Thread-safety: protocol tables are immutable; buffers belong to one thread.
+ */
+#ifndef POSTERN_PROTOCOL_H
+#define POSTERN_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "error.h"
+#include "types.h"
+
+/* Limits and wire options; every reader and server takes one.
+ * PST_CODEC_CONFIG_INIT holds Apache Thrift's defaults. */
+typedef struct pst_codec_config {
+    uint64_t max_message;   /* bytes in one message (104,857,600) */
+    uint32_t max_frame;     /* bytes in one frame (16,384,000) */
+    uint32_t max_depth;     /* struct/container nesting (64) */
+    bool strict_read;       /* binary: reject old headers without version */
+} pst_codec_config;
+
+#define PST_CODEC_CONFIG_INIT { 104857600u, 16384000u, 64u, false }
+
+/* Growable output buffer, bounded by `max` bytes (0 = max_message default).
+ * Writers record the first failure in `err` and stop. */
+typedef struct pst_wbuf {
+    uint8_t *data;
+    size_t len, cap, max;
+    int err;
+} pst_wbuf;
+
+void pst_wbuf_init(pst_wbuf *w, size_t max);
+void pst_wbuf_free(pst_wbuf *w);
+/* Make room for n more bytes; 0 or PST_E_NOMEM / PST_E_LIMIT (also kept in
+ * w->err). */
+int pst_wbuf__grow(pst_wbuf *w, size_t n);
+static inline int pst_wbuf_reserve(pst_wbuf *w, size_t n)
+{
+    if (w->cap - w->len >= n)
+        return 0;
+    return pst_wbuf__grow(w, n);
+}
+int pst_wbuf_append(pst_wbuf *w, const void *p, size_t n);
+
+/* Input: a view over bytes that stay valid while decoding. `start` lets
+ * errors give offsets; `err` receives the detail. */
+typedef struct pst_rbuf {
+    const uint8_t *p, *end, *start;
+    pst_error *err;       /* may be NULL */
+} pst_rbuf;
+
+static inline void pst_rbuf_init(pst_rbuf *r, const void *data, size_t n,
+                                 pst_error *err)
+{
+    r->start = r->p = (const uint8_t *)data;
+    r->end = r->p + n;
+    r->err = err;
+}
+
+typedef enum pst_msg_type {
+    PST_MSG_CALL = 1,
+    PST_MSG_REPLY = 2,
+    PST_MSG_EXCEPTION = 3,
+    PST_MSG_ONEWAY = 4
+} pst_msg_type;
+
+typedef struct pst_msg_header {
+    pst_str name;          /* points into the input buffer when read */
+    int32_t type;          /* pst_msg_type */
+    int32_t seqid;
+} pst_msg_header;
+
+typedef struct pst_protocol {
+    const char *name;      /* "binary", "compact", ... */
+
+    int (*write_message_begin)(pst_wbuf *w, const pst_msg_header *h);
+    int (*read_message_begin)(pst_rbuf *r, pst_msg_header *h,
+                              const pst_codec_config *cfg);
+
+    /* Encode the struct v described by d (fields, then STOP). */
+    int (*write_struct)(pst_wbuf *w, const pst_struct_desc *d, const void *v,
+                        const pst_codec_config *cfg);
+    /* Decode into v (initialised from d's defaults first). Strings, lists
+     * and pointers are allocated from (or point into) arena a. Checks every
+     * size against the bytes left before allocating, depth against
+     * cfg->max_depth, required fields, and rejects unknown wire types;
+     * unknown field ids are skipped. */
+    int (*read_struct)(pst_rbuf *r, const pst_struct_desc *d, void *v,
+                       pst_arena *a, const pst_codec_config *cfg);
+    /* Skip one struct without decoding it (unknown methods' arguments). */
+    int (*skip_struct)(pst_rbuf *r, const pst_codec_config *cfg);
+
+    /* Unframed transports: the length of the complete message (header and
+     * body) starting at p, PST_E_SHORT when more bytes are needed, or an
+     * error for bytes that can never become a valid message. */
+    int (*message_length)(const uint8_t *p, size_t n,
+                          const pst_codec_config *cfg, size_t *len,
+                          pst_error *err);
+} pst_protocol;
+
+extern const pst_protocol pst_protocol_binary;
+extern const pst_protocol pst_protocol_compact;
+
+/* By name ("binary", "compact"), or NULL. */
+const pst_protocol *pst_protocol_by_name(const char *name);
+
+/* ---- TApplicationException --------------------------------------------- */
+
+typedef enum pst_app_exception_type {
+    PST_APPEX_UNKNOWN = 0,
+    PST_APPEX_UNKNOWN_METHOD = 1,
+    PST_APPEX_INVALID_MESSAGE_TYPE = 2,
+    PST_APPEX_WRONG_METHOD_NAME = 3,
+    PST_APPEX_BAD_SEQUENCE_ID = 4,
+    PST_APPEX_MISSING_RESULT = 5,
+    PST_APPEX_INTERNAL_ERROR = 6,
+    PST_APPEX_PROTOCOL_ERROR = 7,
+    PST_APPEX_INVALID_TRANSFORM = 8,
+    PST_APPEX_INVALID_PROTOCOL = 9,
+    PST_APPEX_UNSUPPORTED_CLIENT_TYPE = 10
+} pst_app_exception_type;
+
+/* struct TApplicationException { 1: string message, 2: i32 type } */
+typedef struct pst_app_exception {
+    pst_str message;
+    int32_t type;          /* pst_app_exception_type */
+    uint8_t isset_[1];
+} pst_app_exception;
+
+extern const pst_struct_desc pst_app_exception_desc;
+/* "UNKNOWN_METHOD", ...; "UNKNOWN" for values outside the list. */
+const char *pst_app_exception_type_name(int32_t type);
+
+#endif
