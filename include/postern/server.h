@@ -1,0 +1,113 @@
+/*
+ * postern/server.h: serving a processor on a port.
+ *
+ * One API for every server model; the model is an option:
+ *   SIMPLE       one connection at a time, on the calling thread
+ *   THREADED     a thread per connection
+ *   POOL         `workers` threads take connections from a queue; connections
+ *                beyond the workers wait in the queue (counted in stats)
+ *   NONBLOCKING  `io_threads` epoll loops (0 = one per core); connections
+ *                spread across them; handlers run on the loop thread, or on a
+ *                pool of `workers` threads when workers > 0
+ *
+ * Every connection's kind is told from its first bytes (the front door):
+ *   0x80 0x01 ...            binary, unframed
+ *   0x82 ...                 compact, unframed
+ *   4-byte length, then one of the above: framed
+ * unless `protocol` / `framing` pin them. (HTTP and CONNECT come later on
+ * the same sniffing.)
+ *
+ * Stop is graceful: no new connections are accepted, calls already read are
+ * finished and their replies written, then connections close and run returns.
+ *
+ * Ownership: the server keeps pointers to the processor and options' strings;
+ * they must outlive it. Thread-safety: pst_server_stop and pst_server_stats
+ * may be called from any thread (stop also from a signal handler); the rest
+ * from the owning thread.
+ */
+#ifndef POSTERN_SERVER_H
+#define POSTERN_SERVER_H
+
+#include <stdint.h>
+
+#include "processor.h"
+#include "protocol.h"
+
+typedef enum pst_server_model {
+    PST_SERVER_SIMPLE = 0,
+    PST_SERVER_THREADED,
+    PST_SERVER_POOL,
+    PST_SERVER_NONBLOCKING
+} pst_server_model;
+
+typedef enum pst_framing {
+    PST_FRAMING_AUTO = 0,   /* detect per connection */
+    PST_FRAMING_FRAMED,     /* 4-byte big-endian length before each message */
+    PST_FRAMING_UNFRAMED    /* "buffered": messages back to back */
+} pst_framing;
+
+typedef enum pst_log_level {
+    PST_LOG_ERROR = 0,
+    PST_LOG_WARN,
+    PST_LOG_INFO,
+    PST_LOG_DEBUG
+} pst_log_level;
+
+typedef void (*pst_log_fn)(void *ctx, pst_log_level level, const char *msg);
+
+typedef struct pst_server_options {
+    pst_server_model model;
+    const char *bind;            /* address to listen on; NULL = "127.0.0.1"
+                                    ("::" or "0.0.0.0" for all) */
+    int port;                    /* 0 = any free port (see pst_server_port) */
+    const char *unix_path;       /* listen on a Unix domain socket instead */
+    int backlog;                 /* 0 = 1024 */
+    int workers;                 /* POOL: threads (0 = 4); NONBLOCKING: handler
+                                    pool (0 = handlers on the loop thread) */
+    int io_threads;              /* NONBLOCKING: loops (0 = one per core) */
+    int max_connections;         /* 0 = unlimited; beyond it new connections
+                                    are closed at once and counted */
+    int idle_timeout_ms;         /* close connections idle this long; 0 = never */
+    int read_timeout_ms;         /* a started message must arrive within; 0 = none */
+    int write_timeout_ms;        /* a reply must drain within; 0 = none */
+    const pst_protocol *protocol;/* NULL = detect per connection */
+    pst_framing framing;
+    pst_codec_config codec;      /* limits: message, frame, depth */
+    pst_log_fn log;              /* NULL = stderr for WARN and worse */
+    void *log_ctx;
+    pst_log_level log_level;     /* messages above this level are dropped */
+} pst_server_options;
+
+#define PST_SERVER_OPTIONS_INIT                                               \
+    { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
+      PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN }
+
+typedef struct pst_server pst_server;
+
+typedef struct pst_server_stats {
+    uint64_t accepted;           /* connections accepted */
+    uint64_t refused;            /* closed at once: over max_connections */
+    uint64_t active;             /* open now */
+    uint64_t queued;             /* POOL: waiting for a worker now */
+    uint64_t calls;              /* requests answered (or oneway run) */
+    uint64_t protocol_errors;    /* connections closed for bad bytes */
+    uint64_t timeouts;           /* connections closed by a timeout */
+} pst_server_stats;
+
+/* Bind and listen (so the port is known at once); NULL and err on failure. */
+pst_server *pst_server_new(const pst_processor *proc,
+                           const pst_server_options *opt, pst_error *err);
+/* The port actually bound (useful with port 0). */
+int pst_server_port(const pst_server *s);
+/* Serve until pst_server_stop; returns 0 after a graceful stop. */
+int pst_server_run(pst_server *s);
+/* Ask the server to stop gracefully; returns at once. */
+void pst_server_stop(pst_server *s);
+void pst_server_stats_get(const pst_server *s, pst_server_stats *out);
+/* Close the listener and free; call after run has returned. */
+void pst_server_free(pst_server *s);
+
+/* "simple" | "threaded" | "thread-pool" | "nonblocking" -> model; -1 if unknown. */
+int pst_server_model_by_name(const char *name);
+
+#endif
