@@ -1,0 +1,65 @@
+/*
+ * server_internal.h: what the server models share (not public API).
+ *
+ * server.c owns pst_server: options, the listening socket, the stop signal
+ * and the counters; it runs SIMPLE / THREADED / POOL itself and hands
+ * NONBLOCKING to nonblocking.c through pst__nonblocking_run.
+ * sniff.c tells a connection's protocol and framing from its first bytes.
+ */
+#ifndef POSTERN_SERVER_INTERNAL_H
+#define POSTERN_SERVER_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "postern/server.h"
+
+struct pst_server {
+    pst_processor proc;
+    pst_server_options opt;       /* copied; defaults filled in by new */
+    int listen_fd;                /* non-blocking listening socket */
+    int port;                     /* bound port (0 for Unix sockets) */
+    int stop_fd;                  /* eventfd: becomes readable on stop */
+    atomic_bool stopping;         /* set by pst_server_stop */
+    struct {
+        atomic_uint_fast64_t accepted, refused, active, queued, calls,
+            protocol_errors, timeouts;
+    } stats;
+};
+
+/* Log through opt.log at `level` (dropped above opt.log_level). */
+void pst__server_log(pst_server *s, pst_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* NONBLOCKING model, in nonblocking.c: serve until s->stopping, then drain
+ * gracefully and return 0. Reads s->listen_fd (already listening,
+ * O_NONBLOCK) and wakes on s->stop_fd. */
+int pst__nonblocking_run(pst_server *s);
+
+/* ---- front door: what a connection speaks, from its first bytes ------- */
+
+typedef enum pst_sniff_kind {
+    PST_SNIFF_NEED_MORE = 0,   /* not enough bytes yet to tell */
+    PST_SNIFF_THRIFT,          /* protocol and framing filled in */
+    PST_SNIFF_HTTP,            /* an HTTP request line (router comes later) */
+    PST_SNIFF_UNKNOWN          /* nothing postern speaks: close */
+} pst_sniff_kind;
+
+typedef struct pst_sniff {
+    pst_sniff_kind kind;
+    const pst_protocol *protocol;
+    pst_framing framing;
+} pst_sniff;
+
+/* Look at the first n bytes of a connection (n may grow between calls).
+ * Honours pinned opt.protocol / opt.framing. Needs at most 6 bytes for
+ * Thrift. */
+void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
+                pst_sniff *out);
+
+#endif
