@@ -27,7 +27,7 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f);
 static const uint8_t *br_skip(pst__dec *c, const uint8_t *p, unsigned tt,
-                              uint32_t depth);
+                              uint32_t depth, uint32_t frames);
 
 #define NEED(n, what)                                                          \
     do {                                                                       \
@@ -107,9 +107,9 @@ static const uint8_t *br_value(pst__dec *c, const uint8_t *p,
     case PST_K_BINARY:
         return br_string(c, p, (pst_str *)m, d, f);
     case PST_K_STRUCT:
-        return br_struct(c, p, t->sdesc, m, depth);
+        return br_struct(c, p, t->sdesc, m, depth + 1);
     case PST_K_STRUCT_PTR:
-        return br_struct_ptr(c, p, t->sdesc, (void **)m, depth, d, f);
+        return br_struct_ptr(c, p, t->sdesc, (void **)m, depth + 1, d, f);
     case PST_K_LIST:
     case PST_K_SET:
         return br_list(c, p, t, (pst_list *)m, depth, d, f);
@@ -123,8 +123,6 @@ static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f)
 {
-    if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, f);
     NEED(5, "list header");
     unsigned et = p[0];
     uint32_t n = pst__ld_be32(p + 1);
@@ -192,7 +190,7 @@ static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
         return p;
     default:
         for (uint32_t i = 0; i < n; i++) {
-            p = br_value(c, p, e, data + i * stride, depth + 1, d, f);
+            p = br_value(c, p, e, data + i * stride, depth, d, f);
             if (!p)
                 return NULL;
         }
@@ -204,8 +202,6 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f)
 {
-    if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, f);
     NEED(6, "map header");
     unsigned kt = p[0], vt = p[1];
     uint32_t n = pst__ld_be32(p + 2);
@@ -237,10 +233,10 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
     m->keys = keys;
     m->values = vals;
     for (uint32_t i = 0; i < n; i++) {
-        p = br_value(c, p, k, keys + (size_t)i * k->size, depth + 1, d, f);
+        p = br_value(c, p, k, keys + (size_t)i * k->size, depth, d, f);
         if (!p)
             return NULL;
-        p = br_value(c, p, v, vals + (size_t)i * v->size, depth + 1, d, f);
+        p = br_value(c, p, v, vals + (size_t)i * v->size, depth, d, f);
         if (!p)
             return NULL;
     }
@@ -253,7 +249,7 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
 {
     const pst_field *f = NULL;
     if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, NULL);
+        return pst__dec_depth(c, p, d, NULL, 0);
     pst__struct_init(d, v);
     uint8_t *isset = v + d->isset_offset;
     const pst_field *next = d->fields;
@@ -280,7 +276,7 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
                 return pst__dec_fail(c, PST_E_BAD_TYPE, p - 3, d, NULL,
                                      "field %d has unknown wire type %u", id,
                                      tt);
-            p = br_skip(c, p, tt, depth + 1);
+            p = br_skip(c, p, tt, depth + 1, depth + 1);
             if (!p)
                 return NULL;
             continue;
@@ -332,10 +328,10 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
             break;
         case PST_K_LIST:
         case PST_K_SET:
-            p = br_list(c, p, f->type, (pst_list *)m, depth + 1, d, f);
+            p = br_list(c, p, f->type, (pst_list *)m, depth, d, f);
             break;
         case PST_K_MAP:
-            p = br_map(c, p, f->type, (pst_map *)m, depth + 1, d, f);
+            p = br_map(c, p, f->type, (pst_map *)m, depth, d, f);
             break;
         default:
             return pst__dec_bad_desc(c, p, d, f);
@@ -351,7 +347,7 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
 
 /* Skip one value of wire type tt: unknown fields, unknown methods. */
 static const uint8_t *br_skip(pst__dec *c, const uint8_t *p, unsigned tt,
-                              uint32_t depth)
+                              uint32_t depth, uint32_t frames)
 {
     const pst_struct_desc *d = NULL;
     const pst_field *f = NULL;
@@ -380,23 +376,23 @@ static const uint8_t *br_skip(pst__dec *c, const uint8_t *p, unsigned tt,
         return p + n;
     }
     case PST_TT_STRUCT:
-        if (PST__UNLIKELY(depth > c->max_depth))
-            return pst__dec_depth(c, p, NULL, NULL);
+        if (PST__UNLIKELY(depth > c->max_depth || frames > c->max_frames))
+            return pst__dec_depth(c, p, NULL, NULL, frames > c->max_frames);
         for (;;) {
             NEED(1, "field header");
             unsigned ft = *p;
             if (ft == PST_TT_STOP)
                 return p + 1;
             NEED(3, "field header");
-            p = br_skip(c, p + 3, ft, depth + 1);
+            p = br_skip(c, p + 3, ft, depth + 1, frames + 1);
             if (!p)
                 return NULL;
         }
     case PST_TT_MAP:
     case PST_TT_SET:
     case PST_TT_LIST: {
-        if (PST__UNLIKELY(depth > c->max_depth))
-            return pst__dec_depth(c, p, NULL, NULL);
+        if (PST__UNLIKELY(frames > c->max_frames))
+            return pst__dec_depth(c, p, NULL, NULL, 1);
         unsigned kt, vt;
         uint32_t n = 0;
         const uint8_t *at = p;
@@ -436,9 +432,9 @@ static const uint8_t *br_skip(pst__dec *c, const uint8_t *p, unsigned tt,
         if ((kfixed || kt == PST_TT_UUID) && (vfixed || vt == PST_TT_UUID))
             return p + (size_t)n * (kmin + vmin);
         for (uint32_t i = 0; i < n; i++) {
-            p = br_skip(c, p, kt, depth + 1);
+            p = br_skip(c, p, kt, depth, frames + 1);
             if (p && tt == PST_TT_MAP)
-                p = br_skip(c, p, vt, depth + 1);
+                p = br_skip(c, p, vt, depth, frames + 1);
             if (!p)
                 return NULL;
         }
@@ -465,7 +461,7 @@ static int bin_skip_struct(pst_rbuf *r, const pst_codec_config *cfg)
 {
     pst__dec c;
     pst__dec_init(&c, r->p, r->end, r->start, r->err, NULL, cfg);
-    const uint8_t *p = br_skip(&c, r->p, PST_TT_STRUCT, 1);
+    const uint8_t *p = br_skip(&c, r->p, PST_TT_STRUCT, 1, 1);
     if (!p)
         return c.code;
     r->p = p;
@@ -538,7 +534,7 @@ static int bin_message_length(const uint8_t *data, size_t n,
     pst__dec_init(&c, data, data + n, data, err, NULL, cfg);
     const uint8_t *p = br_message(&c, data, &h, cfg->strict_read);
     if (p)
-        p = br_skip(&c, p, PST_TT_STRUCT, 1);
+        p = br_skip(&c, p, PST_TT_STRUCT, 1, 1);
     if (!p)
         return c.code;
     *len = (size_t)(p - data);
@@ -570,8 +566,6 @@ PST__INLINE uint8_t *bw_string(pst__enc *e, uint8_t *o, const pst_str *s)
 static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
                         const pst_list *l, uint32_t depth)
 {
-    if (PST__UNLIKELY(depth > e->max_depth))
-        return pst__enc_fail(e, PST_E_LIMIT);
     const pst_type *et = t->elem;
     uint32_t n = l->count;
     if (PST__UNLIKELY(n > INT32_MAX || et->kind >= PST__NKINDS))
@@ -637,7 +631,7 @@ static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
         return o;
     default:
         for (uint32_t i = 0; i < n; i++) {
-            o = bw_value(e, o, et, data + (size_t)i * et->size, depth + 1);
+            o = bw_value(e, o, et, data + (size_t)i * et->size, depth);
             if (!o)
                 return NULL;
         }
@@ -648,8 +642,6 @@ static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
 static uint8_t *bw_map(pst__enc *e, uint8_t *o, const pst_type *t,
                        const pst_map *m, uint32_t depth)
 {
-    if (PST__UNLIKELY(depth > e->max_depth))
-        return pst__enc_fail(e, PST_E_LIMIT);
     const pst_type *kt = t->elem, *vt = t->value;
     uint32_t n = m->count;
     if (PST__UNLIKELY(n > INT32_MAX))
@@ -665,9 +657,9 @@ static uint8_t *bw_map(pst__enc *e, uint8_t *o, const pst_type *t,
     o += 6;
     const uint8_t *keys = m->keys, *vals = m->values;
     for (uint32_t i = 0; i < n; i++) {
-        o = bw_value(e, o, kt, keys + (size_t)i * kt->size, depth + 1);
+        o = bw_value(e, o, kt, keys + (size_t)i * kt->size, depth);
         if (PST__LIKELY(o != NULL))
-            o = bw_value(e, o, vt, vals + (size_t)i * vt->size, depth + 1);
+            o = bw_value(e, o, vt, vals + (size_t)i * vt->size, depth);
         if (PST__UNLIKELY(!o))
             return NULL;
     }
@@ -709,12 +701,12 @@ static uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
     case PST_K_BINARY:
         return bw_string(e, o, (const pst_str *)m);
     case PST_K_STRUCT:
-        return bw_struct(e, o, t->sdesc, m, depth);
+        return bw_struct(e, o, t->sdesc, m, depth + 1);
     case PST_K_STRUCT_PTR: {
         const uint8_t *sv = *(const uint8_t *const *)m;
         if (PST__UNLIKELY(!sv)) /* a NULL element cannot be written */
             return pst__enc_fail(e, PST_E_INVALID);
-        return bw_struct(e, o, t->sdesc, sv, depth);
+        return bw_struct(e, o, t->sdesc, sv, depth + 1);
     }
     case PST_K_LIST:
     case PST_K_SET:
@@ -798,10 +790,10 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
         }
         case PST_K_LIST:
         case PST_K_SET:
-            o = bw_list(e, o + 3, f->type, (const pst_list *)m, depth + 1);
+            o = bw_list(e, o + 3, f->type, (const pst_list *)m, depth);
             break;
         case PST_K_MAP:
-            o = bw_map(e, o + 3, f->type, (const pst_map *)m, depth + 1);
+            o = bw_map(e, o + 3, f->type, (const pst_map *)m, depth);
             break;
         default:
             return pst__enc_fail(e, PST_E_INVALID);

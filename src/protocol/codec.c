@@ -62,6 +62,7 @@ void pst__dec_init(pst__dec *c, const uint8_t *base, const uint8_t *end,
     c->err = err;
     c->max_depth =
         cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth : PST__MAX_DEPTH_CAP;
+    c->max_frames = 4 * c->max_depth + 64;
     c->code = 0;
 }
 
@@ -121,10 +122,16 @@ const uint8_t *pst__dec_nomem(pst__dec *c, const uint8_t *at, size_t size,
 }
 
 const uint8_t *pst__dec_depth(pst__dec *c, const uint8_t *at,
-                              const pst_struct_desc *d, const pst_field *f)
+                              const pst_struct_desc *d, const pst_field *f,
+                              int frames)
 {
+    if (frames)
+        return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
+                             "structs and containers nested deeper than %u",
+                             c->max_frames);
     return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
-                         "nesting deeper than max_depth %u", c->max_depth);
+                         "structs nested deeper than max_depth %u",
+                         c->max_depth);
 }
 
 const uint8_t *pst__dec_elem_type(pst__dec *c, const uint8_t *at,

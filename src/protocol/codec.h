@@ -21,8 +21,12 @@
 #define PST__COLD __attribute__((cold, noinline))
 #define PST__INLINE static inline __attribute__((always_inline))
 
-/* Nesting the walkers accept whatever the config says: each level costs a
- * stack frame, and a server thread's stack is not unlimited. */
+/* Depth, as Thrift counts it, is struct nesting (the top-level struct is
+ * 1); containers do not count, so values that Thrift C++ accepts are
+ * accepted. Walking a described type, container nesting is bounded by the
+ * descriptors; skipping unknown data it is bounded by max_frames (structs
+ * and containers together, 4 * max_depth + 64). Whatever the config says,
+ * depth stays under this cap: each level costs a stack frame. */
 #define PST__MAX_DEPTH_CAP 1000u
 
 /* ---- byte order ---------------------------------------------------------- */
@@ -136,7 +140,8 @@ typedef struct pst__dec {
     pst_arena *arena;
     pst_error *err;
     uint64_t max_message;
-    uint32_t max_depth;
+    uint32_t max_depth;   /* struct nesting, as Thrift counts it */
+    uint32_t max_frames;  /* struct + container nesting while skipping */
     int code;             /* the failure, once there is one */
 } pst__dec;
 
@@ -161,9 +166,11 @@ const uint8_t *pst__dec_short(pst__dec *c, const uint8_t *at, uint64_t need,
 const uint8_t *pst__dec_nomem(pst__dec *c, const uint8_t *at, size_t size,
                               const pst_struct_desc *d,
                               const pst_field *f) PST__COLD;
+/* Nesting too deep: structs past max_depth, or (frames != 0) structs and
+ * containers together past max_frames while skipping. */
 const uint8_t *pst__dec_depth(pst__dec *c, const uint8_t *at,
-                              const pst_struct_desc *d,
-                              const pst_field *f) PST__COLD;
+                              const pst_struct_desc *d, const pst_field *f,
+                              int frames) PST__COLD;
 /* A container's element (or key/value) wire type is not the declared one. */
 const uint8_t *pst__dec_elem_type(pst__dec *c, const uint8_t *at,
                                   const pst_struct_desc *d,

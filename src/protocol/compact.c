@@ -78,7 +78,7 @@ static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f);
 static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
-                              uint32_t depth);
+                              uint32_t depth, uint32_t frames);
 
 #define NEED(n, what)                                                          \
     do {                                                                       \
@@ -212,9 +212,9 @@ static const uint8_t *cr_value(pst__dec *c, const uint8_t *p,
     case PST_K_BINARY:
         return cr_string(c, p, (pst_str *)m, d, f);
     case PST_K_STRUCT:
-        return cr_struct(c, p, t->sdesc, m, depth);
+        return cr_struct(c, p, t->sdesc, m, depth + 1);
     case PST_K_STRUCT_PTR:
-        return cr_struct_ptr(c, p, t->sdesc, (void **)m, depth, d, f);
+        return cr_struct_ptr(c, p, t->sdesc, (void **)m, depth + 1, d, f);
     case PST_K_LIST:
     case PST_K_SET:
         return cr_list(c, p, t, (pst_list *)m, depth, d, f);
@@ -228,8 +228,6 @@ static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f)
 {
-    if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, f);
     const uint8_t *at = p;
     NEED(1, "list header");
     unsigned ct = p[0] & 15;
@@ -321,7 +319,7 @@ static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
         return p;
     default:
         for (uint32_t i = 0; i < n; i++) {
-            p = cr_value(c, p, e, data + i * stride, depth + 1, d, f);
+            p = cr_value(c, p, e, data + i * stride, depth, d, f);
             if (!p)
                 return NULL;
         }
@@ -333,8 +331,6 @@ static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f)
 {
-    if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, f);
     const uint8_t *at = p;
     uint32_t n = 0;
     p = cr_size(c, p, &n, "map", d, f);
@@ -366,10 +362,10 @@ static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
     m->keys = keys;
     m->values = vals;
     for (uint32_t i = 0; i < n; i++) {
-        p = cr_value(c, p, k, keys + (size_t)i * k->size, depth + 1, d, f);
+        p = cr_value(c, p, k, keys + (size_t)i * k->size, depth, d, f);
         if (!p)
             return NULL;
-        p = cr_value(c, p, v, vals + (size_t)i * v->size, depth + 1, d, f);
+        p = cr_value(c, p, v, vals + (size_t)i * v->size, depth, d, f);
         if (!p)
             return NULL;
     }
@@ -382,7 +378,7 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
 {
     const pst_field *f = NULL;
     if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, NULL);
+        return pst__dec_depth(c, p, d, NULL, 0);
     pst__struct_init(d, v);
     uint8_t *isset = v + d->isset_offset;
     const pst_field *next = d->fields;
@@ -418,7 +414,7 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
                                      "field %d has unknown compact type %u",
                                      id, ct);
             if (tt != PST_TT_BOOL) {
-                p = cr_skip(c, p, tt, depth + 1);
+                p = cr_skip(c, p, tt, depth + 1, depth + 1);
                 if (!p)
                     return NULL;
             }
@@ -474,10 +470,10 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             break;
         case PST_K_LIST:
         case PST_K_SET:
-            p = cr_list(c, p, f->type, (pst_list *)m, depth + 1, d, f);
+            p = cr_list(c, p, f->type, (pst_list *)m, depth, d, f);
             break;
         case PST_K_MAP:
-            p = cr_map(c, p, f->type, (pst_map *)m, depth + 1, d, f);
+            p = cr_map(c, p, f->type, (pst_map *)m, depth, d, f);
             break;
         default:
             return pst__dec_bad_desc(c, p, d, f);
@@ -508,7 +504,7 @@ static const uint8_t *cr_skip_varints(pst__dec *c, const uint8_t *p,
 
 /* Skip one value of wire type tt (a TType) outside a field header. */
 static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
-                              uint32_t depth)
+                              uint32_t depth, uint32_t frames)
 {
     const pst_struct_desc *d = NULL;
     const pst_field *f = NULL;
@@ -536,8 +532,8 @@ static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
         return p + n;
     }
     case PST_TT_STRUCT:
-        if (PST__UNLIKELY(depth > c->max_depth))
-            return pst__dec_depth(c, p, NULL, NULL);
+        if (PST__UNLIKELY(depth > c->max_depth || frames > c->max_frames))
+            return pst__dec_depth(c, p, NULL, NULL, frames > c->max_frames);
         for (;;) {
             NEED(1, "field header");
             unsigned b = *p++;
@@ -552,15 +548,15 @@ static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
             unsigned ft = ct_ttype[ct];
             if (ft == PST_TT_BOOL)
                 continue;
-            p = cr_skip(c, p, ft, depth + 1);
+            p = cr_skip(c, p, ft, depth + 1, frames + 1);
             if (!p)
                 return NULL;
         }
     case PST_TT_MAP:
     case PST_TT_SET:
     case PST_TT_LIST: {
-        if (PST__UNLIKELY(depth > c->max_depth))
-            return pst__dec_depth(c, p, NULL, NULL);
+        if (PST__UNLIKELY(frames > c->max_frames))
+            return pst__dec_depth(c, p, NULL, NULL, 1);
         const uint8_t *at = p;
         unsigned kt, vt = PST_TT_STOP;
         uint32_t n = 0;
@@ -610,9 +606,9 @@ static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
             }
         }
         for (uint32_t i = 0; i < n; i++) {
-            p = cr_skip(c, p, kt, depth + 1);
+            p = cr_skip(c, p, kt, depth, frames + 1);
             if (p && tt == PST_TT_MAP)
-                p = cr_skip(c, p, vt, depth + 1);
+                p = cr_skip(c, p, vt, depth, frames + 1);
             if (!p)
                 return NULL;
         }
@@ -639,7 +635,7 @@ static int cmp_skip_struct(pst_rbuf *r, const pst_codec_config *cfg)
 {
     pst__dec c;
     pst__dec_init(&c, r->p, r->end, r->start, r->err, NULL, cfg);
-    const uint8_t *p = cr_skip(&c, r->p, PST_TT_STRUCT, 1);
+    const uint8_t *p = cr_skip(&c, r->p, PST_TT_STRUCT, 1, 1);
     if (!p)
         return c.code;
     r->p = p;
@@ -697,7 +693,7 @@ static int cmp_message_length(const uint8_t *data, size_t n,
     pst__dec_init(&c, data, data + n, data, err, NULL, cfg);
     const uint8_t *p = cr_message(&c, data, &h);
     if (p)
-        p = cr_skip(&c, p, PST_TT_STRUCT, 1);
+        p = cr_skip(&c, p, PST_TT_STRUCT, 1, 1);
     if (!p)
         return c.code;
     *len = (size_t)(p - data);
@@ -759,8 +755,6 @@ PST__INLINE uint8_t *cw_string(pst__enc *e, uint8_t *o, const pst_str *s)
 static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
                         const pst_list *l, uint32_t depth)
 {
-    if (PST__UNLIKELY(depth > e->max_depth))
-        return pst__enc_fail(e, PST_E_LIMIT);
     const pst_type *et = t->elem;
     uint32_t n = l->count;
     if (PST__UNLIKELY(n > INT32_MAX || et->kind >= PST__NKINDS ||
@@ -846,7 +840,7 @@ static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
         return o;
     default:
         for (uint32_t i = 0; i < n; i++) {
-            o = cw_value(e, o, et, data + (size_t)i * et->size, depth + 1);
+            o = cw_value(e, o, et, data + (size_t)i * et->size, depth);
             if (!o)
                 return NULL;
         }
@@ -857,8 +851,6 @@ static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
 static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
                        const pst_map *m, uint32_t depth)
 {
-    if (PST__UNLIKELY(depth > e->max_depth))
-        return pst__enc_fail(e, PST_E_LIMIT);
     const pst_type *kt = t->elem, *vt = t->value;
     uint32_t n = m->count;
     if (PST__UNLIKELY(n > INT32_MAX))
@@ -877,9 +869,9 @@ static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
     *o++ = (uint8_t)(kind_ctype[kt->kind] << 4 | kind_ctype[vt->kind]);
     const uint8_t *keys = m->keys, *vals = m->values;
     for (uint32_t i = 0; i < n; i++) {
-        o = cw_value(e, o, kt, keys + (size_t)i * kt->size, depth + 1);
+        o = cw_value(e, o, kt, keys + (size_t)i * kt->size, depth);
         if (PST__LIKELY(o != NULL))
-            o = cw_value(e, o, vt, vals + (size_t)i * vt->size, depth + 1);
+            o = cw_value(e, o, vt, vals + (size_t)i * vt->size, depth);
         if (PST__UNLIKELY(!o))
             return NULL;
     }
@@ -920,12 +912,12 @@ static uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
     case PST_K_BINARY:
         return cw_string(e, o, (const pst_str *)m);
     case PST_K_STRUCT:
-        return cw_struct(e, o, t->sdesc, m, depth);
+        return cw_struct(e, o, t->sdesc, m, depth + 1);
     case PST_K_STRUCT_PTR: {
         const uint8_t *sv = *(const uint8_t *const *)m;
         if (PST__UNLIKELY(!sv)) /* a NULL element cannot be written */
             return pst__enc_fail(e, PST_E_INVALID);
-        return cw_struct(e, o, t->sdesc, sv, depth);
+        return cw_struct(e, o, t->sdesc, sv, depth + 1);
     }
     case PST_K_LIST:
     case PST_K_SET:
@@ -1017,10 +1009,10 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
             break;
         case PST_K_LIST:
         case PST_K_SET:
-            o = cw_list(e, o, f->type, (const pst_list *)m, depth + 1);
+            o = cw_list(e, o, f->type, (const pst_list *)m, depth);
             break;
         case PST_K_MAP:
-            o = cw_map(e, o, f->type, (const pst_map *)m, depth + 1);
+            o = cw_map(e, o, f->type, (const pst_map *)m, depth);
             break;
         }
         if (PST__UNLIKELY(!o))
