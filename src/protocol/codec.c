@@ -46,26 +46,6 @@ const char *pst__ttype_name(unsigned ttype)
     return ttype < 17 ? names[ttype] : "unknown type";
 }
 
-void pst__dec_init(pst__dec *c, const uint8_t *base, const uint8_t *end,
-                   const uint8_t *start, pst_error *err, pst_arena *a,
-                   const pst_codec_config *cfg)
-{
-    if (!cfg)
-        cfg = &pst__default_config;
-    c->base = base;
-    c->start = start ? start : base;
-    c->max_message = cfg->max_message;
-    if ((uint64_t)(end - base) > c->max_message)
-        end = base + c->max_message;
-    c->end = end;
-    c->arena = a;
-    c->err = err;
-    c->max_depth =
-        cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth : PST__MAX_DEPTH_CAP;
-    c->max_frames = 4 * c->max_depth + 64;
-    c->code = 0;
-}
-
 const uint8_t *pst__dec_fail(pst__dec *c, int code, const uint8_t *at,
                              const pst_struct_desc *d, const pst_field *f,
                              const char *fmt, ...)
@@ -175,13 +155,9 @@ const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
     return p;
 }
 
-uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w, const pst_codec_config *cfg)
+uint8_t *pst__enc_start(pst__enc *e)
 {
-    if (!cfg)
-        cfg = &pst__default_config;
-    e->w = w;
-    e->max_depth =
-        cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth : PST__MAX_DEPTH_CAP;
+    pst_wbuf *w = e->w;
     e->code = w->err;
     if (e->code)
         return NULL;
@@ -191,14 +167,6 @@ uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w, const pst_codec_config *cfg)
     }
     e->end = w->data + w->cap;
     return w->data + w->len;
-}
-
-int pst__enc_end(pst__enc *e, uint8_t *o)
-{
-    if (!o)
-        return e->code;
-    e->w->len = (size_t)(o - e->w->data);
-    return 0;
 }
 
 uint8_t *pst__enc_grow(pst__enc *e, uint8_t *o, size_t n)

@@ -147,9 +147,26 @@ typedef struct pst__dec {
 
 extern const pst_codec_config pst__default_config;
 
-void pst__dec_init(pst__dec *c, const uint8_t *base, const uint8_t *end,
-                   const uint8_t *start, pst_error *err, pst_arena *a,
-                   const pst_codec_config *cfg);
+PST__INLINE void pst__dec_init(pst__dec *c, const uint8_t *base,
+                               const uint8_t *end, const uint8_t *start,
+                               pst_error *err, pst_arena *a,
+                               const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    c->base = base;
+    c->start = start ? start : base;
+    c->max_message = cfg->max_message;
+    if (PST__UNLIKELY((uint64_t)(end - base) > c->max_message))
+        end = base + c->max_message;
+    c->end = end;
+    c->arena = a;
+    c->err = err;
+    c->max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth
+                                                        : PST__MAX_DEPTH_CAP;
+    c->max_frames = 4 * c->max_depth + 64;
+    c->code = 0;
+}
 
 /* Record a failure at `at`, in struct d / field f when known (either may
  * be NULL); the message ends with the offset. Returns NULL. */
@@ -207,12 +224,36 @@ PST__INLINE const pst_field *pst__find_field(const pst_struct_desc *d,
     return pst_struct_field(d, (int16_t)id);
 }
 
+/* Defaults, or zero: small structs without a libc call. */
 PST__INLINE void pst__struct_init(const pst_struct_desc *d, void *v)
 {
-    if (d->defaults)
-        memcpy(v, d->defaults, d->size);
-    else
-        memset(v, 0, d->size);
+    size_t n = d->size;
+    if (d->defaults) {
+        memcpy(v, d->defaults, n);
+    } else if (n <= 128) {
+        /* overlapping fixed-size stores cover any n */
+        static const uint8_t zero[32];
+        uint8_t *b = v;
+        if (n >= 32) {
+            memcpy(b, zero, 32);
+            memcpy(b + n - 32, zero, 32);
+            if (n > 64) {
+                memcpy(b + 32, zero, 32);
+                memcpy(b + n - 64, zero, 32);
+            }
+        } else if (n >= 16) {
+            memcpy(b, zero, 16);
+            memcpy(b + n - 16, zero, 16);
+        } else if (n >= 8) {
+            memcpy(b, zero, 8);
+            memcpy(b + n - 8, zero, 8);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                b[i] = 0;
+        }
+    } else {
+        memset(v, 0, n);
+    }
 }
 
 PST__INLINE void pst__isset_on(uint8_t *isset, unsigned bit)
@@ -250,11 +291,33 @@ typedef struct pst__enc {
     int code;
 } pst__enc;
 
-/* Start writing at w->data + w->len; NULL if the buffer cannot start. */
-uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w, const pst_codec_config *cfg);
-/* Commit (o != NULL) or drop (o == NULL) what was written; the status. */
-int pst__enc_end(pst__enc *e, uint8_t *o);
+uint8_t *pst__enc_start(pst__enc *e) PST__COLD;
 uint8_t *pst__enc_grow(pst__enc *e, uint8_t *o, size_t n) PST__COLD;
+
+/* Start writing at w->data + w->len; NULL if the buffer cannot start. */
+PST__INLINE uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w,
+                                    const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    e->w = w;
+    e->max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth
+                                                        : PST__MAX_DEPTH_CAP;
+    if (PST__UNLIKELY(w->err || !w->data))
+        return pst__enc_start(e);
+    e->code = 0;
+    e->end = w->data + w->cap;
+    return w->data + w->len;
+}
+
+/* Commit (o != NULL) or drop (o == NULL) what was written; the status. */
+PST__INLINE int pst__enc_end(pst__enc *e, uint8_t *o)
+{
+    if (PST__UNLIKELY(!o))
+        return e->code;
+    e->w->len = (size_t)(o - e->w->data);
+    return 0;
+}
 uint8_t *pst__enc_fail(pst__enc *e, int code) PST__COLD;
 
 /* Room for n more bytes at o; NULL when the buffer cannot grow. */

@@ -106,6 +106,26 @@ static const uint8_t *cr_varint_slow(pst__dec *c, const uint8_t *p,
                          "varint longer than 10 bytes");
 }
 
+/* Longer varints: unchecked while 10 bytes are left (the common case). */
+static const uint8_t *cr_varint_long(pst__dec *c, const uint8_t *p,
+                                     uint64_t *out, const pst_struct_desc *d,
+                                     const pst_field *f)
+{
+    if (PST__UNLIKELY(c->end - p < 10))
+        return cr_varint_slow(c, p, out, d, f);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 10; i++) {
+        uint64_t b = p[i];
+        v |= (b & 0x7f) << (7 * i);
+        if (b < 0x80) {
+            *out = v;
+            return p + i + 1;
+        }
+    }
+    return pst__dec_fail(c, PST_E_PROTOCOL, p, d, f,
+                         "varint longer than 10 bytes");
+}
+
 PST__INLINE const uint8_t *cr_varint(pst__dec *c, const uint8_t *p,
                                      uint64_t *out, const pst_struct_desc *d,
                                      const pst_field *f)
@@ -114,11 +134,7 @@ PST__INLINE const uint8_t *cr_varint(pst__dec *c, const uint8_t *p,
         *out = *p;
         return p + 1;
     }
-    if (PST__LIKELY(c->end - p >= 2 && p[1] < 0x80)) {
-        *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
-        return p + 2;
-    }
-    return cr_varint_slow(c, p, out, d, f);
+    return cr_varint_long(c, p, out, d, f);
 }
 
 PST__INLINE int64_t unzigzag(uint64_t n)
