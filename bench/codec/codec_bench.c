@@ -22,6 +22,7 @@
  *   lib=postern check msg=xtruct proto=binary same_bytes=yes same_size=yes decodes_to_value=yes
  *
  *   --target-ms MS  --vectors DIR  --msg NAME  --proto NAME  --arena-block BYTES (default 16384)
+ *   --op encode|decode  --iters N (a fixed count instead of calibrating: for profilers)
  * Exit status 1 if a check fails.
  */
 #include <errno.h>
@@ -37,6 +38,8 @@
 
 typedef struct options {
     double target_s;
+    uint64_t iters;      /* fixed operations per row (0: calibrate) */
+    const char *only_op;
     const char *vectors;
     const char *only_msg, *only_proto;
     size_t arena_block;
@@ -244,8 +247,14 @@ static uint64_t run_decode(row *r, uint64_t iters)
 /* codec_cpp's calibration: grow n until a batch takes >= 20 ms, then one
  * batch scaled to target_s. */
 static double measure(uint64_t (*body)(row *, uint64_t), row *r, double target_s,
-                      uint64_t *n_out, uint64_t *sum)
+                      uint64_t iters, uint64_t *n_out, uint64_t *sum)
 {
+    if (iters) { /* fixed count, for profilers */
+        uint64_t t0 = now_ns();
+        *sum += body(r, iters);
+        *n_out = iters;
+        return (double)(now_ns() - t0) / (double)iters;
+    }
     uint64_t n = 1;
     double el = 0;
     for (int i = 0; i < 40; i++) {
@@ -341,17 +350,22 @@ static int run_rows(const options *o, const char *msg, const pst_protocol *proto
     int bad = check_vector(o, &r, enc, w.len);
 
     uint64_t n = 0, sum = 0;
-    double ns = measure(run_encode, &r, o->target_s, &n, &sum);
+    double ns;
+    if (selected(o->only_op, "encode")) {
+    ns = measure(run_encode, &r, o->target_s, o->iters, &n, &sum);
     printf("lib=postern msg=%s proto=%s op=encode ns_op=%.1f bytes=%zu n=%" PRIu64
            " checksum=%" PRIu64 "\n",
            msg, proto->name, ns, r.enc_len, n, sum);
     fflush(stdout);
+    }
     n = sum = 0;
-    ns = measure(run_decode, &r, o->target_s, &n, &sum);
+    if (selected(o->only_op, "decode")) {
+    ns = measure(run_decode, &r, o->target_s, o->iters, &n, &sum);
     printf("lib=postern msg=%s proto=%s op=decode ns_op=%.1f bytes=%zu n=%" PRIu64
            " checksum=%" PRIu64 "\n",
            msg, proto->name, ns, r.enc_len, n, sum);
     fflush(stdout);
+    }
     free(enc);
     pst_arena_release(&arena);
     free(block);
@@ -363,13 +377,14 @@ static void usage(int rc)
 {
     fprintf(rc ? stderr : stdout,
             "usage: codec_bench [--target-ms MS] [--vectors DIR] [--arena-block BYTES]\n"
-            "                   [--msg xtruct|insanity|oneofeach|doubles] [--proto binary|compact]\n");
+            "                   [--msg xtruct|insanity|oneofeach|doubles] [--proto binary|compact]\n"
+            "                   [--op encode|decode] [--iters N]\n");
     exit(rc);
 }
 
 int main(int argc, char **argv)
 {
-    options o = { 0.3, "/work/shared/bench/build/codec-vectors", NULL, NULL, 16384 };
+    options o = { 0.3, 0, NULL, "/work/shared/bench/build/codec-vectors", NULL, NULL, 16384 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help"))
@@ -390,6 +405,12 @@ int main(int argc, char **argv)
             if (*end || b > (1ull << 30))
                 usage(2);
             o.arena_block = (size_t)b;
+        } else if (!strcmp(a, "--iters")) {
+            o.iters = strtoull(v, &end, 10);
+            if (*end)
+                usage(2);
+        } else if (!strcmp(a, "--op")) {
+            o.only_op = v;
         } else if (!strcmp(a, "--msg")) {
             o.only_msg = v;
         } else if (!strcmp(a, "--proto")) {

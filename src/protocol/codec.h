@@ -115,9 +115,24 @@ PST__INLINE void pst__copy(uint8_t *dst, const uint8_t *src, size_t n)
     }
 }
 
+/* dst[i] = byte-swapped src[i] for n 8-byte values (binary protocol's
+ * doubles and i64s); either side may be unaligned. */
+PST__INLINE void pst__bswap64_array(uint8_t *restrict dst,
+                                    const uint8_t *restrict src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x;
+        memcpy(&x, src + 8 * i, 8);
+        x = PST__BE(64, x);
+        memcpy(dst + 8 * i, &x, 8);
+    }
+}
+
 /* ---- per-kind tables ----------------------------------------------------- */
 
-#define PST__NKINDS 16 /* kinds are 1..PST_K_MAP (15) */
+/* Per-kind tables cover every uint8_t value, so a kind from a descriptor
+ * indexes them without a range check; kinds that do not exist map to 0. */
+#define PST__NKINDS 256
 
 /* The binary wire type (TType) of each kind; 0 for a kind that does not
  * exist, which never matches a wire type. */
