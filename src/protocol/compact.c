@@ -185,7 +185,7 @@ static const uint8_t *cr_struct_ptr(pst__dec *c, const uint8_t *p,
 }
 
 /* One value of type t into m: container elements and map entries. */
-static const uint8_t *cr_value(pst__dec *c, const uint8_t *p,
+PST__INLINE const uint8_t *cr_value(pst__dec *c, const uint8_t *p,
                                const pst_type *t, uint8_t *m, uint32_t depth,
                                const pst_struct_desc *d, const pst_field *f)
 {
