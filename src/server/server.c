@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "blocking.h"
+#include "transport/transport_internal.h"
 
 void pst__server_log(pst_server *s, pst_log_level level, const char *fmt, ...)
 {
@@ -278,7 +279,10 @@ int pst__server_accept(pst_server *s)
         }
         if (p[1].revents || atomic_load(&s->stopping))
             return PST_E_STOPPED;
-        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        struct sockaddr_storage peer;
+        socklen_t plen = sizeof peer;
+        int fd = accept4(s->listen_fd, (struct sockaddr *)&peer, &plen,
+                         SOCK_CLOEXEC);
         if (fd < 0) {
             int e = errno;
             if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR ||
@@ -296,9 +300,10 @@ int pst__server_accept(pst_server *s)
         int max = s->opt.max_connections;
         if (max > 0 && atomic_load(&s->stats.active) >= (uint64_t)max) {
             atomic_fetch_add(&s->stats.refused, 1);
+            char who[160];
+            pst__sockaddr_format(&peer, plen, who, sizeof who);
             pst__server_log(s, PST_LOG_INFO,
-                            "refusing a connection: %d connections open "
-                            "(max_connections)",
+                            "%s: refused: max_connections (%d) reached", who,
                             max);
             close(fd);
             continue;
