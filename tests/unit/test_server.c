@@ -437,6 +437,71 @@ static void test_idle_timeout(void)
     }
 }
 
+/* A started message that stalls, and a reply nobody reads, both end. */
+static void test_read_and_write_timeouts(void)
+{
+    pst_server_options o = PST_SERVER_OPTIONS_INIT;
+    o.read_timeout_ms = 50;
+    running *r = start(&o);
+    uint8_t buf[256];
+    /* Half a request: the read timeout closes the connection. */
+    int fd = raw_connect(r);
+    size_t n = add_request(&pst_protocol_binary, true, 1, 2, 1, buf);
+    CHECK(send(fd, buf, n - 3, MSG_NOSIGNAL) == (ssize_t)(n - 3));
+    CHECK_EQ_INT(read_to_end(fd, NULL, 0), 0);
+    close(fd);
+    /* One byte: not even enough to tell the protocol. */
+    fd = raw_connect(r);
+    CHECK(send(fd, "\x80", 1, MSG_NOSIGNAL) == 1);
+    CHECK_EQ_INT(read_to_end(fd, NULL, 0), 0);
+    close(fd);
+    pst_server_stats st;
+    stop(r, &st);
+    CHECK_EQ_INT(st.timeouts, 2);
+    CHECK(log_has(&r->log, "read timeout of 50 ms"));
+    CHECK(log_has(&r->log, "no complete first message within 50 ms"));
+    finish(r);
+
+    /* An 8 MB echo whose reply is never read: the write timeout. */
+    o.read_timeout_ms = 0;
+    o.write_timeout_ms = 50;
+    r = start(&o);
+    pst_client_options co = PST_CLIENT_OPTIONS_INIT;
+    co.framed = true;
+    pst_error err = { 0, "" };
+    pst_client *c = pst_client_connect("127.0.0.1", pst_server_port(r->s), &co, &err);
+    /* A small receive window, so the kernel cannot swallow the reply. */
+    int small = 16384;
+    setsockopt(pst_stream_fd(pst_transport_stream(pst_client_transport(c))),
+               SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    size_t big = 8u << 20;
+    char *msg = malloc(big);
+    memset(msg, 'w', big);
+    t_Calc_echo_args args = { { msg, big }, { 0x1 } };
+    pst_wbuf w;
+    pst_wbuf_init(&w, 0);
+    pst_msg_header h = { PST_STR("echo"), PST_MSG_CALL, 1 };
+    pst_protocol_binary.write_message_begin(&w, &h);
+    pst_protocol_binary.write_struct(&w, &t_Calc_echo_args_desc, &args, &cfg);
+    CHECK_EQ_INT(pst_transport_write_message(pst_client_transport(c), w.data,
+                                             w.len, &err), 0);
+    /* Wait (without reading) until the server has given up. */
+    memset(&st, 0, sizeof st);
+    for (int i = 0; i < 20000 && st.timeouts < 1; i++) {
+        pst_server_stats_get(r->s, &st);
+        if (st.timeouts < 1)
+            pause_ms(1);
+    }
+    CHECK_EQ_INT(st.timeouts, 1);
+    pst_client_free(c);
+    pst_wbuf_free(&w);
+    free(msg);
+    stop(r, &st);
+    CHECK_EQ_INT(st.calls, 0);
+    CHECK(log_has(&r->log, "timed out after 50 ms"));
+    finish(r);
+}
+
 /* ---- bad bytes ---------------------------------------------------------- */
 
 static void test_bad_bytes(void)
@@ -720,6 +785,7 @@ int main(void)
     RUN(test_max_connections);
     RUN(test_pool_queue);
     RUN(test_idle_timeout);
+    RUN(test_read_and_write_timeouts);
     RUN(test_bad_bytes);
     RUN(test_pinned);
     RUN(test_half_open_and_reset);
