@@ -121,6 +121,17 @@ static void stop(running *r, pst_server_stats *st)
     pst_server_stats_get(r->s, st);
     CHECK_EQ_INT(st->active, 0);
     CHECK_EQ_INT(st->queued, 0);
+    /* Stopped: the port refuses new connections at once. */
+    if (pst_server_port(r->s) > 0) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = { 0 };
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons((uint16_t)pst_server_port(r->s));
+        int rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+        CHECK(rc < 0 && errno == ECONNREFUSED);
+        close(fd);
+    }
 }
 
 static void finish(running *r)
