@@ -211,6 +211,11 @@ pst_stream *pst_stream_socket_new(int fd, pst_error *err)
                       strerror(errno));
         return NULL;
     }
+#ifdef SO_NOSIGPIPE
+    /* BSDs and macOS: the socket-wide switch (Linux has MSG_NOSIGNAL). */
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+#endif
     socket_stream *ss = calloc(1, sizeof *ss);
     if (!ss) {
         pst_error_set(err, PST_E_NOMEM, "out of memory for a socket stream");
