@@ -504,12 +504,9 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
     pst_arena_reset(&l->arena);
     if (rc == 0 && out->err)
         rc = out->err;
-    if (rc < 0) {
+    if (out->err) {                        /* a reply cut short: drop it */
         out->len = mark;
         out->err = 0;
-        conn_fail(c, "request of %zu bytes cannot be answered: %s", len,
-                  err.message[0] ? err.message : pst_strerror(rc));
-        return -1;
     }
     if (c->framed) {
         size_t reply = out->len - mark - 4;
@@ -517,6 +514,13 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
             out->len = mark;               /* oneway: nothing to frame */
         else
             wr_be32(out->data + mark, (uint32_t)reply);
+    }
+    if (rc < 0) {
+        /* The processor may have written an exception saying why (a
+         * message that is not a call); it goes out before the close. */
+        conn_fail(c, "request of %zu bytes cannot be answered: %s", len,
+                  err.message[0] ? err.message : pst_strerror(rc));
+        return -1;
     }
     l->calls_batch++;
     return 0;
@@ -759,30 +763,29 @@ static void conn_collect(nb_conn *c)
         c->inflight--;
         c->inflight_bytes -= j->len;
         if (!(c->flags & (C_CLOSED | C_DROP))) {
-            if (j->rc < 0) {
+            const uint8_t *r = j->reply.data;
+            size_t rl = j->reply.err ? 0 : j->reply.len;
+            if (j->framed) {
+                if (rl > 4)
+                    wr_be32(j->reply.data, (uint32_t)(rl - 4));
+                else
+                    rl = 0;           /* oneway */
+            }
+            l->out.max = (size_t)1 << 62;  /* each reply was bounded */
+            if (rl && pst_wbuf_append(&l->out, r, rl) < 0) {
+                l->out.err = 0;
+                conn_fail(c, "out of memory for a reply of %zu bytes", rl);
+                c->flags |= C_DROP;
+                in_drop(c);
+            } else if (j->rc < 0) {
+                /* like dispatch_inline: an exception may go out first */
                 conn_fail(c, "request of %zu bytes cannot be answered: %s",
                           j->len, j->err.message[0] ? j->err.message
                                                      : pst_strerror(j->rc));
                 c->flags |= C_DROP;
                 in_drop(c);
             } else {
-                const uint8_t *r = j->reply.data;
-                size_t rl = j->reply.len;
-                if (j->framed) {
-                    if (rl > 4)
-                        wr_be32(j->reply.data, (uint32_t)(rl - 4));
-                    else
-                        rl = 0;       /* oneway */
-                }
-                l->out.max = (size_t)1 << 62;  /* each reply was bounded */
-                if (rl && pst_wbuf_append(&l->out, r, rl) < 0) {
-                    l->out.err = 0;
-                    conn_fail(c, "out of memory for a reply of %zu bytes", rl);
-                    c->flags |= C_DROP;
-                    in_drop(c);
-                } else {
-                    l->calls_batch++;
-                }
+                l->calls_batch++;
             }
         }
         job_free(j);
