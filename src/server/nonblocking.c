@@ -103,6 +103,7 @@ struct nb_conn {
     /* workers: jobs in request order; replies leave from the head */
     nb_job *jobs_head, *jobs_tail;
     size_t inflight_bytes;
+    uint32_t unsent_calls;         /* answered calls whose replies sit in out */
     nb_conn *touched_next;
 };
 
@@ -152,7 +153,7 @@ struct nb_loop {
     pst_wbuf out;                  /* replies of the current pass */
     pst_arena arena;
     uint8_t *arena_block;
-    uint64_t calls_batch;          /* stats.calls not yet published */
+    uint64_t calls_batch;          /* calls answered into `out` this pass */
     nb_job *batch_head, *batch_tail; /* jobs of this pass, for the pool */
 
     /* cross-thread inbox, under mu */
@@ -215,12 +216,12 @@ static const char *peer_name(int fd, char *buf, size_t n)
     return buf;
 }
 
-static void flush_stats(nb_loop *l)
+/* A call counts once its reply is entirely in the kernel's hands (a reply
+ * lost with its connection was not an answer). */
+static void count_calls(nb_loop *l, uint64_t n)
 {
-    if (l->calls_batch) {
-        atomic_fetch_add(&l->s->stats.calls, l->calls_batch);
-        l->calls_batch = 0;
-    }
+    if (n)
+        atomic_fetch_add(&l->s->stats.calls, n);
 }
 
 /* ---- connection lifetime ------------------------------------------------ */
@@ -241,13 +242,17 @@ static void conn_close(nb_conn *c, pst_log_level level, const char *why)
         return;
     if (why) {
         char peer[80];
-        pst__server_log(l->s, level, "nonblocking: closing %s: %s",
+        pst__server_log(l->s, level, "%s: closing: %s",
                         peer_name(c->io.fd, peer, sizeof peer), why);
     }
     pst__loop_del(&l->loop, &c->io);
     close(c->io.fd);
     c->io.fd = -1;
     c->flags |= C_CLOSED;
+    /* the loop's output scratch only ever holds the current connection's
+     * pass: it goes with it, unsent and uncounted */
+    l->out.len = 0;
+    l->calls_batch = 0;
     pst__timer_disarm(&c->timer);
     if (c->prev)
         c->prev->next = c->next;
@@ -303,7 +308,7 @@ static void conn_fail(nb_conn *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    pst__server_log(c->loop->s, PST_LOG_WARN, "nonblocking: closing %s: %s",
+    pst__server_log(c->loop->s, PST_LOG_WARN, "%s: closing: %s",
                     peer_name(c->io.fd, peer, sizeof peer), why);
     atomic_fetch_add(&c->loop->s->stats.protocol_errors, 1);
     c->flags |= C_ERROR;
@@ -424,9 +429,12 @@ static int conn_send(nb_conn *c)
 {
     nb_loop *l = c->loop;
     size_t pend = out_pending(c), fresh = l->out.len;
-    if (pend + fresh == 0)
+    uint32_t fresh_calls = (uint32_t)l->calls_batch;
+    l->calls_batch = 0;
+    if (pend + fresh == 0) {
+        count_calls(l, fresh_calls);      /* oneway calls: nothing to send */
         return 0;
-    flush_stats(l);       /* count calls before the peer can see replies */
+    }
     struct iovec iov[2];
     int niov = 0;
     if (pend)
@@ -441,7 +449,8 @@ static int conn_send(nb_conn *c)
     if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
             l->out.len = 0;
-            conn_closef(c, PST_LOG_DEBUG, "write failed: %s", strerror(errno));
+            conn_closef(c, PST_LOG_INFO, "reply lost: write failed: %s",
+                        strerror(errno));
             return -1;
         }
         n = 0;
@@ -462,6 +471,12 @@ static int conn_send(nb_conn *c)
         free(c->out);
         c->out = NULL;
         c->out_off = c->out_len = c->out_cap = 0;
+    }
+    if (out_pending(c)) {
+        c->unsent_calls += fresh_calls;
+    } else {
+        count_calls(l, c->unsent_calls + fresh_calls);
+        c->unsent_calls = 0;
     }
     return 0;
 }
@@ -577,31 +592,47 @@ static size_t conn_process(nb_conn *c, const uint8_t *data, size_t len)
                 sn.kind = PST_SNIFF_UNKNOWN;
             }
             if (sn.kind == PST_SNIFF_HTTP) {
-                char peer[80];
-                pst__server_log(s, PST_LOG_WARN,
-                                "nonblocking: closing %s: HTTP request, "
-                                "not served on this port yet",
-                                peer_name(c->io.fd, peer, sizeof peer));
+                char peer[80], line[24];
+                size_t k = 0;
+                for (; k < avail && k + 1 < sizeof line && p[k] >= 0x20 &&
+                       p[k] < 0x7f; k++)
+                    line[k] = (char)p[k];
+                line[k] = '\0';
+                pst__server_log(s, PST_LOG_INFO, "%s: closing: HTTP not "
+                                "served yet (request line starts '%s')",
+                                peer_name(c->io.fd, peer, sizeof peer), line);
                 c->flags |= C_ERROR;
                 break;
             }
             if (sn.kind != PST_SNIFF_THRIFT) {
-                conn_fail(c, "first bytes %02x %02x %02x %02x are neither "
-                          "Thrift binary nor compact, framed or unframed",
-                          p[0], avail > 1 ? p[1] : 0, avail > 2 ? p[2] : 0,
-                          avail > 3 ? p[3] : 0);
+                char hex[3 * 8 + 1];
+                size_t used = 0;
+                for (size_t k = 0; k < avail && k < 8; k++)
+                    used += (size_t)snprintf(hex + used, sizeof hex - used,
+                                             "%s%02x", k ? " " : "", p[k]);
+                conn_fail(c, "first bytes %s are neither Thrift (binary, "
+                          "compact, framed or not%s) nor HTTP", hex,
+                          s->opt.protocol || s->opt.framing != PST_FRAMING_AUTO
+                              ? "; pinned by the options" : "");
                 break;
             }
             c->proto = sn.protocol;
             c->framed = sn.framing == PST_FRAMING_FRAMED;
+            if (s->opt.log_level >= PST_LOG_DEBUG) {
+                char peer[80];
+                pst__server_log(s, PST_LOG_DEBUG, "%s: speaks %s %s",
+                                peer_name(c->io.fd, peer, sizeof peer),
+                                c->proto->name,
+                                c->framed ? "framed" : "unframed");
+            }
         }
         if (c->framed) {
             if (avail < 4)
                 break;
             uint32_t flen = rd_be32(p);
             if (flen > cfg->max_frame) {
-                conn_fail(c, "frame of %u bytes exceeds max_frame %u "
-                          "(offset %zu of the read)", flen, cfg->max_frame, off);
+                conn_fail(c, "frame of %u bytes exceeds max_frame %u", flen,
+                          cfg->max_frame);
                 break;
             }
             if (flen > cfg->max_message) {
@@ -803,7 +834,7 @@ static void conn_collect(nb_conn *c)
         conn_update(c);
 }
 
-static void handle_done(nb_loop *l, nb_job *jobs)
+static void handle_done(nb_job *jobs)
 {
     nb_conn *touched = NULL;
     for (nb_job *j = jobs; j; j = j->next) {
@@ -821,7 +852,6 @@ static void handle_done(nb_loop *l, nb_job *jobs)
         c->flags &= (uint16_t)~C_TOUCHED;
         conn_collect(c);
     }
-    flush_stats(l);
 }
 
 static int pool_start(nb_run *run)
@@ -999,8 +1029,12 @@ static void conn_read(nb_conn *c)
     if (n == 0) {
         /* Peer is done sending: answer what is complete, then close. */
         if (c->in_len)
-            pst__server_log(l->s, PST_LOG_DEBUG, "nonblocking: peer closed "
-                            "with %u bytes of an incomplete message", c->in_len);
+        {
+            char peer[80];
+            pst__server_log(l->s, PST_LOG_DEBUG, "%s: peer closed with %u "
+                            "bytes of an incomplete message",
+                            peer_name(c->io.fd, peer, sizeof peer), c->in_len);
+        }
         in_drop(c);
         c->flags |= C_EOF;
         return;
@@ -1169,10 +1203,11 @@ static void on_listen(pst__loop *pl, pst__io *io, uint32_t events)
         if (max && before >= max) {
             atomic_fetch_sub(&s->stats.active, 1);
             atomic_fetch_add(&s->stats.refused, 1);
-            close(fd);
-            pst__server_log(s, PST_LOG_INFO, "nonblocking: refused a "
-                            "connection: max_connections %d reached",
+            char peer[80];
+            pst__server_log(s, PST_LOG_INFO, "%s: refused: max_connections "
+                            "(%d) reached", peer_name(fd, peer, sizeof peer),
                             s->opt.max_connections);
+            close(fd);
             continue;
         }
         atomic_fetch_add(&s->stats.accepted, 1);
@@ -1212,7 +1247,7 @@ static void on_wake(pst__loop *pl, pst__io *io, uint32_t events)
         conn_open(l, fds[i]);
     free(fds);
     if (jobs)
-        handle_done(l, jobs);
+        handle_done(jobs);
 }
 
 static void loop_begin_stop(nb_loop *l)
@@ -1260,7 +1295,7 @@ static void on_idle_timeout(pst__loop *pl, pst__timer *t)
     (void)pl;
     nb_conn *c = container_of(t, nb_conn, timer);
     atomic_fetch_add(&c->loop->s->stats.timeouts, 1);
-    conn_closef(c, PST_LOG_INFO, "no traffic for idle_timeout_ms %d",
+    conn_closef(c, PST_LOG_INFO, "no message within the idle timeout of %d ms",
                 c->loop->s->opt.idle_timeout_ms);
 }
 
@@ -1269,9 +1304,14 @@ static void on_read_timeout(pst__loop *pl, pst__timer *t)
     (void)pl;
     nb_conn *c = container_of(t, nb_conn, timer);
     atomic_fetch_add(&c->loop->s->stats.timeouts, 1);
-    conn_closef(c, PST_LOG_INFO, "message started but not complete within "
-                "read_timeout_ms %d (%u bytes so far)",
-                c->loop->s->opt.read_timeout_ms, c->in_len);
+    if (!c->proto)
+        conn_closef(c, PST_LOG_INFO, "no complete first message within %d ms "
+                    "(read timeout; %u bytes so far)",
+                    c->loop->s->opt.read_timeout_ms, c->in_len);
+    else
+        conn_closef(c, PST_LOG_INFO, "message incomplete after the read "
+                    "timeout of %d ms (%u bytes so far)",
+                    c->loop->s->opt.read_timeout_ms, c->in_len);
 }
 
 static void on_write_timeout(pst__loop *pl, pst__timer *t)
@@ -1279,8 +1319,8 @@ static void on_write_timeout(pst__loop *pl, pst__timer *t)
     (void)pl;
     nb_conn *c = container_of(t, nb_conn, timer);
     atomic_fetch_add(&c->loop->s->stats.timeouts, 1);
-    conn_closef(c, PST_LOG_INFO, "peer took no reply bytes for "
-                "write_timeout_ms %d (%zu bytes unsent)",
+    conn_closef(c, PST_LOG_INFO, "reply write timed out after %d ms (the "
+                "write timeout; peer took nothing, %zu bytes unsent)",
                 c->loop->s->opt.write_timeout_ms, out_pending(c));
 }
 
@@ -1369,7 +1409,6 @@ static void loop_cleanup(nb_loop *l)
         job_free(j);
     }
     free_graveyard(l);
-    flush_stats(l);
     if (l->wake_io.fd >= 0)
         close(l->wake_io.fd);
     pst__loop_close(&l->loop);
@@ -1388,7 +1427,6 @@ static void *loop_main(void *arg)
     for (;;) {
         int n = pst__loop_run_once(&l->loop, -1);
         free_graveyard(l);
-        flush_stats(l);
         if (l->out.cap > SCRATCH_KEEP) {
             /* one huge reply should not pin its buffer for good */
             pst_wbuf_free(&l->out);
