@@ -18,10 +18,6 @@
 #include "test.h"
 #include "test_calc.h"
 
-/* The NONBLOCKING model lives elsewhere; while only its stub is linked in,
- * its part of each test is skipped. */
-extern const int pst__nonblocking_is_stub __attribute__((weak));
-
 static const pst_processor proc = { &t_Calc_desc, &t_calc_handler, NULL };
 static const pst_codec_config cfg = PST_CODEC_CONFIG_INIT;
 
@@ -30,11 +26,6 @@ static const pst_server_model all_models[] = {
 };
 static const char *const model_names[] = { "simple", "threaded", "pool",
                                            "nonblocking" };
-
-static bool model_available(pst_server_model m)
-{
-    return m != PST_SERVER_NONBLOCKING || &pst__nonblocking_is_stub == NULL;
-}
 
 static void pause_ms(int ms)
 {
@@ -264,10 +255,6 @@ static int exercise(pst_client *c, int32_t k)
 static void test_every_model_speaks_everything(void)
 {
     for (size_t m = 0; m < 4; m++) {
-        if (!model_available(all_models[m])) {
-            fprintf(stderr, "  (%s: not built in yet, skipped)\n", model_names[m]);
-            continue;
-        }
         running *r = start_model(all_models[m]);
         int calls = 0, clients = 0;
         for (int p = 0; p < 2; p++) {
@@ -344,8 +331,6 @@ static bool is_connection_error(int rc)
 static void test_max_connections(void)
 {
     for (size_t m = 1; m < 4; m++) { /* SIMPLE serves one at a time anyway */
-        if (!model_available(all_models[m]))
-            continue;
         pst_server_options o = PST_SERVER_OPTIONS_INIT;
         o.model = all_models[m];
         o.max_connections = 1;
@@ -420,8 +405,6 @@ static void test_pool_queue(void)
 static void test_idle_timeout(void)
 {
     for (size_t m = 0; m < 4; m++) {
-        if (!model_available(all_models[m]))
-            continue;
         pst_server_options o = PST_SERVER_OPTIONS_INIT;
         o.model = all_models[m];
         o.idle_timeout_ms = 50;
@@ -520,8 +503,6 @@ static void test_read_and_write_timeouts(void)
 static void test_bad_bytes(void)
 {
     for (size_t m = 0; m < 4; m++) {
-        if (!model_available(all_models[m]))
-            continue;
         running *r = start_model(all_models[m]);
         pst_arena *a = pst_arena_new(0);
         t_Calc_add_result res;
@@ -609,8 +590,6 @@ static void test_pinned(void)
 static void test_half_open_and_reset(void)
 {
     for (size_t m = 0; m < 4; m++) {
-        if (!model_available(all_models[m]))
-            continue;
         running *r = start_model(all_models[m]);
         bool simple = all_models[m] == PST_SERVER_SIMPLE;
         pst_arena *a = pst_arena_new(0);
@@ -757,8 +736,7 @@ static void test_graceful_stop_under_load(void)
     graceful_stop(PST_SERVER_SIMPLE, 0, 3);
     graceful_stop(PST_SERVER_THREADED, 0, 6);
     graceful_stop(PST_SERVER_POOL, 4, 6); /* two wait in the queue */
-    if (model_available(PST_SERVER_NONBLOCKING))
-        graceful_stop(PST_SERVER_NONBLOCKING, 0, 6);
+    graceful_stop(PST_SERVER_NONBLOCKING, 0, 6);
 }
 
 static void test_stop_before_run_and_names(void)
