@@ -1,0 +1,107 @@
+/*
+ * conn.h: what the pipelining client and the pool share (not public API):
+ * deadlines as poll/condvar timeouts, endpoint strings, a connect bounded by
+ * a deadline, writes bounded by a deadline, and a receive buffer that cuts
+ * whole messages (framed or unframed) out of a non-blocking socket.
+ *
+ * Sockets here are always non-blocking; every wait goes through poll with
+ * the time left to the deadline. A receive buffer keeps a partial message
+ * across timeouts, so whoever reads next carries on where the last reader
+ * stopped.
+ */
+#ifndef POSTERN_CLIENT_CONN_H
+#define POSTERN_CLIENT_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "postern/pipeline.h"
+
+/* ---- deadlines (deadline.c) ---- */
+int64_t pst__monotonic_ns(void);
+/* d itself, or timeout_ms from now when d is PST_DEADLINE_DEFAULT
+ * (timeout_ms <= 0: never). */
+pst_deadline pst__deadline_or(pst_deadline d, int timeout_ms);
+pst_deadline pst__deadline_min(pst_deadline a, pst_deadline b);
+bool pst__deadline_passed(pst_deadline d);
+/* poll(2) timeout: -1 for never, else ms left rounded up. */
+int pst__deadline_poll_ms(pst_deadline d);
+/* For pthread_cond_timedwait on a CLOCK_MONOTONIC condvar. */
+struct timespec pst__deadline_timespec(pst_deadline d);
+
+/* ---- endpoints (conn.c) ---- */
+typedef struct pst__endpoint {
+    char text[280];        /* as given, for messages */
+    char host[256];        /* without [] for IPv6 */
+    char port[8];
+    char unix_path[108];   /* set for "unix:/path" */
+} pst__endpoint;
+
+/* Parse "host:port", "[v6]:port" or "unix:/path" from s[0..n). */
+int pst__endpoint_parse(const char *s, size_t n, pst__endpoint *out,
+                        pst_error *err);
+
+/* Connect before deadline; *fd is non-blocking, close-on-exec, TCP_NODELAY. */
+int pst__conn_connect(const pst__endpoint *ep, pst_deadline deadline, int *fd,
+                      pst_error *err);
+
+/* Write all n bytes before deadline. *written says how far it got (so the
+ * caller knows whether the stream was cut mid-message). */
+int pst__conn_write_all(int fd, const uint8_t *p, size_t n,
+                        pst_deadline deadline, size_t *written,
+                        pst_error *err);
+
+/* True if nothing is waiting to be read and the peer has not hung up: an
+ * idle connection that is still fit for a new call. */
+bool pst__conn_idle_ok(int fd);
+
+/* ---- receive buffer (conn.c) ---- */
+typedef struct pst__rx {
+    uint8_t *buf;
+    size_t start, end, cap;  /* unread bytes are buf[start..end) */
+} pst__rx;
+
+void pst__rx_free(pst__rx *rx);
+
+/* The next whole message: msg and len give the message (without the frame
+ * header); pass *consume to pst__rx_consume once done with it. Reads from fd
+ * as needed until deadline (PST_E_TIMEOUT keeps what was read). */
+int pst__rx_next(pst__rx *rx, int fd, const pst_protocol *proto,
+                 pst_framing framing, const pst_codec_config *cfg,
+                 pst_deadline deadline, const uint8_t **msg, size_t *len,
+                 size_t *consume, pst_error *err);
+void pst__rx_consume(pst__rx *rx, size_t n);
+
+/* Encode a CALL/ONEWAY message into w (emptied first), framed or not. */
+int pst__encode_request(pst_wbuf *w, const pst_protocol *proto,
+                        pst_framing framing, const pst_codec_config *cfg,
+                        const pst_method_desc *m, const void *args,
+                        int32_t seqid, pst_error *err);
+
+/* Decode a REPLY/EXCEPTION message (msg[0..len), header included) into
+ * result and classify it as pst_client_call does; the header was checked
+ * already. info (may be NULL) gets the TApplicationException. */
+int pst__decode_reply(const pst_protocol *proto, const pst_codec_config *cfg,
+                      const pst_method_desc *m, const uint8_t *msg,
+                      size_t len, void *result, pst_arena *a,
+                      pst_call_info *info);
+
+/* ---- pipeline internals the pool uses (pipeline.c) ---- */
+/* Connect to a parsed endpoint before deadline (connect_timeout_ms is not
+ * applied: the caller folds it into deadline). */
+pst_pipeline *pst__pipeline_connect_ep(const pst__endpoint *ep,
+                                       const pst_pipeline_options *opt,
+                                       pst_deadline deadline, pst_error *err);
+/* Open, and nothing unexpected readable: fit to carry a new call. */
+bool pst__pipeline_idle_ok(pst_pipeline *pl);
+
+/* ---- per-thread outcome of the info-less calls (call_info.c) ---- */
+/* The calling thread's info, cleared and marked as belonging to owner. */
+pst_call_info *pst__call_info_begin(const void *owner);
+/* The thread's app exception if its last info-less call was on owner and
+ * returned PST_E_APP_EXCEPTION, else NULL. */
+const pst_app_exception *pst__call_info_app_exception(const void *owner);
+
+#endif
