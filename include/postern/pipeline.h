@@ -58,7 +58,6 @@
 
 #include "client.h"
 #include "protocol.h"
-#include "server.h"   /* pst_framing */
 
 /* ---- deadlines ---------------------------------------------------------- */
 
@@ -96,9 +95,10 @@ const pst_call_info *pst_call_info_last(void);
 
 /* ---- the pipeline --------------------------------------------------------- */
 
+/* Field names and defaults as pst_client_options. */
 typedef struct pst_pipeline_options {
     const pst_protocol *protocol;  /* NULL = binary */
-    pst_framing framing;           /* FRAMED (AUTO means framed) or UNFRAMED */
+    bool framed;                   /* 4-byte length before each message */
     int connect_timeout_ms;        /* 0 = 5000 */
     int call_timeout_ms;           /* deadline of calls given
                                       PST_DEADLINE_DEFAULT; 0 = none */
@@ -107,7 +107,7 @@ typedef struct pst_pipeline_options {
 } pst_pipeline_options;
 
 #define PST_PIPELINE_OPTIONS_INIT                                             \
-    { NULL, PST_FRAMING_FRAMED, 0, 0, 0, PST_CODEC_CONFIG_INIT }
+    { NULL, false, 0, 0, 0, PST_CODEC_CONFIG_INIT }
 
 typedef struct pst_pipeline pst_pipeline;
 

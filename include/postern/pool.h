@@ -48,7 +48,7 @@ typedef struct pst_pool_options {
                                       spaces between; "[v6]:port" and
                                       "unix:/path" too; at most 64 */
     const pst_protocol *protocol;  /* NULL = binary */
-    pst_framing framing;           /* FRAMED (AUTO means framed) or UNFRAMED */
+    bool framed;                   /* 4-byte length before each message */
     int connect_timeout_ms;        /* 0 = 1000 */
     int call_timeout_ms;           /* deadline of calls given
                                       PST_DEADLINE_DEFAULT; 0 = none */
@@ -59,7 +59,7 @@ typedef struct pst_pool_options {
 } pst_pool_options;
 
 #define PST_POOL_OPTIONS_INIT                                                 \
-    { NULL, NULL, PST_FRAMING_FRAMED, 0, 0, 0, 0, 0, PST_CODEC_CONFIG_INIT }
+    { NULL, NULL, false, 0, 0, 0, 0, 0, PST_CODEC_CONFIG_INIT }
 
 typedef struct pst_pool pst_pool;
 

@@ -5,11 +5,10 @@
 #include "client/conn.h"
 
 int pst__encode_request(pst_wbuf *w, const pst_protocol *proto,
-                        pst_framing framing, const pst_codec_config *cfg,
+                        bool framed, const pst_codec_config *cfg,
                         const pst_method_desc *m, const void *args,
                         int32_t seqid, pst_error *err)
 {
-    bool framed = framing != PST_FRAMING_UNFRAMED;
     w->len = 0;
     w->err = 0;
     if (framed && pst_wbuf_append(w, "\0\0\0\0", 4) < 0)

@@ -278,11 +278,10 @@ static int rx_room(pst__rx *rx, size_t need, size_t limit, pst_error *err)
 }
 
 int pst__rx_next(pst__rx *rx, int fd, const pst_protocol *proto,
-                 pst_framing framing, const pst_codec_config *cfg,
+                 bool framed, const pst_codec_config *cfg,
                  pst_deadline deadline, const uint8_t **msg, size_t *len,
                  size_t *consume, pst_error *err)
 {
-    bool framed = framing != PST_FRAMING_UNFRAMED;
     size_t limit = framed ? (size_t)cfg->max_frame + 4
                           : (size_t)cfg->max_message;
     for (;;) {

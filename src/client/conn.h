@@ -69,14 +69,14 @@ void pst__rx_free(pst__rx *rx);
  * header); pass *consume to pst__rx_consume once done with it. Reads from fd
  * as needed until deadline (PST_E_TIMEOUT keeps what was read). */
 int pst__rx_next(pst__rx *rx, int fd, const pst_protocol *proto,
-                 pst_framing framing, const pst_codec_config *cfg,
+                 bool framed, const pst_codec_config *cfg,
                  pst_deadline deadline, const uint8_t **msg, size_t *len,
                  size_t *consume, pst_error *err);
 void pst__rx_consume(pst__rx *rx, size_t n);
 
 /* Encode a CALL/ONEWAY message into w (emptied first), framed or not. */
 int pst__encode_request(pst_wbuf *w, const pst_protocol *proto,
-                        pst_framing framing, const pst_codec_config *cfg,
+                        bool framed, const pst_codec_config *cfg,
                         const pst_method_desc *m, const void *args,
                         int32_t seqid, pst_error *err);
 

@@ -12,7 +12,10 @@
  *              leads; when the leader steps down it signals the first of
  *              them, which then leads (handoff_locked).
  *   broken     the status that broke the connection (0 while healthy).
- * `wmu` serialises requests: encoding into `wbuf` and writing it.
+ *   writing    true while one caller encodes into `wbuf` and writes it, so
+ *              requests never interleave; others wait on `wcv` (a flag and
+ *              a CLOCK_MONOTONIC condvar rather than a mutex, so waiting
+ *              for one's turn to write honours the call's deadline).
  *
  * A slot moves FREE -> SENT -> DONE | FAILED -> FREE (when its waiter takes
  * the outcome), or SENT -> ABANDONED -> FREE (when the late reply arrives or
@@ -55,7 +58,7 @@ typedef struct pl_slot {
 struct pst_pipeline {
     int fd;
     const pst_protocol *proto;
-    pst_framing framing;
+    bool framed;
     pst_codec_config codec;
     int call_timeout_ms;
 
@@ -69,8 +72,9 @@ struct pst_pipeline {
     pst_error broken_err;
     pst_pipeline_stats stats;
 
-    pthread_mutex_t wmu;          /* requests: wbuf and the write side */
-    pst_wbuf wbuf;
+    bool writing;
+    pthread_cond_t wcv;           /* CLOCK_MONOTONIC; `writing` cleared */
+    pst_wbuf wbuf;                /* owned by the writer (writing == true) */
 
     pst__rx rx;                   /* owned by the leader (reading == true) */
 };
@@ -271,7 +275,7 @@ static int lead_locked(pst_pipeline *pl, pl_slot *me, pst_deadline deadline)
         size_t len = 0, consume = 0;
         pst_error e = { 0, "" };
         pthread_mutex_unlock(&pl->mu);
-        int rc = pst__rx_next(&pl->rx, pl->fd, pl->proto, pl->framing,
+        int rc = pst__rx_next(&pl->rx, pl->fd, pl->proto, pl->framed,
                               &pl->codec, deadline, &msg, &len, &consume, &e);
         pthread_mutex_lock(&pl->mu);
         if (rc == PST_E_TIMEOUT)
@@ -324,15 +328,19 @@ static int await_locked(pst_pipeline *pl, pl_slot *s, pst_deadline deadline)
 
 /* ---- the write side ------------------------------------------------------- */
 
-static int lock_write(pst_pipeline *pl, pst_deadline deadline)
+/* Take the write side (mu held); PST_E_TIMEOUT if the deadline passes
+ * first. */
+static int begin_write_locked(pst_pipeline *pl, pst_deadline deadline)
 {
-    if (deadline.at_ns == INT64_MAX)
-        return pthread_mutex_lock(&pl->wmu) == 0 ? 0 : PST_E_INVALID;
-    struct timespec ts = pst__deadline_timespec(deadline);
-    int r = pthread_mutex_clocklock(&pl->wmu, CLOCK_MONOTONIC, &ts);
-    if (r == 0)
-        return 0;
-    return r == ETIMEDOUT ? PST_E_TIMEOUT : -r;
+    /* A thread woken here leaves only by taking the flag, or on timeout
+     * while another holds it (who will signal again): no wake-up is lost. */
+    while (pl->writing) {
+        if (pst__deadline_passed(deadline))
+            return PST_E_TIMEOUT;
+        cond_wait_until(&pl->wcv, &pl->mu, deadline);
+    }
+    pl->writing = true;
+    return 0;
 }
 
 /* Register the call (unless oneway) and write its request. */
@@ -373,16 +381,17 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
         s->method = m;
         seqid = s->seqid;
     }
-    pthread_mutex_unlock(&pl->mu);
 
     size_t written = 0;
     bool write_tried = false;
-    int rc = lock_write(pl, deadline);
+    int rc = begin_write_locked(pl, deadline);
+    bool holding = rc == 0;
+    pthread_mutex_unlock(&pl->mu);
     if (rc < 0) {
-        pst_error_set(err, rc, "%s: %s waiting for the connection's write "
-                      "lock", m->name, pst_strerror(rc));
+        pst_error_set(err, rc, "%s: timed out waiting for other requests to "
+                      "be written", m->name);
     } else {
-        rc = pst__encode_request(&pl->wbuf, pl->proto, pl->framing,
+        rc = pst__encode_request(&pl->wbuf, pl->proto, pl->framed,
                                  &pl->codec, m, args, seqid, err);
         if (rc == 0) {
             write_tried = true;
@@ -396,10 +405,13 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
             pst_wbuf_free(&pl->wbuf);
             pst_wbuf_init(&pl->wbuf, max);
         }
-        pthread_mutex_unlock(&pl->wmu);
     }
 
     pthread_mutex_lock(&pl->mu);
+    if (holding) {
+        pl->writing = false;
+        pthread_cond_signal(&pl->wcv);
+    }
     if (rc == 0) {
         pl->stats.calls++;
         pthread_mutex_unlock(&pl->mu);
@@ -623,13 +635,6 @@ static int check_options(const pst_pipeline_options *in,
     *out = in ? *in : defaults;
     if (!out->protocol)
         out->protocol = &pst_protocol_binary;
-    if (out->framing == PST_FRAMING_AUTO)
-        out->framing = PST_FRAMING_FRAMED;
-    if (out->framing != PST_FRAMING_FRAMED &&
-        out->framing != PST_FRAMING_UNFRAMED)
-        return pst_error_set(err, PST_E_INVALID,
-                             "pipeline options: unknown framing %d",
-                             (int)out->framing);
     if (out->connect_timeout_ms < 0 || out->call_timeout_ms < 0)
         return pst_error_set(err, PST_E_INVALID,
                              "pipeline options: negative timeout");
@@ -659,8 +664,8 @@ static void destroy(pst_pipeline *pl, uint32_t ncv)
     free(pl->slots);
     pst_wbuf_free(&pl->wbuf);
     pst__rx_free(&pl->rx);
+    pthread_cond_destroy(&pl->wcv);
     pthread_mutex_destroy(&pl->mu);
-    pthread_mutex_destroy(&pl->wmu);
     free(pl);
 }
 
@@ -694,21 +699,21 @@ pst_pipeline *pst_pipeline_adopt(int fd, const pst_pipeline_options *opt,
     }
     pl->fd = fd;
     pl->proto = o.protocol;
-    pl->framing = o.framing;
+    pl->framed = o.framed;
     pl->codec = o.codec;
     pl->call_timeout_ms = o.call_timeout_ms;
     pl->slots = slots;
     pl->mask = n - 1;
     pl->next_seqid = 1;
     pthread_mutex_init(&pl->mu, NULL);
-    pthread_mutex_init(&pl->wmu, NULL);
-    pst_wbuf_init(&pl->wbuf, o.framing == PST_FRAMING_FRAMED
+    pst_wbuf_init(&pl->wbuf, o.framed
                                  ? (size_t)o.codec.max_frame + 4
                                  : (size_t)o.codec.max_message);
 
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&pl->wcv, &ca);
     for (uint32_t i = 0; i < n; i++) {
         if (pthread_cond_init(&slots[i].cv, &ca) != 0) {
             pthread_condattr_destroy(&ca);

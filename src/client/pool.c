@@ -386,7 +386,7 @@ pst_pool *pst_pool_new(const pst_pool_options *opt, pst_error *err)
 
     pst_pipeline_options po = PST_PIPELINE_OPTIONS_INIT;
     po.protocol = o.protocol;
-    po.framing = o.framing;
+    po.framed = o.framed;
     po.codec = o.codec;
     po.max_pending = 4;  /* one call at a time, plus slack for abandoned */
     p->popt = po;
