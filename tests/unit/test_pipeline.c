@@ -9,7 +9,7 @@
 
 #include "postern/pipeline.h"
 #include "test.h"
-#include "test_pipeline_echo.h"
+#include "test_pipeline_fake.h"
 
 static pst_pipeline *adopt(fake_server *fs, uint32_t max_pending)
 {
