@@ -32,9 +32,13 @@
  * Deadlines: a call that passes its deadline returns PST_E_TIMEOUT and the
  * connection stays usable: the call's seqid stays reserved ("abandoned")
  * until its late reply arrives, which is then discarded and never delivered
- * to another call. Only a request cut off half-written by its deadline
- * breaks the connection (the stream would be corrupt). By contrast, a
- * timed-out pst_client_call leaves its synchronous connection unusable.
+ * to another call. Only a request whose write fails or times out part-way
+ * (the socket buffer stayed full until the deadline) breaks the connection,
+ * since the stream may hold half a request. By contrast, a timed-out
+ * pst_client_call leaves its synchronous connection unusable.
+ * The reader honours the deadline while waiting for a reply to start; a
+ * reply already arriving is given up to the same time again to complete
+ * (transport.h's idle and read timeouts).
  *
  * Oneway calls are written and not awaited (return 0 once sent).
  *
@@ -43,6 +47,10 @@
  * caller waits: with pst_pipeline_send, wait for (or abandon) every handle.
  * Callers that only send and never wait can fill the socket buffers until
  * their writes time out.
+ *
+ * I/O goes through transport.h: a socket stream under a framed or unframed
+ * transport. The leader reads through the transport while a writer writes
+ * to the stream beneath it; sockets allow one reader and one writer at once.
  *
  * Ownership: the pipeline owns its socket. Reply data lives in the arena
  * passed to the call. Thread-safety: every function may be called from any
@@ -118,8 +126,8 @@ pst_pipeline *pst_pipeline_connect(const char *endpoint,
                                    const pst_pipeline_options *opt,
                                    pst_error *err);
 /* Use an already connected stream socket (e.g. one end of a socketpair).
- * On success the pipeline owns fd (it is made non-blocking); on failure fd
- * is left to the caller. */
+ * The pipeline takes fd in every case (made non-blocking; closed on
+ * failure). */
 pst_pipeline *pst_pipeline_adopt(int fd, const pst_pipeline_options *opt,
                                  pst_error *err);
 

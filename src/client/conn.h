@@ -1,13 +1,10 @@
 /*
  * conn.h: what the pipelining client and the pool share (not public API):
- * deadlines as poll/condvar timeouts, endpoint strings, a connect bounded by
- * a deadline, writes bounded by a deadline, and a receive buffer that cuts
- * whole messages (framed or unframed) out of a non-blocking socket.
- *
- * Sockets here are always non-blocking; every wait goes through poll with
- * the time left to the deadline. A receive buffer keeps a partial message
- * across timeouts, so whoever reads next carries on where the last reader
- * stopped.
+ * deadlines as poll/condvar timeouts, "host:port" endpoint strings, and
+ * connecting and writing bounded by a deadline on top of transport.h, whose
+ * streams and message transports do the socket work. A transport keeps a
+ * partial message across read timeouts, so whoever reads next carries on
+ * where the last reader stopped.
  */
 #ifndef POSTERN_CLIENT_CONN_H
 #define POSTERN_CLIENT_CONN_H
@@ -18,6 +15,7 @@
 #include <time.h>
 
 #include "postern/pipeline.h"
+#include "postern/transport.h"
 
 /* ---- deadlines (deadline.c) ---- */
 int64_t pst__monotonic_ns(void);
@@ -43,36 +41,20 @@ typedef struct pst__endpoint {
 int pst__endpoint_parse(const char *s, size_t n, pst__endpoint *out,
                         pst_error *err);
 
-/* Connect before deadline; *fd is non-blocking, close-on-exec, TCP_NODELAY. */
-int pst__conn_connect(const pst__endpoint *ep, pst_deadline deadline, int *fd,
-                      pst_error *err);
+/* Connect to ep before deadline through transport.h's socket streams and
+ * wrap the stream in a framed or unframed transport (which owns it). */
+int pst__conn_open(const pst__endpoint *ep, bool framed,
+                   const pst_codec_config *cfg, pst_deadline deadline,
+                   pst_transport **out, pst_error *err);
 
-/* Write all n bytes before deadline. *written says how far it got (so the
- * caller knows whether the stream was cut mid-message). */
-int pst__conn_write_all(int fd, const uint8_t *p, size_t n,
-                        pst_deadline deadline, size_t *written,
-                        pst_error *err);
+/* Write all n bytes on stream s before deadline. Any failure leaves the
+ * stream's state unknown (part of the bytes may have gone). */
+int pst__conn_write(pst_stream *s, const uint8_t *p, size_t n,
+                    pst_deadline deadline, pst_error *err);
 
 /* True if nothing is waiting to be read and the peer has not hung up: an
  * idle connection that is still fit for a new call. */
-bool pst__conn_idle_ok(int fd);
-
-/* ---- receive buffer (conn.c) ---- */
-typedef struct pst__rx {
-    uint8_t *buf;
-    size_t start, end, cap;  /* unread bytes are buf[start..end) */
-} pst__rx;
-
-void pst__rx_free(pst__rx *rx);
-
-/* The next whole message: msg and len give the message (without the frame
- * header); pass *consume to pst__rx_consume once done with it. Reads from fd
- * as needed until deadline (PST_E_TIMEOUT keeps what was read). */
-int pst__rx_next(pst__rx *rx, int fd, const pst_protocol *proto,
-                 bool framed, const pst_codec_config *cfg,
-                 pst_deadline deadline, const uint8_t **msg, size_t *len,
-                 size_t *consume, pst_error *err);
-void pst__rx_consume(pst__rx *rx, size_t n);
+bool pst__conn_idle_ok(pst_transport *t);
 
 /* Encode a CALL/ONEWAY message into w (emptied first), framed or not. */
 int pst__encode_request(pst_wbuf *w, const pst_protocol *proto,

@@ -5,14 +5,15 @@
  *   slots      a table of max_pending (power of two) slots indexed by
  *              seqid & mask; seqids are chosen so that their index is free,
  *              so lookup is one probe.
- *   reading    true while one waiter (the leader) owns `rx` and the read
- *              side of the socket. The leader drops `mu` while it reads and
+ *   reading    true while one waiter (the leader) owns the transport `t`
+ *              (the read side of the socket). The leader drops `mu` while it reads and
  *              takes it again to dispatch.
  *   idle       waiters blocked on their slot's condvar while someone else
  *              leads; when the leader steps down it signals the first of
  *              them, which then leads (handoff_locked).
  *   broken     the status that broke the connection (0 while healthy).
- *   writing    true while one caller encodes into `wbuf` and writes it, so
+ *   writing    true while one caller encodes into `wbuf` and writes it to
+ *              `stream` (below `t`; a socket reads and writes at once), so
  *              requests never interleave; others wait on `wcv` (a flag and
  *              a CLOCK_MONOTONIC condvar rather than a mutex, so waiting
  *              for one's turn to write honours the call's deadline).
@@ -25,7 +26,6 @@
  * before anyone waits (pst_pipeline_send) is kept in malloc'ed memory.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,7 +56,9 @@ typedef struct pl_slot {
 } pl_slot;
 
 struct pst_pipeline {
-    int fd;
+    pst_transport *t;             /* reads: the leader's (reading == true) */
+    pst_stream *stream;           /* writes: the writer's (writing == true) */
+    int fd;                       /* for shutdown on break */
     const pst_protocol *proto;
     bool framed;
     pst_codec_config codec;
@@ -75,8 +77,6 @@ struct pst_pipeline {
     bool writing;
     pthread_cond_t wcv;           /* CLOCK_MONOTONIC; `writing` cleared */
     pst_wbuf wbuf;                /* owned by the writer (writing == true) */
-
-    pst__rx rx;                   /* owned by the leader (reading == true) */
 };
 
 /* ---- slots --------------------------------------------------------------- */
@@ -272,11 +272,15 @@ static int lead_locked(pst_pipeline *pl, pl_slot *me, pst_deadline deadline)
         if (pst__deadline_passed(deadline))
             return PST_E_TIMEOUT;
         const uint8_t *msg = NULL;
-        size_t len = 0, consume = 0;
+        size_t len = 0;
         pst_error e = { 0, "" };
+        /* transport.h counts 0 as "no timeout"; the loop head caught a
+         * deadline that has passed. */
+        int ms = pst__deadline_poll_ms(deadline);
+        ms = ms < 0 ? 0 : ms == 0 ? 1 : ms;
         pthread_mutex_unlock(&pl->mu);
-        int rc = pst__rx_next(&pl->rx, pl->fd, pl->proto, pl->framed,
-                              &pl->codec, deadline, &msg, &len, &consume, &e);
+        pst_transport_set_timeouts(pl->t, ms, ms, 0);
+        int rc = pst_transport_read_message(pl->t, pl->proto, &msg, &len, &e);
         pthread_mutex_lock(&pl->mu);
         if (rc == PST_E_TIMEOUT)
             continue;  /* the loop head tells whether it still matters */
@@ -286,8 +290,8 @@ static int lead_locked(pst_pipeline *pl, pl_slot *me, pst_deadline deadline)
         }
         if (pl->broken)
             continue;  /* closed while we read: drop what we read */
-        dispatch_locked(pl, msg, len);
-        pst__rx_consume(&pl->rx, consume);
+        dispatch_locked(pl, msg, len);  /* copies: msg lives until the
+                                           next read */
     }
 }
 
@@ -382,7 +386,6 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
         seqid = s->seqid;
     }
 
-    size_t written = 0;
     bool write_tried = false;
     int rc = begin_write_locked(pl, deadline);
     bool holding = rc == 0;
@@ -393,10 +396,14 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
     } else {
         rc = pst__encode_request(&pl->wbuf, pl->proto, pl->framed,
                                  &pl->codec, m, args, seqid, err);
-        if (rc == 0) {
+        if (rc == 0 && pst__deadline_passed(deadline)) {
+            rc = pst_error_set(err, PST_E_TIMEOUT,
+                               "%s: deadline passed before the request was "
+                               "written", m->name);
+        } else if (rc == 0) {
             write_tried = true;
-            rc = pst__conn_write_all(pl->fd, pl->wbuf.data, pl->wbuf.len,
-                                     deadline, &written, err);
+            rc = pst__conn_write(pl->stream, pl->wbuf.data, pl->wbuf.len,
+                                 deadline, err);
         }
         if (pl->wbuf.cap > (1u << 20)) {
             /* Do not keep a huge request's buffer for the life of the
@@ -418,13 +425,13 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
         *seqid_out = m->oneway ? 0 : seqid;
         return 0;
     }
-    /* A request cut off half-way corrupts the stream; a failed write means
-     * the socket is gone. Only a timeout before the first byte (or an
-     * encoding failure) leaves the connection as it was. */
-    if (write_tried && !(rc == PST_E_TIMEOUT && written == 0)) {
+    /* A write that failed may have sent part of the request, leaving the
+     * stream corrupt, or the socket is gone. Only a failure before writing
+     * (encoding, or the deadline) leaves the connection as it was. */
+    if (write_tried) {
         pst_error why = { 0, "" };
-        pst_error_set(&why, rc, "%s: request write failed after %zu bytes "
-                      "(%s)", m->name, written, pst_strerror(rc));
+        pst_error_set(&why, rc, "%s: writing the request failed (%s)",
+                      m->name, pst_strerror(rc));
         break_locked(pl, rc, &why);
     }
     if (rc == PST_E_TIMEOUT)
@@ -623,7 +630,7 @@ void pst_pipeline_stats_get(const pst_pipeline *pl, pst_pipeline_stats *out)
 
 bool pst__pipeline_idle_ok(pst_pipeline *pl)
 {
-    return pst_pipeline_is_open(pl) && pst__conn_idle_ok(pl->fd);
+    return pst_pipeline_is_open(pl) && pst__conn_idle_ok(pl->t);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */
@@ -663,52 +670,43 @@ static void destroy(pst_pipeline *pl, uint32_t ncv)
     }
     free(pl->slots);
     pst_wbuf_free(&pl->wbuf);
-    pst__rx_free(&pl->rx);
+    pst_transport_free(pl->t);
     pthread_cond_destroy(&pl->wcv);
     pthread_mutex_destroy(&pl->mu);
     free(pl);
 }
 
-pst_pipeline *pst_pipeline_adopt(int fd, const pst_pipeline_options *opt,
-                                 pst_error *err)
+/* A pipeline over transport t, which it owns from here on (freed on
+ * failure too). o has been checked. */
+static pst_pipeline *pipeline_new(pst_transport *t,
+                                  const pst_pipeline_options *o,
+                                  pst_error *err)
 {
-    pst_pipeline_options o;
-    if (check_options(opt, &o, err) < 0)
-        return NULL;
-    if (fd < 0) {
-        pst_error_set(err, PST_E_INVALID, "pipeline: invalid socket %d", fd);
-        return NULL;
-    }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-        pst_error_set(err, -errno, "pipeline: socket %d: %s", fd,
-                      strerror(errno));
-        return NULL;
-    }
-
     uint32_t n = 1;
-    while (n < o.max_pending)
+    while (n < o->max_pending)
         n <<= 1;
     pst_pipeline *pl = calloc(1, sizeof *pl);
     pl_slot *slots = calloc(n, sizeof *slots);
     if (!pl || !slots) {
         free(pl);
         free(slots);
+        pst_transport_free(t);
         pst_error_set(err, PST_E_NOMEM, "pipeline: no memory for %u slots", n);
         return NULL;
     }
-    pl->fd = fd;
-    pl->proto = o.protocol;
-    pl->framed = o.framed;
-    pl->codec = o.codec;
-    pl->call_timeout_ms = o.call_timeout_ms;
+    pl->t = t;
+    pl->stream = pst_transport_stream(t);
+    pl->fd = pst_stream_fd(pl->stream);
+    pl->proto = o->protocol;
+    pl->framed = o->framed;
+    pl->codec = o->codec;
+    pl->call_timeout_ms = o->call_timeout_ms;
     pl->slots = slots;
     pl->mask = n - 1;
     pl->next_seqid = 1;
     pthread_mutex_init(&pl->mu, NULL);
-    pst_wbuf_init(&pl->wbuf, o.framed
-                                 ? (size_t)o.codec.max_frame + 4
-                                 : (size_t)o.codec.max_message);
+    pst_wbuf_init(&pl->wbuf, o->framed ? (size_t)o->codec.max_frame + 4
+                                       : (size_t)o->codec.max_message);
 
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -726,17 +724,52 @@ pst_pipeline *pst_pipeline_adopt(int fd, const pst_pipeline_options *opt,
     return pl;
 }
 
+static pst_transport *transport_over(pst_stream *s,
+                                     const pst_pipeline_options *o)
+{
+    pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
+    to.codec = o->codec;
+    return o->framed ? pst_transport_framed_new(s, &to)
+                     : pst_transport_unframed_new(s, &to);
+}
+
+pst_pipeline *pst_pipeline_adopt(int fd, const pst_pipeline_options *opt,
+                                 pst_error *err)
+{
+    pst_pipeline_options o;
+    if (check_options(opt, &o, err) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    pst_stream *s = fd >= 0 ? pst_stream_socket_new(fd, err) : NULL;
+    if (!s) {
+        if (fd >= 0)
+            close(fd);
+        else
+            pst_error_set(err, PST_E_INVALID, "pipeline: invalid socket %d",
+                          fd);
+        return NULL;
+    }
+    pst_transport *t = transport_over(s, &o);
+    if (!t) {
+        pst_error_set(err, PST_E_NOMEM, "pipeline: no memory for a transport");
+        return NULL;
+    }
+    return pipeline_new(t, &o, err);
+}
+
 pst_pipeline *pst__pipeline_connect_ep(const pst__endpoint *ep,
                                        const pst_pipeline_options *opt,
                                        pst_deadline deadline, pst_error *err)
 {
-    int fd;
-    if (pst__conn_connect(ep, deadline, &fd, err) < 0)
+    pst_pipeline_options o;
+    if (check_options(opt, &o, err) < 0)
         return NULL;
-    pst_pipeline *pl = pst_pipeline_adopt(fd, opt, err);
-    if (!pl)
-        close(fd);
-    return pl;
+    pst_transport *t;
+    if (pst__conn_open(ep, o.framed, &o.codec, deadline, &t, err) < 0)
+        return NULL;
+    return pipeline_new(t, &o, err);
 }
 
 pst_pipeline *pst_pipeline_connect(const char *endpoint,
@@ -763,6 +796,5 @@ void pst_pipeline_free(pst_pipeline *pl)
 {
     if (!pl)
         return;
-    close(pl->fd);
-    destroy(pl, pl->mask + 1);
+    destroy(pl, pl->mask + 1);  /* the transport closes the socket */
 }
