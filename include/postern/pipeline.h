@@ -53,7 +53,9 @@
  * to the stream beneath it; sockets allow one reader and one writer at once.
  *
  * Ownership: the pipeline owns its socket. Reply data lives in the arena
- * passed to the call. Thread-safety: every function may be called from any
+ * passed to the call; given a NULL arena (as pst_client_call allows), in a
+ * scratch arena of the calling thread, valid until that thread's next call
+ * without an arena. Thread-safety: every function may be called from any
  * thread at once, except pst_pipeline_free, which needs every call to have
  * returned. A pst_arena is still used by one thread at a time: concurrent
  * calls need their own arenas.

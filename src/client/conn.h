@@ -86,4 +86,10 @@ pst_call_info *pst__call_info_begin(const void *owner);
  * returned PST_E_APP_EXCEPTION, else NULL. */
 const pst_app_exception *pst__call_info_app_exception(const void *owner);
 
+/* ---- per-thread scratch arena (scratch.c) ---- */
+/* The calling thread's arena for calls given none, reset: what a previous
+ * such call left there is gone. NULL if memory runs out. Freed when the
+ * thread exits. */
+pst_arena *pst__thread_scratch_arena(void);
+
 #endif

@@ -450,7 +450,10 @@ static int wait_reply(pst_pipeline *pl, int32_t seqid, void *result,
 {
     pst_error *err = info ? &info->error : NULL;
     if (!a)
-        return pst_error_set(err, PST_E_INVALID, "pipeline wait: no arena");
+        a = pst__thread_scratch_arena();
+    if (!a)
+        return pst_error_set(err, PST_E_NOMEM,
+                             "pipeline wait: no memory for an arena");
     pthread_mutex_lock(&pl->mu);
     pl_slot *s = slot_find_locked(pl, seqid);
     if (!s || s->has_waiter || s->state == SLOT_ABANDONED) {
@@ -515,8 +518,11 @@ int pst_pipeline_call_until(pst_pipeline *pl, const pst_method_desc *m,
 {
     pst_error *err = info ? &info->error : NULL;
     int rc;
+    if (!a && m && !m->oneway)
+        a = pst__thread_scratch_arena();
     if (!a && m && !m->oneway) {
-        rc = pst_error_set(err, PST_E_INVALID, "%s: no arena", m->name);
+        rc = pst_error_set(err, PST_E_NOMEM, "%s: no memory for an arena",
+                           m->name);
     } else {
         if (pl)
             deadline = pst__deadline_or(deadline, pl->call_timeout_ms);

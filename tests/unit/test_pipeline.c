@@ -658,9 +658,6 @@ static void test_max_pending(void)
     CHECK_EQ_INT(pst_pipeline_call_until(NULL, TST_ECHO, &args, NULL, &a,
                                          PST_DEADLINE_NEVER, NULL),
                  PST_E_INVALID);
-    CHECK_EQ_INT(pst_pipeline_call_until(pl, TST_ECHO, &args, NULL, NULL,
-                                         PST_DEADLINE_NEVER, NULL),
-                 PST_E_INVALID);
     pst_arena_release(&a);
     pst_pipeline_free(pl);
     fake_server_join(&fs);

@@ -178,6 +178,12 @@ static void test_outcomes(void)
         CHECK_EQ_INT(pst_pipeline_call(pl, TST_FAIL, &args, &r, &a), 0);
         CHECK(tst_str_eq(r.success, "fine"));
         CHECK(pst_pipeline_is_open(pl));
+
+        /* No arena: the reply lives in the thread's scratch arena. */
+        args = tst_echo_args("no arena");
+        tst_Echo_echo_result er;
+        CHECK_EQ_INT(pst_pipeline_call(pl, TST_ECHO, &args, &er, NULL), 0);
+        CHECK(tst_str_eq(er.success, "no arena"));
         pst_arena_release(&a);
         pst_pipeline_free(pl);
     }
@@ -211,11 +217,41 @@ static void test_server_goes_away(void)
     es_destroy(&es);
 }
 
+static void test_unix_socket(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/postern-pipeline-%d.sock", (int)getpid());
+    unlink(path);
+    echo_server es;
+    es_init(&es);
+    CHECK(es_start_at(&es, 0, path, PST_SERVER_THREADED) == 0);
+    char ep[80];
+    snprintf(ep, sizeof ep, "unix:%s", path);
+    pst_error err = { 0, "" };
+    pst_pipeline *pl = pst_pipeline_connect(ep, NULL, &err);
+    CHECK(pl != NULL);
+    if (pl) {
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        tst_Echo_echo_args args = tst_echo_args("over a unix socket");
+        tst_Echo_echo_result res;
+        CHECK_EQ_INT(pst_pipeline_call(pl, TST_ECHO, &args, &res, &a), 0);
+        CHECK(tst_str_eq(res.success, "over a unix socket"));
+        pst_arena_release(&a);
+        pst_pipeline_free(pl);
+    } else {
+        fprintf(stderr, "connect %s: %s\n", ep, err.message);
+    }
+    es_destroy(&es);
+    unlink(path);
+}
+
 int main(void)
 {
     RUN(test_eight_threads_one_connection);
     RUN(test_protocols_and_framing);
     RUN(test_outcomes);
     RUN(test_server_goes_away);
+    RUN(test_unix_socket);
     return test_report();
 }

@@ -102,12 +102,15 @@ static void es_init(echo_server *es)
     es->proc = (pst_processor){ &tst_Echo_desc, &es->handler, es };
 }
 
-/* Serve on port (0: any free one) with model; 0 or -1. */
-static int es_start(echo_server *es, int port, pst_server_model model)
+/* Serve on port (0: any free one), or on unix_path if not NULL, with
+ * model; 0 or -1. */
+static int es_start_at(echo_server *es, int port, const char *unix_path,
+                       pst_server_model model)
 {
     pst_server_options o = PST_SERVER_OPTIONS_INIT;
     o.model = model;
     o.port = port;
+    o.unix_path = unix_path;
     o.log_level = PST_LOG_ERROR;
     pst_error err = { 0, "" };
     es->srv = pst_server_new(&es->proc, &o, &err);
@@ -122,6 +125,11 @@ static int es_start(echo_server *es, int port, pst_server_model model)
         return -1;
     }
     return 0;
+}
+
+static inline int es_start(echo_server *es, int port, pst_server_model model)
+{
+    return es_start_at(es, port, NULL, model);
 }
 
 static void es_open_gate(echo_server *es)
