@@ -195,6 +195,96 @@ static void script_hang_up(fake_server *fs)
     shutdown(fs->fd, SHUT_RDWR);
 }
 
+/* Hostile replies, chosen by the request's argument:
+ *   "huge"     a frame header announcing 2 GiB
+ *   "garbage"  a frame holding bytes that are no message header
+ *   "badbody"  a good header for the call, then a field of wire type 99
+ * else echo. */
+static void script_hostile(fake_server *fs)
+{
+    fake_req q;
+    while (fake_recv(fs->fd, &q) == 0) {
+        if (strcmp(q.msg, "huge") == 0) {
+            static const uint8_t h[4] = { 0x7f, 0xff, 0xff, 0xff };
+            fake_write_full(fs->fd, h, 4);
+        } else if (strcmp(q.msg, "garbage") == 0) {
+            static const uint8_t g[9] = { 0, 0, 0, 5, 'h', 'e', 'l', 'l',
+                                          'o' };
+            fake_write_full(fs->fd, g, sizeof g);
+        } else if (strcmp(q.msg, "badbody") == 0) {
+            pst_wbuf w;
+            pst_wbuf_init(&w, 0);
+            pst_wbuf_append(&w, "\0\0\0\0", 4);
+            pst_msg_header h = { pst_str_c(q.name), PST_MSG_REPLY, q.seqid };
+            pst_protocol_binary.write_message_begin(&w, &h);
+            static const uint8_t body[4] = { 99, 0, 0, 0 };
+            pst_wbuf_append(&w, body, sizeof body);
+            size_t n = w.len - 4;
+            w.data[3] = (uint8_t)n;
+            fake_write_full(fs->fd, w.data, w.len);
+            pst_wbuf_free(&w);
+        } else {
+            fake_reply_echo(fs->fd, &q);
+        }
+    }
+}
+
+static int hostile_call(pst_pipeline *pl, const char *msg, pst_call_info *info)
+{
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, 0);
+    tst_Echo_echo_args args = tst_echo_args(msg);
+    tst_Echo_echo_result res;
+    memset(info, 0, sizeof *info);
+    int rc = pst_pipeline_call_until(pl, TST_ECHO, &args, &res, &a,
+                                     PST_DEADLINE_NEVER, info);
+    if (rc == 0 && !tst_str_eq(res.success, msg))
+        rc = PST_E_PROTOCOL;
+    pst_arena_release(&a);
+    return rc;
+}
+
+static void test_hostile_replies(void)
+{
+    pst_call_info info;
+    /* A body that does not decode fails its call only. */
+    fake_server fs;
+    CHECK(fake_server_start(&fs, script_hostile, NULL) == 0);
+    pst_pipeline *pl = adopt(&fs, 0);
+    CHECK(pl != NULL);
+    if (!pl)
+        return;
+    int rc = hostile_call(pl, "badbody", &info);
+    CHECK(rc == PST_E_BAD_TYPE || rc == PST_E_PROTOCOL);
+    fprintf(stderr, "     (bad body: %s: %s)\n", pst_strerror_name(rc),
+            info.error.message);
+    CHECK(info.error.message[0] != 0);
+    CHECK(pst_pipeline_is_open(pl));
+    CHECK_EQ_INT(hostile_call(pl, "fine", &info), 0);
+
+    /* A frame too large is refused before any memory is spent on it. */
+    CHECK_EQ_INT(hostile_call(pl, "huge", &info), PST_E_LIMIT);
+    CHECK(strstr(info.error.message, "max_frame") != NULL);
+    CHECK(!pst_pipeline_is_open(pl));
+    pst_pipeline_free(pl);
+    fake_server_join(&fs);
+
+    /* Bytes that are no message header break the connection. */
+    CHECK(fake_server_start(&fs, script_hostile, NULL) == 0);
+    pl = adopt(&fs, 0);
+    CHECK(pl != NULL);
+    if (!pl)
+        return;
+    rc = hostile_call(pl, "garbage", &info);
+    CHECK(rc < 0 && rc != PST_E_TIMEOUT);
+    fprintf(stderr, "     (garbage: %s: %s)\n", pst_strerror_name(rc),
+            info.error.message);
+    CHECK(!pst_pipeline_is_open(pl));
+    CHECK_EQ_INT(hostile_call(pl, "fine", &info), PST_E_CLOSED);
+    pst_pipeline_free(pl);
+    fake_server_join(&fs);
+}
+
 /* ---- many threads, one connection ------------------------------------------ */
 
 enum { THREADS = 8, CALLS_PER_THREAD = 300 };
@@ -706,6 +796,7 @@ int main(void)
     RUN(test_wrong_message_type);
     RUN(test_server_hangs_up);
     RUN(test_outcomes);
+    RUN(test_hostile_replies);
     RUN(test_deadline_then_late_reply_discarded);
     RUN(test_close_wakes_waiters);
     RUN(test_deadlines_staggered);

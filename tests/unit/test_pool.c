@@ -168,6 +168,91 @@ static void test_dead_endpoint_from_the_start(void)
     es_destroy(&s);
 }
 
+/* A listener that accepts and hangs up at once. */
+typedef struct hangup_server {
+    int fd, port;
+    pthread_t thread;
+    atomic_bool stop;
+} hangup_server;
+
+static void *hangup_main(void *p)
+{
+    hangup_server *h = p;
+    while (!atomic_load(&h->stop)) {
+        int c = accept(h->fd, NULL, NULL);
+        if (c >= 0)
+            close(c);
+    }
+    return NULL;
+}
+
+static int hangup_start(hangup_server *h)
+{
+    memset(h, 0, sizeof *h);
+    h->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(h->fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+        listen(h->fd, 16) < 0 ||
+        getsockname(h->fd, (struct sockaddr *)&a, &len) < 0)
+        return -1;
+    h->port = ntohs(a.sin_port);
+    return pthread_create(&h->thread, NULL, hangup_main, h);
+}
+
+static void hangup_stop(hangup_server *h)
+{
+    atomic_store(&h->stop, true);
+    /* Wake the blocked accept with one last connection. */
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)h->port);
+    connect(c, (struct sockaddr *)&a, sizeof a);
+    pthread_join(h->thread, NULL);
+    close(c);
+    close(h->fd);
+}
+
+/* A transport error on a fresh connection takes the endpoint out: that
+ * call fails (its request may have gone), the following ones go elsewhere. */
+static void test_endpoint_that_hangs_up(void)
+{
+    hangup_server h;
+    CHECK(hangup_start(&h) == 0);
+    echo_server s;
+    es_init(&s);
+    CHECK(es_start(&s, 0, PST_SERVER_THREADED) == 0);
+    char eps[128];
+    snprintf(eps, sizeof eps, "127.0.0.1:%d,127.0.0.1:%d", h.port, s.port);
+    pst_pool *p = new_pool(eps, 2);
+    CHECK(p != NULL);
+    if (p) {
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        int rc = echo_call(p, "first", &a);
+        CHECK(rc == PST_E_CLOSED || rc == -ECONNRESET || rc == -EPIPE);
+        for (int i = 0; i < 5; i++)
+            CHECK_EQ_INT(echo_call(p, "then", &a), 0);
+        CHECK_EQ_INT(atomic_load(&s.calls), 5);
+        pst_pool_endpoint_stats es;
+        pst_pool_endpoint_stats_get(p, 0, &es);
+        CHECK(!es.up);
+        CHECK_EQ_INT(es.last_error, rc);
+        CHECK_EQ_INT(es.failures, 1);
+        CHECK_EQ_INT(es.connections, 0);
+        pst_arena_release(&a);
+        pst_pool_free(p);
+    }
+    es_destroy(&s);
+    hangup_stop(&h);
+}
+
 static void test_no_server_at_all(void)
 {
     char eps[64];
@@ -387,6 +472,7 @@ int main(void)
     RUN(test_no_server_at_all);
     RUN(test_round_robin_down_and_back);
     RUN(test_dead_endpoint_from_the_start);
+    RUN(test_endpoint_that_hangs_up);
     RUN(test_threads_bounded_connections);
     RUN(test_timeout_and_exceptions);
     RUN(test_wait_for_a_free_connection);
