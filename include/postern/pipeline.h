@@ -32,10 +32,11 @@
  * Deadlines: a call that passes its deadline returns PST_E_TIMEOUT and the
  * connection stays usable: the call's seqid stays reserved ("abandoned")
  * until its late reply arrives, which is then discarded and never delivered
- * to another call. Only a request whose write fails or times out part-way
- * (the socket buffer stayed full until the deadline) breaks the connection,
- * since the stream may hold half a request. By contrast, a timed-out
- * pst_client_call leaves its synchronous connection unusable.
+ * to another call. Only a request whose write fails, or times out once
+ * begun (the socket buffer stayed full until the deadline), breaks the
+ * connection: the stream may hold half a request. A deadline that passes
+ * while waiting for other requests to be written does not. By contrast, a
+ * timed-out pst_client_call leaves its synchronous connection unusable.
  * The reader honours the deadline while waiting for a reply to start; a
  * reply already arriving is given up to the same time again to complete
  * (transport.h's idle and read timeouts).
