@@ -99,6 +99,8 @@ typedef struct pst_idl_value {
     const char *s;                  /* STRING bytes (NUL-terminated too),
                                        IDENT name */
     size_t len;                     /* STRING length */
+    const char *raw;                /* INT, DOUBLE as written ("0x7f",
+                                       "true"), for messages and comments */
     uint8_t uuid[16];               /* UUID */
     struct pst_idl_value **items;   /* LIST items, MAP keys, STRUCT fields */
     struct pst_idl_value **values;  /* MAP values */

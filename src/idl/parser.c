@@ -302,11 +302,13 @@ static pst_idl_value *parse_value(parser *P)
     case TOK_INT:
         v = new_value(P, PST_IDL_V_INT, loc);
         v->i = P->tok.ival;
+        v->raw = pst__idl_strndup(P->pool, P->tok.text, P->tok.len);
         advance(P);
         break;
     case TOK_DOUBLE:
         v = new_value(P, PST_IDL_V_DOUBLE, loc);
         v->d = P->tok.dval;
+        v->raw = pst__idl_strndup(P->pool, P->tok.text, P->tok.len);
         advance(P);
         break;
     case TOK_LITERAL:
