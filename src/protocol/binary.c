@@ -274,7 +274,7 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
                                      tt);
             p = br_skip(c, p, tt, depth + 1, depth + 1);
             if (!p)
-                return NULL;
+                return pst__dec_skip_context(c, d, id);
             continue;
         }
         next = f + 1;

@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "protocol/codec.h"
 
@@ -79,7 +80,7 @@ const uint8_t *pst__dec_short(pst__dec *c, const uint8_t *at, uint64_t need,
     uint64_t left = (uint64_t)(c->end - at);
     if (need > c->max_message || used + need > c->max_message)
         return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
-                             "%s of %llu bytes takes the message past "
+                             "%s needs %llu bytes: the message would pass "
                              "max_message %llu",
                              what, (unsigned long long)need,
                              (unsigned long long)c->max_message);
@@ -130,6 +131,26 @@ const uint8_t *pst__dec_bad_desc(pst__dec *c, const uint8_t *at,
 {
     return pst__dec_fail(c, PST_E_INVALID, at, d, f,
                          "descriptor has an invalid kind or size");
+}
+
+const uint8_t *pst__dec_skip_context(pst__dec *c, const pst_struct_desc *d,
+                                     int id)
+{
+    pst_error *e = c->err;
+    if (!e || e->code != c->code || e->message[0] == '\0')
+        return NULL;
+    char prefix[96];
+    int n = snprintf(prefix, sizeof prefix, "%s: skipping field %d: ", d->name,
+                     id);
+    size_t len = strlen(e->message), room = sizeof e->message - 1;
+    if (n <= 0 || (size_t)n >= room)
+        return NULL;
+    if (len > room - (size_t)n)
+        len = room - (size_t)n;
+    memmove(e->message + n, e->message, len);
+    memcpy(e->message, prefix, (size_t)n);
+    e->message[n + len] = '\0';
+    return NULL;
 }
 
 const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,

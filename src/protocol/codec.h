@@ -212,6 +212,10 @@ const uint8_t *pst__dec_elem_type(pst__dec *c, const uint8_t *at,
 const uint8_t *pst__dec_bad_desc(pst__dec *c, const uint8_t *at,
                                  const pst_struct_desc *d,
                                  const pst_field *f) PST__COLD;
+/* Skipping field `id` of d failed: say so in front of the message (the
+ * skipper knows no names). Returns NULL. */
+const uint8_t *pst__dec_skip_context(pst__dec *c, const pst_struct_desc *d,
+                                     int id) PST__COLD;
 /* After STOP: required fields present, at most one union member. */
 const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,

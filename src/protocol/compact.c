@@ -432,7 +432,7 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             if (tt != PST_TT_BOOL) {
                 p = cr_skip(c, p, tt, depth + 1, depth + 1);
                 if (!p)
-                    return NULL;
+                    return pst__dec_skip_context(c, d, id);
             }
             continue;
         }
