@@ -1,0 +1,303 @@
+/* client.c: the synchronous client: send one call, read its reply, check it
+ * belongs to the call, decode it (see postern/client.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "postern/client.h"
+
+struct pst_client {
+    pst_transport *t;
+    const pst_protocol *proto;
+    pst_codec_config codec;
+    pst_wbuf out;
+    pst_arena scratch;           /* replies when the caller gives no arena */
+    int32_t seqid;
+    bool broken;
+    pst_error err;               /* the last call's failure */
+    char broken_why[sizeof ((pst_error *)0)->message];
+    bool has_appex;
+    pst_app_exception appex;
+    char *appex_msg;             /* the client's copy of appex.message */
+};
+
+pst_client *pst_client_new(pst_transport *t, const pst_client_options *o)
+{
+    if (!t)
+        return NULL;
+    pst_client *c = calloc(1, sizeof *c);
+    if (!c) {
+        pst_transport_free(t);
+        return NULL;
+    }
+    static const pst_client_options defaults = PST_CLIENT_OPTIONS_INIT;
+    if (!o)
+        o = &defaults;
+    c->t = t;
+    c->proto = o->protocol ? o->protocol : &pst_protocol_binary;
+    c->codec = o->codec;
+    if (!c->codec.max_message)
+        c->codec.max_message = defaults.codec.max_message;
+    if (!c->codec.max_frame)
+        c->codec.max_frame = defaults.codec.max_frame;
+    if (!c->codec.max_depth)
+        c->codec.max_depth = defaults.codec.max_depth;
+    pst_wbuf_init(&c->out, (size_t)c->codec.max_message);
+    pst_arena_init(&c->scratch, NULL, 0, 0);
+    return c;
+}
+
+static pst_client *client_over(pst_stream *s, const pst_client_options *o)
+{
+    static const pst_client_options defaults = PST_CLIENT_OPTIONS_INIT;
+    if (!o)
+        o = &defaults;
+    pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
+    to.idle_timeout_ms = o->recv_timeout_ms;
+    to.read_timeout_ms = o->recv_timeout_ms;
+    to.write_timeout_ms = o->send_timeout_ms;
+    to.codec = o->codec;
+    pst_transport *t = o->framed ? pst_transport_framed_new(s, &to)
+                                 : pst_transport_unframed_new(s, &to);
+    return pst_client_new(t, o);
+}
+
+pst_client *pst_client_connect(const char *host, int port,
+                               const pst_client_options *o, pst_error *err)
+{
+    pst_stream *s =
+        pst_stream_tcp_connect(host, port, o ? o->connect_timeout_ms : 0, err);
+    if (!s)
+        return NULL;
+    pst_client *c = client_over(s, o);
+    if (!c)
+        pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
+    return c;
+}
+
+pst_client *pst_client_connect_unix(const char *path,
+                                    const pst_client_options *o, pst_error *err)
+{
+    pst_stream *s =
+        pst_stream_unix_connect(path, o ? o->connect_timeout_ms : 0, err);
+    if (!s)
+        return NULL;
+    pst_client *c = client_over(s, o);
+    if (!c)
+        pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
+    return c;
+}
+
+void pst_client_free(pst_client *c)
+{
+    if (!c)
+        return;
+    pst_transport_free(c->t);
+    pst_wbuf_free(&c->out);
+    pst_arena_release(&c->scratch);
+    free(c->appex_msg);
+    free(c);
+}
+
+const pst_app_exception *pst_client_app_exception(const pst_client *c)
+{
+    return c->has_appex ? &c->appex : NULL;
+}
+
+const pst_error *pst_client_error(const pst_client *c)
+{
+    return &c->err;
+}
+
+bool pst_client_broken(const pst_client *c)
+{
+    return c->broken;
+}
+
+pst_transport *pst_client_transport(pst_client *c)
+{
+    return c->t;
+}
+
+/* The stream's state is unknown: no later call may use it. The socket is
+ * closed now so the server sees the end at once. */
+static int fail_broken(pst_client *c, int rc)
+{
+    c->broken = true;
+    memcpy(c->broken_why, c->err.message, sizeof c->broken_why);
+    /* shutdown, not close: the fd stays ours until pst_client_free. */
+    int fd = pst_stream_fd(pst_transport_stream(c->t));
+    if (fd >= 0)
+        shutdown(fd, SHUT_RDWR);
+    return rc;
+}
+
+static const char *msg_type_name(int32_t type)
+{
+    switch (type) {
+    case PST_MSG_CALL: return "CALL";
+    case PST_MSG_REPLY: return "REPLY";
+    case PST_MSG_EXCEPTION: return "EXCEPTION";
+    case PST_MSG_ONEWAY: return "ONEWAY";
+    default: return "unknown";
+    }
+}
+
+/* Keep the server's TApplicationException, with a copy of its message. */
+static int keep_app_exception(pst_client *c, const pst_app_exception *ex,
+                              const char *method)
+{
+    free(c->appex_msg);
+    c->appex_msg = malloc(ex->message.len + 1);
+    c->appex = *ex;
+    if (c->appex_msg) {
+        if (ex->message.len)
+            memcpy(c->appex_msg, ex->message.ptr, ex->message.len);
+        c->appex_msg[ex->message.len] = '\0';
+        c->appex.message.ptr = c->appex_msg;
+    } else {
+        c->appex.message = PST_STR("");
+    }
+    c->has_appex = true;
+    return pst_error_set(&c->err, PST_E_APP_EXCEPTION,
+                         "'%s' failed on the server: %s: %.*s", method,
+                         pst_app_exception_type_name(ex->type),
+                         (int)(c->appex.message.len > 120 ? 120
+                                                          : c->appex.message.len),
+                         c->appex.message.ptr);
+}
+
+/* After a decoded REPLY: success, a declared exception, or nothing. */
+static int check_result(pst_client *c, const pst_method_desc *m,
+                        const void *result)
+{
+    const pst_struct_desc *rd = m->result;
+    bool has_success = false, success_set = false;
+    for (uint16_t i = 0; i < rd->nfields; i++) {
+        const pst_field *f = &rd->fields[i];
+        bool set = pst_isset(rd, result, f->isset_bit);
+        if (f->id == 0) {
+            has_success = true;
+            success_set = set;
+        } else if (set) {
+            const char *tn = f->type && f->type->sdesc ? f->type->sdesc->name
+                                                       : "an exception";
+            return pst_error_set(&c->err, PST_E_DECLARED_EXCEPTION,
+                                 "'%s' raised %s (field %d '%s')", m->name, tn,
+                                 f->id, f->name ? f->name : "");
+        }
+    }
+    if (has_success && !success_set)
+        return pst_error_set(&c->err, PST_E_MISSING_RESULT,
+                             "%s failed: unknown result (the reply carried "
+                             "neither a value nor an exception)",
+                             m->name);
+    return 0;
+}
+
+int pst_client_call(pst_client *c, const pst_method_desc *m, const void *args,
+                    void *result, pst_arena *a)
+{
+    pst_error_clear(&c->err);
+    c->has_appex = false;
+    if (c->broken)
+        return pst_error_set(&c->err, PST_E_CLOSED,
+                             "connection closed after an earlier failure: %s",
+                             c->broken_why);
+    if (!m || !m->args || !args)
+        return pst_error_set(&c->err, PST_E_INVALID,
+                             "pst_client_call needs a method and its args");
+    if (!a) {
+        pst_arena_reset(&c->scratch);
+        a = &c->scratch;
+    }
+
+    c->seqid = c->seqid == INT32_MAX ? 1 : c->seqid + 1;
+    int32_t seqid = c->seqid;
+    pst_msg_header h = { pst_str_c(m->name),
+                         m->oneway ? PST_MSG_ONEWAY : PST_MSG_CALL, seqid };
+    c->out.len = 0;
+    c->out.err = 0;
+    int rc = c->proto->write_message_begin(&c->out, &h);
+    if (rc == 0)
+        rc = c->proto->write_struct(&c->out, m->args, args, &c->codec);
+    if (rc == 0 && c->out.err)
+        rc = c->out.err;
+    if (rc < 0) /* nothing was sent: the connection is still fine */
+        return pst_error_set(&c->err, rc, "encoding the call to '%s': %s",
+                             m->name, pst_strerror(rc));
+
+    rc = pst_transport_write_message(c->t, c->out.data, c->out.len, &c->err);
+    if (rc < 0)
+        return fail_broken(c, rc);
+    if (m->oneway)
+        return 0;
+
+    const uint8_t *msg;
+    size_t len;
+    rc = pst_transport_read_message(c->t, c->proto, &msg, &len, &c->err);
+    if (rc < 0)
+        return fail_broken(c, rc);
+
+    pst_error derr = { 0, "" };
+    pst_rbuf r;
+    pst_rbuf_init(&r, msg, len, &derr);
+    pst_msg_header rh;
+    memset(&rh, 0, sizeof rh);
+    rc = c->proto->read_message_begin(&r, &rh, &c->codec);
+    if (rc < 0) {
+        pst_error_set(&c->err, rc, "unreadable reply header for '%s': %s",
+                      m->name, derr.code ? derr.message : pst_strerror(rc));
+        return fail_broken(c, rc);
+    }
+    if (rh.type != PST_MSG_REPLY && rh.type != PST_MSG_EXCEPTION) {
+        pst_error_set(&c->err, PST_E_BAD_MSG_TYPE,
+                      "reply to '%s' has message type %d (%s)", m->name,
+                      rh.type, msg_type_name(rh.type));
+        return fail_broken(c, PST_E_BAD_MSG_TYPE);
+    }
+    if (rh.seqid != seqid) {
+        pst_error_set(&c->err, PST_E_BAD_SEQID,
+                      "reply to '%s' has seqid %d, expected %d", m->name,
+                      rh.seqid, seqid);
+        return fail_broken(c, PST_E_BAD_SEQID);
+    }
+    size_t nlen = strlen(m->name);
+    if (rh.name.len != nlen || memcmp(rh.name.ptr, m->name, nlen) != 0) {
+        pst_error_set(&c->err, PST_E_WRONG_METHOD,
+                      "reply for method '%.*s' to a call of '%s'",
+                      (int)(rh.name.len > 64 ? 64 : rh.name.len),
+                      rh.name.ptr ? rh.name.ptr : "", m->name);
+        return fail_broken(c, PST_E_WRONG_METHOD);
+    }
+
+    /* From here the reply was whole and ours: decode failures leave the
+     * connection usable. */
+    if (rh.type == PST_MSG_EXCEPTION) {
+        pst_app_exception ex;
+        rc = c->proto->read_struct(&r, &pst_app_exception_desc, &ex, a,
+                                   &c->codec);
+        if (rc < 0)
+            return pst_error_set(&c->err, rc,
+                                 "undecodable TApplicationException in the "
+                                 "reply to '%s': %s",
+                                 m->name,
+                                 derr.code ? derr.message : pst_strerror(rc));
+        return keep_app_exception(c, &ex, m->name);
+    }
+    if (!m->result)
+        return 0;
+    if (!result) {
+        result = pst_arena_alloc(a, m->result->size ? m->result->size : 1);
+        if (!result)
+            return pst_error_set(&c->err, PST_E_NOMEM,
+                                 "out of memory decoding the reply to '%s'",
+                                 m->name);
+    }
+    rc = c->proto->read_struct(&r, m->result, result, a, &c->codec);
+    if (rc < 0)
+        return pst_error_set(&c->err, rc, "undecodable reply to '%s': %s",
+                             m->name,
+                             derr.code ? derr.message : pst_strerror(rc));
+    return check_result(c, m, result);
+}

@@ -1,0 +1,183 @@
+/* processor.c: one request message in, one reply message out (see
+ * postern/processor.h). The wording of the TApplicationException messages
+ * follows Apache Thrift's generated processors, so clients in any language
+ * see what they would see from a Thrift server. */
+#include <stdio.h>
+#include <string.h>
+
+#include "postern/processor.h"
+
+/* Append an EXCEPTION message carrying a TApplicationException. */
+static int write_app_exception(const pst_protocol *proto, pst_wbuf *out,
+                               const pst_msg_header *req, int32_t type,
+                               const char *message,
+                               const pst_codec_config *cfg)
+{
+    pst_msg_header h = { req->name, PST_MSG_EXCEPTION, req->seqid };
+    pst_app_exception ex;
+    memset(&ex, 0, sizeof ex);
+    ex.message = pst_str_c(message);
+    ex.type = type;
+    ex.isset_[0] = 0x3; /* both fields */
+    size_t mark = out->len;
+    int rc = proto->write_message_begin(out, &h);
+    if (rc == 0)
+        rc = proto->write_struct(out, &pst_app_exception_desc, &ex, cfg);
+    if (rc == 0 && out->err)
+        rc = out->err;
+    if (rc < 0)
+        out->len = mark;
+    return rc;
+}
+
+/* The handler returned 0 and left no exception set: the reply carries
+ * `success` (field id 0), so mark it present. */
+static void mark_success(const pst_struct_desc *rd, void *result)
+{
+    const pst_field *success = NULL;
+    for (uint16_t i = 0; i < rd->nfields; i++) {
+        const pst_field *f = &rd->fields[i];
+        if (f->id == 0)
+            success = f;
+        else if (pst_isset(rd, result, f->isset_bit))
+            return; /* a declared exception travels instead */
+    }
+    if (success)
+        pst_set_isset(rd, result, success->isset_bit, true);
+}
+
+static const char *type_name(int32_t type)
+{
+    switch (type) {
+    case PST_MSG_CALL: return "CALL";
+    case PST_MSG_REPLY: return "REPLY";
+    case PST_MSG_EXCEPTION: return "EXCEPTION";
+    case PST_MSG_ONEWAY: return "ONEWAY";
+    default: return "unknown";
+    }
+}
+
+int pst_process(const pst_processor *proc, const pst_protocol *proto,
+                const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
+                const pst_codec_config *cfg, pst_error *err)
+{
+    pst_error derr = { 0, "" };
+    pst_rbuf r;
+    pst_rbuf_init(&r, req, len, &derr);
+    pst_msg_header h;
+    memset(&h, 0, sizeof h);
+    int rc = proto->read_message_begin(&r, &h, cfg);
+    if (rc < 0) {
+        return pst_error_set(err, rc, "unreadable %s message header: %s",
+                             proto->name,
+                             derr.code ? derr.message : pst_strerror(rc));
+    }
+    char msgbuf[sizeof derr.message + 96];
+
+    if (h.type != PST_MSG_CALL && h.type != PST_MSG_ONEWAY) {
+        /* Nothing sane can follow on this connection; answer so the peer
+         * learns why, then let the caller close. */
+        snprintf(msgbuf, sizeof msgbuf, "Invalid message type %d (%s) for '%.*s'",
+                 h.type, type_name(h.type), (int)(h.name.len > 64 ? 64 : h.name.len),
+                 h.name.ptr ? h.name.ptr : "");
+        write_app_exception(proto, out, &h, PST_APPEX_INVALID_MESSAGE_TYPE,
+                            msgbuf, cfg);
+        return pst_error_set(err, PST_E_BAD_MSG_TYPE,
+                             "request of message type %d (%s), expected CALL or "
+                             "ONEWAY",
+                             h.type, type_name(h.type));
+    }
+    bool reply = h.type == PST_MSG_CALL;
+
+    const pst_method_desc *m =
+        pst_service_method(proc->service, h.name.ptr, h.name.len);
+    if (!m) {
+        /* Skip the arguments as Thrift does; the message is whole in memory,
+         * so a failed skip changes nothing for the next message. */
+        proto->skip_struct(&r, cfg);
+        if (!reply)
+            return 0;
+        snprintf(msgbuf, sizeof msgbuf, "Invalid method name: '%.*s'",
+                 (int)(h.name.len > 128 ? 128 : h.name.len), h.name.ptr);
+        rc = write_app_exception(proto, out, &h, PST_APPEX_UNKNOWN_METHOD,
+                                 msgbuf, cfg);
+        return rc < 0 ? pst_error_set(err, rc, "encoding an UNKNOWN_METHOD reply "
+                                               "failed: %s",
+                                      pst_strerror(rc))
+                      : 0;
+    }
+    /* A oneway method sends nothing back even if called as CALL (Thrift's
+     * processors agree); a ONEWAY message is never answered. */
+    if (m->oneway || !m->result)
+        reply = false;
+
+    void *args = pst_arena_alloc(arena, m->args->size ? m->args->size : 1);
+    void *result = NULL;
+    if (args && m->result) {
+        result = pst_arena_alloc(arena, m->result->size ? m->result->size : 1);
+        if (result)
+            pst_struct_init(m->result, result);
+    }
+    if (!args || (m->result && !result)) {
+        if (!reply)
+            return 0;
+        snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s: out of memory",
+                 m->name);
+        write_app_exception(proto, out, &h, PST_APPEX_INTERNAL_ERROR, msgbuf,
+                            cfg);
+        return 0;
+    }
+    rc = proto->read_struct(&r, m->args, args, arena, cfg);
+    if (rc < 0) {
+        if (!reply)
+            return 0;
+        snprintf(msgbuf, sizeof msgbuf, "%s", derr.code ? derr.message : pst_strerror(rc));
+        rc = write_app_exception(proto, out, &h, PST_APPEX_PROTOCOL_ERROR,
+                                 msgbuf, cfg);
+        return rc < 0 ? pst_error_set(err, rc, "encoding a PROTOCOL_ERROR reply "
+                                               "failed: %s",
+                                      pst_strerror(rc))
+                      : 0;
+    }
+
+    pst_call call = { arena, proc->user, m, h.seqid, NULL };
+    if (m->invoke) {
+        rc = m->invoke(proc->handler, &call, args, m->result ? result : NULL);
+    } else {
+        rc = PST_E_UNSUPPORTED;
+        call.error_message = "method has no implementation";
+    }
+    if (!reply)
+        return 0;
+    if (rc < 0) {
+        if (call.error_message)
+            snprintf(msgbuf, sizeof msgbuf, "%s", call.error_message);
+        else
+            snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s",
+                     m->name);
+        write_app_exception(proto, out, &h, PST_APPEX_INTERNAL_ERROR, msgbuf,
+                            cfg);
+        return 0;
+    }
+    mark_success(m->result, result);
+
+    size_t mark = out->len;
+    pst_msg_header rh = { h.name, PST_MSG_REPLY, h.seqid };
+    rc = proto->write_message_begin(out, &rh);
+    if (rc == 0)
+        rc = proto->write_struct(out, m->result, result, cfg);
+    if (rc == 0 && out->err)
+        rc = out->err;
+    if (rc < 0) {
+        /* The result cannot be encoded (a limit, a missing required field):
+         * tell the caller rather than send half a reply. */
+        out->len = mark;
+        out->err = 0;
+        snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s: cannot encode "
+                                        "the result (%s)",
+                 m->name, pst_strerror(rc));
+        write_app_exception(proto, out, &h, PST_APPEX_INTERNAL_ERROR, msgbuf,
+                            cfg);
+    }
+    return 0;
+}

@@ -1,0 +1,220 @@
+/*
+ * codec.c: the tables and cold paths the binary and compact walkers share.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "protocol/codec.h"
+
+const pst_codec_config pst__default_config = PST_CODEC_CONFIG_INIT;
+
+const uint8_t pst__kind_ttype[PST__NKINDS] = {
+    [PST_K_BOOL] = PST_TT_BOOL,       [PST_K_I8] = PST_TT_I8,
+    [PST_K_I16] = PST_TT_I16,         [PST_K_I32] = PST_TT_I32,
+    [PST_K_I64] = PST_TT_I64,         [PST_K_DOUBLE] = PST_TT_DOUBLE,
+    [PST_K_STRING] = PST_TT_STRING,   [PST_K_BINARY] = PST_TT_STRING,
+    [PST_K_UUID] = PST_TT_UUID,       [PST_K_ENUM] = PST_TT_I32,
+    [PST_K_STRUCT] = PST_TT_STRUCT,   [PST_K_STRUCT_PTR] = PST_TT_STRUCT,
+    [PST_K_LIST] = PST_TT_LIST,       [PST_K_SET] = PST_TT_SET,
+    [PST_K_MAP] = PST_TT_MAP,
+};
+
+/* Binary: fixed widths; string = 4-byte length; struct = STOP; list/set =
+ * type + count; map = two types + count. */
+const uint8_t pst__binary_min_size[17] = {
+    [PST_TT_BOOL] = 1,   [PST_TT_I8] = 1,     [PST_TT_DOUBLE] = 8,
+    [PST_TT_I16] = 2,    [PST_TT_I32] = 4,    [PST_TT_I64] = 8,
+    [PST_TT_STRING] = 4, [PST_TT_STRUCT] = 1, [PST_TT_MAP] = 6,
+    [PST_TT_SET] = 5,    [PST_TT_LIST] = 5,   [PST_TT_UUID] = 16,
+};
+
+/* Compact: varints and headers take at least one byte; doubles are 8. */
+const uint8_t pst__compact_min_size[17] = {
+    [PST_TT_BOOL] = 1,   [PST_TT_I8] = 1,     [PST_TT_DOUBLE] = 8,
+    [PST_TT_I16] = 1,    [PST_TT_I32] = 1,    [PST_TT_I64] = 1,
+    [PST_TT_STRING] = 1, [PST_TT_STRUCT] = 1, [PST_TT_MAP] = 1,
+    [PST_TT_SET] = 1,    [PST_TT_LIST] = 1,   [PST_TT_UUID] = 16,
+};
+
+const char *pst__ttype_name(unsigned ttype)
+{
+    static const char *const names[17] = {
+        "stop", "void", "bool", "i8",  "double", "type 5", "i16",    "type 7",
+        "i32",  "type 9", "i64", "string", "struct", "map", "set", "list",
+        "uuid",
+    };
+    return ttype < 17 ? names[ttype] : "unknown type";
+}
+
+void pst__dec_init(pst__dec *c, const uint8_t *base, const uint8_t *end,
+                   const uint8_t *start, pst_error *err, pst_arena *a,
+                   const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    c->base = base;
+    c->start = start ? start : base;
+    c->max_message = cfg->max_message;
+    if ((uint64_t)(end - base) > c->max_message)
+        end = base + c->max_message;
+    c->end = end;
+    c->arena = a;
+    c->err = err;
+    c->max_depth =
+        cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth : PST__MAX_DEPTH_CAP;
+    c->code = 0;
+}
+
+const uint8_t *pst__dec_fail(pst__dec *c, int code, const uint8_t *at,
+                             const pst_struct_desc *d, const pst_field *f,
+                             const char *fmt, ...)
+{
+    if (c->code)
+        return NULL;
+    c->code = code;
+    if (!c->err || c->err->code)
+        return NULL;
+    char what[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    size_t off = (size_t)(at - c->start);
+    if (d && f)
+        pst_error_set(c->err, code, "%s.%s: %s (offset %zu)", d->name, f->name,
+                      what, off);
+    else if (d)
+        pst_error_set(c->err, code, "%s: %s (offset %zu)", d->name, what, off);
+    else
+        pst_error_set(c->err, code, "%s (offset %zu)", what, off);
+    return NULL;
+}
+
+const uint8_t *pst__dec_short(pst__dec *c, const uint8_t *at, uint64_t need,
+                              const pst_struct_desc *d, const pst_field *f,
+                              const char *what)
+{
+    uint64_t used = (uint64_t)(at - c->base);
+    uint64_t left = (uint64_t)(c->end - at);
+    if (need > c->max_message || used + need > c->max_message)
+        return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
+                             "%s of %llu bytes takes the message past "
+                             "max_message %llu",
+                             what, (unsigned long long)need,
+                             (unsigned long long)c->max_message);
+    return pst__dec_fail(c, PST_E_SHORT, at, d, f,
+                         "%s needs %llu bytes, %llu left", what,
+                         (unsigned long long)need, (unsigned long long)left);
+}
+
+const uint8_t *pst__dec_nomem(pst__dec *c, const uint8_t *at, size_t size,
+                              const pst_struct_desc *d, const pst_field *f)
+{
+    pst_arena *a = c->arena;
+    if (a->limit && (size > a->limit || a->allocated > a->limit - size))
+        return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
+                             "allocating %zu bytes passes the arena limit %zu "
+                             "(%zu in use)",
+                             size, a->limit, a->allocated);
+    return pst__dec_fail(c, PST_E_NOMEM, at, d, f,
+                         "out of memory allocating %zu bytes", size);
+}
+
+const uint8_t *pst__dec_depth(pst__dec *c, const uint8_t *at,
+                              const pst_struct_desc *d, const pst_field *f)
+{
+    return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
+                         "nesting deeper than max_depth %u", c->max_depth);
+}
+
+const uint8_t *pst__dec_elem_type(pst__dec *c, const uint8_t *at,
+                                  const pst_struct_desc *d,
+                                  const pst_field *f, const char *what,
+                                  unsigned got_ttype, unsigned want_ttype)
+{
+    return pst__dec_fail(c, PST_E_BAD_TYPE, at, d, f,
+                         "%s type is %s (%u), expected %s", what,
+                         pst__ttype_name(got_ttype), got_ttype,
+                         pst__ttype_name(want_ttype));
+}
+
+const uint8_t *pst__dec_bad_desc(pst__dec *c, const uint8_t *at,
+                                 const pst_struct_desc *d, const pst_field *f)
+{
+    return pst__dec_fail(c, PST_E_INVALID, at, d, f,
+                         "descriptor has an invalid kind or size");
+}
+
+const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
+                                     const pst_struct_desc *d,
+                                     const uint8_t *v)
+{
+    const pst_field *first = NULL;
+    for (unsigned i = 0; i < d->nfields; i++) {
+        const pst_field *f = &d->fields[i];
+        bool set = pst_isset(d, v, f->isset_bit);
+        if (f->req == PST_REQ_REQUIRED && !set)
+            return pst__dec_fail(c, PST_E_MISSING_FIELD, p, d, f,
+                                 "required field (id %d) missing", f->id);
+        if (d->kind == PST_UNION && set) {
+            if (first)
+                return pst__dec_fail(c, PST_E_PROTOCOL, p, d, NULL,
+                                     "union has more than one member set "
+                                     "(%s and %s)",
+                                     first->name, f->name);
+            first = f;
+        }
+    }
+    return p;
+}
+
+uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w, const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    e->w = w;
+    e->max_depth =
+        cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth : PST__MAX_DEPTH_CAP;
+    e->code = w->err;
+    if (e->code)
+        return NULL;
+    if (!w->data && pst_wbuf__grow(w, 64) != 0) {
+        e->code = w->err;
+        return NULL;
+    }
+    e->end = w->data + w->cap;
+    return w->data + w->len;
+}
+
+int pst__enc_end(pst__enc *e, uint8_t *o)
+{
+    if (!o)
+        return e->code;
+    e->w->len = (size_t)(o - e->w->data);
+    return 0;
+}
+
+uint8_t *pst__enc_grow(pst__enc *e, uint8_t *o, size_t n)
+{
+    pst_wbuf *w = e->w;
+    size_t used = (size_t)(o - w->data);
+    /* w->len stays where this write began until it succeeds */
+    if (n > SIZE_MAX - (used - w->len) ||
+        pst_wbuf__grow(w, (used - w->len) + n) != 0) {
+        if (!w->err)
+            w->err = PST_E_LIMIT;
+        e->code = w->err;
+        return NULL;
+    }
+    e->end = w->data + w->cap;
+    return w->data + used;
+}
+
+uint8_t *pst__enc_fail(pst__enc *e, int code)
+{
+    if (!e->code)
+        e->code = code;
+    if (!e->w->err)
+        e->w->err = code;
+    return NULL;
+}

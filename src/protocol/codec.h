@@ -1,0 +1,261 @@
+/*
+ * codec.h: what the binary and compact walkers share: byte order, the
+ * decoder and encoder state, per-kind tables, and the (cold) error paths.
+ *
+ * Decoders return the position after what they read, or NULL after
+ * recording the failure in their pst__dec. Encoders write through a local
+ * output pointer `o` and return the new position, or NULL after recording
+ * the failure; the wbuf's length moves only when a whole write succeeds.
+ */
+#ifndef POSTERN_PROTOCOL_CODEC_H
+#define POSTERN_PROTOCOL_CODEC_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/arena_internal.h"
+#include "postern/protocol.h"
+
+#define PST__LIKELY(x) __builtin_expect(!!(x), 1)
+#define PST__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define PST__COLD __attribute__((cold, noinline))
+#define PST__INLINE static inline __attribute__((always_inline))
+
+/* Nesting the walkers accept whatever the config says: each level costs a
+ * stack frame, and a server thread's stack is not unlimited. */
+#define PST__MAX_DEPTH_CAP 1000u
+
+/* ---- byte order ---------------------------------------------------------- */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define PST__BE(bits, x) (x)
+#define PST__LE(bits, x) __builtin_bswap##bits(x)
+#else
+#define PST__BE(bits, x) __builtin_bswap##bits(x)
+#define PST__LE(bits, x) (x)
+#endif
+
+PST__INLINE uint16_t pst__ld_be16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return PST__BE(16, v);
+}
+PST__INLINE uint32_t pst__ld_be32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return PST__BE(32, v);
+}
+PST__INLINE uint64_t pst__ld_be64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return PST__BE(64, v);
+}
+PST__INLINE uint64_t pst__ld_le64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return PST__LE(64, v);
+}
+PST__INLINE void pst__st_be16(uint8_t *p, uint16_t v)
+{
+    v = PST__BE(16, v);
+    memcpy(p, &v, 2);
+}
+PST__INLINE void pst__st_be32(uint8_t *p, uint32_t v)
+{
+    v = PST__BE(32, v);
+    memcpy(p, &v, 4);
+}
+PST__INLINE void pst__st_be64(uint8_t *p, uint64_t v)
+{
+    v = PST__BE(64, v);
+    memcpy(p, &v, 8);
+}
+PST__INLINE void pst__st_le64(uint8_t *p, uint64_t v)
+{
+    v = PST__LE(64, v);
+    memcpy(p, &v, 8);
+}
+
+/* Copy n bytes; short copies (the common string) without a libc call. */
+PST__INLINE void pst__copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (n <= 16) {
+        if (n >= 8) {
+            uint64_t a, b;
+            memcpy(&a, src, 8);
+            memcpy(&b, src + n - 8, 8);
+            memcpy(dst, &a, 8);
+            memcpy(dst + n - 8, &b, 8);
+        } else if (n >= 4) {
+            uint32_t a, b;
+            memcpy(&a, src, 4);
+            memcpy(&b, src + n - 4, 4);
+            memcpy(dst, &a, 4);
+            memcpy(dst + n - 4, &b, 4);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                dst[i] = src[i];
+        }
+    } else if (n <= 32) {
+        uint64_t a[2], b[2];
+        memcpy(a, src, 16);
+        memcpy(b, src + n - 16, 16);
+        memcpy(dst, a, 16);
+        memcpy(dst + n - 16, b, 16);
+    } else {
+        memcpy(dst, src, n);
+    }
+}
+
+/* ---- per-kind tables ----------------------------------------------------- */
+
+#define PST__NKINDS 16 /* kinds are 1..PST_K_MAP (15) */
+
+/* The binary wire type (TType) of each kind; 0 for a kind that does not
+ * exist, which never matches a wire type. */
+extern const uint8_t pst__kind_ttype[PST__NKINDS];
+
+const char *pst__ttype_name(unsigned ttype);
+
+/* Fewest wire bytes a value of each TType takes, per protocol (0: invalid
+ * in a container); container counts are checked against these before any
+ * allocation. */
+extern const uint8_t pst__binary_min_size[17];
+extern const uint8_t pst__compact_min_size[17];
+
+/* ---- decoding ------------------------------------------------------------ */
+
+typedef struct pst__dec {
+    const uint8_t *base;  /* where this read began; max_message counts here */
+    const uint8_t *start; /* error offsets count from here (r->start)      */
+    const uint8_t *end;   /* input end, capped at base + max_message        */
+    pst_arena *arena;
+    pst_error *err;
+    uint64_t max_message;
+    uint32_t max_depth;
+    int code;             /* the failure, once there is one */
+} pst__dec;
+
+extern const pst_codec_config pst__default_config;
+
+void pst__dec_init(pst__dec *c, const uint8_t *base, const uint8_t *end,
+                   const uint8_t *start, pst_error *err, pst_arena *a,
+                   const pst_codec_config *cfg);
+
+/* Record a failure at `at`, in struct d / field f when known (either may
+ * be NULL); the message ends with the offset. Returns NULL. */
+const uint8_t *pst__dec_fail(pst__dec *c, int code, const uint8_t *at,
+                             const pst_struct_desc *d, const pst_field *f,
+                             const char *fmt, ...) PST__COLD
+    __attribute__((format(printf, 6, 7)));
+/* `need` bytes are needed at `at` for `what` and fewer are left:
+ * PST_E_LIMIT if that would pass max_message, else PST_E_SHORT. */
+const uint8_t *pst__dec_short(pst__dec *c, const uint8_t *at, uint64_t need,
+                              const pst_struct_desc *d, const pst_field *f,
+                              const char *what) PST__COLD;
+/* The arena refused `size` bytes. */
+const uint8_t *pst__dec_nomem(pst__dec *c, const uint8_t *at, size_t size,
+                              const pst_struct_desc *d,
+                              const pst_field *f) PST__COLD;
+const uint8_t *pst__dec_depth(pst__dec *c, const uint8_t *at,
+                              const pst_struct_desc *d,
+                              const pst_field *f) PST__COLD;
+/* A container's element (or key/value) wire type is not the declared one. */
+const uint8_t *pst__dec_elem_type(pst__dec *c, const uint8_t *at,
+                                  const pst_struct_desc *d,
+                                  const pst_field *f, const char *what,
+                                  unsigned got_ttype,
+                                  unsigned want_ttype) PST__COLD;
+const uint8_t *pst__dec_bad_desc(pst__dec *c, const uint8_t *at,
+                                 const pst_struct_desc *d,
+                                 const pst_field *f) PST__COLD;
+/* After STOP: required fields present, at most one union member. */
+const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
+                                     const pst_struct_desc *d,
+                                     const uint8_t *v) PST__COLD;
+
+/* Does the struct need the post-STOP check at all? Most do not. The scan
+ * is over a few bytes per field and stops at the first required one. */
+PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
+{
+    if (d->kind == PST_UNION)
+        return 1;
+    for (unsigned i = 0; i < d->nfields; i++)
+        if (d->fields[i].req == PST_REQ_REQUIRED)
+            return 1;
+    return 0;
+}
+
+/* The field with this id: the next one in order first (writers emit fields
+ * in id order), then a binary search. */
+PST__INLINE const pst_field *pst__find_field(const pst_struct_desc *d,
+                                             const pst_field *next, int id)
+{
+    if (PST__LIKELY(next < d->fields + d->nfields && next->id == id))
+        return next;
+    return pst_struct_field(d, (int16_t)id);
+}
+
+PST__INLINE void pst__struct_init(const pst_struct_desc *d, void *v)
+{
+    if (d->defaults)
+        memcpy(v, d->defaults, d->size);
+    else
+        memset(v, 0, d->size);
+}
+
+PST__INLINE void pst__isset_on(uint8_t *isset, unsigned bit)
+{
+    isset[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+}
+
+/* A copy of n input bytes in the arena (strings are copied: the input
+ * buffer may be reused as soon as the decoder returns). */
+PST__INLINE const uint8_t *pst__dec_str(pst__dec *c, const uint8_t *p,
+                                        size_t n, pst_str *s,
+                                        const pst_struct_desc *d,
+                                        const pst_field *f)
+{
+    if (n == 0) {
+        s->ptr = "";
+        s->len = 0;
+        return p;
+    }
+    uint8_t *dst = pst__arena_bytes(c->arena, n);
+    if (PST__UNLIKELY(!dst))
+        return pst__dec_nomem(c, p, n, d, f);
+    pst__copy(dst, p, n);
+    s->ptr = (const char *)dst;
+    s->len = n;
+    return p + n;
+}
+
+/* ---- encoding ------------------------------------------------------------ */
+
+typedef struct pst__enc {
+    pst_wbuf *w;
+    uint8_t *end;        /* w->data + w->cap */
+    uint32_t max_depth;
+    int code;
+} pst__enc;
+
+/* Start writing at w->data + w->len; NULL if the buffer cannot start. */
+uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w, const pst_codec_config *cfg);
+/* Commit (o != NULL) or drop (o == NULL) what was written; the status. */
+int pst__enc_end(pst__enc *e, uint8_t *o);
+uint8_t *pst__enc_grow(pst__enc *e, uint8_t *o, size_t n) PST__COLD;
+uint8_t *pst__enc_fail(pst__enc *e, int code) PST__COLD;
+
+/* Room for n more bytes at o; NULL when the buffer cannot grow. */
+PST__INLINE uint8_t *pst__enc_need(pst__enc *e, uint8_t *o, size_t n)
+{
+    if (PST__LIKELY((size_t)(e->end - o) >= n))
+        return o;
+    return pst__enc_grow(e, o, n);
+}
+
+#endif

@@ -1,0 +1,339 @@
+/* server.c: the server object: options, the listening socket, the stop
+ * signal, counters and logging; pst_server_run hands over to the model. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "blocking.h"
+#include "transport/transport_internal.h"
+
+void pst__server_log(pst_server *s, pst_log_level level, const char *fmt, ...)
+{
+    if (level > s->opt.log_level)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (s->opt.log) {
+        s->opt.log(s->opt.log_ctx, level, msg);
+        return;
+    }
+    static const char *const names[] = { "error", "warn", "info", "debug" };
+    fprintf(stderr, "postern server: %s: %s\n",
+            (unsigned)level < 4 ? names[level] : "log", msg);
+}
+
+static void fill_defaults(pst_server_options *o)
+{
+    static const pst_codec_config codec = PST_CODEC_CONFIG_INIT;
+    if (!o->bind)
+        o->bind = "127.0.0.1";
+    if (o->backlog <= 0)
+        o->backlog = 1024;
+    if (o->model == PST_SERVER_POOL && o->workers <= 0)
+        o->workers = 4;
+    if (!o->codec.max_message)
+        o->codec.max_message = codec.max_message;
+    if (!o->codec.max_frame)
+        o->codec.max_frame = codec.max_frame;
+    if (!o->codec.max_depth)
+        o->codec.max_depth = codec.max_depth;
+}
+
+static int listen_unix(pst_server *s, pst_error *err)
+{
+    const char *path = s->opt.unix_path;
+    struct sockaddr_un a = { 0 };
+    a.sun_family = AF_UNIX;
+    if (!*path || strlen(path) >= sizeof a.sun_path)
+        return pst_error_set(err, PST_E_INVALID,
+                             "bad Unix socket path '%s' (1 to %zu bytes)", path,
+                             sizeof a.sun_path - 1);
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return pst_error_set(err, -errno, "socket: %s", strerror(errno));
+    int e = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 ? 0 : errno;
+    if (e == EADDRINUSE) {
+        /* A socket file left by a server that is gone (nobody accepts on
+         * it) may be replaced; a live one may not. */
+        struct stat st;
+        int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        bool stale = stat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+                     probe >= 0 &&
+                     connect(probe, (struct sockaddr *)&a, sizeof a) < 0 &&
+                     errno == ECONNREFUSED;
+        if (probe >= 0)
+            close(probe);
+        if (stale && unlink(path) == 0 &&
+            bind(fd, (struct sockaddr *)&a, sizeof a) == 0)
+            e = 0;
+    }
+    if (e) {
+        close(fd);
+        return pst_error_set(err, -e, "bind unix:%s: %s", path, strerror(e));
+    }
+    if (listen(fd, s->opt.backlog) < 0) {
+        int e = errno;
+        close(fd);
+        return pst_error_set(err, -e, "listen on unix:%s: %s", path,
+                             strerror(e));
+    }
+    s->listen_fd = fd;
+    s->port = 0;
+    return 0;
+}
+
+static int listen_tcp(pst_server *s, pst_error *err)
+{
+    char service[16];
+    snprintf(service, sizeof service, "%d", s->opt.port);
+    struct addrinfo hints = { 0 }, *res = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    int g = getaddrinfo(s->opt.bind, service, &hints, &res);
+    if (g != 0)
+        return pst_error_set(err, PST_E_INVALID, "bind address %s:%d: %s",
+                             s->opt.bind, s->opt.port, gai_strerror(g));
+    int last = 0;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        int fd = socket(ai->ai_family,
+                        ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                        ai->ai_protocol);
+        if (fd < 0) {
+            last = errno;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
+            listen(fd, s->opt.backlog) < 0) {
+            last = errno;
+            close(fd);
+            continue;
+        }
+        struct sockaddr_storage a;
+        socklen_t al = sizeof a;
+        getsockname(fd, (struct sockaddr *)&a, &al);
+        s->port = a.ss_family == AF_INET6
+                      ? ntohs(((struct sockaddr_in6 *)&a)->sin6_port)
+                      : ntohs(((struct sockaddr_in *)&a)->sin_port);
+        s->listen_fd = fd;
+        freeaddrinfo(res);
+        return 0;
+    }
+    freeaddrinfo(res);
+    return pst_error_set(err, last ? -last : PST_E_IO,
+                         "cannot listen on %s:%d: %s", s->opt.bind,
+                         s->opt.port, last ? strerror(last) : "no address");
+}
+
+pst_server *pst_server_new(const pst_processor *proc,
+                           const pst_server_options *opt, pst_error *err)
+{
+    static const pst_server_options defaults = PST_SERVER_OPTIONS_INIT;
+    if (!proc || !proc->service) {
+        pst_error_set(err, PST_E_INVALID, "pst_server_new needs a processor "
+                                          "with a service");
+        return NULL;
+    }
+    pst_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        pst_error_set(err, PST_E_NOMEM, "out of memory for a server");
+        return NULL;
+    }
+    s->proc = *proc;
+    s->opt = opt ? *opt : defaults;
+    fill_defaults(&s->opt);
+    s->listen_fd = -1;
+    atomic_init(&s->stopping, false);
+    if ((unsigned)s->opt.model > PST_SERVER_NONBLOCKING) {
+        pst_error_set(err, PST_E_INVALID, "unknown server model %d",
+                      (int)s->opt.model);
+        free(s);
+        return NULL;
+    }
+    if (s->opt.port < 0 || s->opt.port > 65535) {
+        pst_error_set(err, PST_E_INVALID, "port %d is out of range",
+                      s->opt.port);
+        free(s);
+        return NULL;
+    }
+    s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (s->stop_fd < 0) {
+        pst_error_set(err, -errno, "eventfd: %s", strerror(errno));
+        free(s);
+        return NULL;
+    }
+    int rc = s->opt.unix_path ? listen_unix(s, err) : listen_tcp(s, err);
+    if (rc < 0) {
+        close(s->stop_fd);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int pst_server_port(const pst_server *s)
+{
+    return s->port;
+}
+
+/* Once stopping, new connections should be refused by the kernel at once
+ * rather than wait in the backlog for a server that will never accept them.
+ * Only the thread in pst_server_run calls this. */
+static void close_listener(pst_server *s)
+{
+    if (s->listen_fd >= 0) {
+        close(s->listen_fd);
+        s->listen_fd = -1;
+    }
+}
+
+int pst_server_run(pst_server *s)
+{
+    int rc = PST_E_INVALID;
+    if (s->listen_fd < 0)
+        return PST_E_STOPPED; /* ran and stopped before */
+    switch (s->opt.model) {
+    case PST_SERVER_SIMPLE:
+        rc = pst__simple_run(s);
+        break;
+    case PST_SERVER_THREADED:
+        rc = pst__threaded_run(s);
+        break;
+    case PST_SERVER_POOL:
+        rc = pst__pool_run(s);
+        break;
+    case PST_SERVER_NONBLOCKING:
+        rc = pst__nonblocking_run(s);
+        break;
+    }
+    if (atomic_load(&s->stopping))
+        close_listener(s);
+    return rc;
+}
+
+void pst_server_stop(pst_server *s)
+{
+    /* Only an atomic store and write(2): safe in a signal handler. */
+    int saved = errno;
+    atomic_store(&s->stopping, true);
+    uint64_t one = 1;
+    ssize_t n = write(s->stop_fd, &one, sizeof one);
+    (void)n; /* EAGAIN: the counter is already non-zero, still readable */
+    errno = saved;
+}
+
+void pst_server_stats_get(const pst_server *s, pst_server_stats *out)
+{
+    out->accepted = atomic_load(&s->stats.accepted);
+    out->refused = atomic_load(&s->stats.refused);
+    out->active = atomic_load(&s->stats.active);
+    out->queued = atomic_load(&s->stats.queued);
+    out->calls = atomic_load(&s->stats.calls);
+    out->protocol_errors = atomic_load(&s->stats.protocol_errors);
+    out->timeouts = atomic_load(&s->stats.timeouts);
+}
+
+void pst_server_free(pst_server *s)
+{
+    if (!s)
+        return;
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    if (s->opt.unix_path)
+        unlink(s->opt.unix_path);
+    close(s->stop_fd);
+    free(s);
+}
+
+int pst_server_model_by_name(const char *name)
+{
+    static const struct {
+        const char *name;
+        pst_server_model model;
+    } names[] = {
+        { "simple", PST_SERVER_SIMPLE },
+        { "threaded", PST_SERVER_THREADED },
+        { "thread-pool", PST_SERVER_POOL },
+        { "pool", PST_SERVER_POOL },
+        { "nonblocking", PST_SERVER_NONBLOCKING },
+    };
+    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i].name) == 0)
+            return (int)names[i].model;
+    return -1;
+}
+
+/* ---- accepting ---------------------------------------------------------- */
+
+int pst__server_accept(pst_server *s)
+{
+    for (;;) {
+        if (atomic_load(&s->stopping)) {
+            close_listener(s);
+            return PST_E_STOPPED;
+        }
+        struct pollfd p[2] = { { s->listen_fd, POLLIN, 0 },
+                               { s->stop_fd, POLLIN, 0 } };
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            pst__server_log(s, PST_LOG_ERROR, "poll on the listener: %s",
+                            strerror(errno));
+            return -errno;
+        }
+        if (p[1].revents || atomic_load(&s->stopping)) {
+            close_listener(s);
+            return PST_E_STOPPED;
+        }
+        struct sockaddr_storage peer;
+        socklen_t plen = sizeof peer;
+        int fd = accept4(s->listen_fd, (struct sockaddr *)&peer, &plen,
+                         SOCK_CLOEXEC);
+        if (fd < 0) {
+            int e = errno;
+            if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR ||
+                e == ECONNABORTED || e == EPROTO)
+                continue;
+            pst__server_log(s, PST_LOG_ERROR, "accept: %s", strerror(e));
+            if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+                /* Out of descriptors or memory: wait a little (or for stop)
+                 * instead of spinning on a listener that stays readable. */
+                struct pollfd w = { s->stop_fd, POLLIN, 0 };
+                poll(&w, 1, 100);
+            }
+            continue;
+        }
+        int max = s->opt.max_connections;
+        if (max > 0 && atomic_load(&s->stats.active) >= (uint64_t)max) {
+            atomic_fetch_add(&s->stats.refused, 1);
+            char who[160];
+            pst__sockaddr_format(&peer, plen, who, sizeof who);
+            pst__server_log(s, PST_LOG_INFO,
+                            "%s: refused: max_connections (%d) reached", who,
+                            max);
+            close(fd);
+            continue;
+        }
+        atomic_fetch_add(&s->stats.accepted, 1);
+        atomic_fetch_add(&s->stats.active, 1);
+        return fd;
+    }
+}

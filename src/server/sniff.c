@@ -1,0 +1,131 @@
+/* sniff.c: the front door: what a connection speaks, from its first bytes.
+ *
+ *   80 01 ...              binary, unframed   (strict header: version 1)
+ *   82 vv ...              compact, unframed  (vv: version 1, type 1..4)
+ *   LL LL LL LL 80 01      framed binary      (0 < length <= max_frame)
+ *   LL LL LL LL 82 vv      framed compact
+ *   "GET " "POST " ...     an HTTP request line
+ *
+ * Each kind is a candidate that the bytes so far either match, rule out,
+ * or leave open; the answer waits while any candidate is open. Eight bytes
+ * ("OPTIONS ") always decide. */
+#include <string.h>
+
+#include "server_internal.h"
+
+typedef enum { NO = 0, MAYBE, MATCH } verdict;
+
+/* The two bytes that open a Thrift message of protocol p (or NULL = any). */
+static verdict thrift_start(const uint8_t *p, size_t n, const pst_protocol **out)
+{
+    if (n == 0)
+        return MAYBE;
+    if (p[0] == 0x80) {
+        if (n < 2)
+            return MAYBE;
+        if (p[1] != 0x01)
+            return NO;
+        *out = &pst_protocol_binary;
+        return MATCH;
+    }
+    if (p[0] == 0x82) {
+        if (n < 2)
+            return MAYBE;
+        unsigned version = p[1] & 0x1f, type = p[1] >> 5;
+        if (version != 1 || type < 1 || type > 4)
+            return NO;
+        *out = &pst_protocol_compact;
+        return MATCH;
+    }
+    return NO;
+}
+
+static verdict framed(const pst_server_options *opt, const uint8_t *p, size_t n,
+                      const pst_protocol **out)
+{
+    uint32_t max = opt->codec.max_frame;
+    if (n < 4) {
+        /* The length's leading bytes can already rule a frame out. */
+        for (size_t i = 0; i < n; i++) {
+            uint32_t top = (uint32_t)(max >> (8 * (3 - i)));
+            uint32_t got = 0;
+            for (size_t j = 0; j <= i; j++)
+                got = got << 8 | p[j];
+            if (got > top)
+                return NO;
+        }
+        return MAYBE;
+    }
+    uint32_t len = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+                   (uint32_t)p[2] << 8 | p[3];
+    if (len == 0 || len > max)
+        return NO;
+    return thrift_start(p + 4, n - 4, out);
+}
+
+static verdict http(const uint8_t *p, size_t n)
+{
+    static const char *const methods[] = { "GET ",    "POST ",    "PUT ",
+                                           "HEAD ",   "DELETE ",  "OPTIONS ",
+                                           "PATCH ",  "CONNECT ", "TRACE " };
+    verdict v = NO;
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        size_t m = strlen(methods[i]);
+        size_t k = n < m ? n : m;
+        if (memcmp(p, methods[i], k) != 0)
+            continue;
+        if (n >= m)
+            return MATCH;
+        v = MAYBE;
+    }
+    return v;
+}
+
+void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
+                pst_sniff *out)
+{
+    const pst_protocol *pinned = opt->protocol;
+    out->kind = PST_SNIFF_NEED_MORE;
+    out->protocol = pinned;
+    out->framing = opt->framing;
+    if (pinned && opt->framing != PST_FRAMING_AUTO) {
+        out->kind = PST_SNIFF_THRIFT;
+        return;
+    }
+    bool open = false;
+    const pst_protocol *proto = NULL;
+    verdict v;
+
+    if (opt->framing != PST_FRAMING_FRAMED) {
+        v = thrift_start(p, n, &proto);
+        if (v == MATCH && (!pinned || pinned == proto)) {
+            out->kind = PST_SNIFF_THRIFT;
+            out->protocol = proto;
+            out->framing = PST_FRAMING_UNFRAMED;
+            return;
+        }
+        open |= v == MAYBE;
+    }
+    if (opt->framing != PST_FRAMING_UNFRAMED) {
+        v = framed(opt, p, n, &proto);
+        if (v == MATCH && (!pinned || pinned == proto)) {
+            out->kind = PST_SNIFF_THRIFT;
+            out->protocol = proto;
+            out->framing = PST_FRAMING_FRAMED;
+            return;
+        }
+        open |= v == MAYBE;
+    }
+    v = http(p, n);
+    if (v == MATCH) {
+        out->kind = PST_SNIFF_HTTP;
+        out->protocol = NULL;
+        out->framing = PST_FRAMING_AUTO;
+        return;
+    }
+    open |= v == MAYBE;
+    if (!open) {
+        out->kind = PST_SNIFF_UNKNOWN;
+        out->protocol = NULL;
+    }
+}
