@@ -15,6 +15,7 @@
 #   --unix                 the server listens on {socket}, not {port}
 #   --start-timeout S      how long the server may take to accept (10)
 #   --client-timeout S     how long the client may run (120)
+#   --stop-timeout S       how long the server may take to stop on SIGTERM (10)
 #   --server-exit-clean    fail unless the server exits 0 on SIGTERM (a
 #                          graceful stop; under sanitizers, also no leaks)
 #
@@ -27,11 +28,12 @@ PY=/usr/bin/python3
 unix=0
 start_timeout=10
 client_timeout=120
+stop_timeout=10
 exit_clean=0
 
 usage() {
     echo "usage: run_pair.sh [--unix] [--start-timeout S] [--client-timeout S]" \
-         "[--server-exit-clean] -- SERVER... -- CLIENT..." >&2
+         "[--stop-timeout S] [--server-exit-clean] -- SERVER... -- CLIENT..." >&2
     exit 2
 }
 
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
         --unix) unix=1; shift ;;
         --start-timeout) [ $# -ge 2 ] || usage; start_timeout=$2; shift 2 ;;
         --client-timeout) [ $# -ge 2 ] || usage; client_timeout=$2; shift 2 ;;
+        --stop-timeout) [ $# -ge 2 ] || usage; stop_timeout=$2; shift 2 ;;
         --server-exit-clean) exit_clean=1; shift ;;
         --) shift; break ;;
         *) echo "run_pair.sh: unknown option '$1'" >&2; usage ;;
@@ -64,16 +67,19 @@ is_alive() {
 }
 
 stop_server() {
-    # Stop the server's whole session (it may have children), TERM first.
+    # TERM goes to the server process alone: a graceful stop. (Not to its
+    # process group: under sanitizers the exit-time leak checker runs a
+    # helper process in that group, and a stray signal hangs it.) Whatever
+    # is left after stop_timeout is killed, group and all.
     [ -n "$server_pid" ] || return 0
-    kill -TERM -- "-$server_pid" 2>/dev/null || kill -TERM "$server_pid" 2>/dev/null
+    kill -TERM "$server_pid" 2>/dev/null
     local i
-    for i in $(seq 1 60); do
+    for i in $(seq 1 $((stop_timeout * 20))); do
         is_alive "$server_pid" || break
         sleep 0.05
     done
     if is_alive "$server_pid"; then
-        echo "run_pair: server did not stop within 3 s of SIGTERM; killing it" >&2
+        echo "run_pair: server did not stop within ${stop_timeout} s of SIGTERM; killing it" >&2
         kill -KILL -- "-$server_pid" 2>/dev/null || kill -KILL "$server_pid" 2>/dev/null
     fi
     wait "$server_pid" 2>/dev/null
@@ -81,8 +87,24 @@ stop_server() {
     server_pid=""
 }
 
+# A watchdog bounds the server's life even if this script is killed
+# outright (SIGKILL leaves no chance to clean up). It runs in its own
+# session so that stopping it also stops its sleep.
+watchdog_pid=""
+start_watchdog() {
+    setsid bash -c 'sleep "$1"; kill -KILL -- "-$2"' watchdog \
+        $((start_timeout + client_timeout + stop_timeout + 30)) "$server_pid" \
+        >/dev/null 2>&1 </dev/null &
+    watchdog_pid=$!
+}
+stop_watchdog() {
+    [ -n "$watchdog_pid" ] && kill -- "-$watchdog_pid" 2>/dev/null
+    watchdog_pid=""
+}
+
 cleanup() {
     stop_server
+    stop_watchdog
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -159,11 +181,12 @@ for attempt in 1 2 3; do
     client=("${out[@]}")
 
     echo "run_pair: server: ${server[*]}"
-    # timeout bounds the server's life even if this script is killed
-    # outright (SIGKILL leaves no chance to clean up).
-    setsid timeout -k 5 $((start_timeout + client_timeout + 30)) "${server[@]}" \
-        >"$tmp/server.log" 2>&1 </dev/null &
+    # setsid: the server gets its own session and process group (its pid is
+    # the group id), so everything it starts can be killed together. setsid
+    # does not fork here: a background job of a script is no group leader.
+    setsid "${server[@]}" >"$tmp/server.log" 2>&1 </dev/null &
     server_pid=$!
+    start_watchdog
     if [ $unix = 1 ]; then addr=$sock; else addr=$port; fi
     wait_ready "$addr"
     ready=$?
@@ -179,6 +202,7 @@ for attempt in 1 2 3; do
     wait "$server_pid" 2>/dev/null
     echo "run_pair: server exited before accepting connections (status $?)" >&2
     server_pid=""
+    stop_watchdog
     if ! grep -qi "in use" "$tmp/server.log"; then
         show_server_log
         exit 90
