@@ -6,6 +6,7 @@ checks every answer strictly against what ThriftTest.thrift documents.
 
     py_client.py [--host H] --port N [--domain-socket PATH]
                  [--protocol binary|compact] [--transport buffered|framed]
+                 [--accelerated] [--timeout S]
 
 Exit status is Thrift's cross-test bitmask of failed groups:
   1 base types, 2 structs (also enums, typedefs, testMulti, testInsanity),
@@ -278,9 +279,12 @@ class Connection:
         else:
             self.transport = TTransport.TBufferedTransport(sock)
         if o.protocol == "compact":
-            proto = TCompactProtocol.TCompactProtocol(self.transport)
+            cls = (TCompactProtocol.TCompactProtocolAccelerated if o.accelerated
+                   else TCompactProtocol.TCompactProtocol)
         else:
-            proto = TBinaryProtocol.TBinaryProtocol(self.transport)
+            cls = (TBinaryProtocol.TBinaryProtocolAccelerated if o.accelerated
+                   else TBinaryProtocol.TBinaryProtocol)
+        proto = cls(self.transport, fallback=False) if o.accelerated else cls(self.transport)
         self.transport.open()
         return ThriftTest.Client(proto)
 
@@ -300,6 +304,8 @@ def main():
     p.add_argument("--domain-socket", default=None, help="connect to this Unix socket path")
     p.add_argument("--protocol", choices=["binary", "compact"], default="binary")
     p.add_argument("--transport", choices=["buffered", "framed"], default="buffered")
+    p.add_argument("--accelerated", action="store_true",
+                   help="use the C-accelerated protocol codecs (fastbinary)")
     p.add_argument("--timeout", type=float, default=20, help="socket timeout, seconds")
     opts = p.parse_args()
 

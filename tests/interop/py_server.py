@@ -7,6 +7,7 @@ must be importable, e.g. PYTHONPATH=<build>/tests/interop/gen-py.
 
     py_server.py --port N [--protocol binary|compact]
                  [--transport buffered|framed] [--domain-socket PATH]
+                 [--accelerated]
 
 Prints "ready" on stdout once it listens.
 """
@@ -133,6 +134,8 @@ def main():
     p.add_argument("--domain-socket", default=None, help="listen on this Unix socket path")
     p.add_argument("--protocol", choices=["binary", "compact"], default="binary")
     p.add_argument("--transport", choices=["buffered", "framed"], default="buffered")
+    p.add_argument("--accelerated", action="store_true",
+                   help="use the C-accelerated protocol codecs (fastbinary)")
     opts = p.parse_args()
 
     logging.basicConfig(level=logging.WARNING)
@@ -149,9 +152,11 @@ def main():
     else:
         tfactory = TTransport.TBufferedTransportFactory()
     if opts.protocol == "compact":
-        pfactory = TCompactProtocol.TCompactProtocolFactory()
+        pfactory = (TCompactProtocol.TCompactProtocolAcceleratedFactory(fallback=False)
+                    if opts.accelerated else TCompactProtocol.TCompactProtocolFactory())
     else:
-        pfactory = TBinaryProtocol.TBinaryProtocolFactory()
+        pfactory = (TBinaryProtocol.TBinaryProtocolAcceleratedFactory(fallback=False)
+                    if opts.accelerated else TBinaryProtocol.TBinaryProtocolFactory())
 
     processor = ThriftTest.Processor(Handler())
     server = TServer.TThreadedServer(processor, listener, tfactory, pfactory, daemon=True)
