@@ -6,7 +6,7 @@ checks every answer strictly against what ThriftTest.thrift documents.
 
     py_client.py [--host H] --port N [--domain-socket PATH]
                  [--protocol binary|compact] [--transport buffered|framed]
-                 [--accelerated] [--timeout S]
+                 [--accelerated] [--nonstrict] [--timeout S]
 
 Exit status is Thrift's cross-test bitmask of failed groups:
   1 base types, 2 structs (also enums, typedefs, testMulti, testInsanity),
@@ -284,7 +284,10 @@ class Connection:
         else:
             cls = (TBinaryProtocol.TBinaryProtocolAccelerated if o.accelerated
                    else TBinaryProtocol.TBinaryProtocol)
-        proto = cls(self.transport, fallback=False) if o.accelerated else cls(self.transport)
+        kwargs = {"fallback": False} if o.accelerated else {}
+        if o.nonstrict:
+            kwargs["strictWrite"] = False
+        proto = cls(self.transport, **kwargs)
         self.transport.open()
         return ThriftTest.Client(proto)
 
@@ -306,8 +309,12 @@ def main():
     p.add_argument("--transport", choices=["buffered", "framed"], default="buffered")
     p.add_argument("--accelerated", action="store_true",
                    help="use the C-accelerated protocol codecs (fastbinary)")
+    p.add_argument("--nonstrict", action="store_true",
+                   help="binary: write old-style message headers (no version word)")
     p.add_argument("--timeout", type=float, default=20, help="socket timeout, seconds")
     opts = p.parse_args()
+    if opts.nonstrict and opts.protocol != "binary":
+        p.error("--nonstrict needs --protocol binary")
 
     conn = Connection(opts)
     try:

@@ -7,7 +7,7 @@ must be importable, e.g. PYTHONPATH=<build>/tests/interop/gen-py.
 
     py_server.py --port N [--protocol binary|compact]
                  [--transport buffered|framed] [--domain-socket PATH]
-                 [--accelerated]
+                 [--accelerated] [--nonstrict]
 
 Prints "ready" on stdout once it listens.
 """
@@ -136,7 +136,11 @@ def main():
     p.add_argument("--transport", choices=["buffered", "framed"], default="buffered")
     p.add_argument("--accelerated", action="store_true",
                    help="use the C-accelerated protocol codecs (fastbinary)")
+    p.add_argument("--nonstrict", action="store_true",
+                   help="binary: write old-style message headers (no version word)")
     opts = p.parse_args()
+    if opts.nonstrict and (opts.protocol != "binary" or opts.accelerated):
+        p.error("--nonstrict needs --protocol binary and no --accelerated")
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger().addFilter(DropExpectedAppError())
@@ -156,7 +160,8 @@ def main():
                     if opts.accelerated else TCompactProtocol.TCompactProtocolFactory())
     else:
         pfactory = (TBinaryProtocol.TBinaryProtocolAcceleratedFactory(fallback=False)
-                    if opts.accelerated else TBinaryProtocol.TBinaryProtocolFactory())
+                    if opts.accelerated
+                    else TBinaryProtocol.TBinaryProtocolFactory(strictWrite=not opts.nonstrict))
 
     processor = ThriftTest.Processor(Handler())
     server = TServer.TThreadedServer(processor, listener, tfactory, pfactory, daemon=True)
