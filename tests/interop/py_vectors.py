@@ -119,6 +119,9 @@ VECTORS = {
     "alltypes_zero": (None, all_types_zero()),
     "deltas": (None, Deltas(a=1, b=-1, c=127, d=True, e=False, f=[True, False, True])),
     "deltas_flipped": (None, Deltas(a=0, b=0, c=-128, d=False, e=True, f=[])),
+    # 300 elements: compact's long list header with a two-byte size varint.
+    "deltas_long_list": (None, Deltas(a=5, b=6, c=7, d=True, e=True,
+                                      f=[i % 5 == 0 for i in range(300)])),
     "msg_call_testVoid": (("testVoid", TMessageType.CALL, 0), TT.testVoid_args()),
     "msg_call_testMulti": (("testMulti", TMessageType.CALL, 42), multi_args()),
     "msg_reply_testInsanity": (("testInsanity", TMessageType.REPLY, I32_MAX), insanity_reply()),

@@ -191,6 +191,20 @@ static void build_deltas_flipped(void *out, pst_arena *a)
     v->e = true;
 }
 
+static void build_deltas_long_list(void *out, pst_arena *a)
+{
+    vec_Deltas *v = out;
+    bool f[300];
+    for (int i = 0; i < 300; i++)
+        f[i] = i % 5 == 0;
+    v->a = 5;
+    v->b = 6;
+    v->c = 7;
+    v->d = true;
+    v->e = true;
+    v->f = (pst_list){ DUP(a, f), 300 };
+}
+
 static void build_void_args(void *out, pst_arena *a)
 {
     (void)out;
@@ -286,6 +300,7 @@ static const vector VECTORS[] = {
     { "alltypes_zero", &vec_AllTypes_desc, build_all_types_zero, NULL, 0, 0 },
     { "deltas", &vec_Deltas_desc, build_deltas, NULL, 0, 0 },
     { "deltas_flipped", &vec_Deltas_desc, build_deltas_flipped, NULL, 0, 0 },
+    { "deltas_long_list", &vec_Deltas_desc, build_deltas_long_list, NULL, 0, 0 },
     { "msg_call_testVoid", &tt_ThriftTest_testVoid_args_desc, build_void_args,
       "testVoid", PST_MSG_CALL, 0 },
     { "msg_call_testMulti", &tt_ThriftTest_testMulti_args_desc, build_multi_args,
