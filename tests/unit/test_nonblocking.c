@@ -5,6 +5,8 @@
  * half-open and reset connections. Each test runs with handlers on the loop
  * threads and again with a worker pool.
  */
+#include <sys/un.h>
+
 #include "test_nonblocking_util.h"
 
 static int g_io_threads = 2;
@@ -392,6 +394,33 @@ static void test_stop_idle(void)
     CHECK_EQ_INT(st.calls, 5);
 }
 
+/* A Unix domain socket listener works the same (no TCP options). */
+static void test_unix_socket(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/pst-nb-test-%d.sock", (int)getpid());
+    pst_server_options opt = base_options();
+    opt.unix_path = path;
+    tserver t;
+    if (t_server_start(&t, &opt) < 0) {
+        CHECK(!"server start");
+        return;
+    }
+    tconn c = { .fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+                .proto = P_COMPACT, .framed = true };
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    struct timeval tv = { 20, 0 };
+    setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    CHECK_EQ_INT(connect(c.fd, (struct sockaddr *)&a, sizeof a), 0);
+    for (int i = 0; i < 10; i++)
+        CHECK_EQ_INT(t_call(&c, i, (size_t)i * 1000), 0);
+    t_close(&c);
+    pst_server_stats st;
+    CHECK_EQ_INT(t_server_stop(&t, &st), 0);
+    CHECK_EQ_INT(st.calls, 10);
+}
+
 static void run_all(void)
 {
     fprintf(stderr, "-- io_threads=%d workers=%d\n", g_io_threads, g_workers);
@@ -404,6 +433,7 @@ static void run_all(void)
     RUN(test_half_open);
     RUN(test_reset);
     RUN(test_stop_idle);
+    RUN(test_unix_socket);
 }
 
 int main(void)
