@@ -42,8 +42,10 @@ typedef struct pst_processor {
  * for oneway). Returns 0 when out holds the reply (or nothing is owed), or a
  * negative status when the request cannot be answered at all (its header is
  * unreadable, or it is not a CALL/ONEWAY): the caller should close the
- * connection and log err. The arena is the call's; the caller resets it after
- * the reply is written. */
+ * connection and log err. Even then out may hold an EXCEPTION message telling
+ * the peer why (INVALID_MESSAGE_TYPE for a REPLY sent to a server): send it
+ * before closing. The arena is the call's; the caller resets it after the
+ * reply is written. */
 int pst_process(const pst_processor *proc, const pst_protocol *proto,
                 const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
                 const pst_codec_config *cfg, pst_error *err);

@@ -141,7 +141,12 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
     }
 
     pst_call call = { arena, proc->user, m, h.seqid, NULL };
-    rc = m->invoke(proc->handler, &call, args, m->result ? result : NULL);
+    if (m->invoke) {
+        rc = m->invoke(proc->handler, &call, args, m->result ? result : NULL);
+    } else {
+        rc = PST_E_UNSUPPORTED;
+        call.error_message = "method has no implementation";
+    }
     if (!reply)
         return 0;
     if (rc < 0) {

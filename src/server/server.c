@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "blocking.h"
+#include "transport/transport_internal.h"
 
 void pst__server_log(pst_server *s, pst_log_level level, const char *fmt, ...)
 {
@@ -193,19 +194,39 @@ int pst_server_port(const pst_server *s)
     return s->port;
 }
 
+/* Once stopping, new connections should be refused by the kernel at once
+ * rather than wait in the backlog for a server that will never accept them.
+ * Only the thread in pst_server_run calls this. */
+static void close_listener(pst_server *s)
+{
+    if (s->listen_fd >= 0) {
+        close(s->listen_fd);
+        s->listen_fd = -1;
+    }
+}
+
 int pst_server_run(pst_server *s)
 {
+    int rc = PST_E_INVALID;
+    if (s->listen_fd < 0)
+        return PST_E_STOPPED; /* ran and stopped before */
     switch (s->opt.model) {
     case PST_SERVER_SIMPLE:
-        return pst__simple_run(s);
+        rc = pst__simple_run(s);
+        break;
     case PST_SERVER_THREADED:
-        return pst__threaded_run(s);
+        rc = pst__threaded_run(s);
+        break;
     case PST_SERVER_POOL:
-        return pst__pool_run(s);
+        rc = pst__pool_run(s);
+        break;
     case PST_SERVER_NONBLOCKING:
-        return pst__nonblocking_run(s);
+        rc = pst__nonblocking_run(s);
+        break;
     }
-    return PST_E_INVALID;
+    if (atomic_load(&s->stopping))
+        close_listener(s);
+    return rc;
 }
 
 void pst_server_stop(pst_server *s)
@@ -265,8 +286,10 @@ int pst_server_model_by_name(const char *name)
 int pst__server_accept(pst_server *s)
 {
     for (;;) {
-        if (atomic_load(&s->stopping))
+        if (atomic_load(&s->stopping)) {
+            close_listener(s);
             return PST_E_STOPPED;
+        }
         struct pollfd p[2] = { { s->listen_fd, POLLIN, 0 },
                                { s->stop_fd, POLLIN, 0 } };
         if (poll(p, 2, -1) < 0) {
@@ -276,9 +299,14 @@ int pst__server_accept(pst_server *s)
                             strerror(errno));
             return -errno;
         }
-        if (p[1].revents || atomic_load(&s->stopping))
+        if (p[1].revents || atomic_load(&s->stopping)) {
+            close_listener(s);
             return PST_E_STOPPED;
-        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        }
+        struct sockaddr_storage peer;
+        socklen_t plen = sizeof peer;
+        int fd = accept4(s->listen_fd, (struct sockaddr *)&peer, &plen,
+                         SOCK_CLOEXEC);
         if (fd < 0) {
             int e = errno;
             if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR ||
@@ -296,9 +324,10 @@ int pst__server_accept(pst_server *s)
         int max = s->opt.max_connections;
         if (max > 0 && atomic_load(&s->stats.active) >= (uint64_t)max) {
             atomic_fetch_add(&s->stats.refused, 1);
+            char who[160];
+            pst__sockaddr_format(&peer, plen, who, sizeof who);
             pst__server_log(s, PST_LOG_INFO,
-                            "refusing a connection: %d connections open "
-                            "(max_connections)",
+                            "%s: refused: max_connections (%d) reached", who,
                             max);
             close(fd);
             continue;

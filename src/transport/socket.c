@@ -24,6 +24,10 @@
 typedef struct socket_stream {
     pst_stream base;
     int fd;
+    /* The last read emptied the socket: the peer has likely said all it had
+     * (a request/response exchange), so the next read waits in poll() first
+     * instead of paying for a recv() that finds nothing. */
+    bool drained;
     char peer[INET6_ADDRSTRLEN + 112];
 } socket_stream;
 
@@ -68,11 +72,18 @@ static int sock_read(pst_stream *s, void *buf, size_t cap, size_t *got,
 {
     socket_stream *ss = (socket_stream *)s;
     int64_t deadline = timeout_ms > 0 ? pst__now_ms() + timeout_ms : 0;
-    bool waited = false;
+    bool wait_first = ss->drained && timeout_ms != 0;
     *got = 0;
     for (;;) {
+        if (wait_first) {
+            int rc = wait_fd(ss->fd, POLLIN,
+                             timeout_ms < 0 ? -1 : remaining(deadline), wake_fd);
+            if (rc < 0)
+                return rc;
+        }
         ssize_t n = recv(ss->fd, buf, cap, 0);
         if (n > 0) {
+            ss->drained = (size_t)n < cap;
             *got = (size_t)n;
             return 0;
         }
@@ -82,15 +93,9 @@ static int sock_read(pst_stream *s, void *buf, size_t cap, size_t *got,
             continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK)
             return -errno;
-        if (timeout_ms == 0 && waited)
+        if (timeout_ms == 0)
             return PST_E_TIMEOUT;
-        int rc = wait_fd(ss->fd, POLLIN,
-                         timeout_ms < 0 ? -1 : timeout_ms == 0 ? 0
-                                                               : remaining(deadline),
-                         wake_fd);
-        if (rc < 0)
-            return rc;
-        waited = true;
+        wait_first = true;
     }
 }
 
@@ -167,8 +172,8 @@ static const pst_stream_ops socket_ops = {
 };
 
 /* "1.2.3.4:80", "[::1]:80", "unix:/path", "unix" for unnamed peers. */
-static void format_addr(const struct sockaddr_storage *a, socklen_t len,
-                        char *out, size_t n)
+void pst__sockaddr_format(const struct sockaddr_storage *a, socklen_t len,
+                          char *out, size_t n)
 {
     char host[INET6_ADDRSTRLEN];
     if (a->ss_family == AF_INET) {
@@ -206,6 +211,11 @@ pst_stream *pst_stream_socket_new(int fd, pst_error *err)
                       strerror(errno));
         return NULL;
     }
+#ifdef SO_NOSIGPIPE
+    /* BSDs and macOS: the socket-wide switch (Linux has MSG_NOSIGNAL). */
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+#endif
     socket_stream *ss = calloc(1, sizeof *ss);
     if (!ss) {
         pst_error_set(err, PST_E_NOMEM, "out of memory for a socket stream");
@@ -217,7 +227,7 @@ pst_stream *pst_stream_socket_new(int fd, pst_error *err)
     socklen_t al = sizeof a;
     memset(&a, 0, sizeof a);
     if (getpeername(fd, (struct sockaddr *)&a, &al) == 0) {
-        format_addr(&a, al, ss->peer, sizeof ss->peer);
+        pst__sockaddr_format(&a, al, ss->peer, sizeof ss->peer);
         if (a.ss_family == AF_INET || a.ss_family == AF_INET6) {
             /* Requests and replies are whole messages written at once: no
              * reason to wait for more bytes before sending. */
@@ -290,7 +300,7 @@ pst_stream *pst_stream_tcp_connect(const char *host, int port, int timeout_ms,
         }
         struct sockaddr_storage a;
         memcpy(&a, ai->ai_addr, ai->ai_addrlen);
-        format_addr(&a, ai->ai_addrlen, tried, sizeof tried);
+        pst__sockaddr_format(&a, ai->ai_addrlen, tried, sizeof tried);
         int rc = connect_fd(fd, ai->ai_addr, ai->ai_addrlen, deadline);
         if (rc == 0) {
             freeaddrinfo(res);

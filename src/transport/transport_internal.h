@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "postern/transport.h"
 
@@ -58,6 +59,10 @@ int pst__transport_fill(pst_transport *t, size_t room, size_t max_read,
 /* Write iov through the stream with the write timeout; detail on failure. */
 int pst__transport_write(pst_transport *t, const struct iovec *iov, int iovcnt,
                          pst_error *err);
+
+/* A socket address for logs: "1.2.3.4:80", "[::1]:80", "unix:/path". */
+void pst__sockaddr_format(const struct sockaddr_storage *a, socklen_t len,
+                          char *out, size_t n);
 
 /* Milliseconds on the monotonic clock. */
 int64_t pst__now_ms(void);

@@ -1,0 +1,95 @@
+/*
+ * conn.h: what the pipelining client and the pool share (not public API):
+ * deadlines as poll/condvar timeouts, "host:port" endpoint strings, and
+ * connecting and writing bounded by a deadline on top of transport.h, whose
+ * streams and message transports do the socket work. A transport keeps a
+ * partial message across read timeouts, so whoever reads next carries on
+ * where the last reader stopped.
+ */
+#ifndef POSTERN_CLIENT_CONN_H
+#define POSTERN_CLIENT_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "postern/pipeline.h"
+#include "postern/transport.h"
+
+/* ---- deadlines (deadline.c) ---- */
+int64_t pst__monotonic_ns(void);
+/* d itself, or timeout_ms from now when d is PST_DEADLINE_DEFAULT
+ * (timeout_ms <= 0: never). */
+pst_deadline pst__deadline_or(pst_deadline d, int timeout_ms);
+pst_deadline pst__deadline_min(pst_deadline a, pst_deadline b);
+bool pst__deadline_passed(pst_deadline d);
+/* poll(2) timeout: -1 for never, else ms left rounded up. */
+int pst__deadline_poll_ms(pst_deadline d);
+/* For pthread_cond_timedwait on a CLOCK_MONOTONIC condvar. */
+struct timespec pst__deadline_timespec(pst_deadline d);
+
+/* ---- endpoints (conn.c) ---- */
+typedef struct pst__endpoint {
+    char text[280];        /* as given, for messages */
+    char host[256];        /* without [] for IPv6 */
+    char port[8];
+    char unix_path[108];   /* set for "unix:/path" */
+} pst__endpoint;
+
+/* Parse "host:port", "[v6]:port" or "unix:/path" from s[0..n). */
+int pst__endpoint_parse(const char *s, size_t n, pst__endpoint *out,
+                        pst_error *err);
+
+/* Connect to ep before deadline through transport.h's socket streams and
+ * wrap the stream in a framed or unframed transport (which owns it). */
+int pst__conn_open(const pst__endpoint *ep, bool framed,
+                   const pst_codec_config *cfg, pst_deadline deadline,
+                   pst_transport **out, pst_error *err);
+
+/* Write all n bytes on stream s before deadline. Any failure leaves the
+ * stream's state unknown (part of the bytes may have gone). */
+int pst__conn_write(pst_stream *s, const uint8_t *p, size_t n,
+                    pst_deadline deadline, pst_error *err);
+
+/* True if nothing is waiting to be read and the peer has not hung up: an
+ * idle connection that is still fit for a new call. */
+bool pst__conn_idle_ok(pst_transport *t);
+
+/* Encode a CALL/ONEWAY message into w (emptied first), framed or not. */
+int pst__encode_request(pst_wbuf *w, const pst_protocol *proto,
+                        bool framed, const pst_codec_config *cfg,
+                        const pst_method_desc *m, const void *args,
+                        int32_t seqid, pst_error *err);
+
+/* Decode a REPLY/EXCEPTION message (msg[0..len), header included) into
+ * result and classify it as pst_client_call does; the header was checked
+ * already. info (may be NULL) gets the TApplicationException. */
+int pst__decode_reply(const pst_protocol *proto, const pst_codec_config *cfg,
+                      const pst_method_desc *m, const uint8_t *msg,
+                      size_t len, void *result, pst_arena *a,
+                      pst_call_info *info);
+
+/* ---- pipeline internals the pool uses (pipeline.c) ---- */
+/* Connect to a parsed endpoint before deadline (connect_timeout_ms is not
+ * applied: the caller folds it into deadline). */
+pst_pipeline *pst__pipeline_connect_ep(const pst__endpoint *ep,
+                                       const pst_pipeline_options *opt,
+                                       pst_deadline deadline, pst_error *err);
+/* Open, and nothing unexpected readable: fit to carry a new call. */
+bool pst__pipeline_idle_ok(pst_pipeline *pl);
+
+/* ---- per-thread outcome of the info-less calls (call_info.c) ---- */
+/* The calling thread's info, cleared and marked as belonging to owner. */
+pst_call_info *pst__call_info_begin(const void *owner);
+/* The thread's app exception if its last info-less call was on owner and
+ * returned PST_E_APP_EXCEPTION, else NULL. */
+const pst_app_exception *pst__call_info_app_exception(const void *owner);
+
+/* ---- per-thread scratch arena (scratch.c) ---- */
+/* The calling thread's arena for calls given none, reset: what a previous
+ * such call left there is gone. NULL if memory runs out. Freed when the
+ * thread exits. */
+pst_arena *pst__thread_scratch_arena(void);
+
+#endif
