@@ -249,7 +249,7 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
         return pst__dec_depth(c, p, d, NULL, 0);
     pst__struct_init(d, v);
     uint8_t *isset = v + d->isset_offset;
-    const pst_field *next = d->fields;
+    unsigned next = 0; /* index of the field expected next */
     const uint8_t *end = c->end;
     for (;;) {
         f = NULL;
@@ -277,7 +277,7 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
                 return pst__dec_skip_context(c, d, id);
             continue;
         }
-        next = f + 1;
+        next = (unsigned)(f - d->fields) + 1;
         uint8_t *m = v + f->offset;
         switch (f->kind) {
         case PST_K_BOOL:
@@ -728,7 +728,7 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
     if (PST__UNLIKELY(depth > e->max_depth))
         return pst__enc_fail(e, PST_E_LIMIT);
     const uint8_t *isset = v + d->isset_offset;
-    const pst_field *f = d->fields, *fe = f + d->nfields;
+    const pst_field *f = d->fields, *fe = d->nfields ? f + d->nfields : f;
     /* fields whose isset bit decides: optional ones, and a union's */
     unsigned uflag = d->kind == PST_UNION ? PST_REQ_OPTIONAL : 0;
     unsigned members = 0;

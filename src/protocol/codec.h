@@ -236,10 +236,10 @@ PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
 /* The field with this id: the next one in order first (writers emit fields
  * in id order), then a binary search. */
 PST__INLINE const pst_field *pst__find_field(const pst_struct_desc *d,
-                                             const pst_field *next, int id)
+                                             unsigned next, int id)
 {
-    if (PST__LIKELY(next < d->fields + d->nfields && next->id == id))
-        return next;
+    if (PST__LIKELY(next < d->nfields && d->fields[next].id == id))
+        return &d->fields[next];
     return pst_struct_field(d, (int16_t)id);
 }
 

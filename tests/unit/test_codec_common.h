@@ -177,10 +177,12 @@ static void test_truncation(void)
     int bad = 0;
     for (size_t k = 0; k < w.len; k++) {
         pst_error err = { 0, "" };
-        int rc = decode(w.data, k, &T_Everything_desc, &back, &a, NULL, &err, NULL);
-        int rs = skip(w.data, k, NULL, NULL, NULL);
+        size_t used = 1, sused = 1;
+        int rc = decode(w.data, k, &T_Everything_desc, &back, &a, NULL, &err, &used);
+        int rs = skip(w.data, k, NULL, NULL, &sused);
+        /* the error, with where; and the read position has not moved */
         if (rc != PST_E_SHORT || rs != PST_E_SHORT || err.code != rc ||
-            !strstr(err.message, "offset"))
+            !strstr(err.message, "offset") || used != 0 || sused != 0)
             bad++;
         pst_arena_reset(&a);
     }
