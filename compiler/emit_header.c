@@ -86,8 +86,11 @@ static void struct_decl(pst__gen *g, const pst__gstruct *s, const char *title, c
                 s->n ? "presence bits: use _isset_/_set_ below" : "no fields; keeps C happy");
     pst__sbuf_printf(h, "} %s;\n\n", P);
     pst__sbuf_printf(h, "extern const pst_struct_desc %s_desc;\n", P);
+    bool is_union = s->def && s->def->kind == PST_IDL_DEF_UNION;
     pst__sbuf_printf(h, "/* Zero *v, then set the IDL default values%s. */\n",
-                     s->has_defaults ? " (and their isset bits)" : " (there are none)");
+                     !s->has_defaults ? " (there are none)"
+                     : is_union ? " (not marked set: a union sets one member)"
+                                : " (and their isset bits)");
     pst__sbuf_printf(h, "void %s_init(%s *v);\n", P, P);
     for (unsigned k = 0; k < s->n; k++) {
         const pst__gfield *f = s->by_id[k];
@@ -277,8 +280,9 @@ static void service_decl(pst__gen *g, const pst_idl_def *svc)
     const char *first = svc->nfunctions ? pst__gen_method_members(g, svc)[0] : "method";
     pst__sbuf_printf(h,
         " *\n"
-        " * Serving %s: fill in the functions you implement (a NULL one answers\n"
-        " * UNKNOWN_METHOD) and hand the table to a processor:\n"
+        " * Serving %s: fill in the functions you implement (a call to a NULL\n"
+        " * one fails: \"method ... is not implemented\") and hand the table to a\n"
+        " * processor:\n"
         " *     static const %s h = { .%s = my_%s };\n"
         " *     pst_processor proc = { &%s_desc, &h, user };\n"
         " * Each function gets the call (call->arena for reply data, call->user),\n"

@@ -136,7 +136,11 @@ static void invoke_def(pst__gen *g, const pst_idl_def *svc, const pst_idl_functi
         pst__sbuf_printf(b, "    %s *result = result_v;\n", res->cname);
     else
         pst__sbuf_puts(b, "    (void)result_v;\n");
-    pst__sbuf_printf(b, "    if (!h->%s)\n        return PST_E_UNKNOWN_METHOD;\n", member);
+    pst__sbuf_printf(b, "    if (!h->%s) {\n"
+                        "        call->error_message = %s;\n"
+                        "        return PST_E_UNKNOWN_METHOD;\n    }\n",
+                     member,
+                     c_str(g, pst__gen_sprintf(g, "method %s is not implemented", fn->name)));
     pst__sbuf call = { 0 };
     pst__sbuf_printf(&call, "h->%s(call", member);
     for (unsigned i = 0; i < args->n; i++)

@@ -192,6 +192,28 @@ static int write_file(const char *path, const pst__sbuf *text)
     return 0;
 }
 
+/* Generated headers sit on include paths; one named like a system header
+ * would hide it from every #include <NAME.h> in that build. */
+static bool system_header_name(const char *base)
+{
+    static const char *const names[] = {
+        "aio", "alloca", "arpa", "assert", "byteswap", "complex", "cpio", "ctype",
+        "dirent", "dlfcn", "elf", "endian", "err", "errno", "error", "fcntl", "features",
+        "fenv", "float", "fnmatch", "ftw", "getopt", "glob", "grp", "iconv", "inttypes",
+        "iso646", "langinfo", "libgen", "limits", "link", "locale", "malloc", "math",
+        "memory", "monetary", "mqueue", "netdb", "nl_types", "poll", "pthread", "pwd",
+        "regex", "sched", "search", "semaphore", "setjmp", "signal", "spawn", "stdalign",
+        "stdarg", "stdatomic", "stdbool", "stddef", "stdint", "stdio", "stdlib",
+        "stdnoreturn", "string", "strings", "syscall", "syslog", "tar", "termios",
+        "tgmath", "threads", "time", "uchar", "ucontext", "unistd", "utime", "utmp",
+        "values", "wchar", "wctype", "wordexp",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(base, names[i]) == 0)
+            return true;
+    return false;
+}
+
 static char *out_path(const char *dir, const char *base, const char *ext)
 {
     size_t n = strlen(dir) + strlen(base) + strlen(ext) + 3;
@@ -252,6 +274,10 @@ static int generate(const options *o)
     for (unsigned i = 0; i < n && rc == 0; i++) {
         if (!o->recursive && all[i] != root)
             continue;
+        if (!o->quiet && system_header_name(all[i]->name))
+            fprintf(stderr, "%s: warning: the generated %s.h has the name of a system header; "
+                            "on an include path it hides <%s.h> (rename the IDL file)\n",
+                    all[i]->path, all[i]->name, all[i]->name);
         pst__gen g;
         pst__gen_init(&g, all[i]);
         if (pst__gen_program(&g) != 0) {

@@ -166,6 +166,10 @@ static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
 {
     const char *sep = top ? "\n    " : " ";
     unsigned nbytes = s->n ? (s->n + 7) / 8 : 1;
+    /* A union's defaults are filled in but not marked set: a decoded
+     * union must have exactly its one received member set. A union value
+     * given in the IDL is just that member. */
+    bool is_union = s->def && s->def->kind == PST_IDL_DEF_UNION;
     uint8_t *bits = pst__idl_alloc(&g->pool, nbytes);
     pst__sbuf_puts(out, "{");
     for (unsigned k = 0; k < s->n; k++) {
@@ -173,11 +177,13 @@ static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
         size_t idx = (size_t)(f - s->fields);
         const pst_idl_value *fv = v && v->kind == PST_IDL_V_STRUCT && idx < v->count
                                       ? v->items[idx] : NULL;
-        if (!fv)
+        bool mark = fv != NULL || !is_union;
+        if (!fv && !(is_union && v))
             fv = f->dflt;
         if (!fv)
             continue;
-        bits[f->bit / 8] |= (uint8_t)(1u << (f->bit % 8));
+        if (mark)
+            bits[f->bit / 8] |= (uint8_t)(1u << (f->bit % 8));
         pst__sbuf_printf(out, "%s.%s = ", sep, f->member);
         if (f->ptr) {
             const pst_idl_def *sd = pst__idl_type_struct(f->type);
