@@ -36,7 +36,7 @@ static void enum_def(pst__gen *g, const pst_idl_def *d)
     const char *values = "NULL";
     if (d->nvalues) {
         values = pst__gen_sprintf(g, "%s__values", P);
-        pst__gen_claim(g, values, pst__gen_sprintf(g, "the value table of enum '%s'", d->name));
+        pst__gen_claim(g, values, "the value table of enum '%s'", d->name, NULL);
         pst__sbuf_printf(b, "static const pst_enum_value %s[%u] = {\n", values, d->nvalues);
         for (unsigned i = 0; i < d->nvalues; i++)
             pst__sbuf_printf(b, "    { %s, %s },\n", c_str(g, d->values[i].name),
@@ -63,7 +63,7 @@ static void struct_def(pst__gen *g, const pst__gstruct *s)
     }
     if (s->n) {
         fields = pst__gen_sprintf(g, "%s__fields", P);
-        pst__gen_claim(g, fields, pst__gen_sprintf(g, "the field table of %s", s->what));
+        pst__gen_claim(g, fields, "the field table of %s", s->what, NULL);
         pst__sbuf_printf(&g->body, "static const pst_field %s[%u] = {\n"
                                    "    /* id, kind, requiredness, isset bit, offset, type, name */\n"
                                    "%s};\n",
@@ -74,7 +74,7 @@ static void struct_def(pst__gen *g, const pst__gstruct *s)
         pst__sbuf init = { 0 };
         pst__gen_struct_initializer(g, &init, s, NULL);
         const char *name = pst__gen_sprintf(g, "%s__defaults", P);
-        pst__gen_claim(g, name, pst__gen_sprintf(g, "the defaults of %s", s->what));
+        pst__gen_claim(g, name, "the defaults of %s", s->what, NULL);
         pst__sbuf_printf(&g->body, "static const %s %s = %s;\n", P, name, init.data);
         pst__sbuf_free(&init);
         defaults = pst__gen_sprintf(g, "&%s", name);
@@ -213,8 +213,7 @@ static void service_def(pst__gen *g, const pst_idl_def *svc)
         if (!fn->oneway)
             struct_def(g, pst__gen_result_struct(g, svc, fn));
         const char *wrapper = pst__gen_sprintf(g, "%s_%s__invoke", S, fn->name);
-        pst__gen_claim(g, wrapper, pst__gen_sprintf(g, "the invoke wrapper of '%s.%s'",
-                                                    svc->name, fn->name));
+        pst__gen_claim(g, wrapper, "the invoke wrapper of '%s.%s'", svc->name, fn->name);
         invoke_def(g, svc, fn, members[i], wrapper);
         pst__sbuf_printf(&table, "    { .name = %s, .args = &%s_desc, .result = %s%s%s,\n"
                                  "      .oneway = %s, .invoke = %s },\n",
@@ -224,8 +223,7 @@ static void service_def(pst__gen *g, const pst_idl_def *svc)
                          fn->oneway ? "" : "_desc", fn->oneway ? "true" : "false", wrapper);
     }
     if (svc->nfunctions) {
-        pst__gen_claim(g, methods, pst__gen_sprintf(g, "the method table of service '%s'",
-                                                    svc->name));
+        pst__gen_claim(g, methods, "the method table of service '%s'", svc->name, NULL);
         pst__sbuf_printf(b, "static const pst_method_desc %s[%u] = {\n%s};\n", methods,
                          svc->nfunctions, table.data);
     }

@@ -91,10 +91,12 @@ typedef struct pst__gen {
     pst__idl_symtab *globals;       /* C global name -> what it is for */
     pst__idl_symtab *structs;       /* "%p" of def -> gstruct (memo) */
     pst__idl_symtab *types;         /* structural key -> C name of table */
+    pst__idl_symtab *def_names;     /* "%p" of def -> its C name (memo) */
     pst__sbuf h;                    /* the header */
     pst__sbuf types_out;            /* static pst_type tables */
     pst__sbuf body;                 /* the rest of the source */
-    pst__sbuf c;                    /* the source, assembled */
+    pst__sbuf c;                    /* the source's banner and includes;
+                                       the source is c, types_out, body */
     unsigned counter;               /* for unique static names */
     char *error;                    /* first problem found, or NULL */
 } pst__gen;
@@ -120,8 +122,11 @@ int pst__gen_program(pst__gen *g);
 /* The C name of any named definition: "<its program's prefix>_<name>". */
 const char *pst__gen_def_name(pst__gen *g, const pst_idl_def *d);
 const char *pst__gen_enum_value_name(pst__gen *g, const pst_idl_enum_value *ev);
-/* Claim a global C name for `what`; reports a clash with an earlier claim. */
-void pst__gen_claim(pst__gen *g, const char *cname, const char *what);
+/* Claim a global C name; a second claim of it is an error naming both.
+ * What it is for is printf(fmt, a, b) with %s only; a and b must live as
+ * long as g (they are formatted only for the message). */
+void pst__gen_claim(pst__gen *g, const char *cname, const char *fmt, const char *a,
+                    const char *b);
 /* Escape names within one scope: C keywords and `reserved` words get
  * underscores appended until unique among all names of the scope. */
 void pst__gen_scope_names(pst__gen *g, const char *const *names, unsigned n,

@@ -163,9 +163,9 @@ static int make_dirs(const char *dir)
     return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-/* Write through a temporary file and rename, so a failed run never leaves
- * half a file behind. */
-static int write_file(const char *path, const pst__sbuf *text)
+/* Write parts[0..n) through a temporary file and rename, so a failed run
+ * never leaves half a file behind. */
+static int write_file(const char *path, const pst__sbuf *const *parts, int nparts)
 {
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
@@ -180,7 +180,10 @@ static int write_file(const char *path, const pst__sbuf *text)
         free(tmp);
         return -1;
     }
-    bool ok = fwrite(text->data ? text->data : "", 1, text->len, f) == text->len;
+    bool ok = true;
+    for (int i = 0; i < nparts; i++)
+        if (parts[i]->len)
+            ok = fwrite(parts[i]->data, 1, parts[i]->len, f) == parts[i]->len && ok;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
         fprintf(stderr, "postern: cannot write '%s': %s\n", path, strerror(errno));
@@ -285,7 +288,9 @@ static int generate(const options *o)
             rc = EXIT_IDL;
         } else {
             char *hp = out_path(dir, g.base, ".h"), *cp = out_path(dir, g.base, ".c");
-            if (!hp || !cp || write_file(hp, &g.h) != 0 || write_file(cp, &g.c) != 0)
+            const pst__sbuf *header[] = { &g.h };
+            const pst__sbuf *source[] = { &g.c, &g.types_out, &g.body };
+            if (!hp || !cp || write_file(hp, header, 1) != 0 || write_file(cp, source, 3) != 0)
                 rc = EXIT_IDL;
             free(hp);
             free(cp);

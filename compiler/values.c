@@ -25,7 +25,7 @@ static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
 static const char *aux_name(pst__gen *g, const char *what)
 {
     const char *name = pst__gen_sprintf(g, "%s__c%u", g->prefix, ++g->counter);
-    pst__gen_claim(g, name, what);
+    pst__gen_claim(g, name, "%s", what, NULL);
     return name;
 }
 
