@@ -67,6 +67,8 @@ typedef struct pst__gfield {
     const char *member;             /* C member name */
     unsigned bit;                   /* isset bit: index in id order */
     bool ptr;                       /* struct held by pointer (recursive) */
+    bool expanding;                 /* values.c: its default is being
+                                       written out (stops self-reference) */
 } pst__gfield;
 
 typedef struct pst__gstruct {
@@ -98,6 +100,7 @@ typedef struct pst__gen {
     pst__sbuf c;                    /* the source's banner and includes;
                                        the source is c, types_out, body */
     unsigned counter;               /* for unique static names */
+    unsigned long value_nodes;      /* values written out, against a cap */
     char *error;                    /* first problem found, or NULL */
 } pst__gen;
 

@@ -18,6 +18,9 @@
 #include "gen.h"
 
 #define MAX_LITERAL 4000
+/* Defaults nest (a struct default starts from the struct's own defaults),
+ * so a few lines of IDL can ask for exponentially much data. */
+#define MAX_VALUE_NODES (1ul << 20)
 
 static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
                         const pst_idl_value *v, bool top);
@@ -92,10 +95,25 @@ static void put_list(pst__gen *g, pst__sbuf *out, const pst_idl_type *elem,
         pst__sbuf_printf(out, "{ (void *)%s, %u }", names[0], v->count);
 }
 
+/* Count one more value; false (and a recorded failure) past the cap. */
+static bool count_value(pst__gen *g)
+{
+    if (++g->value_nodes <= MAX_VALUE_NODES)
+        return true;
+    pst__gen_fail(g, "default and constant values expand to more than %lu values "
+                  "(struct defaults include the defaults of the structs they hold)",
+                  MAX_VALUE_NODES);
+    return false;
+}
+
 void pst__gen_initializer(pst__gen *g, pst__sbuf *out, const pst_idl_type *t,
                           const pst_idl_value *v)
 {
     const pst_idl_type *tt = pst__idl_true_type(t);
+    if (!count_value(g)) {
+        pst__sbuf_puts(out, "{ 0 }");
+        return;
+    }
     switch (tt->kind) {
     case PST_IDL_BOOL:
         pst__sbuf_puts(out, v->i ? "true" : "false");
@@ -165,6 +183,10 @@ static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
                         const pst_idl_value *v, bool top)
 {
     const char *sep = top ? "\n    " : " ";
+    if (!count_value(g)) {
+        pst__sbuf_puts(out, "{ 0 }");
+        return;
+    }
     unsigned nbytes = s->n ? (s->n + 7) / 8 : 1;
     /* A union's defaults are filled in but not marked set: a decoded
      * union must have exactly its one received member set. A union value
@@ -178,10 +200,17 @@ static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
         const pst_idl_value *fv = v && v->kind == PST_IDL_V_STRUCT && idx < v->count
                                       ? v->items[idx] : NULL;
         bool mark = fv != NULL || !is_union;
-        if (!fv && !(is_union && v))
+        /* A default that (through pointers) contains the same field's
+         * default again is written once; inside itself the field is left
+         * unset (NULL), or the value would be infinite. */
+        bool from_default = false;
+        if (!fv && !(is_union && v) && f->dflt && !f->expanding) {
             fv = f->dflt;
+            from_default = true;
+        }
         if (!fv)
             continue;
+        ((pst__gfield *)f)->expanding |= from_default;
         if (mark)
             bits[f->bit / 8] |= (uint8_t)(1u << (f->bit % 8));
         pst__sbuf_printf(out, "%s.%s = ", sep, f->member);
@@ -202,6 +231,8 @@ static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
             pst__gen_initializer(g, out, f->type, fv);
             pst__sbuf_puts(out, ",");
         }
+        if (from_default)
+            ((pst__gfield *)f)->expanding = false;
     }
     pst__sbuf_printf(out, "%s.isset_ = {", sep);
     for (unsigned i = 0; i < nbytes; i++)

@@ -24,7 +24,7 @@
 #include "idl/session.h"
 
 /* Constants expand references; cap the printed size of all of them. */
-#define MAX_VALUE_WEIGHT ((uint64_t)1 << 22)
+#define MAX_VALUE_WEIGHT ((uint64_t)1 << 20)
 
 typedef struct checker {
     pst_idl_session *s;
