@@ -70,7 +70,7 @@ static void struct_def(pst__gen *g, const pst__gstruct *s)
                          fields, s->n, rows.data);
     }
     pst__sbuf_free(&rows);
-    if (s->has_defaults) {
+    if (s->has_defaults && pst__gen_value_fits(g, s, NULL, NULL)) {
         pst__sbuf init = { 0 };
         pst__gen_struct_initializer(g, &init, s, NULL);
         const char *name = pst__gen_sprintf(g, "%s__defaults", P);
@@ -92,8 +92,10 @@ static void struct_def(pst__gen *g, const pst__gstruct *s)
 
 static void const_def(pst__gen *g, const pst_idl_def *d)
 {
-    pst__sbuf init = { 0 };
     const pst_idl_def *sd = pst__idl_type_struct(d->type);
+    if (!pst__gen_value_fits(g, sd ? pst__gen_struct_of(g, sd) : NULL, d->type, d->resolved))
+        return;
+    pst__sbuf init = { 0 };
     if (sd)
         pst__gen_struct_initializer(g, &init, pst__gen_struct_of(g, sd), d->resolved);
     else

@@ -69,6 +69,9 @@ typedef struct pst__gfield {
     bool ptr;                       /* struct held by pointer (recursive) */
     bool expanding;                 /* values.c: its default is being
                                        written out (stops self-reference) */
+    int dsize_state;                /* values.c: size of the default */
+    uint64_t dsize;
+    unsigned dheight;
 } pst__gfield;
 
 typedef struct pst__gstruct {
@@ -101,6 +104,7 @@ typedef struct pst__gen {
                                        the source is c, types_out, body */
     unsigned counter;               /* for unique static names */
     unsigned long value_nodes;      /* values written out, against a cap */
+    uint64_t value_estimate;        /* values counted before writing */
     char *error;                    /* first problem found, or NULL */
 } pst__gen;
 
@@ -175,6 +179,12 @@ void pst__gen_initializer(pst__gen *g, pst__sbuf *out, const pst_idl_type *t,
  * NULL: only the IDL defaults). */
 void pst__gen_struct_initializer(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
                                  const pst_idl_value *v);
+/* Before writing a value (s and v, or t and v; v may be NULL for s's
+ * defaults): count what it expands to, with struct defaults included.
+ * false (and g->error set) when the program's values would exceed the
+ * size or nesting limit; nothing should then be written. */
+bool pst__gen_value_fits(pst__gen *g, const pst__gstruct *s, const pst_idl_type *t,
+                         const pst_idl_value *v);
 /* The IDL text of a value, for comments. */
 void pst__gen_value_idl(pst__sbuf *out, const pst_idl_value *v, size_t max);
 

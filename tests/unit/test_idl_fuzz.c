@@ -264,6 +264,12 @@ static void extremes(void)
         o += sprintf(o, "struct S%d { 1: S%d a = {}, 2: S%d b = {} }\n", i, i + 1, i + 1);
     o += sprintf(o, "struct S40 { 1: i32 x = 1 }\n");
     run(text, (size_t)(o - text));
+    /* a long chain of structs, each defaulting the next */
+    o = text;
+    for (int i = 0; i < 500; i++)
+        o += sprintf(o, "struct S%d{1:S%d n={}}\n", i, i + 1);
+    o += sprintf(o, "struct S500{1:i32 x=1}\n");
+    run(text, (size_t)(o - text));
     /* typedef and extends chains */
     o = text;
     for (int i = 1; i < 300; i++)
