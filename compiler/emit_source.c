@@ -17,14 +17,11 @@ static const char *req_name(int req)
     return req == 1 ? "PST_REQ_REQUIRED" : req == 2 ? "PST_REQ_OPTIONAL" : "PST_REQ_DEFAULT";
 }
 
-/* A C string literal for an IDL name (names are short; pedantic-safe). */
+/* A C string for an IDL name: a literal, or for names longer than C11's
+ * guaranteed literal length a static array defined first. */
 static const char *c_str(pst__gen *g, const char *s)
 {
-    pst__sbuf b = { 0 };
-    pst__sbuf_c_string(&b, s, strlen(s));
-    const char *r = pst__idl_strndup(&g->pool, b.data, b.len);
-    pst__sbuf_free(&b);
-    return r;
+    return pst__gen_c_string(g, s);
 }
 
 /* ---- enums -------------------------------------------------------------- */

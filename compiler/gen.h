@@ -185,6 +185,9 @@ void pst__gen_struct_initializer(pst__gen *g, pst__sbuf *out, const pst__gstruct
  * size or nesting limit; nothing should then be written. */
 bool pst__gen_value_fits(pst__gen *g, const pst__gstruct *s, const pst_idl_type *t,
                          const pst_idl_value *v);
+/* An expression for NUL-terminated text s (IDL names): a string literal, or
+ * past C11's guaranteed literal length a static array written to g->body. */
+const char *pst__gen_c_string(pst__gen *g, const char *s);
 /* The IDL text of a value, for comments. */
 void pst__gen_value_idl(pst__sbuf *out, const pst_idl_value *v, size_t max);
 

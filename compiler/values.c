@@ -69,6 +69,26 @@ static void put_string(pst__gen *g, pst__sbuf *out, const char *s, size_t n)
     pst__sbuf_printf(out, "{ %s, %zu }", name, n);
 }
 
+const char *pst__gen_c_string(pst__gen *g, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > MAX_LITERAL) {
+        const char *name = aux_name(g, "a long name");
+        pst__sbuf *b = &g->body;
+        pst__sbuf_printf(b, "static const char %s[%zu] = {", name, n + 1);
+        /* names are identifiers: letters, digits, '_' and '.' */
+        for (size_t i = 0; i < n; i++)
+            pst__sbuf_printf(b, "%s'%c',", i % 16 ? " " : "\n    ", s[i]);
+        pst__sbuf_puts(b, " 0\n};\n\n");
+        return name;
+    }
+    pst__sbuf lit = { 0 };
+    pst__sbuf_c_string(&lit, s, n);
+    const char *r = pst__idl_strndup(&g->pool, lit.data, lit.len);
+    pst__sbuf_free(&lit);
+    return r;
+}
+
 static void put_list(pst__gen *g, pst__sbuf *out, const pst_idl_type *elem,
                      const pst_idl_value *v, bool is_map, const pst_idl_type *val_type)
 {
