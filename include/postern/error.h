@@ -8,7 +8,8 @@
  * The list is append-only: a code, once released, keeps its number.
  * Three kinds are kept apart:
  *   local     - bad argument, limit hit, malformed input (PST_E_PROTOCOL ...)
- *   transport - the peer went away or was too slow (PST_E_CLOSED, PST_E_TIMEOUT)
+ *   transport - the peer went away, was too slow or could not be reached
+ *               (PST_E_CLOSED, PST_E_TIMEOUT, PST_E_UNAVAILABLE)
  *   remote    - the peer answered with an error (PST_E_APP_EXCEPTION,
  *               PST_E_DECLARED_EXCEPTION); details travel as data.
  *
@@ -41,7 +42,8 @@
     X(PST_E_BUSY,            -1018,     "too many connections or calls")       \
     X(PST_E_UNSUPPORTED,     -1019,     "not supported")                       \
     X(PST_E_SYNTAX,          -1020,     "syntax error")                        \
-    X(PST_E_IO,              -1021,     "input/output error")
+    X(PST_E_IO,              -1021,     "input/output error")                  \
+    X(PST_E_UNAVAILABLE,     -1022,     "no endpoint available")
 
 typedef enum pst_status {
 #define PST__ERR_ENUM(name, value, msg) name = value,

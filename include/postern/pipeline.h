@@ -68,41 +68,8 @@
 #include <stdint.h>
 
 #include "client.h"
+#include "deadline.h"
 #include "protocol.h"
-
-/* ---- deadlines ---------------------------------------------------------- */
-
-/* A point in time on CLOCK_MONOTONIC. A struct so that a relative number of
- * milliseconds cannot be passed by mistake where a deadline is wanted. */
-typedef struct pst_deadline {
-    int64_t at_ns;  /* 0: "not given" (use the object's call timeout) */
-} pst_deadline;
-
-#define PST_DEADLINE_DEFAULT ((pst_deadline){ 0 })         /* the configured call timeout */
-#define PST_DEADLINE_NEVER   ((pst_deadline){ INT64_MAX }) /* wait for ever */
-
-/* Milliseconds on CLOCK_MONOTONIC (the clock deadlines use). */
-int64_t pst_monotonic_ms(void);
-/* Relative: ms from now (ms <= 0 has already passed). */
-pst_deadline pst_deadline_in_ms(int64_t ms);
-/* Absolute: the moment pst_monotonic_ms() reaches monotonic_ms. */
-pst_deadline pst_deadline_at_ms(int64_t monotonic_ms);
-/* Milliseconds left, rounded up; 0 once passed, INT64_MAX for NEVER. */
-int64_t pst_deadline_left_ms(pst_deadline d);
-
-/* ---- per-call outcome ---------------------------------------------------- */
-
-/* What a call leaves for the caller that made it. */
-typedef struct pst_call_info {
-    int status;                       /* the call's return value */
-    pst_app_exception app_exception;  /* when status == PST_E_APP_EXCEPTION;
-                                         its message lives in the call's arena */
-    pst_error error;                  /* detail when status < 0: what, where */
-} pst_call_info;
-
-/* What the calling thread's most recent pst_pipeline_call or pst_pool_call
- * left (those have no info parameter). Never NULL; per thread. */
-const pst_call_info *pst_call_info_last(void);
 
 /* ---- the pipeline --------------------------------------------------------- */
 
@@ -162,6 +129,21 @@ const pst_app_exception *pst_pipeline_app_exception(const pst_pipeline *pl);
 int pst_pipeline_call_until(pst_pipeline *pl, const pst_method_desc *m,
                             const void *args, void *result, pst_arena *a,
                             pst_deadline deadline, pst_call_info *info);
+
+/* ---- as a pst_client ------------------------------------------------------ */
+
+/* The pipeline as client.h's caller table, for pst_client_view (self is a
+ * pst_pipeline *): call is pst_pipeline_call, call_until
+ * pst_pipeline_call_until, app_exception / error describe the calling
+ * thread's last call through them on that pipeline (as
+ * pst_call_info_last()), and broken is !pst_pipeline_is_open. */
+extern const pst_client_ops pst_pipeline_client_ops;
+
+/* A pst_client that calls through pl, for generated stubs. NULL if pl is
+ * NULL or memory runs out. Free it with pst_client_free (pl stays open);
+ * pl must outlive it. Any number of threads may call through one view at
+ * once, as through pl. */
+pst_client *pst_pipeline_as_client(pst_pipeline *pl);
 
 /* ---- asynchronous form ---------------------------------------------------- */
 

@@ -21,8 +21,9 @@
  * have run).
  *
  * pst_pool_call has pst_client_call's contract and return codes, plus:
- *   PST_E_CLOSED   no endpoint is up (all in back-off, or every connect in
- *                  this call failed); the info says which and why
+ *   PST_E_UNAVAILABLE  no endpoint is up (all in back-off, or every
+ *                  connect in this call failed); nothing was sent, and the
+ *                  info says which endpoint is down, why, and for how long
  *   PST_E_TIMEOUT  the deadline passed, also while waiting for a free
  *                  connection when every usable endpoint is at its bound
  * A call that times out does not take its endpoint down.
@@ -82,6 +83,24 @@ const pst_app_exception *pst_pool_app_exception(const pst_pool *p);
 int pst_pool_call_until(pst_pool *p, const pst_method_desc *m,
                         const void *args, void *result, pst_arena *a,
                         pst_deadline deadline, pst_call_info *info);
+
+/* ---- as a pst_client ------------------------------------------------------ */
+
+/* The pool as client.h's caller table, for pst_client_view (self is a
+ * pst_pool *): call is pst_pool_call, call_until pst_pool_call_until, and
+ * app_exception / error describe the calling thread's last call through
+ * them on that pool (as pst_call_info_last()). broken is NULL: a pool is
+ * never unusable for good (endpoints come back), so a view over it reports
+ * false. */
+extern const pst_client_ops pst_pool_client_ops;
+
+/* A pst_client that calls through p, for generated stubs. NULL if p is
+ * NULL or memory runs out. Free it with pst_client_free (p is untouched);
+ * p must outlive it. Any number of threads may call through one view at
+ * once, as through p. */
+pst_client *pst_pool_as_client(pst_pool *p);
+
+/* ---- statistics ----------------------------------------------------------- */
 
 typedef struct pst_pool_stats {
     uint64_t calls;            /* pool calls made */

@@ -32,9 +32,16 @@
  *
  * Ownership: a transport owns its stream; a wrapping stream owns the stream
  * it wraps; a socket stream owns its fd. Freeing the outermost frees all.
- * Thread-safety: a stream or transport is used by one thread at a time.
- * Different ones are independent. pst_transport_set_wake's fd and flag may be
- * signalled from any thread (or a signal handler).
+ * Thread-safety: a stream or transport is used by one thread at a time,
+ * with one exception: socket streams allow one reader and one writer at the
+ * same time. One thread may read from a socket stream, directly or through
+ * the transport over it, while one other thread writes to that stream
+ * directly with pst_stream_write (not through the transport, whose state
+ * the reader uses); the pipelining client (pipeline.h) relies on this. Two
+ * readers or two writers at once are not allowed, and the memory stream
+ * allows no concurrency at all. Different streams and transports are
+ * independent. pst_transport_set_wake's fd and flag may be signalled from
+ * any thread (or a signal handler).
  */
 #ifndef POSTERN_TRANSPORT_H
 #define POSTERN_TRANSPORT_H

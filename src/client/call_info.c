@@ -24,6 +24,12 @@ const pst_app_exception *pst__call_info_app_exception(const void *owner)
     return NULL;
 }
 
+const pst_error *pst__call_info_error(const void *owner)
+{
+    static const pst_error none = { 0, "" };
+    return owner && last.owner == owner ? &last.info.error : &none;
+}
+
 const pst_call_info *pst_call_info_last(void)
 {
     return &last.info;

@@ -1,12 +1,19 @@
 /* client.c: the synchronous client: send one call, read its reply, check it
- * belongs to the call, decode it (see postern/client.h). */
+ * belongs to the call, decode it; and views, which forward to another caller
+ * (see postern/client.h). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "postern/client.h"
+#include "transport/transport_internal.h" /* the timeouts a deadline narrows */
 
+/* A view is a pst_client with ops set and nothing else used: one type, so
+ * stubs need no second entry point, and the synchronous path pays a single
+ * well-predicted test of ops. */
 struct pst_client {
+    const pst_client_ops *ops;   /* a view: forward everything to ops/self */
+    void *self;
     pst_transport *t;
     const pst_protocol *proto;
     pst_codec_config codec;
@@ -88,10 +95,27 @@ pst_client *pst_client_connect_unix(const char *path,
     return c;
 }
 
+pst_client *pst_client_view(const pst_client_ops *ops, void *self)
+{
+    if (!ops || !ops->call || !ops->app_exception || !ops->error)
+        return NULL;
+    /* Only ops and self are used; the rest stays zero. */
+    pst_client *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->ops = ops;
+    c->self = self;
+    return c;
+}
+
 void pst_client_free(pst_client *c)
 {
     if (!c)
         return;
+    if (c->ops) {
+        free(c);
+        return;
+    }
     pst_transport_free(c->t);
     pst_wbuf_free(&c->out);
     pst_arena_release(&c->scratch);
@@ -101,22 +125,28 @@ void pst_client_free(pst_client *c)
 
 const pst_app_exception *pst_client_app_exception(const pst_client *c)
 {
+    if (c->ops)
+        return c->ops->app_exception(c->self);
     return c->has_appex ? &c->appex : NULL;
 }
 
 const pst_error *pst_client_error(const pst_client *c)
 {
+    if (c->ops)
+        return c->ops->error(c->self);
     return &c->err;
 }
 
 bool pst_client_broken(const pst_client *c)
 {
+    if (c->ops)
+        return c->ops->broken ? c->ops->broken(c->self) : false;
     return c->broken;
 }
 
 pst_transport *pst_client_transport(pst_client *c)
 {
-    return c->t;
+    return c->t;  /* NULL for a view */
 }
 
 /* The stream's state is unknown: no later call may use it. The socket is
@@ -195,8 +225,68 @@ static int check_result(pst_client *c, const pst_method_desc *m,
     return 0;
 }
 
-int pst_client_call(pst_client *c, const pst_method_desc *m, const void *args,
-                    void *result, pst_arena *a)
+/* Write the encoded call and, unless it is oneway, read the reply message,
+ * within the transport's timeouts. */
+static int exchange(pst_client *c, const pst_method_desc *m,
+                    const uint8_t **msg, size_t *len)
+{
+    int rc = pst_transport_write_message(c->t, c->out.data, c->out.len,
+                                         &c->err);
+    if (rc < 0 || m->oneway)
+        return rc;
+    return pst_transport_read_message(c->t, c->proto, msg, len, &c->err);
+}
+
+/* A transport timeout (0: none) narrowed to the ms left before a deadline;
+ * never 0, which would mean "wait for ever". */
+static int narrowed(int configured_ms, int64_t left_ms)
+{
+    int ms = left_ms >= INT32_MAX ? INT32_MAX : left_ms < 1 ? 1 : (int)left_ms;
+    return configured_ms > 0 && configured_ms < ms ? configured_ms : ms;
+}
+
+/* exchange() bounded by a deadline: the transport's timeouts are narrowed
+ * to the time left before each step and restored afterwards. */
+static int exchange_until(pst_client *c, const pst_method_desc *m,
+                          pst_deadline deadline, const uint8_t **msg,
+                          size_t *len)
+{
+    pst_transport *t = c->t;
+    const int idle = t->opt.idle_timeout_ms, rd = t->opt.read_timeout_ms,
+              wr = t->opt.write_timeout_ms;
+    pst_error detail = { 0, "" };
+    const char *step = "the call was not written";
+    pst_transport_set_timeouts(t, idle, rd,
+                               narrowed(wr, pst_deadline_left_ms(deadline)));
+    int rc = pst_transport_write_message(t, c->out.data, c->out.len, &detail);
+    if (rc == 0 && !m->oneway) {
+        step = "no reply";
+        int64_t left = pst_deadline_left_ms(deadline);
+        if (left == 0) {
+            rc = pst_error_set(&detail, PST_E_TIMEOUT,
+                               "the deadline passed as the call was written");
+        } else {
+            pst_transport_set_timeouts(t, narrowed(idle, left),
+                                       narrowed(rd, left), wr);
+            rc = pst_transport_read_message(t, c->proto, msg, len, &detail);
+        }
+    }
+    pst_transport_set_timeouts(t, idle, rd, wr);
+    if (rc == 0)
+        return 0;
+    /* Within a millisecond of the deadline (timeouts are whole ms): the
+     * deadline fired, not one of the transport's own timeouts. */
+    if (rc == PST_E_TIMEOUT && pst_deadline_left_ms(deadline) <= 1)
+        return pst_error_set(&c->err, rc, "'%s': %s before the deadline (%s)",
+                             m->name, step, detail.message);
+    c->err = detail;
+    return rc;
+}
+
+/* The synchronous call; deadline.at_ns == 0 when none was given. */
+static int sync_call(pst_client *c, const pst_method_desc *m,
+                     const void *args, void *result, pst_arena *a,
+                     pst_deadline deadline)
 {
     pst_error_clear(&c->err);
     c->has_appex = false;
@@ -207,6 +297,10 @@ int pst_client_call(pst_client *c, const pst_method_desc *m, const void *args,
     if (!m || !m->args || !args)
         return pst_error_set(&c->err, PST_E_INVALID,
                              "pst_client_call needs a method and its args");
+    if (deadline.at_ns != 0 && pst_deadline_left_ms(deadline) == 0)
+        return pst_error_set(&c->err, PST_E_TIMEOUT,
+                             "'%s': the deadline passed before the call was "
+                             "sent", m->name);
     if (!a) {
         pst_arena_reset(&c->scratch);
         a = &c->scratch;
@@ -227,17 +321,14 @@ int pst_client_call(pst_client *c, const pst_method_desc *m, const void *args,
         return pst_error_set(&c->err, rc, "encoding the call to '%s': %s",
                              m->name, pst_strerror(rc));
 
-    rc = pst_transport_write_message(c->t, c->out.data, c->out.len, &c->err);
+    const uint8_t *msg = NULL;
+    size_t len = 0;
+    rc = deadline.at_ns == 0 ? exchange(c, m, &msg, &len)
+                             : exchange_until(c, m, deadline, &msg, &len);
     if (rc < 0)
         return fail_broken(c, rc);
     if (m->oneway)
         return 0;
-
-    const uint8_t *msg;
-    size_t len;
-    rc = pst_transport_read_message(c->t, c->proto, &msg, &len, &c->err);
-    if (rc < 0)
-        return fail_broken(c, rc);
 
     pst_error derr = { 0, "" };
     pst_rbuf r;
@@ -300,4 +391,29 @@ int pst_client_call(pst_client *c, const pst_method_desc *m, const void *args,
                              m->name,
                              derr.code ? derr.message : pst_strerror(rc));
     return check_result(c, m, result);
+}
+
+int pst_client_call(pst_client *c, const pst_method_desc *m, const void *args,
+                    void *result, pst_arena *a)
+{
+    if (c->ops)
+        return c->ops->call(c->self, m, args, result, a);
+    return sync_call(c, m, args, result, a, PST_DEADLINE_DEFAULT);
+}
+
+int pst_client_call_until(pst_client *c, const pst_method_desc *m,
+                          const void *args, void *result, pst_arena *a,
+                          pst_deadline deadline)
+{
+    if (c->ops) {
+        if (c->ops->call_until)
+            return c->ops->call_until(c->self, m, args, result, a, deadline);
+        if (deadline.at_ns != 0)
+            return PST_E_UNSUPPORTED;
+        return c->ops->call(c->self, m, args, result, a);
+    }
+    /* NEVER adds nothing to the transport's own timeouts. */
+    if (deadline.at_ns == INT64_MAX)
+        deadline = PST_DEADLINE_DEFAULT;
+    return sync_call(c, m, args, result, a, deadline);
 }

@@ -85,6 +85,9 @@ pst_call_info *pst__call_info_begin(const void *owner);
 /* The thread's app exception if its last info-less call was on owner and
  * returned PST_E_APP_EXCEPTION, else NULL. */
 const pst_app_exception *pst__call_info_app_exception(const void *owner);
+/* The thread's last info-less call's error if that call was on owner, else
+ * an empty error (code 0). Never NULL. */
+const pst_error *pst__call_info_error(const void *owner);
 
 /* ---- per-thread scratch arena (scratch.c) ---- */
 /* The calling thread's arena for calls given none, reset: what a previous

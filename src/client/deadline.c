@@ -1,9 +1,9 @@
-/* deadline.c: CLOCK_MONOTONIC deadlines for calls (see pipeline.h). */
+/* deadline.c: CLOCK_MONOTONIC deadlines for calls (see postern/deadline.h). */
 #include <stdint.h>
 #include <time.h>
 
 #include "client/conn.h"
-#include "postern/pipeline.h"
+#include "postern/deadline.h"
 
 int64_t pst__monotonic_ns(void)
 {

@@ -90,7 +90,7 @@ static int no_endpoint_error(pst_pool *p, pst_error *err)
                                 pst_strerror_name(e->last_error),
                                 (long long)left);
     }
-    return pst_error_set(err, PST_E_CLOSED, "%s", msg);
+    return pst_error_set(err, PST_E_UNAVAILABLE, "%s", msg);
 }
 
 /* Lend a connection: *epi is its endpoint, *fresh says it was just opened. */

@@ -1,8 +1,8 @@
 /*
- * test_deadline.c: per-call deadlines on the pipelining client against a
- * real server whose handler does not answer until the test lets it. The
- * deadlines here are short on purpose and must fire; nothing asserts how
- * fast anything is.
+ * test_deadline.c: per-call deadlines on the pipelining client and the
+ * synchronous client against a real server whose handler does not answer
+ * until the test lets it. The deadlines here are short on purpose and must
+ * fire; nothing asserts how fast anything is.
  */
 #include <sched.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include "postern/pipeline.h"
 #include "test.h"
 #include "test_pipeline_server.h"
+#include "transport/transport_internal.h"  /* to see timeouts restored */
 
 static void await_holding(echo_server *es, int n)
 {
@@ -147,8 +148,124 @@ static void test_wait_deadlines(void)
     es_destroy(&es);
 }
 
+/* ---- the synchronous client ---------------------------------------------- */
+
+static pst_client *sync_connect(echo_server *es, int recv_timeout_ms)
+{
+    pst_client_options o = PST_CLIENT_OPTIONS_INIT;
+    o.framed = true;
+    o.recv_timeout_ms = recv_timeout_ms;
+    pst_error err = { 0, "" };
+    pst_client *c = pst_client_connect("127.0.0.1", es->port, &o, &err);
+    if (!c)
+        fprintf(stderr, "connect: %s\n", err.message);
+    return c;
+}
+
+/* A deadline that passes while the server holds the call: PST_E_TIMEOUT,
+ * and the connection is broken (its stream state is unknown). */
+static void test_sync_deadline_breaks_the_client(void)
+{
+    echo_server es;
+    es_init(&es);
+    CHECK(es_start(&es, 0, PST_SERVER_THREADED) == 0);
+    pst_client *c = sync_connect(&es, 60000);
+    CHECK(c != NULL);
+    if (c) {
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        tst_Echo_echo_args args = tst_echo_args("in time");
+        tst_Echo_echo_result res;
+        memset(&res, 0, sizeof res);
+
+        /* Met: an ordinary call, and the transport's own timeouts are as
+         * configured afterwards. */
+        CHECK_EQ_INT(pst_client_call_until(c, TST_ECHO, &args, &res, &a,
+                                           pst_deadline_in_ms(30000)),
+                     0);
+        CHECK(tst_str_eq(res.success, "in time"));
+        pst_transport *t = pst_client_transport(c);
+        CHECK_EQ_INT(t->opt.idle_timeout_ms, 60000);
+        CHECK_EQ_INT(t->opt.read_timeout_ms, 60000);
+        CHECK_EQ_INT(t->opt.write_timeout_ms, 0);
+
+        /* Passed before anything was sent: a timeout, the client stays
+         * usable. */
+        CHECK_EQ_INT(pst_client_call_until(c, TST_ECHO, &args, &res, &a,
+                                           pst_deadline_in_ms(-1)),
+                     PST_E_TIMEOUT);
+        CHECK(strstr(pst_client_error(c)->message, "before the call was sent")
+              != NULL);
+        CHECK(!pst_client_broken(c));
+        /* NEVER and DEFAULT: the transport's timeouts alone. */
+        CHECK_EQ_INT(pst_client_call_until(c, TST_ECHO, &args, &res, &a,
+                                           PST_DEADLINE_NEVER),
+                     0);
+        CHECK_EQ_INT(pst_client_call_until(c, TST_ECHO, &args, &res, &a,
+                                           PST_DEADLINE_DEFAULT),
+                     0);
+        CHECK_EQ_INT(atomic_load(&es.calls), 3);
+
+        /* Held by the server past the deadline. */
+        args = tst_echo_args("held");
+        CHECK_EQ_INT(pst_client_call_until(c, TST_HOLD, &args, &res, &a,
+                                           pst_deadline_in_ms(100)),
+                     PST_E_TIMEOUT);
+        const pst_error *e = pst_client_error(c);
+        CHECK_EQ_INT(e->code, PST_E_TIMEOUT);
+        CHECK(strstr(e->message, "'hold': no reply before the deadline") !=
+              NULL);
+        CHECK(pst_client_broken(c));
+        CHECK_EQ_INT(t->opt.idle_timeout_ms, 60000);
+        await_holding(&es, 1);
+        CHECK_EQ_INT(atomic_load(&es.holding), 1);
+
+        /* The late reply must never be read as another call's: every later
+         * call fails at once, saying why. */
+        es_open_gate(&es);
+        args = tst_echo_args("next");
+        CHECK_EQ_INT(pst_client_call(c, TST_ECHO, &args, &res, &a),
+                     PST_E_CLOSED);
+        CHECK(strstr(pst_client_error(c)->message, "deadline") != NULL);
+        CHECK_EQ_INT(pst_client_call_until(c, TST_ECHO, &args, &res, &a,
+                                           pst_deadline_in_ms(60000)),
+                     PST_E_CLOSED);
+        pst_arena_release(&a);
+        pst_client_free(c);
+    }
+    es_destroy(&es);
+}
+
+/* The transport's own (shorter) timeout still applies under a long
+ * deadline, and says so. */
+static void test_sync_transport_timeout_under_deadline(void)
+{
+    echo_server es;
+    es_init(&es);
+    CHECK(es_start(&es, 0, PST_SERVER_THREADED) == 0);
+    pst_client *c = sync_connect(&es, 100);
+    CHECK(c != NULL);
+    if (c) {
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        tst_Echo_echo_args args = tst_echo_args("held");
+        tst_Echo_echo_result res;
+        CHECK_EQ_INT(pst_client_call_until(c, TST_HOLD, &args, &res, &a,
+                                           pst_deadline_in_ms(600000)),
+                     PST_E_TIMEOUT);
+        CHECK(strstr(pst_client_error(c)->message, "idle timeout of 100 ms") !=
+              NULL);
+        CHECK(pst_client_broken(c));
+        pst_arena_release(&a);
+        pst_client_free(c);
+    }
+    es_destroy(&es);
+}
+
 int main(void)
 {
+    RUN(test_sync_deadline_breaks_the_client);
+    RUN(test_sync_transport_timeout_under_deadline);
     RUN(test_deadline_fires_and_connection_survives);
     RUN(test_default_call_timeout);
     RUN(test_wait_deadlines);

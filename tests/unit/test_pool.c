@@ -1,7 +1,7 @@
 /*
  * test_pool.c: the connection pool over real servers: round-robin, an
  * endpoint going down and coming back after its back-off, every endpoint
- * down, bounded connections under many threads, deadlines.
+ * down (PST_E_UNAVAILABLE), bounded connections under many threads, deadlines.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -125,9 +125,9 @@ static void test_round_robin_down_and_back(void)
     es_stop(&s1);
     es_stop(&s2);
     int rc = PST_OK;
-    for (int i = 0; i < 3 && rc != PST_E_CLOSED; i++)
+    for (int i = 0; i < 3 && rc != PST_E_UNAVAILABLE; i++)
         rc = echo_call(p, "anyone?", &a);
-    CHECK_EQ_INT(rc, PST_E_CLOSED);
+    CHECK_EQ_INT(rc, PST_E_UNAVAILABLE);
     const pst_call_info *info = pst_call_info_last();
     CHECK(strstr(info->error.message, "no endpoint available") != NULL);
     CHECK(strstr(info->error.message, "ECONNREFUSED") != NULL);
@@ -263,10 +263,11 @@ static void test_no_server_at_all(void)
         return;
     pst_arena a;
     pst_arena_init(&a, NULL, 0, 0);
-    CHECK_EQ_INT(echo_call(p, "hello", &a), PST_E_CLOSED);
+    CHECK_EQ_INT(echo_call(p, "hello", &a), PST_E_UNAVAILABLE);
+    CHECK_EQ_INT(pst_call_info_last()->status, PST_E_UNAVAILABLE);
     CHECK(strstr(pst_call_info_last()->error.message, eps) != NULL);
     /* In back-off now: fails fast with the same clear error. */
-    CHECK_EQ_INT(echo_call(p, "hello", &a), PST_E_CLOSED);
+    CHECK_EQ_INT(echo_call(p, "hello", &a), PST_E_UNAVAILABLE);
     CHECK(strstr(pst_call_info_last()->error.message, "retry in") != NULL);
     pst_arena_release(&a);
     pst_pool_free(p);

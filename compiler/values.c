@@ -1,0 +1,263 @@
+/*
+ * values.c: resolved IDL values as C static initializers.
+ *
+ * Scalars print in place. Lists, sets and maps become static const arrays
+ * defined just before the object that points at them; a struct held by
+ * pointer (a recursive type) becomes a static const instance. A struct value
+ * starts from the struct's IDL defaults, as Apache Thrift's constructors do,
+ * and marks every field it sets (or defaults) in isset_.
+ *
+ * Strings longer than C11's guaranteed literal length (4095) are emitted as
+ * char arrays so -pedantic stays quiet.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+#define MAX_LITERAL 4000
+
+static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
+                        const pst_idl_value *v, bool top);
+
+static const char *aux_name(pst__gen *g, const char *what)
+{
+    const char *name = pst__gen_sprintf(g, "%s__c%u", g->prefix, ++g->counter);
+    pst__gen_claim(g, name, what);
+    return name;
+}
+
+static void put_double(pst__sbuf *out, double d)
+{
+    char buf[48];
+    /* the shortest text that reads back as the same double */
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    pst__sbuf_puts(out, buf);
+    if (!strpbrk(buf, ".eE"))
+        pst__sbuf_puts(out, ".0");
+}
+
+static void put_string(pst__gen *g, pst__sbuf *out, const char *s, size_t n)
+{
+    if (n <= MAX_LITERAL) {
+        pst__sbuf_puts(out, "{ ");
+        pst__sbuf_c_string(out, s, n);
+        pst__sbuf_printf(out, ", %zu }", n);
+        return;
+    }
+    const char *name = aux_name(g, "a long string constant");
+    pst__sbuf *b = &g->body;
+    pst__sbuf_printf(b, "static const char %s[%zu] = {", name, n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        /* bytes above 0x7f through a cast: char may be signed */
+        pst__sbuf_printf(b, c < 0x80 ? "%s%u," : "%s(char)%u,", i % 16 ? " " : "\n    ", c);
+    }
+    pst__sbuf_puts(b, "\n};\n\n");
+    pst__sbuf_printf(out, "{ %s, %zu }", name, n);
+}
+
+static void put_list(pst__gen *g, pst__sbuf *out, const pst_idl_type *elem,
+                     const pst_idl_value *v, bool is_map, const pst_idl_type *val_type)
+{
+    if (v->count == 0) {
+        pst__sbuf_puts(out, is_map ? "{ NULL, NULL, 0 }" : "{ NULL, 0 }");
+        return;
+    }
+    const char *names[2] = { NULL, NULL };
+    for (int side = 0; side < (is_map ? 2 : 1); side++) {
+        const pst_idl_type *t = side ? val_type : elem;
+        pst_idl_value **items = side ? v->values : v->items;
+        pst__sbuf text = { 0 };
+        for (unsigned i = 0; i < v->count; i++) {
+            pst__sbuf_puts(&text, "\n    ");
+            pst__gen_initializer(g, &text, t, items[i]);
+            pst__sbuf_puts(&text, ",");
+        }
+        names[side] = aux_name(g, "constant data");
+        pst__sbuf_printf(&g->body, "static const %s %s[%u] = {%s\n};\n\n",
+                         pst__gen_member_ctype(g, t, false), names[side], v->count,
+                         text.data);
+        pst__sbuf_free(&text);
+    }
+    if (is_map)
+        pst__sbuf_printf(out, "{ (void *)%s, (void *)%s, %u }", names[0], names[1], v->count);
+    else
+        pst__sbuf_printf(out, "{ (void *)%s, %u }", names[0], v->count);
+}
+
+void pst__gen_initializer(pst__gen *g, pst__sbuf *out, const pst_idl_type *t,
+                          const pst_idl_value *v)
+{
+    const pst_idl_type *tt = pst__idl_true_type(t);
+    switch (tt->kind) {
+    case PST_IDL_BOOL:
+        pst__sbuf_puts(out, v->i ? "true" : "false");
+        return;
+    case PST_IDL_I8:
+    case PST_IDL_I16:
+        pst__sbuf_printf(out, "%" PRId64, v->i);
+        return;
+    case PST_IDL_I32:
+        if (v->enum_value)
+            pst__sbuf_puts(out, pst__gen_enum_value_name(g, v->enum_value));
+        else if (v->i == INT32_MIN)
+            pst__sbuf_puts(out, "(-2147483647 - 1)");
+        else
+            pst__sbuf_printf(out, "%" PRId64, v->i);
+        return;
+    case PST_IDL_I64:
+        if (v->i == INT64_MIN)
+            pst__sbuf_puts(out, "(-INT64_C(9223372036854775807) - 1)");
+        else
+            pst__sbuf_printf(out, "INT64_C(%" PRId64 ")", v->i);
+        return;
+    case PST_IDL_DOUBLE:
+        put_double(out, v->d);
+        return;
+    case PST_IDL_STRING:
+    case PST_IDL_BINARY:
+        put_string(g, out, v->s, v->len);
+        return;
+    case PST_IDL_UUID:
+        pst__sbuf_puts(out, "{ {");
+        for (int i = 0; i < 16; i++)
+            pst__sbuf_printf(out, "%s0x%02x", i ? ", " : " ", v->uuid[i]);
+        pst__sbuf_puts(out, " } }");
+        return;
+    case PST_IDL_LIST:
+    case PST_IDL_SET:
+        put_list(g, out, tt->elem, v, false, NULL);
+        return;
+    case PST_IDL_MAP:
+        put_list(g, out, tt->elem, v, true, tt->value);
+        return;
+    case PST_IDL_NAMED:
+        if (tt->def->kind == PST_IDL_DEF_ENUM) {
+            if (v->enum_value)
+                pst__sbuf_puts(out, pst__gen_enum_value_name(g, v->enum_value));
+            else
+                pst__sbuf_printf(out, "%" PRId64, v->i);
+            return;
+        }
+        struct_init(g, out, pst__gen_struct_of(g, tt->def), v, false);
+        return;
+    default:
+        pst__sbuf_puts(out, "0");
+        return;
+    }
+}
+
+void pst__gen_struct_initializer(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
+                                 const pst_idl_value *v)
+{
+    struct_init(g, out, s, v, true);
+}
+
+/* One member per line at the top level; nested values stay on one line. */
+static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
+                        const pst_idl_value *v, bool top)
+{
+    const char *sep = top ? "\n    " : " ";
+    unsigned nbytes = s->n ? (s->n + 7) / 8 : 1;
+    uint8_t *bits = pst__idl_alloc(&g->pool, nbytes);
+    pst__sbuf_puts(out, "{");
+    for (unsigned k = 0; k < s->n; k++) {
+        const pst__gfield *f = s->by_id[k];
+        size_t idx = (size_t)(f - s->fields);
+        const pst_idl_value *fv = v && v->kind == PST_IDL_V_STRUCT && idx < v->count
+                                      ? v->items[idx] : NULL;
+        if (!fv)
+            fv = f->dflt;
+        if (!fv)
+            continue;
+        bits[f->bit / 8] |= (uint8_t)(1u << (f->bit % 8));
+        pst__sbuf_printf(out, "%s.%s = ", sep, f->member);
+        if (f->ptr) {
+            const pst_idl_def *sd = pst__idl_type_struct(f->type);
+            const pst__gstruct *inner = pst__gen_struct_of(g, sd);
+            pst__sbuf text = { 0 };
+            struct_init(g, &text, inner, fv, true);
+            const char *name = aux_name(g, "constant data");
+            pst__sbuf_printf(&g->body, "static const %s %s = %s;\n\n", inner->cname, name,
+                             text.data);
+            pst__sbuf_free(&text);
+            pst__sbuf_printf(out, "(struct %s *)&%s,", inner->cname, name);
+        } else if (pst__idl_type_struct(f->type)) {
+            struct_init(g, out, pst__gen_struct_of(g, pst__idl_type_struct(f->type)), fv, false);
+            pst__sbuf_puts(out, ",");
+        } else {
+            pst__gen_initializer(g, out, f->type, fv);
+            pst__sbuf_puts(out, ",");
+        }
+    }
+    pst__sbuf_printf(out, "%s.isset_ = {", sep);
+    for (unsigned i = 0; i < nbytes; i++)
+        pst__sbuf_printf(out, "%s0x%02x", i ? ", " : " ", bits[i]);
+    pst__sbuf_printf(out, " }%s}", top ? "\n" : " ");
+}
+
+void pst__gen_value_idl(pst__sbuf *out, const pst_idl_value *v, size_t max)
+{
+    if (out->len > max) {
+        pst__sbuf_puts(out, "...");
+        return;
+    }
+    if (v->raw && (v->kind == PST_IDL_V_INT || v->kind == PST_IDL_V_DOUBLE)) {
+        pst__sbuf_puts(out, strlen(v->raw) > 80 ? "..." : v->raw);
+        return;
+    }
+    switch (v->kind) {
+    case PST_IDL_V_INT:
+        pst__sbuf_printf(out, "%" PRId64, v->i);
+        return;
+    case PST_IDL_V_DOUBLE:
+        put_double(out, v->d);
+        return;
+    case PST_IDL_V_STRING:
+        pst__sbuf_puts(out, "\"");
+        for (size_t i = 0; i < v->len && i < 80; i++) {
+            char c = v->s[i];
+            if (c == '\n')
+                pst__sbuf_puts(out, "\\n");
+            else if (c == '"')
+                pst__sbuf_puts(out, "\\\"");
+            else
+                pst__sbuf_put(out, &c, 1);
+        }
+        pst__sbuf_puts(out, v->len > 80 ? "...\"" : "\"");
+        return;
+    case PST_IDL_V_IDENT:
+        pst__sbuf_puts(out, v->s);
+        return;
+    case PST_IDL_V_LIST:
+    case PST_IDL_V_MAP:
+    case PST_IDL_V_STRUCT:
+        pst__sbuf_puts(out, v->kind == PST_IDL_V_LIST ? "[" : "{");
+        for (unsigned i = 0; i < v->count; i++) {
+            if (out->len > max) {
+                pst__sbuf_puts(out, "...");
+                break;
+            }
+            if (i)
+                pst__sbuf_puts(out, ", ");
+            if (v->items[i])
+                pst__gen_value_idl(out, v->items[i], max);
+            if (v->kind == PST_IDL_V_MAP) {
+                pst__sbuf_puts(out, ": ");
+                pst__gen_value_idl(out, v->values[i], max);
+            }
+        }
+        pst__sbuf_puts(out, v->kind == PST_IDL_V_LIST ? "]" : "}");
+        return;
+    case PST_IDL_V_UUID:
+        pst__sbuf_puts(out, "uuid");
+        return;
+    }
+}

@@ -1,0 +1,384 @@
+/*
+ * service.c: generated from service.thrift by postern gen. Do not edit.
+ * The descriptor tables and wrappers behind service.h.
+ */
+#include "service.h"
+
+#include <stddef.h>
+
+/* svc_Item */
+static const pst_type svc__type_Item = {
+    .kind = PST_K_STRUCT, .ttype = PST_TT_STRUCT, .size = sizeof(svc_Item),
+    .sdesc = &svc_Item_desc,
+};
+
+/* svc_Invalid */
+static const pst_type svc__type_Invalid = {
+    .kind = PST_K_STRUCT, .ttype = PST_TT_STRUCT, .size = sizeof(svc_Invalid),
+    .sdesc = &svc_Invalid_desc,
+};
+
+/* svc_Busy */
+static const pst_type svc__type_Busy = {
+    .kind = PST_K_STRUCT, .ttype = PST_TT_STRUCT, .size = sizeof(svc_Busy),
+    .sdesc = &svc_Busy_desc,
+};
+
+/* map<string,string> */
+static const pst_type svc__type_map_string_string = {
+    .kind = PST_K_MAP, .ttype = PST_TT_MAP, .size = sizeof(pst_map),
+    .elem = &pst_type_string, .value = &pst_type_string,
+};
+
+/* list<svc_Item> */
+static const pst_type svc__type_list_Item = {
+    .kind = PST_K_LIST, .ttype = PST_TT_LIST, .size = sizeof(pst_list),
+    .elem = &svc__type_Item,
+};
+
+static const pst_field svc_Item__fields[2] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 1, PST_K_STRING, PST_REQ_DEFAULT, 0, offsetof(svc_Item, name), &pst_type_string, "name" },
+    { 2, PST_K_I32, PST_REQ_DEFAULT, 1, offsetof(svc_Item, count), &pst_type_i32, "count" },
+};
+const pst_struct_desc svc_Item_desc = {
+    .name = "Item", .size = sizeof(svc_Item), .isset_offset = offsetof(svc_Item, isset_),
+    .nfields = 2, .kind = PST_STRUCT, .fields = svc_Item__fields, .defaults = NULL,
+};
+void svc_Item_init(svc_Item *v)
+{
+    pst_struct_init(&svc_Item_desc, v);
+}
+
+static const pst_field svc_Invalid__fields[1] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 1, PST_K_STRING, PST_REQ_DEFAULT, 0, offsetof(svc_Invalid, reason), &pst_type_string, "reason" },
+};
+const pst_struct_desc svc_Invalid_desc = {
+    .name = "Invalid", .size = sizeof(svc_Invalid), .isset_offset = offsetof(svc_Invalid, isset_),
+    .nfields = 1, .kind = PST_EXCEPTION, .fields = svc_Invalid__fields, .defaults = NULL,
+};
+void svc_Invalid_init(svc_Invalid *v)
+{
+    pst_struct_init(&svc_Invalid_desc, v);
+}
+
+static const pst_field svc_Busy__fields[1] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 1, PST_K_I32, PST_REQ_DEFAULT, 0, offsetof(svc_Busy, retry_ms), &pst_type_i32, "retry_ms" },
+};
+const pst_struct_desc svc_Busy_desc = {
+    .name = "Busy", .size = sizeof(svc_Busy), .isset_offset = offsetof(svc_Busy, isset_),
+    .nfields = 1, .kind = PST_EXCEPTION, .fields = svc_Busy__fields, .defaults = NULL,
+};
+void svc_Busy_init(svc_Busy *v)
+{
+    pst_struct_init(&svc_Busy_desc, v);
+}
+
+/* ==== service Base */
+
+const pst_struct_desc svc_Base_ping_args_desc = {
+    .name = "ping_args", .size = sizeof(svc_Base_ping_args), .isset_offset = offsetof(svc_Base_ping_args, isset_),
+    .nfields = 0, .kind = PST_STRUCT, .fields = NULL, .defaults = NULL,
+};
+void svc_Base_ping_args_init(svc_Base_ping_args *v)
+{
+    pst_struct_init(&svc_Base_ping_args_desc, v);
+}
+
+const pst_struct_desc svc_Base_ping_result_desc = {
+    .name = "ping_result", .size = sizeof(svc_Base_ping_result), .isset_offset = offsetof(svc_Base_ping_result, isset_),
+    .nfields = 0, .kind = PST_STRUCT, .fields = NULL, .defaults = NULL,
+};
+void svc_Base_ping_result_init(svc_Base_ping_result *v)
+{
+    pst_struct_init(&svc_Base_ping_result_desc, v);
+}
+
+static int svc_Base_ping__invoke(const void *handler, pst_call *call, const void *args_v,
+    void *result_v)
+{
+    const svc_Base_handler *h = handler;
+    (void)args_v;
+    svc_Base_ping_result *result = result_v;
+    if (!h->ping)
+        return PST_E_UNKNOWN_METHOD;
+    return h->ping(call, result);
+}
+
+static const pst_method_desc svc_Base__methods[1] = {
+    { .name = "ping", .args = &svc_Base_ping_args_desc, .result = &svc_Base_ping_result_desc,
+      .oneway = false, .invoke = svc_Base_ping__invoke },
+};
+const pst_service_desc svc_Base_desc = {
+    .name = "Base", .base = NULL, .nmethods = 1, .methods = svc_Base__methods,
+};
+
+int svc_Base_ping(pst_client *c, pst_arena *a, svc_Base_ping_result *result)
+{
+    svc_Base_ping_args args;
+    svc_Base_ping_args_init(&args);
+    return pst_client_call(c, &svc_Base__methods[0], &args, result, a);
+}
+
+/* ==== service Store */
+
+static const pst_field svc_Store_add_args__fields[2] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 1, PST_K_STRUCT, PST_REQ_DEFAULT, 0, offsetof(svc_Store_add_args, item), &svc__type_Item, "item" },
+    { 2, PST_K_BOOL, PST_REQ_DEFAULT, 1, offsetof(svc_Store_add_args, replace), &pst_type_bool, "replace" },
+};
+static const svc_Store_add_args svc_Store_add_args__defaults = {
+    .replace = false,
+    .isset_ = { 0x02 }
+};
+const pst_struct_desc svc_Store_add_args_desc = {
+    .name = "add_args", .size = sizeof(svc_Store_add_args), .isset_offset = offsetof(svc_Store_add_args, isset_),
+    .nfields = 2, .kind = PST_STRUCT, .fields = svc_Store_add_args__fields, .defaults = &svc_Store_add_args__defaults,
+};
+void svc_Store_add_args_init(svc_Store_add_args *v)
+{
+    pst_struct_init(&svc_Store_add_args_desc, v);
+}
+
+static const pst_field svc_Store_add_result__fields[3] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 0, PST_K_I32, PST_REQ_OPTIONAL, 0, offsetof(svc_Store_add_result, success), &pst_type_i32, "success" },
+    { 1, PST_K_STRUCT, PST_REQ_OPTIONAL, 1, offsetof(svc_Store_add_result, invalid), &svc__type_Invalid, "invalid" },
+    { 2, PST_K_STRUCT, PST_REQ_OPTIONAL, 2, offsetof(svc_Store_add_result, busy), &svc__type_Busy, "busy" },
+};
+const pst_struct_desc svc_Store_add_result_desc = {
+    .name = "add_result", .size = sizeof(svc_Store_add_result), .isset_offset = offsetof(svc_Store_add_result, isset_),
+    .nfields = 3, .kind = PST_STRUCT, .fields = svc_Store_add_result__fields, .defaults = NULL,
+};
+void svc_Store_add_result_init(svc_Store_add_result *v)
+{
+    pst_struct_init(&svc_Store_add_result_desc, v);
+}
+
+static int svc_Store_add__invoke(const void *handler, pst_call *call, const void *args_v,
+    void *result_v)
+{
+    const svc_Store_handler *h = handler;
+    const svc_Store_add_args *args = args_v;
+    svc_Store_add_result *result = result_v;
+    if (!h->add)
+        return PST_E_UNKNOWN_METHOD;
+    int rc = h->add(call, &args->item, args->replace, result);
+    if (rc == 0 && !svc_Store_add_result_isset_invalid(result) && !svc_Store_add_result_isset_busy(result))
+        svc_Store_add_result_set_success(result);
+    return rc;
+}
+
+static const pst_field svc_Store_items_args__fields[2] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 1, PST_K_I32, PST_REQ_DEFAULT, 0, offsetof(svc_Store_items_args, limit), &pst_type_i32, "limit" },
+    { 2, PST_K_MAP, PST_REQ_DEFAULT, 1, offsetof(svc_Store_items_args, filter), &svc__type_map_string_string, "filter" },
+};
+const pst_struct_desc svc_Store_items_args_desc = {
+    .name = "items_args", .size = sizeof(svc_Store_items_args), .isset_offset = offsetof(svc_Store_items_args, isset_),
+    .nfields = 2, .kind = PST_STRUCT, .fields = svc_Store_items_args__fields, .defaults = NULL,
+};
+void svc_Store_items_args_init(svc_Store_items_args *v)
+{
+    pst_struct_init(&svc_Store_items_args_desc, v);
+}
+
+static const pst_field svc_Store_items_result__fields[1] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 0, PST_K_LIST, PST_REQ_OPTIONAL, 0, offsetof(svc_Store_items_result, success), &svc__type_list_Item, "success" },
+};
+const pst_struct_desc svc_Store_items_result_desc = {
+    .name = "items_result", .size = sizeof(svc_Store_items_result), .isset_offset = offsetof(svc_Store_items_result, isset_),
+    .nfields = 1, .kind = PST_STRUCT, .fields = svc_Store_items_result__fields, .defaults = NULL,
+};
+void svc_Store_items_result_init(svc_Store_items_result *v)
+{
+    pst_struct_init(&svc_Store_items_result_desc, v);
+}
+
+static int svc_Store_items__invoke(const void *handler, pst_call *call, const void *args_v,
+    void *result_v)
+{
+    const svc_Store_handler *h = handler;
+    const svc_Store_items_args *args = args_v;
+    svc_Store_items_result *result = result_v;
+    if (!h->items)
+        return PST_E_UNKNOWN_METHOD;
+    int rc = h->items(call, args->limit, &args->filter, result);
+    if (rc == 0)
+        svc_Store_items_result_set_success(result);
+    return rc;
+}
+
+const pst_struct_desc svc_Store_clear_args_desc = {
+    .name = "clear_args", .size = sizeof(svc_Store_clear_args), .isset_offset = offsetof(svc_Store_clear_args, isset_),
+    .nfields = 0, .kind = PST_STRUCT, .fields = NULL, .defaults = NULL,
+};
+void svc_Store_clear_args_init(svc_Store_clear_args *v)
+{
+    pst_struct_init(&svc_Store_clear_args_desc, v);
+}
+
+static const pst_field svc_Store_clear_result__fields[1] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 1, PST_K_STRUCT, PST_REQ_OPTIONAL, 0, offsetof(svc_Store_clear_result, busy), &svc__type_Busy, "busy" },
+};
+const pst_struct_desc svc_Store_clear_result_desc = {
+    .name = "clear_result", .size = sizeof(svc_Store_clear_result), .isset_offset = offsetof(svc_Store_clear_result, isset_),
+    .nfields = 1, .kind = PST_STRUCT, .fields = svc_Store_clear_result__fields, .defaults = NULL,
+};
+void svc_Store_clear_result_init(svc_Store_clear_result *v)
+{
+    pst_struct_init(&svc_Store_clear_result_desc, v);
+}
+
+static int svc_Store_clear__invoke(const void *handler, pst_call *call, const void *args_v,
+    void *result_v)
+{
+    const svc_Store_handler *h = handler;
+    (void)args_v;
+    svc_Store_clear_result *result = result_v;
+    if (!h->clear)
+        return PST_E_UNKNOWN_METHOD;
+    return h->clear(call, result);
+}
+
+static const pst_field svc_Store_log_args__fields[2] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 1, PST_K_STRING, PST_REQ_DEFAULT, 0, offsetof(svc_Store_log_args, line), &pst_type_string, "line" },
+    { 2, PST_K_I64, PST_REQ_DEFAULT, 1, offsetof(svc_Store_log_args, at), &pst_type_i64, "at" },
+};
+const pst_struct_desc svc_Store_log_args_desc = {
+    .name = "log_args", .size = sizeof(svc_Store_log_args), .isset_offset = offsetof(svc_Store_log_args, isset_),
+    .nfields = 2, .kind = PST_STRUCT, .fields = svc_Store_log_args__fields, .defaults = NULL,
+};
+void svc_Store_log_args_init(svc_Store_log_args *v)
+{
+    pst_struct_init(&svc_Store_log_args_desc, v);
+}
+
+static int svc_Store_log__invoke(const void *handler, pst_call *call, const void *args_v,
+    void *result_v)
+{
+    const svc_Store_handler *h = handler;
+    const svc_Store_log_args *args = args_v;
+    (void)result_v;
+    if (!h->log)
+        return PST_E_UNKNOWN_METHOD;
+    return h->log(call, args->line, args->at);
+}
+
+static const pst_field svc_Store_get_args__fields[2] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 1, PST_K_STRING, PST_REQ_DEFAULT, 0, offsetof(svc_Store_get_args, name), &pst_type_string, "name" },
+    { 2, PST_K_UUID, PST_REQ_DEFAULT, 1, offsetof(svc_Store_get_args, id), &pst_type_uuid, "id" },
+};
+const pst_struct_desc svc_Store_get_args_desc = {
+    .name = "get_args", .size = sizeof(svc_Store_get_args), .isset_offset = offsetof(svc_Store_get_args, isset_),
+    .nfields = 2, .kind = PST_STRUCT, .fields = svc_Store_get_args__fields, .defaults = NULL,
+};
+void svc_Store_get_args_init(svc_Store_get_args *v)
+{
+    pst_struct_init(&svc_Store_get_args_desc, v);
+}
+
+static const pst_field svc_Store_get_result__fields[1] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 0, PST_K_STRING, PST_REQ_OPTIONAL, 0, offsetof(svc_Store_get_result, success), &pst_type_string, "success" },
+};
+const pst_struct_desc svc_Store_get_result_desc = {
+    .name = "get_result", .size = sizeof(svc_Store_get_result), .isset_offset = offsetof(svc_Store_get_result, isset_),
+    .nfields = 1, .kind = PST_STRUCT, .fields = svc_Store_get_result__fields, .defaults = NULL,
+};
+void svc_Store_get_result_init(svc_Store_get_result *v)
+{
+    pst_struct_init(&svc_Store_get_result_desc, v);
+}
+
+static int svc_Store_get__invoke(const void *handler, pst_call *call, const void *args_v,
+    void *result_v)
+{
+    const svc_Store_handler *h = handler;
+    const svc_Store_get_args *args = args_v;
+    svc_Store_get_result *result = result_v;
+    if (!h->get)
+        return PST_E_UNKNOWN_METHOD;
+    int rc = h->get(call, args->name, args->id, result);
+    if (rc == 0)
+        svc_Store_get_result_set_success(result);
+    return rc;
+}
+
+static const pst_method_desc svc_Store__methods[5] = {
+    { .name = "add", .args = &svc_Store_add_args_desc, .result = &svc_Store_add_result_desc,
+      .oneway = false, .invoke = svc_Store_add__invoke },
+    { .name = "items", .args = &svc_Store_items_args_desc, .result = &svc_Store_items_result_desc,
+      .oneway = false, .invoke = svc_Store_items__invoke },
+    { .name = "clear", .args = &svc_Store_clear_args_desc, .result = &svc_Store_clear_result_desc,
+      .oneway = false, .invoke = svc_Store_clear__invoke },
+    { .name = "log", .args = &svc_Store_log_args_desc, .result = NULL,
+      .oneway = true, .invoke = svc_Store_log__invoke },
+    { .name = "get", .args = &svc_Store_get_args_desc, .result = &svc_Store_get_result_desc,
+      .oneway = false, .invoke = svc_Store_get__invoke },
+};
+const pst_service_desc svc_Store_desc = {
+    .name = "Store", .base = &svc_Base_desc, .nmethods = 5, .methods = svc_Store__methods,
+};
+
+int svc_Store_add(pst_client *c, pst_arena *a, const svc_Item *item, bool replace, svc_Store_add_result *result)
+{
+    svc_Store_add_args args;
+    svc_Store_add_args_init(&args);
+    if (item) {
+        args.item = *item;
+        svc_Store_add_args_set_item(&args);
+    }
+    args.replace = replace;
+    svc_Store_add_args_set_replace(&args);
+    return pst_client_call(c, &svc_Store__methods[0], &args, result, a);
+}
+
+int svc_Store_items(pst_client *c, pst_arena *a, int32_t limit, const pst_map *filter, svc_Store_items_result *result)
+{
+    svc_Store_items_args args;
+    svc_Store_items_args_init(&args);
+    args.limit = limit;
+    svc_Store_items_args_set_limit(&args);
+    if (filter) {
+        args.filter = *filter;
+        svc_Store_items_args_set_filter(&args);
+    }
+    return pst_client_call(c, &svc_Store__methods[1], &args, result, a);
+}
+
+int svc_Store_clear(pst_client *c, pst_arena *a, svc_Store_clear_result *result)
+{
+    svc_Store_clear_args args;
+    svc_Store_clear_args_init(&args);
+    return pst_client_call(c, &svc_Store__methods[2], &args, result, a);
+}
+
+int svc_Store_log(pst_client *c, pst_arena *a, pst_str line, int64_t at)
+{
+    svc_Store_log_args args;
+    svc_Store_log_args_init(&args);
+    args.line = line;
+    svc_Store_log_args_set_line(&args);
+    args.at = at;
+    svc_Store_log_args_set_at(&args);
+    return pst_client_call(c, &svc_Store__methods[3], &args, NULL, a);
+}
+
+int svc_Store_get(pst_client *c, pst_arena *a, pst_str name, pst_uuid id, svc_Store_get_result *result)
+{
+    svc_Store_get_args args;
+    svc_Store_get_args_init(&args);
+    args.name = name;
+    svc_Store_get_args_set_name(&args);
+    args.id = id;
+    svc_Store_get_args_set_id(&args);
+    return pst_client_call(c, &svc_Store__methods[4], &args, result, a);
+}
+

@@ -1,0 +1,3 @@
+# expect: extends itself
+service A extends B {}
+service B extends A {}

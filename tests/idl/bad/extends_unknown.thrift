@@ -1,0 +1,2 @@
+# expect: bad/extends_unknown.thrift:2:19: unknown service 'Nowhere'
+service S extends Nowhere {}

@@ -1,0 +1,2 @@
+# expect: include cycle
+include "include_cycle_b.thrift"

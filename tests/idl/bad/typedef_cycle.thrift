@@ -1,0 +1,3 @@
+# expect: bad/typedef_cycle.thrift:2:11: typedef 'A' refers to itself
+typedef B A
+typedef A B

@@ -1,0 +1,3 @@
+# expect: bad/unterminated_string.thrift:2:18: string literal runs past the end of the line
+const string S = "no end
+struct X {}
