@@ -349,7 +349,7 @@ const char *pst__gen_type_ref(pst__gen *g, const pst_idl_type *t, bool ptr)
     if (!name || pst__idl_symtab_get(g->globals, name))
         name = pst__gen_sprintf(g, "%s__type_%u_%.32s", g->prefix, ++g->counter,
                                 tn.mangle.data);
-    pst__gen_claim(g, name, pst__gen_sprintf(g, "the type table of %s", tn.key.data));
+    pst__gen_claim(g, name, "the type table of %s", pst__idl_strdup(&g->pool, tn.key.data), NULL);
 
     pst__sbuf *o = &g->types_out;
     pst__sbuf_printf(o, "/* %s */\nstatic const pst_type %s = {\n", tn.key.data, name);

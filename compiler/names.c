@@ -47,7 +47,15 @@ const char *const pst__gen_param_reserved[] = {
 
 const char *pst__gen_def_name(pst__gen *g, const pst_idl_def *d)
 {
-    return pst__gen_sprintf(g, "%s_%s", d->program->c_prefix, d->name);
+    /* asked for again and again: keep one copy per definition */
+    char key[32];
+    snprintf(key, sizeof key, "%p", (const void *)d);
+    const char *name = pst__idl_symtab_get(g->def_names, key);
+    if (!name) {
+        name = pst__gen_sprintf(g, "%s_%s", d->program->c_prefix, d->name);
+        pst__idl_symtab_put(g->def_names, key, (void *)name);
+    }
+    return name;
 }
 
 const char *pst__gen_enum_value_name(pst__gen *g, const pst_idl_enum_value *ev)
@@ -56,15 +64,28 @@ const char *pst__gen_enum_value_name(pst__gen *g, const pst_idl_enum_value *ev)
                             ev->name);
 }
 
-void pst__gen_claim(pst__gen *g, const char *cname, const char *what)
+/* What a claim was for, formatted only if it clashes (most never do). */
+typedef struct claim {
+    const char *fmt, *a, *b;
+} claim;
+
+void pst__gen_claim(pst__gen *g, const char *cname, const char *fmt, const char *a,
+                    const char *b)
 {
-    const char *prev = pst__idl_symtab_get(g->globals, cname);
+    const claim *prev = pst__idl_symtab_get(g->globals, cname);
     if (prev) {
+        char was[400], now[400];
+        snprintf(was, sizeof was, prev->fmt, prev->a, prev->b);
+        snprintf(now, sizeof now, fmt, a, b);
         pst__gen_fail(g, "the C name '%s' is needed twice: for %s and for %s; rename one "
-                      "of them in the IDL", cname, prev, what);
+                      "of them in the IDL", cname, was, now);
         return;
     }
-    pst__idl_symtab_put(g->globals, cname, pst__idl_strdup(&g->pool, what));
+    claim *c = pst__idl_alloc(&g->pool, sizeof *c);
+    c->fmt = fmt;
+    c->a = a;
+    c->b = b;
+    pst__idl_symtab_put(g->globals, cname, c);
 }
 
 static bool in_list(const char *const *list, const char *s)

@@ -153,8 +153,11 @@ awk '
       r = med(q[c, "pst-nb"]) / med(q[c, "limit-1t"])
       pr = med(p[c, "pst-nb"]) / med(p[c, "limit-1t"])
       g = dd[c] > 1 ? 0.5 : 0.9
-      printf "| %s | %.2f | >= %.1f %s | %.2f | <= 1.2 %s |\n", c, r, g, r >= g ? "met" : "NOT met", pr, pr <= 1.2 ? "met" : "NOT met"
+      ok = (r >= g) ? "met" : "NOT met"; pok = (pr <= 1.2) ? "met" : "NOT met"
+      printf "| %s | %.2f | >= %.1f %s | %.2f | <= 1.2 %s |\n", c, r, g, ok, pr, pok
     }
-    for (k in mem)
-      printf "\nmemory per idle connection at %s connections: %d bytes (goal <= 4096: %s)\n", k, mem[k], mem[k] <= 4096 ? "met" : "NOT met"
+    for (k in mem) {
+      mok = (mem[k] <= 4096) ? "met" : "NOT met"
+      printf "\nmemory per idle connection at %s connections: %d bytes (goal <= 4096: %s)\n", k, mem[k], mok
+    }
   }' "$OUT"

@@ -125,8 +125,9 @@ static inline void rec_Walker_reverse_result_set_success(rec_Walker_reverse_resu
 /*
  * service Walker (recursive.thrift:26)
  *
- * Serving Walker: fill in the functions you implement (a NULL one answers
- * UNKNOWN_METHOD) and hand the table to a processor:
+ * Serving Walker: fill in the functions you implement (a call to a NULL
+ * one fails: "method ... is not implemented") and hand the table to a
+ * processor:
  *     static const rec_Walker_handler h = { .reverse = my_reverse };
  *     pst_processor proc = { &rec_Walker_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),

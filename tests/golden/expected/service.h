@@ -92,8 +92,9 @@ void svc_Base_ping_result_init(svc_Base_ping_result *v);
 /*
  * service Base (service.thrift:8)
  *
- * Serving Base: fill in the functions you implement (a NULL one answers
- * UNKNOWN_METHOD) and hand the table to a processor:
+ * Serving Base: fill in the functions you implement (a call to a NULL
+ * one fails: "method ... is not implemented") and hand the table to a
+ * processor:
  *     static const svc_Base_handler h = { .ping = my_ping };
  *     pst_processor proc = { &svc_Base_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),
@@ -278,8 +279,9 @@ static inline void svc_Store_get_result_set_success(svc_Store_get_result *v) { v
  *
  * Keeps items.
  *
- * Serving Store: fill in the functions you implement (a NULL one answers
- * UNKNOWN_METHOD) and hand the table to a processor:
+ * Serving Store: fill in the functions you implement (a call to a NULL
+ * one fails: "method ... is not implemented") and hand the table to a
+ * processor:
  *     static const svc_Store_handler h = { .add = my_add };
  *     pst_processor proc = { &svc_Store_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),
