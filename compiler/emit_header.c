@@ -405,8 +405,8 @@ void pst__gen_header(pst__gen *g)
     for (unsigned i = 0; i < p->ndefs; i++)
         if (p->defs[i]->kind == PST_IDL_DEF_CONST)
             const_decl(g, p->defs[i]);
-    for (unsigned i = 0; i < p->ndefs; i++)
-        if (p->defs[i]->kind == PST_IDL_DEF_SERVICE)
-            service_decl(g, p->defs[i]);
+    const pst_idl_def **services = pst__gen_service_order(g, &n);
+    for (unsigned i = 0; i < n; i++)
+        service_decl(g, services[i]);
     pst__sbuf_printf(h, "#endif /* %s */\n", guard);
 }
