@@ -191,11 +191,12 @@ PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
 }
 
 /* The field with this id: the next one in order first (writers emit fields
- * in id order), then a binary search. */
+ * in id order), then a binary search. An empty struct's table may be NULL. */
 PST__INLINE const pst_field *pst__find_field(const pst_struct_desc *d,
                                              const pst_field *next, int id)
 {
-    if (PST__LIKELY(next < d->fields + d->nfields && next->id == id))
+    if (PST__LIKELY(d->nfields && next < d->fields + d->nfields &&
+                    next->id == id))
         return next;
     return pst_struct_field(d, (int16_t)id);
 }

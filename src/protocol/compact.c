@@ -942,7 +942,8 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
     if (PST__UNLIKELY(depth > e->max_depth))
         return pst__enc_fail(e, PST_E_LIMIT);
     const uint8_t *isset = v + d->isset_offset;
-    const pst_field *f = d->fields, *fe = f + d->nfields;
+    /* (an empty struct may have no field table: NULL + 0 is undefined) */
+    const pst_field *f = d->fields, *fe = d->nfields ? f + d->nfields : f;
     bool is_union = d->kind == PST_UNION;
     unsigned members = 0;
     int last = 0;
