@@ -4,7 +4,8 @@
  *
  *   fuzz_corpus_gen DIR
  *     DIR/request/    each request alone, behind fuzz_request's selector
- *                     byte (binary and compact, a few limit settings)
+ *                     byte (binary and compact, a few limit settings), and
+ *                     the echo service's reply to it (reply mode)
  *     DIR/transport/  streams of those requests back to back, framed and
  *                     unframed, whole, cut short, and with garbage after
  *     DIR/sniff/      connection openings (every protocol and framing,
@@ -18,10 +19,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Every request seed is also run through the target once: a seed that
+ * breaks a property stops the generator. */
+#define FUZZ_FAIL(what)                                                        \
+    do {                                                                       \
+        fprintf(stderr, "fuzz_corpus_gen: a seed fails: %s\n", what);          \
+        abort();                                                               \
+    } while (0)
+#include "fuzz_request_target.h"
 #include "thrifttest_requests.h"
 
-#define FR_SEL_COMPACT 0x01u /* as in fuzz_request_target.h */
-#define FT_SEL_FRAMED 0x01u  /* as in fuzz_transport_target.h */
+#define FT_SEL_FRAMED 0x01u /* as in fuzz_transport_target.h */
 #define FT_SEL_COMPACT 0x02u
 
 static const char *root;
@@ -70,8 +78,22 @@ static void on_request(void *ctx, const pst_protocol *p, const char *what,
     bool compact = p == &pst_protocol_compact;
     uint8_t sel = compact ? FR_SEL_COMPACT : 0;
     put_file("request", &sel, 1, msg, len);
-    uint8_t shallow = sel | 0x02; /* max_depth 8 */
+    uint8_t shallow = sel | FR_SEL_SHALLOW;
     put_file("request", &shallow, 1, msg, len);
+    /* the echo service's reply to it, for the client (reply mode) */
+    static uint8_t buf[1 << 16];
+    for (int framed = 0; framed < 2; framed++) {
+        size_t n = fr_reply_input(p, framed, msg, len, buf, sizeof buf);
+        if (n) {
+            put_file("request", buf, n, NULL, 0);
+            fuzz_request_one(buf, n);
+        }
+    }
+    if (len < sizeof buf) {
+        buf[0] = sel;
+        memcpy(buf + 1, msg, len);
+        fuzz_request_one(buf, len + 1);
+    }
 
     stream *s = &streams[compact];
     if (s->len + len <= sizeof s->data &&

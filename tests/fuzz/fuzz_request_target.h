@@ -26,11 +26,14 @@
  *   - processing is deterministic and leaves the bytes before the reply
  *     in the output buffer alone.
  *
+ * With selector bit 0x40 the input is instead a reply stream from a hostile
+ * server, read by a synchronous client (see fuzz_reply_one).
+ *
  * The first input byte picks the protocol and the limits; the rest is the
  * request, copied to an exactly sized block so overreads are caught.
  * The includer defines FUZZ_FAIL(what) (abort for libFuzzer, count for the
- * deterministic unit test) and may define FUZZ_OUTCOME(kind) to count what
- * the inputs reach.
+ * deterministic unit test) and may define FUZZ_OUTCOME(kind) and
+ * FUZZ_REPLY_OUTCOME(status) to count what the inputs reach.
  */
 #ifndef FUZZ_REQUEST_TARGET_H
 #define FUZZ_REQUEST_TARGET_H
@@ -39,6 +42,7 @@
 #include <string.h>
 
 #include "client/conn.h"
+#include "postern/client.h"
 #include "postern/processor.h"
 #include "thrifttest_echo.h"
 
@@ -47,6 +51,9 @@
 #endif
 #ifndef FUZZ_OUTCOME
 #define FUZZ_OUTCOME(kind) ((void)(kind))
+#endif
+#ifndef FUZZ_REPLY_OUTCOME
+#define FUZZ_REPLY_OUTCOME(rc) ((void)(rc))
 #endif
 
 /* What an input ended as, for the unit test's coverage counts. */
@@ -70,6 +77,8 @@ enum {
 #define FR_SEL_ARENA 0x08u     /* arena limited to 4 KiB */
 #define FR_SEL_TINY_OUT 0x10u  /* reply buffer of 16..79 bytes */
 #define FR_SEL_SMALL_MSG 0x20u /* max_message of about half the request */
+#define FR_SEL_REPLY 0x40u     /* reply mode: the bytes come from a server */
+#define FR_SEL_FRAMED 0x80u    /* reply mode: framed */
 
 #define FR_PREFIX "\xde\xad\xbe\xef" /* bytes already in the output buffer */
 
@@ -225,11 +234,140 @@ static int fr_check_reply(const pst_protocol *p, const pst_codec_config *cfg,
     return rc == 0 ? FR_REPLY : FR_DECLARED;
 }
 
+/* Reply mode (selector bit FR_SEL_REPLY): the input is what a hostile
+ * server sends back. A synchronous client over the memory stream calls the
+ * method picked by the next byte and reads the reply from these bytes;
+ * the pipeline's decoder (pst__decode_reply) reads them too. Whatever the
+ * bytes: no crash, a status that agrees with pst_client_error, a message
+ * with every failure, and a client that is broken exactly when its
+ * stream's state is unknown. */
+static void fuzz_reply_one(unsigned sel, const uint8_t *data, size_t n)
+{
+    if (n == 0)
+        return;
+    const pst_service_desc *sd = &ThriftTest_ThriftTest_desc;
+    const pst_method_desc *m = &sd->methods[data[0] % sd->nmethods];
+    data++;
+    n--;
+    const pst_protocol *p =
+        (sel & FR_SEL_COMPACT) ? &pst_protocol_compact : &pst_protocol_binary;
+    pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
+    to.codec.max_frame = to.codec.max_message = 1u << 16;
+    if (sel & FR_SEL_SHALLOW)
+        to.codec.max_depth = 8;
+    pst_stream *st = pst_stream_memory_new(data, n, 0);
+    pst_transport *t = (sel & FR_SEL_FRAMED) ? pst_transport_framed_new(st, &to)
+                                             : pst_transport_unframed_new(st, &to);
+    pst_client_options co = PST_CLIENT_OPTIONS_INIT;
+    co.protocol = p;
+    co.framed = (sel & FR_SEL_FRAMED) != 0;
+    co.codec = to.codec;
+    pst_client *c = t ? pst_client_new(t, &co) : NULL;
+    if (!c)
+        return;
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, (sel & FR_SEL_ARENA) ? 4096 : (size_t)1 << 24);
+    void *args = pst_arena_calloc(&a, m->args->size ? m->args->size : 1);
+    void *result = m->result ? pst_arena_calloc(&a, m->result->size) : NULL;
+    if (args) {
+        pst_struct_init(m->args, args);
+        int rc = pst_client_call(c, m, args, result, &a);
+        const pst_error *e = pst_client_error(c);
+        FUZZ_REPLY_OUTCOME(rc);
+        if (rc > 0)
+            FUZZ_FAIL("client: positive status");
+        if (rc < 0 && (e->code != rc || e->message[0] == '\0'))
+            FUZZ_FAIL("client: failed without a message");
+        if (rc == PST_E_APP_EXCEPTION && !pst_client_app_exception(c))
+            FUZZ_FAIL("client: APP_EXCEPTION without the exception");
+        if (rc == 0 && pst_client_broken(c))
+            FUZZ_FAIL("client: broken after a successful call");
+        /* the pipeline's decoder, on the first message of the stream */
+        const uint8_t *msg = data;
+        size_t len = n;
+        if (co.framed) {
+            len = n >= 4 ? ((size_t)data[0] << 24 | (size_t)data[1] << 16 |
+                            (size_t)data[2] << 8 | data[3])
+                         : 0;
+            msg = data + 4;
+            if (n < 4 || len > n - 4)
+                len = 0;
+        }
+        if (len && m->result) {
+            pst_call_info info;
+            memset(&info, 0, sizeof info);
+            int drc = pst__decode_reply(p, &to.codec, m, msg, len, result, &a,
+                                        &info);
+            if (drc > 0 || (drc < 0 && (info.error.code != drc ||
+                                        info.error.message[0] == '\0')))
+                FUZZ_FAIL("decode_reply: failed without a message");
+        }
+    }
+    pst_arena_release(&a);
+    pst_client_free(c);
+}
+
+/* A reply-mode input made from a real request: the echo service's reply
+ * to it as the client's first call (seqid 1), behind the selector and
+ * method bytes. 0 when the request gets no reply (or cap is too small). */
+static size_t fr_reply_input(const pst_protocol *p, bool framed,
+                             const uint8_t *req, size_t n, uint8_t *out,
+                             size_t cap)
+{
+    pst_rbuf r;
+    pst_rbuf_init(&r, req, n, NULL);
+    pst_msg_header h;
+    if (p->read_message_begin(&r, &h, NULL) != 0 || h.type != PST_MSG_CALL)
+        return 0;
+    const pst_service_desc *sd = &ThriftTest_ThriftTest_desc;
+    uint32_t index = 0;
+    while (index < sd->nmethods &&
+           !fr_str_eq(pst_str_c(sd->methods[index].name), h.name))
+        index++;
+    if (index == sd->nmethods || sd->methods[index].oneway)
+        return 0;
+    pst_wbuf call, reply;
+    pst_wbuf_init(&call, 0);
+    pst_wbuf_init(&reply, 0);
+    pst_msg_header first = { h.name, PST_MSG_CALL, 1 };
+    p->write_message_begin(&call, &first);
+    pst_wbuf_append(&call, r.p, (size_t)(req + n - r.p));
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, 0);
+    size_t len = 0;
+    if (pst_process(&tt_echo_processor, p, call.data, call.len, &reply, &a,
+                    NULL, NULL) == 0 &&
+        reply.len && reply.len + 6 <= cap) {
+        out[len++] = (uint8_t)(FR_SEL_REPLY | (framed ? FR_SEL_FRAMED : 0) |
+                               (p == &pst_protocol_compact ? FR_SEL_COMPACT : 0));
+        out[len++] = (uint8_t)index;
+        if (framed) {
+            out[len++] = (uint8_t)(reply.len >> 24);
+            out[len++] = (uint8_t)(reply.len >> 16);
+            out[len++] = (uint8_t)(reply.len >> 8);
+            out[len++] = (uint8_t)reply.len;
+        }
+        memcpy(out + len, reply.data, reply.len);
+        len += reply.len;
+    }
+    pst_arena_release(&a);
+    pst_wbuf_free(&call);
+    pst_wbuf_free(&reply);
+    return len;
+}
+
 static void fuzz_request_one(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return;
     unsigned sel = data[0];
+    if (sel & FR_SEL_REPLY) {
+        uint8_t *copy = malloc(size);
+        memcpy(copy, data, size);
+        fuzz_reply_one(sel, copy + 1, size - 1);
+        free(copy);
+        return;
+    }
     size_t n = size - 1;
     uint8_t *req = malloc(n ? n : 1);
     if (n)

@@ -24,6 +24,8 @@ static unsigned long fuzz_case;
 
 static unsigned long request_kinds[16];
 #define FUZZ_OUTCOME(kind) (request_kinds[(kind) & 15]++)
+static unsigned long reply_outcomes[32]; /* [-status - 1000] or [0] */
+#define FUZZ_REPLY_OUTCOME(rc) (reply_outcomes[(rc) == 0 ? 0 : (-(rc)-1000) & 31]++)
 #include "../fuzz/fuzz_request_target.h"
 #undef FUZZ_OUTCOME
 
@@ -175,6 +177,61 @@ static void test_mutated_requests(void)
     CHECK(request_kinds[FR_BAD_ARGS] > 20000);
 }
 
+/* ---- replies from a hostile server --------------------------------------- */
+
+static void test_hostile_replies(void)
+{
+    make_seeds();
+    fm_seed(0x5eed0005);
+    static uint8_t replies[2 * MAX_SEEDS][1200];
+    static size_t lens[2 * MAX_SEEDS];
+    static fm_piece rpieces[2 * MAX_SEEDS];
+    size_t nreplies = 0;
+    for (size_t i = 0; i < nseeds; i++) {
+        const pst_protocol *p =
+            seeds[i].sel ? &pst_protocol_compact : &pst_protocol_binary;
+        for (int framed = 0; framed < 2; framed++) {
+            size_t n = fr_reply_input(p, framed, seeds[i].bytes, seeds[i].len,
+                                      replies[nreplies], sizeof replies[0]);
+            if (n) {
+                lens[nreplies] = n;
+                rpieces[nreplies] = (fm_piece){ replies[nreplies], n };
+                nreplies++;
+            }
+        }
+    }
+    CHECK(nreplies > 100);
+    static uint8_t buf[MAX_LEN];
+    for (size_t i = 0; i < nreplies; i++, fuzz_case++)
+        fuzz_request_one(replies[i], lens[i]);
+    for (int i = 0; i < 50000; i++, fuzz_case++) {
+        size_t k = fm_below(nreplies);
+        memcpy(buf, replies[k], lens[k]);
+        /* keep the selector and method byte mostly */
+        size_t keep = fm_below(4) ? 2 : 0;
+        size_t n = keep + fm_mutate(buf + keep, lens[k] - keep,
+                                    sizeof buf - keep, rpieces, nreplies);
+        buf[0] |= FR_SEL_REPLY;
+        fuzz_request_one(buf, n ? n : 1);
+    }
+    CHECK_EQ_INT(fuzz_failures, 0);
+    fprintf(stderr, " ");
+    for (int k = 0; k < 32; k++)
+        if (reply_outcomes[k])
+            fprintf(stderr, " %s=%lu", k ? pst_strerror_name(-1000 - k) : "ok",
+                    reply_outcomes[k]);
+    fprintf(stderr, "\n");
+    /* the unchanged replies succeed; the mutations reach every kind of
+     * failure a client reports */
+    CHECK(reply_outcomes[0] > 1000);
+    static const int expected[] = { PST_E_APP_EXCEPTION, PST_E_DECLARED_EXCEPTION,
+                                    PST_E_BAD_SEQID, PST_E_WRONG_METHOD,
+                                    PST_E_BAD_MSG_TYPE, PST_E_PROTOCOL,
+                                    PST_E_CLOSED, PST_E_MISSING_RESULT };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        CHECK(reply_outcomes[-expected[i] - 1000] > 50);
+}
+
 /* ---- the same requests as streams through the message readers ----------- */
 
 static void test_request_streams(void)
@@ -236,6 +293,7 @@ int main(void)
 {
     RUN(test_real_requests);
     RUN(test_mutated_requests);
+    RUN(test_hostile_replies);
     RUN(test_request_streams);
     fprintf(stderr, "%lu cases\n", fuzz_case);
     return test_report();
