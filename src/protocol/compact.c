@@ -720,18 +720,45 @@ static int cmp_message_length(const uint8_t *data, size_t n,
 /* encoding                                                                 */
 /* ======================================================================== */
 
+/* Varints, unrolled: each test looks at v itself, not at a value shifted
+ * by the previous step, so the bytes do not wait on each other. The
+ * caller has reserved the widest form (5 or 10 bytes). */
 PST__INLINE uint8_t *cw_varint32(uint8_t *o, uint32_t v)
 {
-    while (v >= 0x80) {
-        *o++ = (uint8_t)(v | 0x80);
-        v >>= 7;
+    if (v < (1u << 7)) {
+        o[0] = (uint8_t)v;
+        return o + 1;
     }
-    *o++ = (uint8_t)v;
-    return o;
+    o[0] = (uint8_t)(v | 0x80);
+    if (v < (1u << 14)) {
+        o[1] = (uint8_t)(v >> 7);
+        return o + 2;
+    }
+    o[1] = (uint8_t)((v >> 7) | 0x80);
+    if (v < (1u << 21)) {
+        o[2] = (uint8_t)(v >> 14);
+        return o + 3;
+    }
+    o[2] = (uint8_t)((v >> 14) | 0x80);
+    if (v < (1u << 28)) {
+        o[3] = (uint8_t)(v >> 21);
+        return o + 4;
+    }
+    o[3] = (uint8_t)((v >> 21) | 0x80);
+    o[4] = (uint8_t)(v >> 28);
+    return o + 5;
 }
 
 PST__INLINE uint8_t *cw_varint64(uint8_t *o, uint64_t v)
 {
+    if (v < (1u << 28))
+        return cw_varint32(o, (uint32_t)v);
+    o[0] = (uint8_t)(v | 0x80);
+    o[1] = (uint8_t)((v >> 7) | 0x80);
+    o[2] = (uint8_t)((v >> 14) | 0x80);
+    o[3] = (uint8_t)((v >> 21) | 0x80);
+    o += 4;
+    v >>= 28;
     while (v >= 0x80) {
         *o++ = (uint8_t)(v | 0x80);
         v >>= 7;
