@@ -74,6 +74,14 @@ static void struct_decl(pst__gen *g, const pst__gstruct *s, const char *title, c
                                        pst__idl_type_str(&g->pool, f->type));
         if (f->ptr)
             comment = pst__gen_sprintf(g, "%s; a pointer: the type contains itself", comment);
+        const pst_idl_type *tt = pst__idl_true_type(f->type);
+        if (tt->kind == PST_IDL_LIST || tt->kind == PST_IDL_SET)
+            comment = pst__gen_sprintf(g, "%s; data: %s[count]", comment,
+                                       pst__gen_member_ctype(g, tt->elem, false));
+        else if (tt->kind == PST_IDL_MAP)
+            comment = pst__gen_sprintf(g, "%s; keys: %s[count], values: %s[count]", comment,
+                                       pst__gen_member_ctype(g, tt->elem, false),
+                                       pst__gen_member_ctype(g, tt->value, false));
         if (f->idl && f->idl->doc) {
             pst__sbuf_puts(h, "    /*\n");
             pst__sbuf_comment_lines(h, "    ", f->idl->doc);
@@ -405,8 +413,8 @@ void pst__gen_header(pst__gen *g)
     for (unsigned i = 0; i < p->ndefs; i++)
         if (p->defs[i]->kind == PST_IDL_DEF_CONST)
             const_decl(g, p->defs[i]);
-    for (unsigned i = 0; i < p->ndefs; i++)
-        if (p->defs[i]->kind == PST_IDL_DEF_SERVICE)
-            service_decl(g, p->defs[i]);
+    const pst_idl_def **services = pst__gen_service_order(g, &n);
+    for (unsigned i = 0; i < n; i++)
+        service_decl(g, services[i]);
     pst__sbuf_printf(h, "#endif /* %s */\n", guard);
 }

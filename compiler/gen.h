@@ -153,6 +153,8 @@ pst__gstruct *pst__gen_result_struct(pst__gen *g, const pst_idl_def *svc,
 /* Struct-like definitions of this program in an order where every struct
  * held by value comes before its holder. */
 const pst_idl_def **pst__gen_struct_order(pst__gen *g, unsigned *n);
+/* Services of this program, each after the base it extends. */
+const pst_idl_def **pst__gen_service_order(pst__gen *g, unsigned *n);
 /* C type of a member / element of IDL type t ("int32_t", "pst_list",
  * "echo_EchoReq", "struct echo_Tree *" when ptr). */
 const char *pst__gen_member_ctype(pst__gen *g, const pst_idl_type *t, bool ptr);

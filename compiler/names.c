@@ -88,6 +88,37 @@ void pst__gen_claim(pst__gen *g, const char *cname, const char *fmt, const char 
     pst__idl_symtab_put(g->globals, cname, c);
 }
 
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool ends(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Object-like macros of the headers a generated file includes (stdint
+ * limits, <endian.h> and <sys/uio.h> under _GNU_SOURCE, postern's own):
+ * a member spelled like one would be replaced by the preprocessor. */
+static bool macro_like(const char *s)
+{
+    static const char *const exact[] = {
+        "BIG_ENDIAN", "LITTLE_ENDIAN", "PDP_ENDIAN", "BYTE_ORDER", "FD_SETSIZE",
+        "NFDBITS", "UIO_MAXIOV", "IOV_MAX", NULL,
+    };
+    for (const char *const *e = exact; *e; e++)
+        if (strcmp(*e, s) == 0)
+            return true;
+    if (starts(s, "PST_") || starts(s, "POSTERN_") || starts(s, "ATOMIC_") || starts(s, "RWF_"))
+        return true;
+    bool limit = ends(s, "_MAX") || ends(s, "_MIN") || ends(s, "_WIDTH") || ends(s, "_C");
+    return limit && (starts(s, "INT") || starts(s, "UINT") || starts(s, "PTRDIFF_") ||
+                     starts(s, "SIG_ATOMIC_") || starts(s, "SIZE_") || starts(s, "WCHAR_") ||
+                     starts(s, "WINT_"));
+}
+
 static bool in_list(const char *const *list, const char *s)
 {
     for (; list && *list; list++)
@@ -103,7 +134,8 @@ void pst__gen_scope_names(pst__gen *g, const char *const *names, unsigned n,
     /* names that need no change keep their spelling first */
     for (unsigned i = 0; i < n; i++) {
         out[i] = NULL;
-        if (!in_list(reserved, names[i]) && pst__idl_symtab_put(taken, names[i], (void *)1))
+        if (!in_list(reserved, names[i]) && !macro_like(names[i]) &&
+            pst__idl_symtab_put(taken, names[i], (void *)1))
             out[i] = names[i];
     }
     for (unsigned i = 0; i < n; i++) {

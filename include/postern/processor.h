@@ -41,7 +41,8 @@ typedef struct pst_processor {
 /* Process the request in [req, req+len) and append the reply to out (nothing
  * for oneway). Returns 0 when out holds the reply (or nothing is owed), or a
  * negative status when the request cannot be answered at all (its header is
- * unreadable, or it is not a CALL/ONEWAY): the caller should close the
+ * unreadable, it is not a CALL/ONEWAY, or not even an exception reply fits
+ * out's max): the caller should close the
  * connection and log err. Even then out may hold an EXCEPTION message telling
  * the peer why (INVALID_MESSAGE_TYPE for a REPLY sent to a server): send it
  * before closing. The arena is the call's; the caller resets it after the

@@ -30,6 +30,22 @@ static int write_app_exception(const pst_protocol *proto, pst_wbuf *out,
     return rc;
 }
 
+/* Answer a call with INTERNAL_ERROR. A call must get a reply or an error:
+ * when not even the exception fits `out` (its max is too small), say so,
+ * or the caller would send nothing and its client wait for ever. */
+static int internal_error(const pst_protocol *proto, pst_wbuf *out,
+                          const pst_msg_header *req, const char *message,
+                          const pst_codec_config *cfg, pst_error *err)
+{
+    int rc = write_app_exception(proto, out, req, PST_APPEX_INTERNAL_ERROR,
+                                 message, cfg);
+    if (rc < 0)
+        return pst_error_set(err, rc, "encoding an INTERNAL_ERROR reply "
+                                      "failed: %s (%s)",
+                             pst_strerror(rc), message);
+    return 0;
+}
+
 /* The handler returned 0 and left no exception set: the reply carries
  * `success` (field id 0), so mark it present. */
 static void mark_success(const pst_struct_desc *rd, void *result)
@@ -123,9 +139,7 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
             return 0;
         snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s: out of memory",
                  m->name);
-        write_app_exception(proto, out, &h, PST_APPEX_INTERNAL_ERROR, msgbuf,
-                            cfg);
-        return 0;
+        return internal_error(proto, out, &h, msgbuf, cfg, err);
     }
     rc = proto->read_struct(&r, m->args, args, arena, cfg);
     if (rc < 0) {
@@ -155,9 +169,7 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
         else
             snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s",
                      m->name);
-        write_app_exception(proto, out, &h, PST_APPEX_INTERNAL_ERROR, msgbuf,
-                            cfg);
-        return 0;
+        return internal_error(proto, out, &h, msgbuf, cfg, err);
     }
     mark_success(m->result, result);
 
@@ -176,8 +188,7 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
         snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s: cannot encode "
                                         "the result (%s)",
                  m->name, pst_strerror(rc));
-        write_app_exception(proto, out, &h, PST_APPEX_INTERNAL_ERROR, msgbuf,
-                            cfg);
+        return internal_error(proto, out, &h, msgbuf, cfg, err);
     }
     return 0;
 }

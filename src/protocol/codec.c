@@ -2,6 +2,7 @@
  * codec.c: the tables and cold paths the binary and compact walkers share.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -182,7 +183,7 @@ uint8_t *pst__enc_start(pst__enc *e)
     e->code = w->err;
     if (e->code)
         return NULL;
-    if (!w->data && pst_wbuf__grow(w, 64) != 0) {
+    if (!w->data && pst_wbuf__grow(w, w->max < 64 ? w->max : 64) != 0) {
         e->code = w->err;
         return NULL;
     }
@@ -195,15 +196,37 @@ uint8_t *pst__enc_grow(pst__enc *e, uint8_t *o, size_t n)
     pst_wbuf *w = e->w;
     size_t used = (size_t)(o - w->data);
     /* w->len stays where this write began until it succeeds */
-    if (n > SIZE_MAX - (used - w->len) ||
-        pst_wbuf__grow(w, (used - w->len) + n) != 0) {
-        if (!w->err)
-            w->err = PST_E_LIMIT;
-        e->code = w->err;
-        return NULL;
+    if (n <= w->max && used <= w->max - n) {
+        if (pst_wbuf__grow(w, (used - w->len) + n) != 0) {
+            e->code = w->err;
+            return NULL;
+        }
+        e->end = w->data + w->cap;
+        return w->data + used;
     }
-    e->end = w->data + w->cap;
-    return w->data + used;
+    /* Past max: writers reserve room for the widest value they might
+     * write, so grant up to PST__ENC_SLACK bytes beyond max in memory the
+     * wbuf does not count (its cap stays max); pst__enc_end checks the
+     * length really written against max. */
+    if (used <= w->max && n <= w->max + PST__ENC_SLACK - used) {
+        uint8_t *data = realloc(w->data, w->max + PST__ENC_SLACK);
+        if (!data) {
+            w->err = e->code = PST_E_NOMEM;
+            return NULL;
+        }
+        w->data = data;
+        w->cap = w->max;
+        e->end = data + w->max + PST__ENC_SLACK;
+        return data + used;
+    }
+    w->err = e->code = PST_E_LIMIT;
+    return NULL;
+}
+
+int pst__enc_over(pst__enc *e)
+{
+    e->w->err = e->code = PST_E_LIMIT;
+    return PST_E_LIMIT;
 }
 
 uint8_t *pst__enc_fail(pst__enc *e, int code)

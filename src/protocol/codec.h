@@ -310,8 +310,13 @@ typedef struct pst__enc {
     int code;
 } pst__enc;
 
+/* Bytes an encoder may reserve beyond w->max (never counted in w->cap). */
+#define PST__ENC_SLACK 32u
+
 uint8_t *pst__enc_start(pst__enc *e) PST__COLD;
 uint8_t *pst__enc_grow(pst__enc *e, uint8_t *o, size_t n) PST__COLD;
+/* The write ended past w->max: PST_E_LIMIT, recorded. */
+int pst__enc_over(pst__enc *e) PST__COLD;
 
 /* Start writing at w->data + w->len; NULL if the buffer cannot start. */
 PST__INLINE uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w,
@@ -334,7 +339,10 @@ PST__INLINE int pst__enc_end(pst__enc *e, uint8_t *o)
 {
     if (PST__UNLIKELY(!o))
         return e->code;
-    e->w->len = (size_t)(o - e->w->data);
+    size_t len = (size_t)(o - e->w->data);
+    if (PST__UNLIKELY(len > e->w->cap))
+        return pst__enc_over(e);
+    e->w->len = len;
     return 0;
 }
 uint8_t *pst__enc_fail(pst__enc *e, int code) PST__COLD;

@@ -117,7 +117,10 @@ void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
         open |= v == MAYBE;
     }
     v = http(p, n);
-    if (v == MATCH) {
+    /* A request line can also read as a frame length when max_frame is
+     * huge ("GET " is 1,195,725,856): wait until the frame is ruled out,
+     * or more bytes could turn HTTP into framed Thrift. */
+    if (v == MATCH && !open) {
         out->kind = PST_SNIFF_HTTP;
         out->protocol = NULL;
         out->framing = PST_FRAMING_AUTO;

@@ -576,6 +576,31 @@ static void test_max_message(void)
     CHECK_EQ_INT(small.err, PST_E_LIMIT);
     CHECK_EQ_INT(small.len, 0); /* nothing half-written is kept */
     pst_wbuf_free(&small);
+    /* ... and it is exact: a max of exactly the size fits, whatever the
+     * encoder reserved on the way (every value, every shorter max) */
+    T_Everything empty;
+    memset(&empty, 0, sizeof empty);
+    T_Inner in = { -1, PST_STR("x"), { 3 } };
+    const struct { const pst_struct_desc *d; const void *v; } all[] = {
+        { &T_Everything_desc, &v }, { &T_Everything_desc, &empty }, { &T_Inner_desc, &in },
+    };
+    int bad = 0;
+    for (size_t i = 0; i < COUNT(all); i++) {
+        pst_wbuf ref;
+        CHECK_EQ_INT(encode(all[i].d, all[i].v, &ref, NULL), 0);
+        for (size_t max = ref.len + 40; max >= 1 && max + 60 >= ref.len; max--) {
+            pst_wbuf b;
+            pst_wbuf_init(&b, max);
+            int rc = P->write_struct(&b, all[i].d, all[i].v, NULL);
+            if (max >= ref.len ? (rc != 0 || b.len != ref.len ||
+                                  memcmp(b.data, ref.data, ref.len) != 0)
+                               : (rc != PST_E_LIMIT || b.len != 0 || b.cap > max))
+                bad++;
+            pst_wbuf_free(&b);
+        }
+        pst_wbuf_free(&ref);
+    }
+    CHECK_EQ_INT(bad, 0);
     pst_wbuf_free(&w);
     pst_arena_release(&a);
 }

@@ -61,9 +61,9 @@ typedef struct feat_Task {
     pst_str title;                      /* 1: required string title */
     pst_str notes;                      /* 2: optional string notes */
     int32_t priority;                   /* 3: Priority priority = Priority.NORMAL */
-    pst_list tags;                      /* 4: Tags tags = ["new"] */
-    pst_map counters;                   /* 5: map<string,i32> counters */
-    pst_list reminders;                 /* 6: set<Timestamp> reminders */
+    pst_list tags;                      /* 4: Tags tags = ["new"]; data: pst_str[count] */
+    pst_map counters;                   /* 5: map<string,i32> counters; keys: pst_str[count], values: int32_t[count] */
+    pst_list reminders;                 /* 6: set<Timestamp> reminders; data: int64_t[count] */
     feat_Point where;                   /* 7: Point where = {"x": 1.5, "y": -2} */
     pst_uuid id;                        /* 8: uuid id */
     pst_str attachment;                 /* 9: binary attachment */

@@ -24,7 +24,7 @@
  */
 typedef struct incl_Envelope {
     gbase_Header header;                /* 1: golden_base.Header header */
-    pst_list history;                   /* 2: list<golden_base.Header> history */
+    pst_list history;                   /* 2: list<golden_base.Header> history; data: gbase_Header[count] */
     int32_t kind;                       /* 3: golden_base.Kind kind = golden_base.Kind.B */
     uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
 } incl_Envelope;

@@ -38,7 +38,7 @@ static inline void rec_Node_set_next(rec_Node *v) { v->isset_[0] |= 0x02u; }
  * struct Tree (recursive.thrift:9)
  */
 typedef struct rec_Tree {
-    pst_list children;                  /* 1: list<Tree> children */
+    pst_list children;                  /* 1: list<Tree> children; data: rec_Tree[count] */
     pst_str label;                      /* 2: string label */
     uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
 } rec_Tree;

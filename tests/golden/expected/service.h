@@ -172,7 +172,7 @@ static inline void svc_Store_add_result_set_busy(svc_Store_add_result *v) { v->i
  */
 typedef struct svc_Store_items_args {
     int32_t limit;                      /* 1: i32 limit */
-    pst_map filter;                     /* 2: map<string,string> filter */
+    pst_map filter;                     /* 2: map<string,string> filter; keys: pst_str[count], values: pst_str[count] */
     uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
 } svc_Store_items_args;
 
@@ -188,7 +188,7 @@ static inline void svc_Store_items_args_set_filter(svc_Store_items_args *v) { v-
  * Store.items: the result as it travels: success (field 0).
  */
 typedef struct svc_Store_items_result {
-    pst_list success;                   /* 0: list<Item> success (the return value) */
+    pst_list success;                   /* 0: list<Item> success (the return value); data: svc_Item[count] */
     uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
 } svc_Store_items_result;
 

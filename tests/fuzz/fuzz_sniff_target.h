@@ -1,0 +1,212 @@
+/*
+ * fuzz_sniff_target.h: the server's front door (pst__sniff) over every
+ * prefix of one fuzz input, and the properties that must hold whatever the
+ * bytes and options:
+ *
+ *   - monotonic: once a prefix decides (THRIFT, HTTP or UNKNOWN), every
+ *     longer prefix decides the same, with the same protocol and framing;
+ *   - eight bytes always decide (the servers read at most 16 / 64 before
+ *     giving up);
+ *   - the answer is right, by an independent reading of the rules
+ *     (server.h, sniff.c): THRIFT only for bytes that open a binary or
+ *     compact message, unframed or after a frame length 0 < len <=
+ *     max_frame, within what the options pin; HTTP only for a request line
+ *     method that cannot still become Thrift; UNKNOWN only when no
+ *     continuation could be either; NEED_MORE never once the bytes are
+ *     Thrift or HTTP.
+ *
+ * The first two input bytes pick the options (framing, pinned protocol,
+ * max_frame); the rest is the connection's first bytes. The includer
+ * defines FUZZ_FAIL(what) and may define FUZZ_OUTCOME(kind).
+ */
+#ifndef FUZZ_SNIFF_TARGET_H
+#define FUZZ_SNIFF_TARGET_H
+
+#include <string.h>
+
+#include "server/server_internal.h"
+
+#ifndef FUZZ_FAIL
+#error "define FUZZ_FAIL(what) before including fuzz_sniff_target.h"
+#endif
+#ifndef FUZZ_OUTCOME
+#define FUZZ_OUTCOME(kind) ((void)(kind))
+#endif
+
+#define FS_MAX_PREFIX 24
+
+/* Could bytes p[0..n) be the start of an unframed message of protocol
+ * `proto` (binary or compact)? */
+static bool fs_msg_start(const pst_protocol *proto, const uint8_t *p, size_t n,
+                         bool *complete)
+{
+    *complete = n >= 2;
+    if (proto == &pst_protocol_binary)
+        return (n < 1 || p[0] == 0x80) && (n < 2 || p[1] == 0x01);
+    if (n >= 1 && p[0] != 0x82)
+        return false;
+    if (n >= 2) {
+        unsigned version = p[1] & 0x1f, type = p[1] >> 5;
+        return version == 1 && type >= 1 && type <= 4;
+    }
+    return true;
+}
+
+/* Could p[0..n) start a 4-byte big-endian length in 1..max? */
+static bool fs_len_start(const uint8_t *p, size_t n, uint32_t max)
+{
+    if (n >= 4) {
+        uint32_t len = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+                       (uint32_t)p[2] << 8 | p[3];
+        return len >= 1 && len <= max;
+    }
+    /* the smallest completion: the prefix then zeros (at least 1) */
+    uint64_t low = 0;
+    for (size_t i = 0; i < 4; i++)
+        low = low << 8 | (i < n ? p[i] : 0);
+    if (low == 0)
+        low = 1;
+    return low <= max;
+}
+
+/* What the options allow p[0..n) to be, and whether it already is. */
+typedef struct fs_truth {
+    bool maybe_thrift, maybe_http;
+    bool maybe_other;   /* the first byte of a protocol the options rule
+                           out, before the second byte: sniff.c waits for
+                           it (harmless, and within the eight bytes) */
+    bool is_thrift, is_http;
+    const pst_protocol *protocol;
+    pst_framing framing;
+} fs_truth;
+
+static void fs_oracle(const pst_server_options *o, const uint8_t *p, size_t n,
+                      fs_truth *t)
+{
+    memset(t, 0, sizeof *t);
+    if (o->protocol && o->framing != PST_FRAMING_AUTO) {
+        t->maybe_thrift = t->is_thrift = true;
+        t->protocol = o->protocol;
+        t->framing = o->framing;
+        return;
+    }
+    const pst_protocol *protos[2] = { &pst_protocol_binary, &pst_protocol_compact };
+    /* unframed first, as the server prefers it */
+    for (int framed = 0; framed < 2; framed++) {
+        if (o->framing == (framed ? PST_FRAMING_UNFRAMED : PST_FRAMING_FRAMED))
+            continue;
+        if (framed && !fs_len_start(p, n, o->codec.max_frame))
+            continue;
+        size_t skip = framed ? 4 : 0;
+        const uint8_t *q = p + (n < skip ? n : skip);
+        size_t m = n < skip ? 0 : n - skip;
+        for (int i = 0; i < 2; i++) {
+            bool complete;
+            if (o->protocol && o->protocol != protos[i]) {
+                if (fs_msg_start(protos[i], q, m, &complete) && !complete)
+                    t->maybe_other = true;
+                continue;
+            }
+            if (!fs_msg_start(protos[i], q, m, &complete))
+                continue;
+            t->maybe_thrift = true;
+            if (complete && !t->is_thrift) {
+                t->is_thrift = true;
+                t->protocol = protos[i];
+                t->framing = framed ? PST_FRAMING_FRAMED : PST_FRAMING_UNFRAMED;
+            }
+        }
+        if (t->is_thrift)
+            return;
+    }
+    static const char *const methods[] = { "GET ",    "POST ",    "PUT ",
+                                           "HEAD ",   "DELETE ",  "OPTIONS ",
+                                           "PATCH ",  "CONNECT ", "TRACE " };
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        size_t len = strlen(methods[i]);
+        if (memcmp(p, methods[i], n < len ? n : len) != 0)
+            continue;
+        t->maybe_http = true;
+        if (n >= len)
+            t->is_http = true;
+    }
+}
+
+static void fuzz_sniff_one(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return;
+    pst_server_options o = PST_SERVER_OPTIONS_INIT;
+    unsigned a = data[0], b = data[1];
+    o.framing = (pst_framing)(a % 3);
+    static const pst_protocol *const pins[4] = { NULL, &pst_protocol_binary,
+                                                 &pst_protocol_compact, NULL };
+    o.protocol = pins[(a >> 2) & 3];
+    static const uint32_t frames[8] = { 16384000u, 1u,        0x82u,
+                                        0x8001u,   0x47455420u, 0x80010000u,
+                                        0xffffffffu, 0x7fffffffu };
+    o.codec.max_frame = frames[(a >> 4) & 7];
+    if (a & 0x80) /* any value the fuzzer likes, from the second byte */
+        o.codec.max_frame = (uint32_t)b * 0x01010101u;
+    if (o.codec.max_frame == 0) /* the server puts its default in */
+        o.codec.max_frame = 16384000u;
+    const uint8_t *p = data + 2;
+    size_t n = size - 2;
+    if (n > FS_MAX_PREFIX)
+        n = FS_MAX_PREFIX;
+
+    pst_sniff first;
+    bool decided = false;
+    for (size_t k = 0; k <= n; k++) {
+        pst_sniff sn;
+        memset(&sn, 0xa5, sizeof sn);
+        pst__sniff(&o, p, k, &sn);
+        if (sn.kind != PST_SNIFF_NEED_MORE && sn.kind != PST_SNIFF_THRIFT &&
+            sn.kind != PST_SNIFF_HTTP && sn.kind != PST_SNIFF_UNKNOWN) {
+            FUZZ_FAIL("sniff: no such kind");
+            return;
+        }
+        if (decided) {
+            if (sn.kind != first.kind ||
+                (sn.kind == PST_SNIFF_THRIFT &&
+                 (sn.protocol != first.protocol || sn.framing != first.framing)))
+                FUZZ_FAIL("sniff: more bytes changed a decided answer");
+            continue;
+        }
+        if (sn.kind == PST_SNIFF_NEED_MORE && k >= 8)
+            FUZZ_FAIL("sniff: eight bytes did not decide");
+
+        fs_truth t;
+        fs_oracle(&o, p, k, &t);
+        switch (sn.kind) {
+        case PST_SNIFF_THRIFT:
+            if (!t.is_thrift || sn.protocol != t.protocol ||
+                sn.framing != t.framing)
+                FUZZ_FAIL("sniff: THRIFT for bytes that are not (this) Thrift");
+            break;
+        case PST_SNIFF_HTTP:
+            if (!t.is_http || t.maybe_thrift || t.maybe_other)
+                FUZZ_FAIL("sniff: HTTP for bytes that are not (only) HTTP");
+            break;
+        case PST_SNIFF_UNKNOWN:
+            if (t.maybe_thrift || t.maybe_http)
+                FUZZ_FAIL("sniff: UNKNOWN for bytes that may still be "
+                          "Thrift or HTTP");
+            break;
+        default:
+            /* (waiting a byte longer than needed to rule a kind out is
+             * allowed: eight bytes bound it) */
+            if (t.is_thrift ||
+                (t.is_http && !t.maybe_thrift && !t.maybe_other))
+                FUZZ_FAIL("sniff: NEED_MORE for bytes that decide");
+            break;
+        }
+        if (sn.kind != PST_SNIFF_NEED_MORE) {
+            decided = true;
+            first = sn;
+            FUZZ_OUTCOME(sn.kind);
+        }
+    }
+}
+
+#endif
