@@ -30,16 +30,16 @@
 #
 # Environment: POSTERN_SHARED_BENCH (the shared bench directory),
 # POSTERN_ECHO_SERVER (postern echo server binary; default
-# build/bin/bench-echo-server), POSTERN_BUILD_DIR (default build).
+# build/bin/echo-server, the Echo example), POSTERN_BUILD_DIR (default build).
 #
 # Quick iteration:  bench/servers/compare.sh -T 3 --rounds 1 --idle ''
 set -uo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-SHARED="${POSTERN_SHARED_BENCH:-/work/shared/bench}"
+SHARED="${POSTERN_SHARED_BENCH:-$ROOT/../shared/bench}"
 BUILD_DIR="${POSTERN_BUILD_DIR:-$ROOT/build}"
-ECHO="${POSTERN_ECHO_SERVER:-$BUILD_DIR/bin/bench-echo-server}"
+ECHO="${POSTERN_ECHO_SERVER:-$BUILD_DIR/bin/echo-server}"
 
 T=5 W=1 ROUNDS=3 IO=1
 SHAPES=()
@@ -72,8 +72,8 @@ if [ ! -x "$SHARED/build/loadgen" ] || [ ! -x "$SHARED/build/limit_server" ] ||
 fi
 if [ ! -x "$ECHO" ]; then
   echo "# building $ECHO" >&2
-  cmake -S "$ROOT" -B "$BUILD_DIR" >/dev/null && cmake --build "$BUILD_DIR" -j2 --target bench-echo-server >&2 ||
-    die "cannot build bench-echo-server"
+  cmake -S "$ROOT" -B "$BUILD_DIR" >/dev/null && cmake --build "$BUILD_DIR" -j2 --target echo-server >&2 ||
+    die "cannot build echo-server"
 fi
 
 spec() { # name -> NAME='command'

@@ -57,7 +57,7 @@
 #define OUT_LOW        (OUT_HIGH / 2) /* ... and resume below               */
 #define INFLIGHT_HIGH  1024u          /* worker jobs per connection         */
 #define SCRATCH_KEEP   (1u << 20)     /* shrink loop's output scratch above */
-#define SNIFF_MAX      64u            /* bytes to wait for before "unknown" */
+#define SNIFF_MAX      PST__SNIFF_BYTES /* bytes that always decide */
 #define LINGER_MS      2000           /* after shutdown(SHUT_WR)            */
 #define STOP_GRACE_MS  10000          /* stop: drain limit without write_timeout */
 #define ACCEPT_PAUSE_MS 100           /* after EMFILE and friends           */
