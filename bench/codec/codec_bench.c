@@ -1,6 +1,6 @@
 /*
  * codec_bench: postern's codec micro-benchmark, the counterpart of
- * /work/shared/bench/codec/codec_cpp.cpp (Apache Thrift C++). Same four
+ * ../shared/bench/codec/codec_cpp.cpp (Apache Thrift C++). Same four
  * messages with the same values (bench.thrift's header), binary and compact,
  * and for each row
  *
@@ -17,7 +17,7 @@
  * every decoded value (as codec_cpp's), so the work cannot be optimised away.
  * Before timing, decode(encode(x)) is checked against x, and the encoding
  * against Thrift C++'s in --vectors DIR (default
- * /work/shared/bench/build/codec-vectors, skipped if absent):
+ * ../shared/bench/build/codec-vectors, skipped if absent; run.sh passes it):
  *
  *   lib=postern check msg=xtruct proto=binary same_bytes=yes same_size=yes decodes_to_value=yes
  *
@@ -384,7 +384,7 @@ static void usage(int rc)
 
 int main(int argc, char **argv)
 {
-    options o = { 0.3, 0, NULL, "/work/shared/bench/build/codec-vectors", NULL, NULL, 16384 };
+    options o = { 0.3, 0, NULL, "../shared/bench/build/codec-vectors", NULL, NULL, 16384 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help"))

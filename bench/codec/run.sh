@@ -14,7 +14,7 @@
 #   --runs N        runs per program (default 5)
 #   --target-ms MS  time per row inside each run (default 300)
 #   --cpp PATH      codec_cpp (default $CODEC_CPP or
-#                   /work/shared/bench/build/codec_cpp; built with that
+#                   ../shared/bench/build/codec_cpp, or $POSTERN_SHARED_BENCH; built with that
 #                   directory's build.sh into build/bench-peers if missing)
 #   --postern PATH  codec-bench (default build/bin/codec-bench, built if missing)
 #   --out FILE      append every raw row, prefixed with run=K, to FILE
@@ -23,7 +23,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-SHARED_BENCH=/work/shared/bench
+SHARED_BENCH="${POSTERN_SHARED_BENCH:-$ROOT/../shared/bench}"
 CPP="${CODEC_CPP:-$SHARED_BENCH/build/codec_cpp}"
 POSTERN="${CODEC_BENCH:-$ROOT/build/bin/codec-bench}"
 RUNS=5 TARGET_MS=300 OUT=""

@@ -2,7 +2,7 @@
 # bench/servers/compare.sh - postern's servers next to the "physical limit"
 # (a raw epoll echo server) and Apache Thrift C++, with the shared bench
 # harness (compare.sh + loadgen in $POSTERN_SHARED_BENCH, default
-# /work/shared/bench).
+# ../shared/bench).
 #
 #   bench/servers/compare.sh [options]
 #
