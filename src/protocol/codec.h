@@ -10,6 +10,7 @@
 #ifndef POSTERN_PROTOCOL_CODEC_H
 #define POSTERN_PROTOCOL_CODEC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -221,12 +222,18 @@ const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,
                                      const uint8_t *v) PST__COLD;
 
-/* Does the struct need the post-STOP check at all? Most do not. The scan
- * is over a few bytes per field and stops at the first required one. */
-PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
+/* Does the struct need the post-STOP check at all? Not when every field
+ * was read, in order: each one is then set (what decoding a complete
+ * struct from any Thrift writer gives, for two compares). Otherwise only
+ * unions and structs with a required field do; the scan is over a few
+ * bytes per field and stops at the first required one. */
+PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d,
+                                            bool in_order, unsigned next)
 {
     if (d->kind == PST_UNION)
         return 1;
+    if (in_order && next == d->nfields)
+        return 0;
     for (unsigned i = 0; i < d->nfields; i++)
         if (d->fields[i].req == PST_REQ_REQUIRED)
             return 1;
@@ -234,12 +241,15 @@ PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
 }
 
 /* The field with this id: the next one in order first (writers emit fields
- * in id order), then a binary search. */
+ * in id order), then a binary search, which clears *in_order: from then on
+ * `next` no longer counts the fields read. */
 PST__INLINE const pst_field *pst__find_field(const pst_struct_desc *d,
-                                             unsigned next, int id)
+                                             unsigned next, int id,
+                                             bool *in_order)
 {
     if (PST__LIKELY(next < d->nfields && d->fields[next].id == id))
         return &d->fields[next];
+    *in_order = false;
     return pst_struct_field(d, (int16_t)id);
 }
 

@@ -398,6 +398,7 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
     pst__struct_init(d, v);
     uint8_t *isset = v + d->isset_offset;
     unsigned next = 0; /* index of the field expected next */
+    bool in_order = true; /* every field so far the one expected */
     const uint8_t *end = c->end;
     int last = 0;
     for (;;) {
@@ -421,7 +422,7 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
         }
         last = id;
         unsigned tt = ct_ttype[ct];
-        f = pst__find_field(d, next, id);
+        f = pst__find_field(d, next, id, &in_order);
         if (!f || PST__UNLIKELY(kind_tt(f->kind) != tt)) {
             /* unknown id, or a known one with another wire type: Thrift
              * skips both; a bool field's value is in its header */
@@ -498,7 +499,7 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             return NULL;
         pst__isset_on(isset, f->isset_bit);
     }
-    if (pst__dec_struct_needs_check(d))
+    if (pst__dec_struct_needs_check(d, in_order, next))
         return pst__dec_check_struct(c, p, d, v);
     return p;
 }
@@ -688,8 +689,11 @@ static const uint8_t *cr_message(pst__dec *c, const uint8_t *p,
     return p + n;
 }
 
-static int cmp_read_message_begin(pst_rbuf *r, pst_msg_header *h,
-                                  const pst_codec_config *cfg)
+/* The header through the checked decoder: truncated or malformed headers
+ * (whose errors it words), long varints. */
+static __attribute__((noinline)) int
+cmp_read_message_slow(pst_rbuf *r, pst_msg_header *h,
+                      const pst_codec_config *cfg)
 {
     pst__dec c;
     pst__dec_init(&c, r->p, r->end, r->start, r->err, NULL, cfg);
@@ -698,6 +702,49 @@ static int cmp_read_message_begin(pst_rbuf *r, pst_msg_header *h,
         return c.code;
     r->p = p;
     return 0;
+}
+
+static int cmp_read_message_begin(pst_rbuf *r, pst_msg_header *h,
+                                  const pst_codec_config *cfg)
+{
+    /* Fast path: protocol id and version right, a seqid of at most 5
+     * varint bytes, a name length of one or two, the name all there and
+     * within max_message. The same values as the checked way. */
+    const uint8_t *p = r->p, *end = r->end;
+    if (PST__LIKELY(end - p >= 4 && p[0] == PROTOCOL_ID &&
+                    (p[1] & VERSION_MASK) == VERSION)) {
+        const uint8_t *q = p + 2;
+        uint64_t seq = 0;
+        for (unsigned i = 0;; i++) {
+            if (i == 5 || q >= end)
+                return cmp_read_message_slow(r, h, cfg);
+            uint64_t b = *q++;
+            seq |= (b & 0x7f) << (7 * i);
+            if (b < 0x80)
+                break;
+        }
+        uint32_t n;
+        if (end - q >= 1 && q[0] < 0x80) {
+            n = q[0];
+            q += 1;
+        } else if (end - q >= 2 && q[1] < 0x80) {
+            n = (q[0] & 0x7fu) | (uint32_t)q[1] << 7;
+            q += 2;
+        } else {
+            return cmp_read_message_slow(r, h, cfg);
+        }
+        uint64_t max = cfg ? cfg->max_message : pst__default_config.max_message;
+        if (PST__LIKELY((size_t)(end - q) >= n &&
+                        (uint64_t)(q - p) + n <= max)) {
+            h->type = p[1] >> TYPE_SHIFT;
+            h->seqid = (int32_t)(uint32_t)seq;
+            h->name.ptr = (const char *)q;
+            h->name.len = n;
+            r->p = q + n;
+            return 0;
+        }
+    }
+    return cmp_read_message_slow(r, h, cfg);
 }
 
 static int cmp_message_length(const uint8_t *data, size_t n,
@@ -1088,7 +1135,9 @@ static int cmp_write_struct(pst_wbuf *w, const pst_struct_desc *d,
     return pst__enc_end(&e, o);
 }
 
-static int cmp_write_message_begin(pst_wbuf *w, const pst_msg_header *h)
+/* The header through the checked encoder: any buffer state, any length. */
+static __attribute__((noinline)) int
+cmp_write_message_slow(pst_wbuf *w, const pst_msg_header *h)
 {
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, NULL);
@@ -1108,6 +1157,27 @@ static int cmp_write_message_begin(pst_wbuf *w, const pst_msg_header *h)
         o += n;
     }
     return pst__enc_end(&e, o);
+}
+
+static int cmp_write_message_begin(pst_wbuf *w, const pst_msg_header *h)
+{
+    size_t n = h->name.len;
+    /* Fast path: a name pst__copy moves without a call, and room in the
+     * buffer for the widest header (the checks pst__enc_begin, _need and
+     * _end would make, in one). */
+    if (PST__LIKELY(!w->err && w->data && n <= 32 &&
+                    w->cap - w->len >= 2 + 5 + 5 + n)) {
+        uint8_t *o = w->data + w->len, *start = o;
+        *o++ = PROTOCOL_ID;
+        *o++ = (uint8_t)((VERSION & VERSION_MASK) |
+                         (((uint32_t)h->type << TYPE_SHIFT) & 0xe0));
+        o = cw_varint32(o, (uint32_t)h->seqid);
+        o = cw_varint32(o, (uint32_t)n);
+        pst__copy(o, (const uint8_t *)h->name.ptr, n);
+        w->len += (size_t)(o + n - start);
+        return 0;
+    }
+    return cmp_write_message_slow(w, h);
 }
 
 const pst_protocol pst_protocol_compact = {
