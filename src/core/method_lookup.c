@@ -248,11 +248,25 @@ lookup_slow(const pst_service_desc *s, const char *name, size_t len)
     return scan(s, name, len);
 }
 
-const pst_method_desc *pst_service_method(const pst_service_desc *s,
-                                          const char *name, size_t len)
+/* Each thread's last answer: a server mostly calls one method after
+ * another of the same few, and this is checked before the index. */
+typedef struct last_lookup {
+    const pst_service_desc *service;  /* NULL: none yet */
+    const pst_method_desc *methods;   /* the service as it was then */
+    const pst_service_desc *base;
+    uint32_t nmethods;
+    name_key key;                     /* names of at most 16 bytes */
+    const pst_method_desc *method;
+} last_lookup;
+
+static __thread last_lookup last __attribute__((tls_model("initial-exec")));
+
+/* Not the thread's last answer: through the index. */
+static __attribute__((noinline)) const pst_method_desc *
+lookup_indexed(const pst_service_desc *s, const char *name, size_t len)
 {
-    if (!s)
-        return NULL;
+    name_key k = key_of(name, len);
+    last_lookup *l = &last;
     const registry_entry *e = &registry[registry_start(s)];
     const method_index *ix = NULL;
     if (__builtin_expect(
@@ -262,7 +276,6 @@ const pst_method_desc *pst_service_method(const pst_service_desc *s,
         return lookup_slow(s, name, len);
     /* The probe without a call in it (no registers to save): a key match is
      * the answer up to 16 bytes; longer names go the full way. */
-    name_key k = key_of(name, len);
     const index_slot *slot;
     for (size_t i = key_hash(&k) & ix->mask;; i = (i + 1) & ix->mask) {
         slot = &ix->slots[i];
@@ -272,7 +285,24 @@ const pst_method_desc *pst_service_method(const pst_service_desc *s,
             slot->key.len == k.len)
             break;
     }
-    if (len <= 16)
-        return slot->method;
-    return find_long(ix, name, len);
+    if (len > 16)
+        return find_long(ix, name, len);
+    *l = (last_lookup){ s, s->methods, s->base, s->nmethods, k, slot->method };
+    return slot->method;
+}
+
+const pst_method_desc *pst_service_method(const pst_service_desc *s,
+                                          const char *name, size_t len)
+{
+    if (!s)
+        return NULL;
+    const last_lookup *l = &last;
+    if (l->service == s && l->key.len == len && len <= 16) {
+        name_key k = key_of(name, len);
+        if (l->key.head == k.head && l->key.tail == k.tail &&
+            l->methods == s->methods && l->base == s->base &&
+            l->nmethods == s->nmethods)
+            return l->method;
+    }
+    return lookup_indexed(s, name, len);
 }

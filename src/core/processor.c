@@ -55,8 +55,13 @@ static int internal_error(const pst_protocol *proto, pst_wbuf *out,
 
 /* The handler returned 0 and left no exception set: the reply carries
  * `success` (field id 0), so mark it present. */
-static void mark_success(const pst_struct_desc *rd, void *result)
+static inline void mark_success(const pst_struct_desc *rd, void *result)
 {
+    if (rd->nfields == 1) {         /* the common result: `success` alone */
+        if (rd->fields[0].id == 0)
+            pst_set_isset(rd, result, rd->fields[0].isset_bit, true);
+        return;
+    }
     const pst_field *success = NULL;
     for (uint16_t i = 0; i < rd->nfields; i++) {
         const pst_field *f = &rd->fields[i];
@@ -200,8 +205,7 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
     derr.message[0] = '\0';
     pst_rbuf r;
     pst_rbuf_init(&r, req, len, &derr);
-    pst_msg_header h;
-    memset(&h, 0, sizeof h);
+    pst_msg_header h; /* every field set when the read succeeds */
     int rc = proto->read_message_begin(&r, &h, cfg);
     if (PST__UNLIKELY(rc < 0))
         return header_failed(proto, &derr, rc, err);
@@ -220,10 +224,10 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
         reply = false;
 
     /* args and result in one allocation (the result 16-aligned after the
-     * args) */
-    size_t args_size = ((size_t)(m->args->size ? m->args->size : 1) +
-                        PST__ARENA_ALIGN - 1) & ~(size_t)(PST__ARENA_ALIGN - 1);
-    size_t result_size = rd ? (rd->size ? rd->size : 1) : 0;
+     * args; a zero-byte allocation is a valid pointer too) */
+    size_t args_size = ((size_t)m->args->size + PST__ARENA_ALIGN - 1) &
+                       ~(size_t)(PST__ARENA_ALIGN - 1);
+    size_t result_size = rd ? rd->size : 0;
     uint8_t *args = pst__arena_alloc(arena, args_size + result_size);
     if (PST__UNLIKELY(!args))
         return reply ? out_of_memory(proto, out, &h, m, cfg, err) : 0;

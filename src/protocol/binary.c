@@ -17,9 +17,18 @@
 /* decoding                                                                 */
 /* ======================================================================== */
 
-static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
+static const uint8_t *br_fields(pst__dec *c, const uint8_t *p,
                                 const pst_struct_desc *d, uint8_t *v,
                                 uint32_t depth);
+
+/* A struct into v: defaults first, then the fields on the wire. */
+PST__INLINE const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
+                                     const pst_struct_desc *d, uint8_t *v,
+                                     uint32_t depth)
+{
+    pst__struct_init(d, v);
+    return br_fields(c, p, d, v, depth);
+}
 static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f);
@@ -240,19 +249,24 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
     return p;
 }
 
-static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
+/* The fields of a struct into v, which holds its defaults already.
+ *
+ * Writers emit fields in id order, so each header is first compared with
+ * the field expected next (`want`); only a field out of order or unknown
+ * takes the binary search. When every field came in order and none is
+ * missing, no post-STOP check is needed. */
+static const uint8_t *br_fields(pst__dec *c, const uint8_t *p,
                                 const pst_struct_desc *d, uint8_t *v,
                                 uint32_t depth)
 {
     const pst_field *f = NULL;
     if (PST__UNLIKELY(depth > c->max_depth))
         return pst__dec_depth(c, p, d, NULL, 0);
-    pst__struct_init(d, v);
-    uint8_t *isset = v + d->isset_offset;
-    unsigned next = 0; /* index of the field expected next */
+    const pst_field *want = d->fields;
+    const pst_field *fend = d->nfields ? want + d->nfields : want;
     bool in_order = true; /* every field so far the one expected */
-    const uint8_t *end = c->end;
     for (;;) {
+        const uint8_t *end = c->end;
         f = NULL;
         if (PST__UNLIKELY(p >= end))
             return pst__dec_short(c, p, 1, d, NULL, "field header");
@@ -265,7 +279,12 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
             return pst__dec_short(c, p, 3, d, NULL, "field header");
         int id = (int16_t)pst__ld_be16(p + 1);
         p += 3;
-        f = pst__find_field(d, next, id, &in_order);
+        if (PST__LIKELY(want < fend && want->id == id)) {
+            f = want;
+        } else {
+            in_order = false;
+            f = pst_struct_field(d, (int16_t)id);
+        }
         if (!f || PST__UNLIKELY(pst__kind_ttype[f->kind] != tt)) {
             /* unknown id, or a known one with another wire type: Thrift
              * skips both */
@@ -278,7 +297,7 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
                 return pst__dec_skip_context(c, d, id);
             continue;
         }
-        next = (unsigned)(f - d->fields) + 1;
+        want = f + 1;
         uint8_t *m = v + f->offset;
         switch (f->kind) {
         case PST_K_BOOL:
@@ -318,7 +337,9 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
             p = br_string(c, p, (pst_str *)m, d, f);
             break;
         case PST_K_STRUCT:
-            p = br_struct(c, p, f->type->sdesc, m, depth + 1);
+            p = pst__nested_init(d, f, v + d->isset_offset, m)
+                    ? br_struct(c, p, f->type->sdesc, m, depth + 1)
+                    : br_fields(c, p, f->type->sdesc, m, depth + 1);
             break;
         case PST_K_STRUCT_PTR:
             p = br_struct_ptr(c, p, f->type->sdesc, (void **)m, depth + 1, d, f);
@@ -335,9 +356,10 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        pst__isset_on(isset, f->isset_bit);
+        pst__isset_on(v + d->isset_offset, f->isset_bit);
     }
-    if (pst__dec_struct_needs_check(d, in_order, next))
+    if (PST__UNLIKELY(!in_order || want != fend || d->kind == PST_UNION) &&
+        pst__dec_struct_needs_check(d))
         return pst__dec_check_struct(c, p, d, v);
     return p;
 }

@@ -222,35 +222,18 @@ const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,
                                      const uint8_t *v) PST__COLD;
 
-/* Does the struct need the post-STOP check at all? Not when every field
- * was read, in order: each one is then set (what decoding a complete
- * struct from any Thrift writer gives, for two compares). Otherwise only
- * unions and structs with a required field do; the scan is over a few
- * bytes per field and stops at the first required one. */
-PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d,
-                                            bool in_order, unsigned next)
+/* Does the struct need the post-STOP check at all? The walkers ask only
+ * when some field may be missing (not every field was read, in order):
+ * then unions and structs with a required field do. The scan is over a
+ * few bytes per field and stops at the first required one. */
+PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
 {
     if (d->kind == PST_UNION)
         return 1;
-    if (in_order && next == d->nfields)
-        return 0;
     for (unsigned i = 0; i < d->nfields; i++)
         if (d->fields[i].req == PST_REQ_REQUIRED)
             return 1;
     return 0;
-}
-
-/* The field with this id: the next one in order first (writers emit fields
- * in id order), then a binary search, which clears *in_order: from then on
- * `next` no longer counts the fields read. */
-PST__INLINE const pst_field *pst__find_field(const pst_struct_desc *d,
-                                             unsigned next, int id,
-                                             bool *in_order)
-{
-    if (PST__LIKELY(next < d->nfields && d->fields[next].id == id))
-        return &d->fields[next];
-    *in_order = false;
-    return pst_struct_field(d, (int16_t)id);
 }
 
 /* Defaults, or zero: small structs without a libc call. */
@@ -283,6 +266,18 @@ PST__INLINE void pst__struct_init(const pst_struct_desc *d, void *v)
     } else {
         memset(v, 0, n);
     }
+}
+
+/* Must an inline struct member m of d (field f) be initialised before its
+ * fields are decoded into it? Not the first time, when d had no defaults
+ * and its own type has none: d's initialisation zeroed it already, which
+ * is what initialising it would do again. */
+PST__INLINE bool pst__nested_init(const pst_struct_desc *d, const pst_field *f,
+                                  const uint8_t *isset, const uint8_t *m)
+{
+    (void)m;
+    return d->defaults || f->type->sdesc->defaults ||
+           ((isset[f->isset_bit >> 3] >> (f->isset_bit & 7)) & 1);
 }
 
 PST__INLINE void pst__isset_on(uint8_t *isset, unsigned bit)

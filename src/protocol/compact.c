@@ -68,9 +68,18 @@ static unsigned kind_tt(unsigned kind)
 /* decoding                                                                 */
 /* ======================================================================== */
 
-static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
+static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
                                 const pst_struct_desc *d, uint8_t *v,
                                 uint32_t depth);
+
+/* A struct into v: defaults first, then the fields on the wire. */
+PST__INLINE const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
+                                     const pst_struct_desc *d, uint8_t *v,
+                                     uint32_t depth)
+{
+    pst__struct_init(d, v);
+    return cr_fields(c, p, d, v, depth);
+}
 static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f);
@@ -388,16 +397,18 @@ static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
     return p;
 }
 
-static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
+/* The fields of a struct into v, which holds its defaults already. */
+static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
                                 const pst_struct_desc *d, uint8_t *v,
                                 uint32_t depth)
 {
     const pst_field *f = NULL;
     if (PST__UNLIKELY(depth > c->max_depth))
         return pst__dec_depth(c, p, d, NULL, 0);
-    pst__struct_init(d, v);
     uint8_t *isset = v + d->isset_offset;
-    unsigned next = 0; /* index of the field expected next */
+    /* the field expected next, as in br_fields */
+    const pst_field *want = d->fields;
+    const pst_field *fend = d->nfields ? want + d->nfields : want;
     bool in_order = true; /* every field so far the one expected */
     const uint8_t *end = c->end;
     int last = 0;
@@ -422,7 +433,12 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
         }
         last = id;
         unsigned tt = ct_ttype[ct];
-        f = pst__find_field(d, next, id, &in_order);
+        if (PST__LIKELY(want < fend && want->id == id)) {
+            f = want;
+        } else {
+            in_order = false;
+            f = pst_struct_field(d, (int16_t)id);
+        }
         if (!f || PST__UNLIKELY(kind_tt(f->kind) != tt)) {
             /* unknown id, or a known one with another wire type: Thrift
              * skips both; a bool field's value is in its header */
@@ -437,7 +453,7 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             }
             continue;
         }
-        next = (unsigned)(f - d->fields) + 1;
+        want = f + 1;
         uint8_t *m = v + f->offset;
         uint64_t x = 0;
         switch (f->kind) {
@@ -480,7 +496,9 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             p = cr_string(c, p, (pst_str *)m, d, f);
             break;
         case PST_K_STRUCT:
-            p = cr_struct(c, p, f->type->sdesc, m, depth + 1);
+            p = pst__nested_init(d, f, isset, m)
+                    ? cr_struct(c, p, f->type->sdesc, m, depth + 1)
+                    : cr_fields(c, p, f->type->sdesc, m, depth + 1);
             break;
         case PST_K_STRUCT_PTR:
             p = cr_struct_ptr(c, p, f->type->sdesc, (void **)m, depth + 1, d, f);
@@ -499,7 +517,8 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             return NULL;
         pst__isset_on(isset, f->isset_bit);
     }
-    if (pst__dec_struct_needs_check(d, in_order, next))
+    if (PST__UNLIKELY(!in_order || want != fend || d->kind == PST_UNION) &&
+        pst__dec_struct_needs_check(d))
         return pst__dec_check_struct(c, p, d, v);
     return p;
 }
