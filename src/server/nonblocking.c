@@ -615,6 +615,9 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
     uint64_t limit = cfg->max_frame < max_message ? cfg->max_frame : max_message;
     pst_error err;
     size_t off = 0;
+    /* over_high(c) without workers: nothing in flight, and c's unsent
+     * output does not change while we answer */
+    size_t pend = out_pending(c);
     while (len - off >= 4 && !(c->flags & (C_ERROR | C_PAUSED))) {
         const uint8_t *p = data + off;
         uint32_t flen = rd_be32(p);
@@ -659,7 +662,7 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
         l->calls_batch++;
         off += 4 + (size_t)flen;
         c->flags |= C_MSGDONE;
-        if (UNLIKELY(over_high(c)))
+        if (UNLIKELY(pend + out->len > OUT_HIGH))
             c->flags |= C_PAUSED;
     }
     return off;
