@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 
+#include "protocol/binary_plan.h"
 #include "protocol/codec.h"
 
 #define VERSION_1 0x80010000u
@@ -464,12 +465,40 @@ static const uint8_t *br_skip(pst__dec *c, const uint8_t *p, unsigned tt,
                          "unknown wire type %u", tt);
 }
 
-static int bin_read_struct(pst_rbuf *r, const pst_struct_desc *d, void *v,
-                           pst_arena *a, const pst_codec_config *cfg)
+int pst__binary_walk_read(pst_rbuf *r, const pst_struct_desc *d, void *v,
+                          pst_arena *a, const pst_codec_config *cfg)
 {
     pst__dec c;
     pst__dec_init(&c, r->p, r->end, r->start, r->err, a, cfg);
     const uint8_t *p = br_struct(&c, r->p, d, v, 1);
+    if (!p)
+        return c.code;
+    r->p = p;
+    return 0;
+}
+
+static int bin_read_struct(pst_rbuf *r, const pst_struct_desc *d, void *v,
+                           pst_arena *a, const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    pst__struct_init(d, v);
+    const pst__bin_plan *pl = pst__bin_plan_get(d, cfg->max_depth);
+    if (pl) {
+        /* the end pst__dec_init would set */
+        const uint8_t *end = r->end;
+        if (PST__UNLIKELY((uint64_t)(end - r->p) > cfg->max_message))
+            end = r->p + cfg->max_message;
+        const uint8_t *p = pst__bin_plan_read(r->p, end, a, pl, v);
+        if (PST__LIKELY(p != NULL)) {
+            r->p = p;
+            return 0;
+        }
+        pst__struct_init(d, v); /* not the plan's shape: walk it */
+    }
+    pst__dec c;
+    pst__dec_init(&c, r->p, r->end, r->start, r->err, a, cfg);
+    const uint8_t *p = br_fields(&c, r->p, d, v, 1);
     if (!p)
         return c.code;
     r->p = p;
@@ -860,13 +889,28 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
     return o + 1;
 }
 
-static int bin_write_struct(pst_wbuf *w, const pst_struct_desc *d,
-                            const void *v, const pst_codec_config *cfg)
+int pst__binary_walk_write(pst_wbuf *w, const pst_struct_desc *d,
+                           const void *v, const pst_codec_config *cfg)
 {
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, cfg);
     if (o)
         o = bw_struct(&e, o, d, v, 1);
+    return pst__enc_end(&e, o);
+}
+
+static int bin_write_struct(pst_wbuf *w, const pst_struct_desc *d,
+                            const void *v, const pst_codec_config *cfg)
+{
+    pst__enc e;
+    uint8_t *o = pst__enc_begin(&e, w, cfg);
+    if (o) {
+        const pst__bin_plan *pl = pst__bin_plan_get(d, e.max_depth);
+        if (pl)
+            o = pst__bin_plan_write(&e, o, pl, v);
+        else
+            o = bw_struct(&e, o, d, v, 1);
+    }
     return pst__enc_end(&e, o);
 }
 

@@ -64,6 +64,17 @@ PST__INLINE uint64_t pst__ld_le64(const uint8_t *p)
     memcpy(&v, p, 8);
     return PST__LE(64, v);
 }
+PST__INLINE uint32_t pst__ld_le32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return PST__LE(32, v);
+}
+PST__INLINE void pst__st_le32(uint8_t *p, uint32_t v)
+{
+    v = PST__LE(32, v);
+    memcpy(p, &v, 4);
+}
 PST__INLINE void pst__st_be16(uint8_t *p, uint16_t v)
 {
     v = PST__BE(16, v);

@@ -1,0 +1,441 @@
+/*
+ * binary_plan.c: flattened binary codecs for structs of a simple shape
+ * (see binary_plan.h for what and why).
+ *
+ * A plan is an array of ops in wire order: one per field (a member struct's
+ * op is followed by its fields' ops and its own OP_STOP), then the
+ * outermost struct's OP_STOP and OP_END. Each op knows where the field's
+ * subtree ends (`next`), so an absent or unset field is skipped in one
+ * step.
+ *
+ * Plans live in a process-wide registry keyed by the descriptor's address,
+ * built by the first thread that needs one and published with a
+ * compare-and-swap (a thread that loses the race frees its copy); a shape
+ * without a plan is recorded too, so it is not examined again. A plan also
+ * records the descriptor's field table, field count and size, and is used
+ * only while they match. When the registry is full, structs are walked as
+ * before.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "protocol/binary_plan.h"
+
+enum {
+    OP_END,     /* the outermost struct is done */
+    OP_STOP,    /* a struct's STOP; for a member, its field's isset bit */
+    OP_BOOL,
+    OP_I8,
+    OP_I16,
+    OP_I32,     /* also enums */
+    OP_I64,     /* also doubles: 8 bytes, big-endian */
+    OP_UUID,
+    OP_STRING,  /* also binary */
+    OP_STRUCT   /* a member struct: its fields' ops follow */
+};
+
+typedef struct plan_op {
+    uint32_t header;   /* type byte, id big-endian: a little-endian word's
+                          low three bytes */
+    uint8_t code;
+    uint8_t mask;      /* the field's bit in its isset byte */
+    uint8_t optional;  /* encoded only when its bit is set */
+    uint8_t required;  /* never absent on decode */
+    uint8_t init;      /* OP_STRUCT: initialise the member first */
+    uint32_t at;       /* the member's offset in the outermost struct */
+    uint32_t isset_at; /* its isset byte's offset there */
+    uint32_t next;     /* the op after this field and its members */
+    const pst_struct_desc *sd; /* OP_STRUCT: the member's descriptor */
+} plan_op;
+
+struct pst__bin_plan {
+    const pst_field *fields;   /* the descriptor as planned */
+    uint32_t size;
+    uint16_t nfields;
+    uint32_t depth;
+    plan_op ops[];
+};
+
+#define MAX_PLAN_DEPTH 64   /* (a mistaken) self-inclusion ends here */
+#define MAX_PLAN_OPS 4096
+
+/* ---- building ------------------------------------------------------------ */
+
+static uint8_t op_code(unsigned kind)
+{
+    switch (kind) {
+    case PST_K_BOOL: return OP_BOOL;
+    case PST_K_I8: return OP_I8;
+    case PST_K_I16: return OP_I16;
+    case PST_K_I32:
+    case PST_K_ENUM: return OP_I32;
+    case PST_K_I64:
+    case PST_K_DOUBLE: return OP_I64;
+    case PST_K_UUID: return OP_UUID;
+    case PST_K_STRING:
+    case PST_K_BINARY: return OP_STRING;
+    case PST_K_STRUCT: return OP_STRUCT;
+    default: return OP_END; /* containers, pointers: no plan */
+    }
+}
+
+/* Ops for d's fields and STOP, or 0 when d's shape has no plan; *depth
+ * becomes the deepest struct nesting met. */
+static size_t count_ops(const pst_struct_desc *d, uint32_t level,
+                        uint32_t *depth)
+{
+    if (level > MAX_PLAN_DEPTH || d->kind == PST_UNION ||
+        (d->nfields && !d->fields))
+        return 0;
+    if (level > *depth)
+        *depth = level;
+    size_t n = 1; /* STOP */
+    for (unsigned i = 0; i < d->nfields; i++) {
+        const pst_field *f = &d->fields[i];
+        uint8_t code = op_code(f->kind);
+        if (code == OP_END || !f->type || f->type->kind != f->kind)
+            return 0;
+        n++;
+        if (code == OP_STRUCT) {
+            if (!f->type->sdesc)
+                return 0;
+            size_t m = count_ops(f->type->sdesc, level + 1, depth);
+            if (!m)
+                return 0;
+            n += m;
+        }
+        if (n > MAX_PLAN_OPS)
+            return 0;
+    }
+    return n;
+}
+
+static uint32_t header_of(const pst_field *f)
+{
+    uint32_t id = (uint16_t)f->id;
+    return (uint32_t)pst__kind_ttype[f->kind] | (id >> 8) << 8 |
+           (id & 0xff) << 16;
+}
+
+/* d's ops from ops[*i] on; d sits at `base` in the outermost struct, and a
+ * member's STOP sets its field's bit (stop_at, stop_mask). */
+static void fill_ops(plan_op *ops, size_t *i, const pst_struct_desc *d,
+                     uint32_t base, uint32_t stop_at, uint8_t stop_mask)
+{
+    for (unsigned k = 0; k < d->nfields; k++) {
+        const pst_field *f = &d->fields[k];
+        plan_op *op = &ops[(*i)++];
+        op->header = header_of(f);
+        op->code = op_code(f->kind);
+        op->mask = (uint8_t)(1u << (f->isset_bit & 7));
+        op->optional = (f->req & PST_REQ_OPTIONAL) != 0; /* as bw_struct */
+        op->required = f->req == PST_REQ_REQUIRED;
+        op->at = base + f->offset;
+        op->isset_at = base + d->isset_offset + (f->isset_bit >> 3);
+        if (op->code == OP_STRUCT) {
+            const pst_struct_desc *sd = f->type->sdesc;
+            op->sd = sd;
+            /* as pst__nested_init, for a field met once */
+            op->init = d->defaults || sd->defaults;
+            fill_ops(ops, i, sd, op->at, op->isset_at, op->mask);
+        }
+        op->next = (uint32_t)*i;
+    }
+    plan_op *stop = &ops[(*i)++];
+    stop->code = OP_STOP;
+    stop->isset_at = stop_at;
+    stop->mask = stop_mask;
+    stop->next = (uint32_t)*i;
+}
+
+/* NULL when d has no plan or memory is short. */
+static pst__bin_plan *plan_build(const pst_struct_desc *d)
+{
+    uint32_t depth = 0;
+    size_t n = count_ops(d, 1, &depth);
+    if (!n)
+        return NULL;
+    pst__bin_plan *pl = calloc(1, sizeof *pl + (n + 1) * sizeof(plan_op));
+    if (!pl)
+        return NULL;
+    pl->fields = d->fields;
+    pl->size = d->size;
+    pl->nfields = d->nfields;
+    pl->depth = depth;
+    size_t i = 0;
+    fill_ops(pl->ops, &i, d, 0, 0, 0);
+    pl->ops[i].code = OP_END;
+    return pl;
+}
+
+/* ---- the registry ------------------------------------------------------- */
+
+#define REGISTRY_SIZE 512u
+#define PROBES 16u
+
+typedef struct registry_entry {
+    _Atomic(const pst_struct_desc *) desc;
+    _Atomic(const pst__bin_plan *) plan;   /* NULL while being built */
+} registry_entry;
+
+static registry_entry registry[REGISTRY_SIZE];
+
+/* Published for shapes without a plan; no descriptor's size matches it,
+ * so plan_if_valid turns it away with the same compares. */
+static const pst__bin_plan no_plan = { .size = UINT32_MAX };
+
+static inline size_t registry_home(const pst_struct_desc *d)
+{
+    uint64_t h = (uint64_t)(uintptr_t)d;
+    h ^= h >> 17;
+    h *= 0x9e3779b97f4a7c15ull;
+    return (size_t)(h >> 40) & (REGISTRY_SIZE - 1);
+}
+
+static inline const pst__bin_plan *plan_if_valid(const pst__bin_plan *pl,
+                                                 const pst_struct_desc *d)
+{
+    if (pl->size != d->size || pl->fields != d->fields ||
+        pl->nfields != d->nfields)
+        return NULL;
+    return pl;
+}
+
+/* Build d's plan (or record that it has none) in entry e, which d owns. */
+static const pst__bin_plan *publish(registry_entry *e, const pst_struct_desc *d)
+{
+    pst__bin_plan *built = plan_build(d);
+    const pst__bin_plan *mine = built ? built : &no_plan;
+    const pst__bin_plan *expected = NULL;
+    if (!built && count_ops(d, 1, &(uint32_t){ 0 }))
+        return NULL; /* out of memory: try again next time */
+    if (atomic_compare_exchange_strong_explicit(&e->plan, &expected, mine,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire))
+        return plan_if_valid(mine, d);
+    free(built); /* another thread published first */
+    return plan_if_valid(expected, d);
+}
+
+static __attribute__((noinline)) const pst__bin_plan *
+plan_get_slow(const pst_struct_desc *d)
+{
+    size_t home = registry_home(d);
+    for (size_t n = 0; n < PROBES; n++) {
+        registry_entry *e = &registry[(home + n) & (REGISTRY_SIZE - 1)];
+        const pst_struct_desc *owner =
+            atomic_load_explicit(&e->desc, memory_order_acquire);
+        if (!owner) {
+            const pst_struct_desc *expected = NULL;
+            if (atomic_compare_exchange_strong_explicit(
+                    &e->desc, &expected, d, memory_order_acq_rel,
+                    memory_order_acquire))
+                owner = d;
+            else
+                owner = expected;
+        }
+        if (owner != d)
+            continue;
+        const pst__bin_plan *pl =
+            atomic_load_explicit(&e->plan, memory_order_acquire);
+        if (pl)
+            return plan_if_valid(pl, d);
+        return publish(e, d);
+    }
+    return NULL; /* full around d's home: walk */
+}
+
+const pst__bin_plan *pst__bin_plan_get(const pst_struct_desc *d,
+                                       uint32_t max_depth)
+{
+    registry_entry *e = &registry[registry_home(d)];
+    const pst__bin_plan *pl = NULL;
+    if (PST__LIKELY(atomic_load_explicit(&e->desc, memory_order_acquire) == d))
+        pl = atomic_load_explicit(&e->plan, memory_order_acquire);
+    if (PST__LIKELY(pl != NULL))
+        pl = plan_if_valid(pl, d);
+    else
+        pl = plan_get_slow(d);
+    /* deeper than allowed: the walker fails as it should */
+    if (pl && (pl->depth > max_depth || pl->depth > PST__MAX_DEPTH_CAP))
+        return NULL;
+    return pl;
+}
+
+/* ---- decoding ------------------------------------------------------------ */
+
+const uint8_t *pst__bin_plan_read(const uint8_t *p, const uint8_t *end,
+                                  pst_arena *arena, const pst__bin_plan *pl,
+                                  uint8_t *v)
+{
+    const plan_op *ops = pl->ops, *op = ops;
+    for (;;) {
+        if (op->code == OP_STOP) {
+            /* anything but STOP here (an unknown or repeated field, one
+             * out of order or of another type) is for the walker */
+            if (PST__UNLIKELY(p >= end || *p != PST_TT_STOP))
+                return NULL;
+            p++;
+            v[op->isset_at] |= op->mask; /* 0 for the outermost */
+            op++;
+            if (op->code == OP_END)
+                return p;
+            continue;
+        }
+        if (end - p < 4 || (pst__ld_le32(p) & 0xffffff) != op->header) {
+            if (PST__UNLIKELY(op->required))
+                return NULL;
+            op = ops + op->next;    /* absent */
+            continue;
+        }
+        p += 3;
+        uint8_t *m = v + op->at;
+        switch (op->code) {
+        case OP_BOOL:                   /* a byte is left: 4 were */
+            *(bool *)m = *p++ != 0;
+            break;
+        case OP_I8:
+            *(int8_t *)m = (int8_t)*p++;
+            break;
+        case OP_I16:
+            if (PST__UNLIKELY(end - p < 2))
+                return NULL;
+            *(int16_t *)m = (int16_t)pst__ld_be16(p);
+            p += 2;
+            break;
+        case OP_I32:
+            if (PST__UNLIKELY(end - p < 4))
+                return NULL;
+            *(int32_t *)m = (int32_t)pst__ld_be32(p);
+            p += 4;
+            break;
+        case OP_I64: {
+            if (PST__UNLIKELY(end - p < 8))
+                return NULL;
+            uint64_t x = pst__ld_be64(p);
+            memcpy(m, &x, 8);
+            p += 8;
+            break;
+        }
+        case OP_UUID:
+            if (PST__UNLIKELY(end - p < 16))
+                return NULL;
+            memcpy(m, p, 16);
+            p += 16;
+            break;
+        case OP_STRING: {
+            if (PST__UNLIKELY(end - p < 4))
+                return NULL;
+            uint32_t n = pst__ld_be32(p);
+            p += 4;
+            if (PST__UNLIKELY(n > INT32_MAX || (size_t)(end - p) < n))
+                return NULL;
+            pst_str *s = (pst_str *)m;
+            if (n == 0) {
+                s->ptr = "";
+                s->len = 0;
+                break;
+            }
+            uint8_t *dst = pst__arena_bytes(arena, n);
+            if (PST__UNLIKELY(!dst))
+                return NULL;
+            pst__copy(dst, p, n);
+            s->ptr = (const char *)dst;
+            s->len = n;
+            p += n;
+            break;
+        }
+        case OP_STRUCT:
+            if (op->init)
+                pst__struct_init(op->sd, m);
+            op++;           /* its fields; its STOP sets its bit */
+            continue;
+        default:
+            return NULL;
+        }
+        v[op->isset_at] |= op->mask;
+        op++;
+    }
+}
+
+/* ---- encoding ------------------------------------------------------------ */
+
+/* The same reservations as bw_struct makes, so the buffer grows (or
+ * refuses) at the same points. */
+#define OUT_NEED(n)                                                            \
+    do {                                                                       \
+        if (PST__UNLIKELY((size_t)(e->end - o) < (size_t)(n))) {               \
+            o = pst__enc_grow(e, o, (n));                                      \
+            if (!o)                                                            \
+                return NULL;                                                   \
+        }                                                                      \
+    } while (0)
+
+uint8_t *pst__bin_plan_write(pst__enc *e, uint8_t *o, const pst__bin_plan *pl,
+                             const uint8_t *v)
+{
+    const plan_op *ops = pl->ops, *op = ops;
+    for (;;) {
+        if (op->code == OP_STOP) {
+            OUT_NEED(1);
+            *o++ = PST_TT_STOP;
+            op++;
+            if (op->code == OP_END)
+                return o;
+            continue;
+        }
+        if (op->optional && !(v[op->isset_at] & op->mask)) {
+            op = ops + op->next;    /* unset: not written */
+            continue;
+        }
+        /* header + the widest fixed value (uuid); the header goes out as
+         * a word whose fourth byte the value overwrites */
+        OUT_NEED(3 + 16);
+        pst__st_le32(o, op->header);
+        o += 3;
+        const uint8_t *m = v + op->at;
+        switch (op->code) {
+        case OP_BOOL:
+            *o++ = *(const bool *)m ? 1 : 0;
+            break;
+        case OP_I8:
+            *o++ = *m;
+            break;
+        case OP_I16:
+            pst__st_be16(o, (uint16_t)*(const int16_t *)m);
+            o += 2;
+            break;
+        case OP_I32:
+            pst__st_be32(o, (uint32_t)*(const int32_t *)m);
+            o += 4;
+            break;
+        case OP_I64: {
+            uint64_t x;
+            memcpy(&x, m, 8);
+            pst__st_be64(o, x);
+            o += 8;
+            break;
+        }
+        case OP_UUID:
+            memcpy(o, m, 16);
+            o += 16;
+            break;
+        case OP_STRING: {
+            const pst_str *s = (const pst_str *)m;
+            size_t n = s->len;
+            if (PST__UNLIKELY(n > INT32_MAX))
+                return pst__enc_fail(e, PST_E_LIMIT);
+            OUT_NEED(4 + n);
+            pst__st_be32(o, (uint32_t)n);
+            pst__copy(o + 4, (const uint8_t *)s->ptr, n);
+            o += 4 + n;
+            break;
+        }
+        case OP_STRUCT:
+            break;          /* its fields follow */
+        default:
+            return pst__enc_fail(e, PST_E_INVALID);
+        }
+        op++;
+    }
+}
