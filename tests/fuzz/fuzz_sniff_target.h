@@ -5,11 +5,12 @@
  *
  *   - monotonic: once a prefix decides (THRIFT, HTTP or UNKNOWN), every
  *     longer prefix decides the same, with the same protocol and framing;
- *   - eight bytes always decide (the servers read at most 16 / 64 before
+ *   - PST__SNIFF_BYTES always decide (the servers read no more before
  *     giving up);
  *   - the answer is right, by an independent reading of the rules
- *     (server.h, sniff.c): THRIFT only for bytes that open a binary or
- *     compact message, unframed or after a frame length 0 < len <=
+ *     (server.h, sniff.c): THRIFT only for bytes that open a binary
+ *     (strict or old-style header) or compact message, unframed or after
+ *     a frame length 0 < len <=
  *     max_frame, within what the options pin; HTTP only for a request line
  *     method that cannot still become Thrift; UNKNOWN only when no
  *     continuation could be either; NEED_MORE never once the bytes are
@@ -35,14 +36,51 @@
 
 #define FS_MAX_PREFIX 24
 
+static bool fs_method_char(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':';
+}
+
+/* An old-style binary header (no version word): the name's length as an
+ * i32 below 64 KiB and above 0, the first (up to 8) bytes of the name
+ * spelled like a method name, and for names of 8 bytes or fewer the
+ * message type after it, CALL (1) or ONEWAY (4). */
+static bool fs_old_binary_start(const uint8_t *p, size_t n, bool *complete)
+{
+    *complete = false;
+    if ((n > 0 && p[0] != 0) || (n > 1 && p[1] != 0))
+        return false;
+    if (n < 4)
+        return true;
+    size_t len = (size_t)p[2] << 8 | p[3];
+    if (len == 0)
+        return false;
+    size_t checked = len < 8 ? len : 8;
+    for (size_t i = 0; i < checked && 4 + i < n; i++)
+        if (!fs_method_char(p[4 + i]))
+            return false;
+    if (len > 8) {
+        *complete = n >= 4 + 8;
+        return true;
+    }
+    if (n > 4 + len && p[4 + len] != 1 && p[4 + len] != 4)
+        return false;
+    *complete = n > 4 + len;
+    return true;
+}
+
 /* Could bytes p[0..n) be the start of an unframed message of protocol
  * `proto` (binary or compact)? */
 static bool fs_msg_start(const pst_protocol *proto, const uint8_t *p, size_t n,
                          bool *complete)
 {
     *complete = n >= 2;
-    if (proto == &pst_protocol_binary)
-        return (n < 1 || p[0] == 0x80) && (n < 2 || p[1] == 0x01);
+    if (proto == &pst_protocol_binary) {
+        if ((n < 1 || p[0] == 0x80) && (n < 2 || p[1] == 0x01))
+            return true;
+        return fs_old_binary_start(p, n, complete);
+    }
     if (n >= 1 && p[0] != 0x82)
         return false;
     if (n >= 2) {
@@ -74,7 +112,7 @@ typedef struct fs_truth {
     bool maybe_thrift, maybe_http;
     bool maybe_other;   /* the first byte of a protocol the options rule
                            out, before the second byte: sniff.c waits for
-                           it (harmless, and within the eight bytes) */
+                           it (harmless, and within PST__SNIFF_BYTES) */
     bool is_thrift, is_http;
     const pst_protocol *protocol;
     pst_framing framing;
@@ -173,8 +211,8 @@ static void fuzz_sniff_one(const uint8_t *data, size_t size)
                 FUZZ_FAIL("sniff: more bytes changed a decided answer");
             continue;
         }
-        if (sn.kind == PST_SNIFF_NEED_MORE && k >= 8)
-            FUZZ_FAIL("sniff: eight bytes did not decide");
+        if (sn.kind == PST_SNIFF_NEED_MORE && k >= PST__SNIFF_BYTES)
+            FUZZ_FAIL("sniff: PST__SNIFF_BYTES did not decide");
 
         fs_truth t;
         fs_oracle(&o, p, k, &t);
@@ -195,7 +233,7 @@ static void fuzz_sniff_one(const uint8_t *data, size_t size)
             break;
         default:
             /* (waiting a byte longer than needed to rule a kind out is
-             * allowed: eight bytes bound it) */
+             * allowed: PST__SNIFF_BYTES bound it) */
             if (t.is_thrift ||
                 (t.is_http && !t.maybe_thrift && !t.maybe_other))
                 FUZZ_FAIL("sniff: NEED_MORE for bytes that decide");
