@@ -56,11 +56,11 @@ static void struct_decl(pst__gen *g, const pst__gstruct *s, const char *title, c
 {
     pst__sbuf *h = &g->h;
     const char *P = s->cname;
-    pst__gen_claim(g, P, s->what);
-    pst__gen_claim(g, pst__gen_sprintf(g, "%s_desc", P),
-                   pst__gen_sprintf(g, "the descriptor of %s", s->what));
-    pst__gen_claim(g, pst__gen_sprintf(g, "%s_init", P),
-                   pst__gen_sprintf(g, "the init function of %s", s->what));
+    pst__gen_claim(g, P, "%s", s->what, NULL);
+    pst__gen_claim(g, pst__gen_sprintf(g, "%s_desc", P), "the descriptor of %s", s->what,
+                   NULL);
+    pst__gen_claim(g, pst__gen_sprintf(g, "%s_init", P), "the init function of %s", s->what,
+                   NULL);
 
     doc_block(h, "", title, doc);
     pst__sbuf_printf(h, "typedef struct %s {\n", P);
@@ -74,6 +74,14 @@ static void struct_decl(pst__gen *g, const pst__gstruct *s, const char *title, c
                                        pst__idl_type_str(&g->pool, f->type));
         if (f->ptr)
             comment = pst__gen_sprintf(g, "%s; a pointer: the type contains itself", comment);
+        const pst_idl_type *tt = pst__idl_true_type(f->type);
+        if (tt->kind == PST_IDL_LIST || tt->kind == PST_IDL_SET)
+            comment = pst__gen_sprintf(g, "%s; data: %s[count]", comment,
+                                       pst__gen_member_ctype(g, tt->elem, false));
+        else if (tt->kind == PST_IDL_MAP)
+            comment = pst__gen_sprintf(g, "%s; keys: %s[count], values: %s[count]", comment,
+                                       pst__gen_member_ctype(g, tt->elem, false),
+                                       pst__gen_member_ctype(g, tt->value, false));
         if (f->idl && f->idl->doc) {
             pst__sbuf_puts(h, "    /*\n");
             pst__sbuf_comment_lines(h, "    ", f->idl->doc);
@@ -86,18 +94,19 @@ static void struct_decl(pst__gen *g, const pst__gstruct *s, const char *title, c
                 s->n ? "presence bits: use _isset_/_set_ below" : "no fields; keeps C happy");
     pst__sbuf_printf(h, "} %s;\n\n", P);
     pst__sbuf_printf(h, "extern const pst_struct_desc %s_desc;\n", P);
+    bool is_union = s->def && s->def->kind == PST_IDL_DEF_UNION;
     pst__sbuf_printf(h, "/* Zero *v, then set the IDL default values%s. */\n",
-                     s->has_defaults ? " (and their isset bits)" : " (there are none)");
+                     !s->has_defaults ? " (there are none)"
+                     : is_union ? " (not marked set: a union sets one member)"
+                                : " (and their isset bits)");
     pst__sbuf_printf(h, "void %s_init(%s *v);\n", P, P);
     for (unsigned k = 0; k < s->n; k++) {
         const pst__gfield *f = s->by_id[k];
         unsigned byte = f->bit / 8, mask = 1u << (f->bit % 8);
         const char *is = pst__gen_sprintf(g, "%s_isset_%s", P, f->member);
         const char *set = pst__gen_sprintf(g, "%s_set_%s", P, f->member);
-        pst__gen_claim(g, is, pst__gen_sprintf(g, "the isset function of field '%s' of %s",
-                                               f->name, s->what));
-        pst__gen_claim(g, set, pst__gen_sprintf(g, "the set function of field '%s' of %s",
-                                                f->name, s->what));
+        pst__gen_claim(g, is, "the isset function of field '%s' of %s", f->name, s->what);
+        pst__gen_claim(g, set, "the set function of field '%s' of %s", f->name, s->what);
         pst__sbuf_printf(h, "static inline bool %s(const %s *v) { return (v->isset_[%u] & 0x%02xu) != 0; }\n",
                          is, P, byte, mask);
         pst__sbuf_printf(h, "static inline void %s(%s *v) { v->isset_[%u] |= 0x%02xu; }\n",
@@ -122,9 +131,9 @@ static void enum_decl(pst__gen *g, const pst_idl_def *d)
 {
     pst__sbuf *h = &g->h;
     const char *P = pst__gen_def_name(g, d);
-    pst__gen_claim(g, P, pst__gen_sprintf(g, "enum '%s'", d->name));
-    pst__gen_claim(g, pst__gen_sprintf(g, "%s_desc", P),
-                   pst__gen_sprintf(g, "the descriptor of enum '%s'", d->name));
+    pst__gen_claim(g, P, "enum '%s'", d->name, NULL);
+    pst__gen_claim(g, pst__gen_sprintf(g, "%s_desc", P), "the descriptor of enum '%s'",
+                   d->name, NULL);
     doc_block(h, "", pst__gen_sprintf(g, "enum %s (%s)\nValues travel as i32; struct "
                                          "members hold them as int32_t.",
                                       d->name, loc_text(g, &d->loc)),
@@ -136,7 +145,7 @@ static void enum_decl(pst__gen *g, const pst_idl_def *d)
         for (unsigned i = 0; i < d->nvalues; i++) {
             const pst_idl_enum_value *ev = &d->values[i];
             const char *name = pst__gen_enum_value_name(g, ev);
-            pst__gen_claim(g, name, pst__gen_sprintf(g, "enum value '%s.%s'", d->name, ev->name));
+            pst__gen_claim(g, name, "enum value '%s.%s'", d->name, ev->name);
             if (ev->doc) {
                 pst__sbuf_puts(h, "    /*\n");
                 pst__sbuf_comment_lines(h, "    ", ev->doc);
@@ -156,7 +165,7 @@ static void senum_decl(pst__gen *g, const pst_idl_def *d)
 {
     pst__sbuf *h = &g->h;
     const char *P = pst__gen_def_name(g, d);
-    pst__gen_claim(g, P, pst__gen_sprintf(g, "senum '%s'", d->name));
+    pst__gen_claim(g, P, "senum '%s'", d->name, NULL);
     pst__sbuf b = { 0 };
     pst__sbuf_printf(&b, "senum %s (%s): a legacy string enum, held as a string.\nValues:",
                      d->name, loc_text(g, &d->loc));
@@ -171,7 +180,7 @@ static void typedef_decl(pst__gen *g, const pst_idl_def *d)
 {
     pst__sbuf *h = &g->h;
     const char *P = pst__gen_def_name(g, d);
-    pst__gen_claim(g, P, pst__gen_sprintf(g, "typedef '%s'", d->name));
+    pst__gen_claim(g, P, "typedef '%s'", d->name, NULL);
     doc_block(h, "", pst__gen_sprintf(g, "typedef %s %s (%s)",
                                       pst__idl_type_str(&g->pool, d->type), d->name,
                                       loc_text(g, &d->loc)),
@@ -183,7 +192,7 @@ static void const_decl(pst__gen *g, const pst_idl_def *d)
 {
     pst__sbuf *h = &g->h;
     const char *P = pst__gen_def_name(g, d);
-    pst__gen_claim(g, P, pst__gen_sprintf(g, "constant '%s'", d->name));
+    pst__gen_claim(g, P, "constant '%s'", d->name, NULL);
     pst__sbuf v = { 0 };
     pst__gen_value_idl(&v, d->value, 300);
     doc_block(h, "", pst__gen_sprintf(g, "const %s %s = %s (%s)",
@@ -264,9 +273,9 @@ static void service_decl(pst__gen *g, const pst_idl_def *svc)
     }
 
     const char *H = pst__gen_sprintf(g, "%s_handler", S);
-    pst__gen_claim(g, H, pst__gen_sprintf(g, "the handler of service '%s'", svc->name));
-    pst__gen_claim(g, pst__gen_sprintf(g, "%s_desc", S),
-                   pst__gen_sprintf(g, "the descriptor of service '%s'", svc->name));
+    pst__gen_claim(g, H, "the handler of service '%s'", svc->name, NULL);
+    pst__gen_claim(g, pst__gen_sprintf(g, "%s_desc", S), "the descriptor of service '%s'",
+                   svc->name, NULL);
     pst__sbuf_printf(h, "/*\n * service %s%s%s (%s)\n", svc->name,
                      svc->extends ? " extends " : "", svc->extends ? svc->extends_name : "",
                      loc_text(g, &svc->loc));
@@ -277,8 +286,9 @@ static void service_decl(pst__gen *g, const pst_idl_def *svc)
     const char *first = svc->nfunctions ? pst__gen_method_members(g, svc)[0] : "method";
     pst__sbuf_printf(h,
         " *\n"
-        " * Serving %s: fill in the functions you implement (a NULL one answers\n"
-        " * UNKNOWN_METHOD) and hand the table to a processor:\n"
+        " * Serving %s: fill in the functions you implement (a call to a NULL\n"
+        " * one fails: \"method ... is not implemented\") and hand the table to a\n"
+        " * processor:\n"
         " *     static const %s h = { .%s = my_%s };\n"
         " *     pst_processor proc = { &%s_desc, &h, user };\n"
         " * Each function gets the call (call->arena for reply data, call->user),\n"
@@ -330,8 +340,7 @@ static void service_decl(pst__gen *g, const pst_idl_def *svc)
     for (unsigned i = 0; i < svc->nfunctions; i++) {
         const pst_idl_function *fn = &svc->functions[i];
         const char *stub = pst__gen_sprintf(g, "%s_%s", S, fn->name);
-        pst__gen_claim(g, stub, pst__gen_sprintf(g, "the client stub of '%s.%s'", svc->name,
-                                                 fn->name));
+        pst__gen_claim(g, stub, "the client stub of '%s.%s'", svc->name, fn->name);
         pst__sbuf_puts(h, "/* ");
         pst__sbuf_comment_text(h, pst__gen_function_decl(g, fn), 300);
         pst__sbuf_puts(h, " */\n");
@@ -404,8 +413,8 @@ void pst__gen_header(pst__gen *g)
     for (unsigned i = 0; i < p->ndefs; i++)
         if (p->defs[i]->kind == PST_IDL_DEF_CONST)
             const_decl(g, p->defs[i]);
-    for (unsigned i = 0; i < p->ndefs; i++)
-        if (p->defs[i]->kind == PST_IDL_DEF_SERVICE)
-            service_decl(g, p->defs[i]);
+    const pst_idl_def **services = pst__gen_service_order(g, &n);
+    for (unsigned i = 0; i < n; i++)
+        service_decl(g, services[i]);
     pst__sbuf_printf(h, "#endif /* %s */\n", guard);
 }

@@ -17,14 +17,11 @@ static const char *req_name(int req)
     return req == 1 ? "PST_REQ_REQUIRED" : req == 2 ? "PST_REQ_OPTIONAL" : "PST_REQ_DEFAULT";
 }
 
-/* A C string literal for an IDL name (names are short; pedantic-safe). */
+/* A C string for an IDL name: a literal, or for names longer than C11's
+ * guaranteed literal length a static array defined first. */
 static const char *c_str(pst__gen *g, const char *s)
 {
-    pst__sbuf b = { 0 };
-    pst__sbuf_c_string(&b, s, strlen(s));
-    const char *r = pst__idl_strndup(&g->pool, b.data, b.len);
-    pst__sbuf_free(&b);
-    return r;
+    return pst__gen_c_string(g, s);
 }
 
 /* ---- enums -------------------------------------------------------------- */
@@ -36,7 +33,7 @@ static void enum_def(pst__gen *g, const pst_idl_def *d)
     const char *values = "NULL";
     if (d->nvalues) {
         values = pst__gen_sprintf(g, "%s__values", P);
-        pst__gen_claim(g, values, pst__gen_sprintf(g, "the value table of enum '%s'", d->name));
+        pst__gen_claim(g, values, "the value table of enum '%s'", d->name, NULL);
         pst__sbuf_printf(b, "static const pst_enum_value %s[%u] = {\n", values, d->nvalues);
         for (unsigned i = 0; i < d->nvalues; i++)
             pst__sbuf_printf(b, "    { %s, %s },\n", c_str(g, d->values[i].name),
@@ -63,18 +60,18 @@ static void struct_def(pst__gen *g, const pst__gstruct *s)
     }
     if (s->n) {
         fields = pst__gen_sprintf(g, "%s__fields", P);
-        pst__gen_claim(g, fields, pst__gen_sprintf(g, "the field table of %s", s->what));
+        pst__gen_claim(g, fields, "the field table of %s", s->what, NULL);
         pst__sbuf_printf(&g->body, "static const pst_field %s[%u] = {\n"
                                    "    /* id, kind, requiredness, isset bit, offset, type, name */\n"
                                    "%s};\n",
                          fields, s->n, rows.data);
     }
     pst__sbuf_free(&rows);
-    if (s->has_defaults) {
+    if (s->has_defaults && pst__gen_value_fits(g, s, NULL, NULL)) {
         pst__sbuf init = { 0 };
         pst__gen_struct_initializer(g, &init, s, NULL);
         const char *name = pst__gen_sprintf(g, "%s__defaults", P);
-        pst__gen_claim(g, name, pst__gen_sprintf(g, "the defaults of %s", s->what));
+        pst__gen_claim(g, name, "the defaults of %s", s->what, NULL);
         pst__sbuf_printf(&g->body, "static const %s %s = %s;\n", P, name, init.data);
         pst__sbuf_free(&init);
         defaults = pst__gen_sprintf(g, "&%s", name);
@@ -92,8 +89,10 @@ static void struct_def(pst__gen *g, const pst__gstruct *s)
 
 static void const_def(pst__gen *g, const pst_idl_def *d)
 {
-    pst__sbuf init = { 0 };
     const pst_idl_def *sd = pst__idl_type_struct(d->type);
+    if (!pst__gen_value_fits(g, sd ? pst__gen_struct_of(g, sd) : NULL, d->type, d->resolved))
+        return;
+    pst__sbuf init = { 0 };
     if (sd)
         pst__gen_struct_initializer(g, &init, pst__gen_struct_of(g, sd), d->resolved);
     else
@@ -136,7 +135,11 @@ static void invoke_def(pst__gen *g, const pst_idl_def *svc, const pst_idl_functi
         pst__sbuf_printf(b, "    %s *result = result_v;\n", res->cname);
     else
         pst__sbuf_puts(b, "    (void)result_v;\n");
-    pst__sbuf_printf(b, "    if (!h->%s)\n        return PST_E_UNKNOWN_METHOD;\n", member);
+    pst__sbuf_printf(b, "    if (!h->%s) {\n"
+                        "        call->error_message = %s;\n"
+                        "        return PST_E_UNKNOWN_METHOD;\n    }\n",
+                     member,
+                     c_str(g, pst__gen_sprintf(g, "method %s is not implemented", fn->name)));
     pst__sbuf call = { 0 };
     pst__sbuf_printf(&call, "h->%s(call", member);
     for (unsigned i = 0; i < args->n; i++)
@@ -209,8 +212,7 @@ static void service_def(pst__gen *g, const pst_idl_def *svc)
         if (!fn->oneway)
             struct_def(g, pst__gen_result_struct(g, svc, fn));
         const char *wrapper = pst__gen_sprintf(g, "%s_%s__invoke", S, fn->name);
-        pst__gen_claim(g, wrapper, pst__gen_sprintf(g, "the invoke wrapper of '%s.%s'",
-                                                    svc->name, fn->name));
+        pst__gen_claim(g, wrapper, "the invoke wrapper of '%s.%s'", svc->name, fn->name);
         invoke_def(g, svc, fn, members[i], wrapper);
         pst__sbuf_printf(&table, "    { .name = %s, .args = &%s_desc, .result = %s%s%s,\n"
                                  "      .oneway = %s, .invoke = %s },\n",
@@ -220,8 +222,7 @@ static void service_def(pst__gen *g, const pst_idl_def *svc)
                          fn->oneway ? "" : "_desc", fn->oneway ? "true" : "false", wrapper);
     }
     if (svc->nfunctions) {
-        pst__gen_claim(g, methods, pst__gen_sprintf(g, "the method table of service '%s'",
-                                                    svc->name));
+        pst__gen_claim(g, methods, "the method table of service '%s'", svc->name, NULL);
         pst__sbuf_printf(b, "static const pst_method_desc %s[%u] = {\n%s};\n", methods,
                          svc->nfunctions, table.data);
     }

@@ -22,6 +22,7 @@ int pst__gen_init(pst__gen *g, const pst_idl_program *p)
     g->globals = pst__idl_symtab_new(&g->pool);
     g->structs = pst__idl_symtab_new(&g->pool);
     g->types = pst__idl_symtab_new(&g->pool);
+    g->def_names = pst__idl_symtab_new(&g->pool);
     if (strcmp(g->prefix, "pst") == 0 || strncmp(g->prefix, "pst_", 4) == 0 ||
         strncmp(g->prefix, "PST_", 4) == 0)
         pst__gen_fail(g, "the C prefix '%s' of %s is reserved for the postern library; "
@@ -82,7 +83,7 @@ int pst__gen_program(pst__gen *g)
     const char *h = pst__gen_sprintf(g, "%s.h", g->base);
     pst__sbuf_c_string(&g->c, h, strlen(h));
     pst__sbuf_puts(&g->c, "\n\n#include <stddef.h>\n\n");
-    pst__sbuf_append(&g->c, &g->types_out);
-    pst__sbuf_append(&g->c, &g->body);
+    /* the source is g->c, g->types_out, g->body in that order (written
+     * one after the other, never copied together: outputs can be large) */
     return g->error ? -1 : 0;
 }

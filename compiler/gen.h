@@ -67,6 +67,11 @@ typedef struct pst__gfield {
     const char *member;             /* C member name */
     unsigned bit;                   /* isset bit: index in id order */
     bool ptr;                       /* struct held by pointer (recursive) */
+    bool expanding;                 /* values.c: its default is being
+                                       written out (stops self-reference) */
+    int dsize_state;                /* values.c: size of the default */
+    uint64_t dsize;
+    unsigned dheight;
 } pst__gfield;
 
 typedef struct pst__gstruct {
@@ -91,11 +96,15 @@ typedef struct pst__gen {
     pst__idl_symtab *globals;       /* C global name -> what it is for */
     pst__idl_symtab *structs;       /* "%p" of def -> gstruct (memo) */
     pst__idl_symtab *types;         /* structural key -> C name of table */
+    pst__idl_symtab *def_names;     /* "%p" of def -> its C name (memo) */
     pst__sbuf h;                    /* the header */
     pst__sbuf types_out;            /* static pst_type tables */
     pst__sbuf body;                 /* the rest of the source */
-    pst__sbuf c;                    /* the source, assembled */
+    pst__sbuf c;                    /* the source's banner and includes;
+                                       the source is c, types_out, body */
     unsigned counter;               /* for unique static names */
+    unsigned long value_nodes;      /* values written out, against a cap */
+    uint64_t value_estimate;        /* values counted before writing */
     char *error;                    /* first problem found, or NULL */
 } pst__gen;
 
@@ -120,8 +129,11 @@ int pst__gen_program(pst__gen *g);
 /* The C name of any named definition: "<its program's prefix>_<name>". */
 const char *pst__gen_def_name(pst__gen *g, const pst_idl_def *d);
 const char *pst__gen_enum_value_name(pst__gen *g, const pst_idl_enum_value *ev);
-/* Claim a global C name for `what`; reports a clash with an earlier claim. */
-void pst__gen_claim(pst__gen *g, const char *cname, const char *what);
+/* Claim a global C name; a second claim of it is an error naming both.
+ * What it is for is printf(fmt, a, b) with %s only; a and b must live as
+ * long as g (they are formatted only for the message). */
+void pst__gen_claim(pst__gen *g, const char *cname, const char *fmt, const char *a,
+                    const char *b);
 /* Escape names within one scope: C keywords and `reserved` words get
  * underscores appended until unique among all names of the scope. */
 void pst__gen_scope_names(pst__gen *g, const char *const *names, unsigned n,
@@ -141,6 +153,8 @@ pst__gstruct *pst__gen_result_struct(pst__gen *g, const pst_idl_def *svc,
 /* Struct-like definitions of this program in an order where every struct
  * held by value comes before its holder. */
 const pst_idl_def **pst__gen_struct_order(pst__gen *g, unsigned *n);
+/* Services of this program, each after the base it extends. */
+const pst_idl_def **pst__gen_service_order(pst__gen *g, unsigned *n);
 /* C type of a member / element of IDL type t ("int32_t", "pst_list",
  * "echo_EchoReq", "struct echo_Tree *" when ptr). */
 const char *pst__gen_member_ctype(pst__gen *g, const pst_idl_type *t, bool ptr);
@@ -167,6 +181,15 @@ void pst__gen_initializer(pst__gen *g, pst__sbuf *out, const pst_idl_type *t,
  * NULL: only the IDL defaults). */
 void pst__gen_struct_initializer(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
                                  const pst_idl_value *v);
+/* Before writing a value (s and v, or t and v; v may be NULL for s's
+ * defaults): count what it expands to, with struct defaults included.
+ * false (and g->error set) when the program's values would exceed the
+ * size or nesting limit; nothing should then be written. */
+bool pst__gen_value_fits(pst__gen *g, const pst__gstruct *s, const pst_idl_type *t,
+                         const pst_idl_value *v);
+/* An expression for NUL-terminated text s (IDL names): a string literal, or
+ * past C11's guaranteed literal length a static array written to g->body. */
+const char *pst__gen_c_string(pst__gen *g, const char *s);
 /* The IDL text of a value, for comments. */
 void pst__gen_value_idl(pst__sbuf *out, const pst_idl_value *v, size_t max);
 

@@ -163,9 +163,9 @@ static int make_dirs(const char *dir)
     return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-/* Write through a temporary file and rename, so a failed run never leaves
- * half a file behind. */
-static int write_file(const char *path, const pst__sbuf *text)
+/* Write parts[0..n) through a temporary file and rename, so a failed run
+ * never leaves half a file behind. */
+static int write_file(const char *path, const pst__sbuf *const *parts, int nparts)
 {
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
@@ -180,7 +180,10 @@ static int write_file(const char *path, const pst__sbuf *text)
         free(tmp);
         return -1;
     }
-    bool ok = fwrite(text->data ? text->data : "", 1, text->len, f) == text->len;
+    bool ok = true;
+    for (int i = 0; i < nparts; i++)
+        if (parts[i]->len)
+            ok = fwrite(parts[i]->data, 1, parts[i]->len, f) == parts[i]->len && ok;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
         fprintf(stderr, "postern: cannot write '%s': %s\n", path, strerror(errno));
@@ -190,6 +193,28 @@ static int write_file(const char *path, const pst__sbuf *text)
     }
     free(tmp);
     return 0;
+}
+
+/* Generated headers sit on include paths; one named like a system header
+ * would hide it from every #include <NAME.h> in that build. */
+static bool system_header_name(const char *base)
+{
+    static const char *const names[] = {
+        "aio", "alloca", "arpa", "assert", "byteswap", "complex", "cpio", "ctype",
+        "dirent", "dlfcn", "elf", "endian", "err", "errno", "error", "fcntl", "features",
+        "fenv", "float", "fnmatch", "ftw", "getopt", "glob", "grp", "iconv", "inttypes",
+        "iso646", "langinfo", "libgen", "limits", "link", "locale", "malloc", "math",
+        "memory", "monetary", "mqueue", "netdb", "nl_types", "poll", "pthread", "pwd",
+        "regex", "sched", "search", "semaphore", "setjmp", "signal", "spawn", "stdalign",
+        "stdarg", "stdatomic", "stdbool", "stddef", "stdint", "stdio", "stdlib",
+        "stdnoreturn", "string", "strings", "syscall", "syslog", "tar", "termios",
+        "tgmath", "threads", "time", "uchar", "ucontext", "unistd", "utime", "utmp",
+        "values", "wchar", "wctype", "wordexp",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(base, names[i]) == 0)
+            return true;
+    return false;
 }
 
 static char *out_path(const char *dir, const char *base, const char *ext)
@@ -252,6 +277,10 @@ static int generate(const options *o)
     for (unsigned i = 0; i < n && rc == 0; i++) {
         if (!o->recursive && all[i] != root)
             continue;
+        if (!o->quiet && system_header_name(all[i]->name))
+            fprintf(stderr, "%s: warning: the generated %s.h has the name of a system header; "
+                            "on an include path it hides <%s.h> (rename the IDL file)\n",
+                    all[i]->path, all[i]->name, all[i]->name);
         pst__gen g;
         pst__gen_init(&g, all[i]);
         if (pst__gen_program(&g) != 0) {
@@ -259,7 +288,9 @@ static int generate(const options *o)
             rc = EXIT_IDL;
         } else {
             char *hp = out_path(dir, g.base, ".h"), *cp = out_path(dir, g.base, ".c");
-            if (!hp || !cp || write_file(hp, &g.h) != 0 || write_file(cp, &g.c) != 0)
+            const pst__sbuf *header[] = { &g.h };
+            const pst__sbuf *source[] = { &g.c, &g.types_out, &g.body };
+            if (!hp || !cp || write_file(hp, header, 1) != 0 || write_file(cp, source, 3) != 0)
                 rc = EXIT_IDL;
             free(hp);
             free(cp);

@@ -192,6 +192,36 @@ const pst_idl_def **pst__gen_struct_order(pst__gen *g, unsigned *count)
     return out;
 }
 
+const pst_idl_def **pst__gen_service_order(pst__gen *g, unsigned *count)
+{
+    const pst_idl_program *p = g->p;
+    unsigned n = 0;
+    for (unsigned i = 0; i < p->ndefs; i++)
+        n += p->defs[i]->kind == PST_IDL_DEF_SERVICE;
+    const pst_idl_def **out = pst__idl_alloc_array(&g->pool, n ? n : 1, sizeof *out);
+    const pst_idl_def **chain = pst__idl_alloc_array(&g->pool, n ? n : 1, sizeof *chain);
+    pst__idl_symtab *done = pst__idl_symtab_new(&g->pool);
+    unsigned k = 0;
+    char key[32];
+    /* Each service after its base (a handler struct holds its base's by
+     * value); extends chains are acyclic (checked) and walked iteratively. */
+    for (unsigned i = 0; i < p->ndefs; i++) {
+        unsigned len = 0;
+        for (const pst_idl_def *d = p->defs[i];
+             d && d->kind == PST_IDL_DEF_SERVICE && d->program == p && len < n; d = d->extends) {
+            snprintf(key, sizeof key, "%p", (const void *)d);
+            if (pst__idl_symtab_get(done, key))
+                break;
+            pst__idl_symtab_put(done, key, (void *)1);
+            chain[len++] = d;
+        }
+        while (len)
+            out[k++] = chain[--len];
+    }
+    *count = k;
+    return out;
+}
+
 /* ---- C types ------------------------------------------------------------ */
 
 const char *pst__gen_member_ctype(pst__gen *g, const pst_idl_type *t, bool ptr)
@@ -349,7 +379,7 @@ const char *pst__gen_type_ref(pst__gen *g, const pst_idl_type *t, bool ptr)
     if (!name || pst__idl_symtab_get(g->globals, name))
         name = pst__gen_sprintf(g, "%s__type_%u_%.32s", g->prefix, ++g->counter,
                                 tn.mangle.data);
-    pst__gen_claim(g, name, pst__gen_sprintf(g, "the type table of %s", tn.key.data));
+    pst__gen_claim(g, name, "the type table of %s", pst__idl_strdup(&g->pool, tn.key.data), NULL);
 
     pst__sbuf *o = &g->types_out;
     pst__sbuf_printf(o, "/* %s */\nstatic const pst_type %s = {\n", tn.key.data, name);

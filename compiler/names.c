@@ -47,7 +47,15 @@ const char *const pst__gen_param_reserved[] = {
 
 const char *pst__gen_def_name(pst__gen *g, const pst_idl_def *d)
 {
-    return pst__gen_sprintf(g, "%s_%s", d->program->c_prefix, d->name);
+    /* asked for again and again: keep one copy per definition */
+    char key[32];
+    snprintf(key, sizeof key, "%p", (const void *)d);
+    const char *name = pst__idl_symtab_get(g->def_names, key);
+    if (!name) {
+        name = pst__gen_sprintf(g, "%s_%s", d->program->c_prefix, d->name);
+        pst__idl_symtab_put(g->def_names, key, (void *)name);
+    }
+    return name;
 }
 
 const char *pst__gen_enum_value_name(pst__gen *g, const pst_idl_enum_value *ev)
@@ -56,15 +64,59 @@ const char *pst__gen_enum_value_name(pst__gen *g, const pst_idl_enum_value *ev)
                             ev->name);
 }
 
-void pst__gen_claim(pst__gen *g, const char *cname, const char *what)
+/* What a claim was for, formatted only if it clashes (most never do). */
+typedef struct claim {
+    const char *fmt, *a, *b;
+} claim;
+
+void pst__gen_claim(pst__gen *g, const char *cname, const char *fmt, const char *a,
+                    const char *b)
 {
-    const char *prev = pst__idl_symtab_get(g->globals, cname);
+    const claim *prev = pst__idl_symtab_get(g->globals, cname);
     if (prev) {
+        char was[400], now[400];
+        snprintf(was, sizeof was, prev->fmt, prev->a, prev->b);
+        snprintf(now, sizeof now, fmt, a, b);
         pst__gen_fail(g, "the C name '%s' is needed twice: for %s and for %s; rename one "
-                      "of them in the IDL", cname, prev, what);
+                      "of them in the IDL", cname, was, now);
         return;
     }
-    pst__idl_symtab_put(g->globals, cname, pst__idl_strdup(&g->pool, what));
+    claim *c = pst__idl_alloc(&g->pool, sizeof *c);
+    c->fmt = fmt;
+    c->a = a;
+    c->b = b;
+    pst__idl_symtab_put(g->globals, cname, c);
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool ends(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Object-like macros of the headers a generated file includes (stdint
+ * limits, <endian.h> and <sys/uio.h> under _GNU_SOURCE, postern's own):
+ * a member spelled like one would be replaced by the preprocessor. */
+static bool macro_like(const char *s)
+{
+    static const char *const exact[] = {
+        "BIG_ENDIAN", "LITTLE_ENDIAN", "PDP_ENDIAN", "BYTE_ORDER", "FD_SETSIZE",
+        "NFDBITS", "UIO_MAXIOV", "IOV_MAX", NULL,
+    };
+    for (const char *const *e = exact; *e; e++)
+        if (strcmp(*e, s) == 0)
+            return true;
+    if (starts(s, "PST_") || starts(s, "POSTERN_") || starts(s, "ATOMIC_") || starts(s, "RWF_"))
+        return true;
+    bool limit = ends(s, "_MAX") || ends(s, "_MIN") || ends(s, "_WIDTH") || ends(s, "_C");
+    return limit && (starts(s, "INT") || starts(s, "UINT") || starts(s, "PTRDIFF_") ||
+                     starts(s, "SIG_ATOMIC_") || starts(s, "SIZE_") || starts(s, "WCHAR_") ||
+                     starts(s, "WINT_"));
 }
 
 static bool in_list(const char *const *list, const char *s)
@@ -82,7 +134,8 @@ void pst__gen_scope_names(pst__gen *g, const char *const *names, unsigned n,
     /* names that need no change keep their spelling first */
     for (unsigned i = 0; i < n; i++) {
         out[i] = NULL;
-        if (!in_list(reserved, names[i]) && pst__idl_symtab_put(taken, names[i], (void *)1))
+        if (!in_list(reserved, names[i]) && !macro_like(names[i]) &&
+            pst__idl_symtab_put(taken, names[i], (void *)1))
             out[i] = names[i];
     }
     for (unsigned i = 0; i < n; i++) {

@@ -2,7 +2,7 @@
 # Installs the Debian packages the build, the tests and the interop peers need,
 # once: packages already present are left alone. Needs root (or sudo).
 set -eu
-PKGS="cmake make gcc clang pkg-config zlib1g-dev
+PKGS="cmake make gcc g++ clang pkg-config zlib1g-dev
       thrift-compiler python3-thrift libthrift-dev libboost-dev libevent-dev"
 missing=""
 for p in $PKGS; do

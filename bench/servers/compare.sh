@@ -2,7 +2,7 @@
 # bench/servers/compare.sh - postern's servers next to the "physical limit"
 # (a raw epoll echo server) and Apache Thrift C++, with the shared bench
 # harness (compare.sh + loadgen in $POSTERN_SHARED_BENCH, default
-# /work/shared/bench).
+# ../shared/bench).
 #
 #   bench/servers/compare.sh [options]
 #
@@ -30,16 +30,16 @@
 #
 # Environment: POSTERN_SHARED_BENCH (the shared bench directory),
 # POSTERN_ECHO_SERVER (postern echo server binary; default
-# build/bin/bench-echo-server), POSTERN_BUILD_DIR (default build).
+# build/bin/echo-server, the Echo example), POSTERN_BUILD_DIR (default build).
 #
 # Quick iteration:  bench/servers/compare.sh -T 3 --rounds 1 --idle ''
 set -uo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-SHARED="${POSTERN_SHARED_BENCH:-/work/shared/bench}"
+SHARED="${POSTERN_SHARED_BENCH:-$ROOT/../shared/bench}"
 BUILD_DIR="${POSTERN_BUILD_DIR:-$ROOT/build}"
-ECHO="${POSTERN_ECHO_SERVER:-$BUILD_DIR/bin/bench-echo-server}"
+ECHO="${POSTERN_ECHO_SERVER:-$BUILD_DIR/bin/echo-server}"
 
 T=5 W=1 ROUNDS=3 IO=1
 SHAPES=()
@@ -72,8 +72,8 @@ if [ ! -x "$SHARED/build/loadgen" ] || [ ! -x "$SHARED/build/limit_server" ] ||
 fi
 if [ ! -x "$ECHO" ]; then
   echo "# building $ECHO" >&2
-  cmake -S "$ROOT" -B "$BUILD_DIR" >/dev/null && cmake --build "$BUILD_DIR" -j2 --target bench-echo-server >&2 ||
-    die "cannot build bench-echo-server"
+  cmake -S "$ROOT" -B "$BUILD_DIR" >/dev/null && cmake --build "$BUILD_DIR" -j2 --target echo-server >&2 ||
+    die "cannot build echo-server"
 fi
 
 spec() { # name -> NAME='command'
@@ -153,8 +153,11 @@ awk '
       r = med(q[c, "pst-nb"]) / med(q[c, "limit-1t"])
       pr = med(p[c, "pst-nb"]) / med(p[c, "limit-1t"])
       g = dd[c] > 1 ? 0.5 : 0.9
-      printf "| %s | %.2f | >= %.1f %s | %.2f | <= 1.2 %s |\n", c, r, g, r >= g ? "met" : "NOT met", pr, pr <= 1.2 ? "met" : "NOT met"
+      ok = (r >= g) ? "met" : "NOT met"; pok = (pr <= 1.2) ? "met" : "NOT met"
+      printf "| %s | %.2f | >= %.1f %s | %.2f | <= 1.2 %s |\n", c, r, g, ok, pr, pok
     }
-    for (k in mem)
-      printf "\nmemory per idle connection at %s connections: %d bytes (goal <= 4096: %s)\n", k, mem[k], mem[k] <= 4096 ? "met" : "NOT met"
+    for (k in mem) {
+      mok = (mem[k] <= 4096) ? "met" : "NOT met"
+      printf "\nmemory per idle connection at %s connections: %d bytes (goal <= 4096: %s)\n", k, mem[k], mok
+    }
   }' "$OUT"

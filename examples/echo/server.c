@@ -4,7 +4,7 @@
  *   echo-server [--port N] [--bind ADDR] [--protocol auto|binary|compact]
  *               [--transport auto|framed|buffered]
  *               [--server-type simple|threaded|thread-pool|nonblocking]
- *               [--workers N] [--io-threads N]
+ *               [--workers N] [--io-threads N] [--max-connections N]
  *
  * With the defaults it tells each connection's protocol and framing from its
  * first bytes, so any Thrift client can call it. SIGINT/SIGTERM stop it
@@ -47,7 +47,7 @@ static void usage(FILE *f)
             "usage: echo-server [--port N] [--bind ADDR] [--protocol auto|binary|compact]\n"
             "                   [--transport auto|framed|buffered]\n"
             "                   [--server-type simple|threaded|thread-pool|nonblocking]\n"
-            "                   [--workers N] [--io-threads N]\n");
+            "                   [--workers N] [--io-threads N] [--max-connections N]\n");
 }
 
 static int parse_int(const char *opt, const char *v, int lo, int hi, int *out)
@@ -84,6 +84,9 @@ int main(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--io-threads")) {
             bad = parse_int(a, v, 0, 1024, &opt.io_threads);
+            i++;
+        } else if (!strcmp(a, "--max-connections")) {
+            bad = parse_int(a, v, 0, 10000000, &opt.max_connections);
             i++;
         } else if (!strcmp(a, "--bind") && v) {
             opt.bind = v;

@@ -26,7 +26,10 @@
 typedef struct pst_codec_config {
     uint64_t max_message;   /* bytes in one message (104,857,600) */
     uint32_t max_frame;     /* bytes in one frame (16,384,000) */
-    uint32_t max_depth;     /* struct/container nesting (64) */
+    uint32_t max_depth;     /* struct nesting, counted as Thrift does:
+                               the top-level struct is 1, containers do
+                               not count (64); skipping unknown data also
+                               bounds structs and containers together */
     bool strict_read;       /* binary: reject old headers without version */
 } pst_codec_config;
 
@@ -88,14 +91,22 @@ typedef struct pst_protocol {
     int (*read_message_begin)(pst_rbuf *r, pst_msg_header *h,
                               const pst_codec_config *cfg);
 
-    /* Encode the struct v described by d (fields, then STOP). */
+    /* Encode the struct v described by d (fields in id order, then STOP)
+     * after what w holds. Optional fields are written when their isset bit
+     * is on, a union's one member likewise, default and required fields
+     * always, a NULL STRUCT_PTR never. On failure nothing is appended and
+     * w->err is set (structs nested past cfg->max_depth: PST_E_LIMIT). */
     int (*write_struct)(pst_wbuf *w, const pst_struct_desc *d, const void *v,
                         const pst_codec_config *cfg);
-    /* Decode into v (initialised from d's defaults first). Strings, lists
-     * and pointers are allocated from (or point into) arena a. Checks every
-     * size against the bytes left before allocating, depth against
-     * cfg->max_depth, required fields, and rejects unknown wire types;
-     * unknown field ids are skipped. */
+    /* Decode into v (initialised from d's defaults first). Strings,
+     * binaries, lists and pointers are allocated from arena a: strings are
+     * copies, so the input buffer may be reused as soon as this returns.
+     * Checks every size against the bytes left before allocating, depth
+     * against cfg->max_depth, required fields, and rejects unknown wire
+     * types; unknown field ids, and known ids with another wire type, are
+     * skipped (as Thrift does). On failure r->p does not move, r->err says
+     * what and where, and v is partly written. A truncated value is
+     * PST_E_SHORT; one that would pass cfg->max_message, PST_E_LIMIT. */
     int (*read_struct)(pst_rbuf *r, const pst_struct_desc *d, void *v,
                        pst_arena *a, const pst_codec_config *cfg);
     /* Skip one struct without decoding it (unknown methods' arguments). */

@@ -24,7 +24,7 @@
 #include "idl/session.h"
 
 /* Constants expand references; cap the printed size of all of them. */
-#define MAX_VALUE_WEIGHT ((uint64_t)1 << 22)
+#define MAX_VALUE_WEIGHT ((uint64_t)1 << 20)
 
 typedef struct checker {
     pst_idl_session *s;
@@ -45,18 +45,29 @@ static int cmp_field_id(const void *a, const void *b)
 }
 
 /* Unique ids and names; the by_id order and by_name table. */
+/* Lists this short are searched directly; longer ones get a table. */
+#define FIELD_TABLE_MIN 9
+
 static void check_fields(checker *C, pst_idl_field_list *l, const char *what)
 {
-    l->by_name = pst__idl_symtab_new(C->pool);
+    if (l->count >= FIELD_TABLE_MIN)
+        l->by_name = pst__idl_symtab_new(C->pool);
     l->by_id = pst__idl_alloc_array(C->pool, l->count ? l->count : 1, sizeof *l->by_id);
     for (unsigned i = 0; i < l->count; i++) {
         pst_idl_field *f = &l->items[i];
         l->by_id[i] = f;
-        if (!pst__idl_symtab_put(l->by_name, f->name, f)) {
-            const pst_idl_field *prev = pst__idl_symtab_get(l->by_name, f->name);
+        const pst_idl_field *prev = NULL;
+        if (l->by_name) {
+            if (!pst__idl_symtab_put(l->by_name, f->name, f))
+                prev = pst__idl_symtab_get(l->by_name, f->name);
+        } else {
+            for (unsigned j = 0; j < i && !prev; j++)
+                if (strcmp(l->items[j].name, f->name) == 0)
+                    prev = &l->items[j];
+        }
+        if (prev)
             pst__idl_error(C->s, &f->loc, "duplicate field name '%s' in %s (first at line %u)",
                            f->name, what, prev->loc.line);
-        }
     }
     qsort(l->by_id, l->count, sizeof *l->by_id, cmp_field_id);
     for (unsigned i = 1; i < l->count; i++) {

@@ -127,7 +127,6 @@ static pst_idl_loc loc_at(const pst__idl_lexer *lx, const char *at,
                           uint32_t line, const char *line_start)
 {
     pst_idl_loc l = { lx->file, line, (uint32_t)(at - line_start) + 1 };
-    (void)lx;
     return l;
 }
 

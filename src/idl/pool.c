@@ -14,6 +14,7 @@ struct pst__idl_pool_block {
 
 #define POOL_ALIGN (sizeof(max_align_t))
 #define POOL_MIN_BLOCK ((size_t)16 * 1024)
+#define POOL_MAX_BLOCK ((size_t)64 * 1024 * 1024)
 
 void pst__idl_pool_init(pst__idl_pool *p, size_t limit,
                         void (*on_fail)(void *ctx), void *ctx)
@@ -52,8 +53,11 @@ void *pst__idl_alloc(pst__idl_pool *p, size_t n)
         pool_fail(p);
     size_t rounded = (n + POOL_ALIGN - 1) & ~(POOL_ALIGN - 1);
     if ((size_t)(p->end - p->ptr) < rounded || !p->ptr) {
-        /* Grow geometrically so the block count stays logarithmic. */
+        /* Grow geometrically so the block count stays small, up to a block
+         * size that keeps the unused tail of the last block modest. */
         size_t size = p->allocated < POOL_MIN_BLOCK ? POOL_MIN_BLOCK : p->allocated;
+        if (size > POOL_MAX_BLOCK)
+            size = POOL_MAX_BLOCK;
         if (size < rounded)
             size = rounded;
         size_t total = sizeof(pst__idl_pool_block) + size;

@@ -27,7 +27,7 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f);
 static const uint8_t *br_skip(pst__dec *c, const uint8_t *p, unsigned tt,
-                              uint32_t depth);
+                              uint32_t depth, uint32_t frames);
 
 #define NEED(n, what)                                                          \
     do {                                                                       \
@@ -69,7 +69,7 @@ static const uint8_t *br_struct_ptr(pst__dec *c, const uint8_t *p,
 }
 
 /* One value of type t into m: container elements and map entries. */
-static const uint8_t *br_value(pst__dec *c, const uint8_t *p,
+PST__INLINE const uint8_t *br_value(pst__dec *c, const uint8_t *p,
                                const pst_type *t, uint8_t *m, uint32_t depth,
                                const pst_struct_desc *d, const pst_field *f)
 {
@@ -107,9 +107,9 @@ static const uint8_t *br_value(pst__dec *c, const uint8_t *p,
     case PST_K_BINARY:
         return br_string(c, p, (pst_str *)m, d, f);
     case PST_K_STRUCT:
-        return br_struct(c, p, t->sdesc, m, depth);
+        return br_struct(c, p, t->sdesc, m, depth + 1);
     case PST_K_STRUCT_PTR:
-        return br_struct_ptr(c, p, t->sdesc, (void **)m, depth, d, f);
+        return br_struct_ptr(c, p, t->sdesc, (void **)m, depth + 1, d, f);
     case PST_K_LIST:
     case PST_K_SET:
         return br_list(c, p, t, (pst_list *)m, depth, d, f);
@@ -123,8 +123,6 @@ static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f)
 {
-    if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, f);
     NEED(5, "list header");
     unsigned et = p[0];
     uint32_t n = pst__ld_be32(p + 1);
@@ -137,7 +135,7 @@ static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
     if (n == 0)
         return p;
     const pst_type *e = t->elem;
-    unsigned want = e->kind < PST__NKINDS ? pst__kind_ttype[e->kind] : 0;
+    unsigned want = pst__kind_ttype[e->kind];
     if (PST__UNLIKELY(et != want))
         return pst__dec_elem_type(c, p - 5, d, f, "list element", et, want);
     NEED((uint64_t)n * pst__binary_min_size[want], "list");
@@ -167,10 +165,7 @@ static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
         return p + 4 * (size_t)n;
     case PST_K_I64:
     case PST_K_DOUBLE:
-        for (uint32_t i = 0; i < n; i++) {
-            uint64_t x = pst__ld_be64(p + 8 * (size_t)i);
-            memcpy(data + 8 * (size_t)i, &x, 8);
-        }
+        pst__bswap64_array(data, p, n);
         return p + 8 * (size_t)n;
     case PST_K_UUID:
         memcpy(data, p, 16 * (size_t)n);
@@ -192,7 +187,7 @@ static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
         return p;
     default:
         for (uint32_t i = 0; i < n; i++) {
-            p = br_value(c, p, e, data + i * stride, depth + 1, d, f);
+            p = br_value(c, p, e, data + i * stride, depth, d, f);
             if (!p)
                 return NULL;
         }
@@ -204,8 +199,6 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f)
 {
-    if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, f);
     NEED(6, "map header");
     unsigned kt = p[0], vt = p[1];
     uint32_t n = pst__ld_be32(p + 2);
@@ -218,8 +211,8 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
     if (n == 0)
         return p;
     const pst_type *k = t->elem, *v = t->value;
-    unsigned kw = k->kind < PST__NKINDS ? pst__kind_ttype[k->kind] : 0;
-    unsigned vw = v->kind < PST__NKINDS ? pst__kind_ttype[v->kind] : 0;
+    unsigned kw = pst__kind_ttype[k->kind];
+    unsigned vw = pst__kind_ttype[v->kind];
     if (PST__UNLIKELY(kt != kw))
         return pst__dec_elem_type(c, p - 6, d, f, "map key", kt, kw);
     if (PST__UNLIKELY(vt != vw))
@@ -237,10 +230,10 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
     m->keys = keys;
     m->values = vals;
     for (uint32_t i = 0; i < n; i++) {
-        p = br_value(c, p, k, keys + (size_t)i * k->size, depth + 1, d, f);
+        p = br_value(c, p, k, keys + (size_t)i * k->size, depth, d, f);
         if (!p)
             return NULL;
-        p = br_value(c, p, v, vals + (size_t)i * v->size, depth + 1, d, f);
+        p = br_value(c, p, v, vals + (size_t)i * v->size, depth, d, f);
         if (!p)
             return NULL;
     }
@@ -253,10 +246,10 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
 {
     const pst_field *f = NULL;
     if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, NULL);
+        return pst__dec_depth(c, p, d, NULL, 0);
     pst__struct_init(d, v);
     uint8_t *isset = v + d->isset_offset;
-    const pst_field *next = d->fields;
+    unsigned next = 0; /* index of the field expected next */
     const uint8_t *end = c->end;
     for (;;) {
         f = NULL;
@@ -272,20 +265,19 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
         int id = (int16_t)pst__ld_be16(p + 1);
         p += 3;
         f = pst__find_field(d, next, id);
-        if (!f || PST__UNLIKELY(f->kind >= PST__NKINDS ||
-                                pst__kind_ttype[f->kind] != tt)) {
+        if (!f || PST__UNLIKELY(pst__kind_ttype[f->kind] != tt)) {
             /* unknown id, or a known one with another wire type: Thrift
              * skips both */
             if (PST__UNLIKELY(tt > PST_TT_UUID || !pst__binary_min_size[tt]))
                 return pst__dec_fail(c, PST_E_BAD_TYPE, p - 3, d, NULL,
                                      "field %d has unknown wire type %u", id,
                                      tt);
-            p = br_skip(c, p, tt, depth + 1);
+            p = br_skip(c, p, tt, depth + 1, depth + 1);
             if (!p)
-                return NULL;
+                return pst__dec_skip_context(c, d, id);
             continue;
         }
-        next = f + 1;
+        next = (unsigned)(f - d->fields) + 1;
         uint8_t *m = v + f->offset;
         switch (f->kind) {
         case PST_K_BOOL:
@@ -332,10 +324,10 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
             break;
         case PST_K_LIST:
         case PST_K_SET:
-            p = br_list(c, p, f->type, (pst_list *)m, depth + 1, d, f);
+            p = br_list(c, p, f->type, (pst_list *)m, depth, d, f);
             break;
         case PST_K_MAP:
-            p = br_map(c, p, f->type, (pst_map *)m, depth + 1, d, f);
+            p = br_map(c, p, f->type, (pst_map *)m, depth, d, f);
             break;
         default:
             return pst__dec_bad_desc(c, p, d, f);
@@ -351,7 +343,7 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
 
 /* Skip one value of wire type tt: unknown fields, unknown methods. */
 static const uint8_t *br_skip(pst__dec *c, const uint8_t *p, unsigned tt,
-                              uint32_t depth)
+                              uint32_t depth, uint32_t frames)
 {
     const pst_struct_desc *d = NULL;
     const pst_field *f = NULL;
@@ -380,23 +372,23 @@ static const uint8_t *br_skip(pst__dec *c, const uint8_t *p, unsigned tt,
         return p + n;
     }
     case PST_TT_STRUCT:
-        if (PST__UNLIKELY(depth > c->max_depth))
-            return pst__dec_depth(c, p, NULL, NULL);
+        if (PST__UNLIKELY(depth > c->max_depth || frames > c->max_frames))
+            return pst__dec_depth(c, p, NULL, NULL, frames > c->max_frames);
         for (;;) {
             NEED(1, "field header");
             unsigned ft = *p;
             if (ft == PST_TT_STOP)
                 return p + 1;
             NEED(3, "field header");
-            p = br_skip(c, p + 3, ft, depth + 1);
+            p = br_skip(c, p + 3, ft, depth + 1, frames + 1);
             if (!p)
                 return NULL;
         }
     case PST_TT_MAP:
     case PST_TT_SET:
     case PST_TT_LIST: {
-        if (PST__UNLIKELY(depth > c->max_depth))
-            return pst__dec_depth(c, p, NULL, NULL);
+        if (PST__UNLIKELY(frames > c->max_frames))
+            return pst__dec_depth(c, p, NULL, NULL, 1);
         unsigned kt, vt;
         uint32_t n = 0;
         const uint8_t *at = p;
@@ -436,9 +428,9 @@ static const uint8_t *br_skip(pst__dec *c, const uint8_t *p, unsigned tt,
         if ((kfixed || kt == PST_TT_UUID) && (vfixed || vt == PST_TT_UUID))
             return p + (size_t)n * (kmin + vmin);
         for (uint32_t i = 0; i < n; i++) {
-            p = br_skip(c, p, kt, depth + 1);
+            p = br_skip(c, p, kt, depth, frames + 1);
             if (p && tt == PST_TT_MAP)
-                p = br_skip(c, p, vt, depth + 1);
+                p = br_skip(c, p, vt, depth, frames + 1);
             if (!p)
                 return NULL;
         }
@@ -465,7 +457,7 @@ static int bin_skip_struct(pst_rbuf *r, const pst_codec_config *cfg)
 {
     pst__dec c;
     pst__dec_init(&c, r->p, r->end, r->start, r->err, NULL, cfg);
-    const uint8_t *p = br_skip(&c, r->p, PST_TT_STRUCT, 1);
+    const uint8_t *p = br_skip(&c, r->p, PST_TT_STRUCT, 1, 1);
     if (!p)
         return c.code;
     r->p = p;
@@ -538,7 +530,7 @@ static int bin_message_length(const uint8_t *data, size_t n,
     pst__dec_init(&c, data, data + n, data, err, NULL, cfg);
     const uint8_t *p = br_message(&c, data, &h, cfg->strict_read);
     if (p)
-        p = br_skip(&c, p, PST_TT_STRUCT, 1);
+        p = br_skip(&c, p, PST_TT_STRUCT, 1, 1);
     if (!p)
         return c.code;
     *len = (size_t)(p - data);
@@ -551,45 +543,103 @@ static int bin_message_length(const uint8_t *data, size_t n,
 
 static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
                           const uint8_t *v, uint32_t depth);
-static uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
-                         const uint8_t *m, uint32_t depth);
+static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
+                        const pst_list *l, uint32_t depth);
+static uint8_t *bw_map(pst__enc *e, uint8_t *o, const pst_type *t,
+                       const pst_map *m, uint32_t depth);
+
+/* Room for n more bytes at o, or return NULL (the failure is recorded). */
+#define ENC_NEED(n)                                                            \
+    do {                                                                       \
+        if (PST__UNLIKELY((size_t)(e->end - o) < (size_t)(n))) {               \
+            o = pst__enc_grow(e, o, (n));                                      \
+            if (!o)                                                            \
+                return NULL;                                                   \
+        }                                                                      \
+    } while (0)
+
+/* Bytes of a fixed-width value of each kind (0: variable). */
+static const uint8_t fixed_width[PST__NKINDS] = {
+    [PST_K_BOOL] = 1, [PST_K_I8] = 1,      [PST_K_I16] = 2,  [PST_K_I32] = 4,
+    [PST_K_I64] = 8,  [PST_K_DOUBLE] = 8,  [PST_K_UUID] = 16, [PST_K_ENUM] = 4,
+};
 
 PST__INLINE uint8_t *bw_string(pst__enc *e, uint8_t *o, const pst_str *s)
 {
     size_t n = s->len;
     if (PST__UNLIKELY(n > INT32_MAX))
         return pst__enc_fail(e, PST_E_LIMIT);
-    o = pst__enc_need(e, o, 4 + n);
-    if (PST__UNLIKELY(!o))
-        return NULL;
+    ENC_NEED(4 + n);
     pst__st_be32(o, (uint32_t)n);
     pst__copy(o + 4, (const uint8_t *)s->ptr, n);
     return o + 4 + n;
 }
 
+/* One value of type t at m (container elements, map entries); room for a
+ * fixed-width value is already reserved. */
+PST__INLINE uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
+                              const uint8_t *m, uint32_t depth)
+{
+    switch (t->kind) {
+    case PST_K_BOOL:
+        *o = *(const bool *)m ? 1 : 0;
+        return o + 1;
+    case PST_K_I8:
+        *o = *m;
+        return o + 1;
+    case PST_K_I16:
+        pst__st_be16(o, (uint16_t)*(const int16_t *)m);
+        return o + 2;
+    case PST_K_I32:
+    case PST_K_ENUM:
+        pst__st_be32(o, (uint32_t)*(const int32_t *)m);
+        return o + 4;
+    case PST_K_I64:
+    case PST_K_DOUBLE: {
+        uint64_t x;
+        memcpy(&x, m, 8);
+        pst__st_be64(o, x);
+        return o + 8;
+    }
+    case PST_K_UUID:
+        memcpy(o, m, 16);
+        return o + 16;
+    case PST_K_STRING:
+    case PST_K_BINARY:
+        return bw_string(e, o, (const pst_str *)m);
+    case PST_K_STRUCT:
+        return bw_struct(e, o, t->sdesc, m, depth + 1);
+    case PST_K_STRUCT_PTR: {
+        const uint8_t *sv = *(const uint8_t *const *)m;
+        if (PST__UNLIKELY(!sv)) /* a NULL element cannot be written */
+            return pst__enc_fail(e, PST_E_INVALID);
+        return bw_struct(e, o, t->sdesc, sv, depth + 1);
+    }
+    case PST_K_LIST:
+    case PST_K_SET:
+        return bw_list(e, o, t, (const pst_list *)m, depth);
+    case PST_K_MAP:
+        return bw_map(e, o, t, (const pst_map *)m, depth);
+    }
+    return pst__enc_fail(e, PST_E_INVALID);
+}
+
 static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
                         const pst_list *l, uint32_t depth)
 {
-    if (PST__UNLIKELY(depth > e->max_depth))
-        return pst__enc_fail(e, PST_E_LIMIT);
     const pst_type *et = t->elem;
+    unsigned kind = et->kind;
     uint32_t n = l->count;
-    if (PST__UNLIKELY(n > INT32_MAX || et->kind >= PST__NKINDS))
-        return pst__enc_fail(e, n > INT32_MAX ? PST_E_LIMIT : PST_E_INVALID);
-    size_t width = pst__binary_min_size[pst__kind_ttype[et->kind]];
+    if (PST__UNLIKELY(n > INT32_MAX))
+        return pst__enc_fail(e, PST_E_LIMIT);
     /* header, and every fixed-width element at once */
-    o = pst__enc_need(e, o, 5 + (et->kind <= PST_K_DOUBLE ||
-                                         et->kind == PST_K_UUID ||
-                                         et->kind == PST_K_ENUM
-                                     ? (size_t)n * width
-                                     : 0));
-    if (PST__UNLIKELY(!o))
-        return NULL;
-    o[0] = pst__kind_ttype[et->kind];
+    size_t width = fixed_width[kind];
+    ENC_NEED(5 + (size_t)n * width);
+    o[0] = pst__kind_ttype[kind];
     pst__st_be32(o + 1, n);
     o += 5;
     const uint8_t *data = l->data;
-    switch (et->kind) {
+    switch (kind) {
     case PST_K_BOOL:
         for (uint32_t i = 0; i < n; i++)
             o[i] = ((const bool *)data)[i] ? 1 : 0;
@@ -609,11 +659,7 @@ static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
         return o + 4 * (size_t)n;
     case PST_K_I64:
     case PST_K_DOUBLE:
-        for (uint32_t i = 0; i < n; i++) {
-            uint64_t x = 0;
-            memcpy(&x, data + 8 * (size_t)i, 8);
-            pst__st_be64(o + 8 * (size_t)i, x);
-        }
+        pst__bswap64_array(o, data, n);
         return o + 8 * (size_t)n;
     case PST_K_UUID:
         if (n)
@@ -623,7 +669,7 @@ static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
     case PST_K_BINARY:
         for (uint32_t i = 0; i < n; i++) {
             o = bw_string(e, o, (const pst_str *)data + i);
-            if (!o)
+            if (PST__UNLIKELY(!o))
                 return NULL;
         }
         return o;
@@ -631,14 +677,14 @@ static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
         for (uint32_t i = 0; i < n; i++) {
             o = bw_struct(e, o, et->sdesc, data + (size_t)i * et->size,
                           depth + 1);
-            if (!o)
+            if (PST__UNLIKELY(!o))
                 return NULL;
         }
         return o;
     default:
         for (uint32_t i = 0; i < n; i++) {
-            o = bw_value(e, o, et, data + (size_t)i * et->size, depth + 1);
-            if (!o)
+            o = bw_value(e, o, et, data + (size_t)i * et->size, depth);
+            if (PST__UNLIKELY(!o))
                 return NULL;
         }
         return o;
@@ -648,81 +694,32 @@ static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
 static uint8_t *bw_map(pst__enc *e, uint8_t *o, const pst_type *t,
                        const pst_map *m, uint32_t depth)
 {
-    if (PST__UNLIKELY(depth > e->max_depth))
-        return pst__enc_fail(e, PST_E_LIMIT);
     const pst_type *kt = t->elem, *vt = t->value;
     uint32_t n = m->count;
     if (PST__UNLIKELY(n > INT32_MAX))
         return pst__enc_fail(e, PST_E_LIMIT);
-    if (PST__UNLIKELY(kt->kind >= PST__NKINDS || vt->kind >= PST__NKINDS))
-        return pst__enc_fail(e, PST_E_INVALID);
-    o = pst__enc_need(e, o, 6);
-    if (PST__UNLIKELY(!o))
-        return NULL;
+    size_t kw = fixed_width[kt->kind], vw = fixed_width[vt->kind];
+    /* both fixed-width: every entry at once, else entry by entry */
+    ENC_NEED(6 + (kw && vw ? (size_t)n * (kw + vw) : 0));
     o[0] = pst__kind_ttype[kt->kind];
     o[1] = pst__kind_ttype[vt->kind];
     pst__st_be32(o + 2, n);
     o += 6;
     const uint8_t *keys = m->keys, *vals = m->values;
+    size_t ks = kt->size, vs = vt->size;
     for (uint32_t i = 0; i < n; i++) {
-        o = bw_value(e, o, kt, keys + (size_t)i * kt->size, depth + 1);
-        if (PST__LIKELY(o != NULL))
-            o = bw_value(e, o, vt, vals + (size_t)i * vt->size, depth + 1);
+        if (!(kw && vw))
+            ENC_NEED(32);
+        o = bw_value(e, o, kt, keys + (size_t)i * ks, depth);
+        if (PST__UNLIKELY(!o))
+            return NULL;
+        if (!(kw && vw))
+            ENC_NEED(32);
+        o = bw_value(e, o, vt, vals + (size_t)i * vs, depth);
         if (PST__UNLIKELY(!o))
             return NULL;
     }
     return o;
-}
-
-/* One value of type t at m (container elements, map entries). */
-static uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
-                         const uint8_t *m, uint32_t depth)
-{
-    o = pst__enc_need(e, o, 16);
-    if (PST__UNLIKELY(!o))
-        return NULL;
-    switch (t->kind) {
-    case PST_K_BOOL:
-        *o = *(const bool *)m ? 1 : 0;
-        return o + 1;
-    case PST_K_I8:
-        *o = *m;
-        return o + 1;
-    case PST_K_I16:
-        pst__st_be16(o, (uint16_t)*(const int16_t *)m);
-        return o + 2;
-    case PST_K_I32:
-    case PST_K_ENUM:
-        pst__st_be32(o, (uint32_t)*(const int32_t *)m);
-        return o + 4;
-    case PST_K_I64:
-    case PST_K_DOUBLE: {
-        uint64_t x = 0;
-        memcpy(&x, m, 8);
-        pst__st_be64(o, x);
-        return o + 8;
-    }
-    case PST_K_UUID:
-        memcpy(o, m, 16);
-        return o + 16;
-    case PST_K_STRING:
-    case PST_K_BINARY:
-        return bw_string(e, o, (const pst_str *)m);
-    case PST_K_STRUCT:
-        return bw_struct(e, o, t->sdesc, m, depth);
-    case PST_K_STRUCT_PTR: {
-        const uint8_t *sv = *(const uint8_t *const *)m;
-        if (PST__UNLIKELY(!sv)) /* a NULL element cannot be written */
-            return pst__enc_fail(e, PST_E_INVALID);
-        return bw_struct(e, o, t->sdesc, sv, depth);
-    }
-    case PST_K_LIST:
-    case PST_K_SET:
-        return bw_list(e, o, t, (const pst_list *)m, depth);
-    case PST_K_MAP:
-        return bw_map(e, o, t, (const pst_map *)m, depth);
-    }
-    return pst__enc_fail(e, PST_E_INVALID);
 }
 
 static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
@@ -731,56 +728,52 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
     if (PST__UNLIKELY(depth > e->max_depth))
         return pst__enc_fail(e, PST_E_LIMIT);
     const uint8_t *isset = v + d->isset_offset;
-    /* (an empty struct may have no field table: NULL + 0 is undefined) */
     const pst_field *f = d->fields, *fe = d->nfields ? f + d->nfields : f;
-    bool is_union = d->kind == PST_UNION;
+    /* fields whose isset bit decides: optional ones, and a union's */
+    unsigned uflag = d->kind == PST_UNION ? PST_REQ_OPTIONAL : 0;
     unsigned members = 0;
     for (; f < fe; f++) {
-        if (f->req == PST_REQ_OPTIONAL || is_union) {
+        if ((f->req | uflag) & PST_REQ_OPTIONAL) {
             if (!((isset[f->isset_bit >> 3] >> (f->isset_bit & 7)) & 1))
                 continue;
             members++;
         }
         const uint8_t *m = v + f->offset;
-        /* header + the widest fixed value (uuid) */
-        o = pst__enc_need(e, o, 3 + 16);
-        if (PST__UNLIKELY(!o))
-            return NULL;
         unsigned kind = f->kind;
-        if (PST__UNLIKELY(kind >= PST__NKINDS))
-            return pst__enc_fail(e, PST_E_INVALID);
+        /* header + the widest fixed value (uuid) */
+        ENC_NEED(3 + 16);
         o[0] = pst__kind_ttype[kind];
         pst__st_be16(o + 1, (uint16_t)f->id);
         switch (kind) {
         case PST_K_BOOL:
             o[3] = *(const bool *)m ? 1 : 0;
             o += 4;
-            break;
+            continue;
         case PST_K_I8:
             o[3] = *m;
             o += 4;
-            break;
+            continue;
         case PST_K_I16:
             pst__st_be16(o + 3, (uint16_t)*(const int16_t *)m);
             o += 5;
-            break;
+            continue;
         case PST_K_I32:
         case PST_K_ENUM:
             pst__st_be32(o + 3, (uint32_t)*(const int32_t *)m);
             o += 7;
-            break;
+            continue;
         case PST_K_I64:
         case PST_K_DOUBLE: {
-            uint64_t x = 0;
+            uint64_t x;
             memcpy(&x, m, 8);
             pst__st_be64(o + 3, x);
             o += 11;
-            break;
+            continue;
         }
         case PST_K_UUID:
             memcpy(o + 3, m, 16);
             o += 19;
-            break;
+            continue;
         case PST_K_STRING:
         case PST_K_BINARY:
             o = bw_string(e, o + 3, (const pst_str *)m);
@@ -791,7 +784,7 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
         case PST_K_STRUCT_PTR: {
             const uint8_t *sv = *(const uint8_t *const *)m;
             if (!sv) { /* absent: not written */
-                members -= is_union || f->req == PST_REQ_OPTIONAL;
+                members -= ((f->req | uflag) & PST_REQ_OPTIONAL) != 0;
                 continue;
             }
             o = bw_struct(e, o + 3, f->type->sdesc, sv, depth + 1);
@@ -799,10 +792,10 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
         }
         case PST_K_LIST:
         case PST_K_SET:
-            o = bw_list(e, o + 3, f->type, (const pst_list *)m, depth + 1);
+            o = bw_list(e, o + 3, f->type, (const pst_list *)m, depth);
             break;
         case PST_K_MAP:
-            o = bw_map(e, o + 3, f->type, (const pst_map *)m, depth + 1);
+            o = bw_map(e, o + 3, f->type, (const pst_map *)m, depth);
             break;
         default:
             return pst__enc_fail(e, PST_E_INVALID);
@@ -810,11 +803,9 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
         if (PST__UNLIKELY(!o))
             return NULL;
     }
-    if (PST__UNLIKELY(is_union && members > 1))
+    if (PST__UNLIKELY(members > 1 && uflag))
         return pst__enc_fail(e, PST_E_INVALID);
-    o = pst__enc_need(e, o, 1);
-    if (PST__UNLIKELY(!o))
-        return NULL;
+    ENC_NEED(1);
     *o = PST_TT_STOP;
     return o + 1;
 }

@@ -2,7 +2,9 @@
  * codec.c: the tables and cold paths the binary and compact walkers share.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "protocol/codec.h"
 
@@ -46,25 +48,6 @@ const char *pst__ttype_name(unsigned ttype)
     return ttype < 17 ? names[ttype] : "unknown type";
 }
 
-void pst__dec_init(pst__dec *c, const uint8_t *base, const uint8_t *end,
-                   const uint8_t *start, pst_error *err, pst_arena *a,
-                   const pst_codec_config *cfg)
-{
-    if (!cfg)
-        cfg = &pst__default_config;
-    c->base = base;
-    c->start = start ? start : base;
-    c->max_message = cfg->max_message;
-    if ((uint64_t)(end - base) > c->max_message)
-        end = base + c->max_message;
-    c->end = end;
-    c->arena = a;
-    c->err = err;
-    c->max_depth =
-        cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth : PST__MAX_DEPTH_CAP;
-    c->code = 0;
-}
-
 const uint8_t *pst__dec_fail(pst__dec *c, int code, const uint8_t *at,
                              const pst_struct_desc *d, const pst_field *f,
                              const char *fmt, ...)
@@ -98,7 +81,7 @@ const uint8_t *pst__dec_short(pst__dec *c, const uint8_t *at, uint64_t need,
     uint64_t left = (uint64_t)(c->end - at);
     if (need > c->max_message || used + need > c->max_message)
         return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
-                             "%s of %llu bytes takes the message past "
+                             "%s needs %llu bytes: the message would pass "
                              "max_message %llu",
                              what, (unsigned long long)need,
                              (unsigned long long)c->max_message);
@@ -121,10 +104,16 @@ const uint8_t *pst__dec_nomem(pst__dec *c, const uint8_t *at, size_t size,
 }
 
 const uint8_t *pst__dec_depth(pst__dec *c, const uint8_t *at,
-                              const pst_struct_desc *d, const pst_field *f)
+                              const pst_struct_desc *d, const pst_field *f,
+                              int frames)
 {
+    if (frames)
+        return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
+                             "structs and containers nested deeper than %u",
+                             c->max_frames);
     return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
-                         "nesting deeper than max_depth %u", c->max_depth);
+                         "structs nested deeper than max_depth %u",
+                         c->max_depth);
 }
 
 const uint8_t *pst__dec_elem_type(pst__dec *c, const uint8_t *at,
@@ -143,6 +132,26 @@ const uint8_t *pst__dec_bad_desc(pst__dec *c, const uint8_t *at,
 {
     return pst__dec_fail(c, PST_E_INVALID, at, d, f,
                          "descriptor has an invalid kind or size");
+}
+
+const uint8_t *pst__dec_skip_context(pst__dec *c, const pst_struct_desc *d,
+                                     int id)
+{
+    pst_error *e = c->err;
+    if (!e || e->code != c->code || e->message[0] == '\0')
+        return NULL;
+    char prefix[96];
+    int n = snprintf(prefix, sizeof prefix, "%s: skipping field %d: ", d->name,
+                     id);
+    size_t len = strlen(e->message), room = sizeof e->message - 1;
+    if (n <= 0 || (size_t)n >= room)
+        return NULL;
+    if (len > room - (size_t)n)
+        len = room - (size_t)n;
+    memmove(e->message + n, e->message, len);
+    memcpy(e->message, prefix, (size_t)n);
+    e->message[n + len] = '\0';
+    return NULL;
 }
 
 const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
@@ -168,17 +177,13 @@ const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
     return p;
 }
 
-uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w, const pst_codec_config *cfg)
+uint8_t *pst__enc_start(pst__enc *e)
 {
-    if (!cfg)
-        cfg = &pst__default_config;
-    e->w = w;
-    e->max_depth =
-        cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth : PST__MAX_DEPTH_CAP;
+    pst_wbuf *w = e->w;
     e->code = w->err;
     if (e->code)
         return NULL;
-    if (!w->data && pst_wbuf__grow(w, 64) != 0) {
+    if (!w->data && pst_wbuf__grow(w, w->max < 64 ? w->max : 64) != 0) {
         e->code = w->err;
         return NULL;
     }
@@ -186,28 +191,42 @@ uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w, const pst_codec_config *cfg)
     return w->data + w->len;
 }
 
-int pst__enc_end(pst__enc *e, uint8_t *o)
-{
-    if (!o)
-        return e->code;
-    e->w->len = (size_t)(o - e->w->data);
-    return 0;
-}
-
 uint8_t *pst__enc_grow(pst__enc *e, uint8_t *o, size_t n)
 {
     pst_wbuf *w = e->w;
     size_t used = (size_t)(o - w->data);
     /* w->len stays where this write began until it succeeds */
-    if (n > SIZE_MAX - (used - w->len) ||
-        pst_wbuf__grow(w, (used - w->len) + n) != 0) {
-        if (!w->err)
-            w->err = PST_E_LIMIT;
-        e->code = w->err;
-        return NULL;
+    if (n <= w->max && used <= w->max - n) {
+        if (pst_wbuf__grow(w, (used - w->len) + n) != 0) {
+            e->code = w->err;
+            return NULL;
+        }
+        e->end = w->data + w->cap;
+        return w->data + used;
     }
-    e->end = w->data + w->cap;
-    return w->data + used;
+    /* Past max: writers reserve room for the widest value they might
+     * write, so grant up to PST__ENC_SLACK bytes beyond max in memory the
+     * wbuf does not count (its cap stays max); pst__enc_end checks the
+     * length really written against max. */
+    if (used <= w->max && n <= w->max + PST__ENC_SLACK - used) {
+        uint8_t *data = realloc(w->data, w->max + PST__ENC_SLACK);
+        if (!data) {
+            w->err = e->code = PST_E_NOMEM;
+            return NULL;
+        }
+        w->data = data;
+        w->cap = w->max;
+        e->end = data + w->max + PST__ENC_SLACK;
+        return data + used;
+    }
+    w->err = e->code = PST_E_LIMIT;
+    return NULL;
+}
+
+int pst__enc_over(pst__enc *e)
+{
+    e->w->err = e->code = PST_E_LIMIT;
+    return PST_E_LIMIT;
 }
 
 uint8_t *pst__enc_fail(pst__enc *e, int code)

@@ -21,8 +21,12 @@
 #define PST__COLD __attribute__((cold, noinline))
 #define PST__INLINE static inline __attribute__((always_inline))
 
-/* Nesting the walkers accept whatever the config says: each level costs a
- * stack frame, and a server thread's stack is not unlimited. */
+/* Depth, as Thrift counts it, is struct nesting (the top-level struct is
+ * 1); containers do not count, so values that Thrift C++ accepts are
+ * accepted. Walking a described type, container nesting is bounded by the
+ * descriptors; skipping unknown data it is bounded by max_frames (structs
+ * and containers together, 4 * max_depth + 64). Whatever the config says,
+ * depth stays under this cap: each level costs a stack frame. */
 #define PST__MAX_DEPTH_CAP 1000u
 
 /* ---- byte order ---------------------------------------------------------- */
@@ -111,9 +115,24 @@ PST__INLINE void pst__copy(uint8_t *dst, const uint8_t *src, size_t n)
     }
 }
 
+/* dst[i] = byte-swapped src[i] for n 8-byte values (binary protocol's
+ * doubles and i64s); either side may be unaligned. */
+PST__INLINE void pst__bswap64_array(uint8_t *restrict dst,
+                                    const uint8_t *restrict src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x;
+        memcpy(&x, src + 8 * i, 8);
+        x = PST__BE(64, x);
+        memcpy(dst + 8 * i, &x, 8);
+    }
+}
+
 /* ---- per-kind tables ----------------------------------------------------- */
 
-#define PST__NKINDS 16 /* kinds are 1..PST_K_MAP (15) */
+/* Per-kind tables cover every uint8_t value, so a kind from a descriptor
+ * indexes them without a range check; kinds that do not exist map to 0. */
+#define PST__NKINDS 256
 
 /* The binary wire type (TType) of each kind; 0 for a kind that does not
  * exist, which never matches a wire type. */
@@ -136,15 +155,33 @@ typedef struct pst__dec {
     pst_arena *arena;
     pst_error *err;
     uint64_t max_message;
-    uint32_t max_depth;
+    uint32_t max_depth;   /* struct nesting, as Thrift counts it */
+    uint32_t max_frames;  /* struct + container nesting while skipping */
     int code;             /* the failure, once there is one */
 } pst__dec;
 
 extern const pst_codec_config pst__default_config;
 
-void pst__dec_init(pst__dec *c, const uint8_t *base, const uint8_t *end,
-                   const uint8_t *start, pst_error *err, pst_arena *a,
-                   const pst_codec_config *cfg);
+PST__INLINE void pst__dec_init(pst__dec *c, const uint8_t *base,
+                               const uint8_t *end, const uint8_t *start,
+                               pst_error *err, pst_arena *a,
+                               const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    c->base = base;
+    c->start = start ? start : base;
+    c->max_message = cfg->max_message;
+    if (PST__UNLIKELY((uint64_t)(end - base) > c->max_message))
+        end = base + c->max_message;
+    c->end = end;
+    c->arena = a;
+    c->err = err;
+    c->max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth
+                                                        : PST__MAX_DEPTH_CAP;
+    c->max_frames = 4 * c->max_depth + 64;
+    c->code = 0;
+}
 
 /* Record a failure at `at`, in struct d / field f when known (either may
  * be NULL); the message ends with the offset. Returns NULL. */
@@ -161,9 +198,11 @@ const uint8_t *pst__dec_short(pst__dec *c, const uint8_t *at, uint64_t need,
 const uint8_t *pst__dec_nomem(pst__dec *c, const uint8_t *at, size_t size,
                               const pst_struct_desc *d,
                               const pst_field *f) PST__COLD;
+/* Nesting too deep: structs past max_depth, or (frames != 0) structs and
+ * containers together past max_frames while skipping. */
 const uint8_t *pst__dec_depth(pst__dec *c, const uint8_t *at,
-                              const pst_struct_desc *d,
-                              const pst_field *f) PST__COLD;
+                              const pst_struct_desc *d, const pst_field *f,
+                              int frames) PST__COLD;
 /* A container's element (or key/value) wire type is not the declared one. */
 const uint8_t *pst__dec_elem_type(pst__dec *c, const uint8_t *at,
                                   const pst_struct_desc *d,
@@ -173,6 +212,10 @@ const uint8_t *pst__dec_elem_type(pst__dec *c, const uint8_t *at,
 const uint8_t *pst__dec_bad_desc(pst__dec *c, const uint8_t *at,
                                  const pst_struct_desc *d,
                                  const pst_field *f) PST__COLD;
+/* Skipping field `id` of d failed: say so in front of the message (the
+ * skipper knows no names). Returns NULL. */
+const uint8_t *pst__dec_skip_context(pst__dec *c, const pst_struct_desc *d,
+                                     int id) PST__COLD;
 /* After STOP: required fields present, at most one union member. */
 const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,
@@ -191,22 +234,45 @@ PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
 }
 
 /* The field with this id: the next one in order first (writers emit fields
- * in id order), then a binary search. An empty struct's table may be NULL. */
+ * in id order), then a binary search. */
 PST__INLINE const pst_field *pst__find_field(const pst_struct_desc *d,
-                                             const pst_field *next, int id)
+                                             unsigned next, int id)
 {
-    if (PST__LIKELY(d->nfields && next < d->fields + d->nfields &&
-                    next->id == id))
-        return next;
+    if (PST__LIKELY(next < d->nfields && d->fields[next].id == id))
+        return &d->fields[next];
     return pst_struct_field(d, (int16_t)id);
 }
 
+/* Defaults, or zero: small structs without a libc call. */
 PST__INLINE void pst__struct_init(const pst_struct_desc *d, void *v)
 {
-    if (d->defaults)
-        memcpy(v, d->defaults, d->size);
-    else
-        memset(v, 0, d->size);
+    size_t n = d->size;
+    if (d->defaults) {
+        memcpy(v, d->defaults, n);
+    } else if (n <= 128) {
+        /* overlapping fixed-size stores cover any n */
+        static const uint8_t zero[32];
+        uint8_t *b = v;
+        if (n >= 32) {
+            memcpy(b, zero, 32);
+            memcpy(b + n - 32, zero, 32);
+            if (n > 64) {
+                memcpy(b + 32, zero, 32);
+                memcpy(b + n - 64, zero, 32);
+            }
+        } else if (n >= 16) {
+            memcpy(b, zero, 16);
+            memcpy(b + n - 16, zero, 16);
+        } else if (n >= 8) {
+            memcpy(b, zero, 8);
+            memcpy(b + n - 8, zero, 8);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                b[i] = 0;
+        }
+    } else {
+        memset(v, 0, n);
+    }
 }
 
 PST__INLINE void pst__isset_on(uint8_t *isset, unsigned bit)
@@ -244,11 +310,41 @@ typedef struct pst__enc {
     int code;
 } pst__enc;
 
-/* Start writing at w->data + w->len; NULL if the buffer cannot start. */
-uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w, const pst_codec_config *cfg);
-/* Commit (o != NULL) or drop (o == NULL) what was written; the status. */
-int pst__enc_end(pst__enc *e, uint8_t *o);
+/* Bytes an encoder may reserve beyond w->max (never counted in w->cap). */
+#define PST__ENC_SLACK 32u
+
+uint8_t *pst__enc_start(pst__enc *e) PST__COLD;
 uint8_t *pst__enc_grow(pst__enc *e, uint8_t *o, size_t n) PST__COLD;
+/* The write ended past w->max: PST_E_LIMIT, recorded. */
+int pst__enc_over(pst__enc *e) PST__COLD;
+
+/* Start writing at w->data + w->len; NULL if the buffer cannot start. */
+PST__INLINE uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w,
+                                    const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    e->w = w;
+    e->max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth
+                                                        : PST__MAX_DEPTH_CAP;
+    if (PST__UNLIKELY(w->err || !w->data))
+        return pst__enc_start(e);
+    e->code = 0;
+    e->end = w->data + w->cap;
+    return w->data + w->len;
+}
+
+/* Commit (o != NULL) or drop (o == NULL) what was written; the status. */
+PST__INLINE int pst__enc_end(pst__enc *e, uint8_t *o)
+{
+    if (PST__UNLIKELY(!o))
+        return e->code;
+    size_t len = (size_t)(o - e->w->data);
+    if (PST__UNLIKELY(len > e->w->cap))
+        return pst__enc_over(e);
+    e->w->len = len;
+    return 0;
+}
 uint8_t *pst__enc_fail(pst__enc *e, int code) PST__COLD;
 
 /* Room for n more bytes at o; NULL when the buffer cannot grow. */

@@ -61,7 +61,7 @@ static unsigned min_size(unsigned tt)
 
 static unsigned kind_tt(unsigned kind)
 {
-    return kind < PST__NKINDS ? pst__kind_ttype[kind] : 0;
+    return pst__kind_ttype[kind];
 }
 
 /* ======================================================================== */
@@ -78,7 +78,7 @@ static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f);
 static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
-                              uint32_t depth);
+                              uint32_t depth, uint32_t frames);
 
 #define NEED(n, what)                                                          \
     do {                                                                       \
@@ -106,6 +106,26 @@ static const uint8_t *cr_varint_slow(pst__dec *c, const uint8_t *p,
                          "varint longer than 10 bytes");
 }
 
+/* Longer varints: unchecked while 10 bytes are left (the common case). */
+static const uint8_t *cr_varint_long(pst__dec *c, const uint8_t *p,
+                                     uint64_t *out, const pst_struct_desc *d,
+                                     const pst_field *f)
+{
+    if (PST__UNLIKELY(c->end - p < 10))
+        return cr_varint_slow(c, p, out, d, f);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 10; i++) {
+        uint64_t b = p[i];
+        v |= (b & 0x7f) << (7 * i);
+        if (b < 0x80) {
+            *out = v;
+            return p + i + 1;
+        }
+    }
+    return pst__dec_fail(c, PST_E_PROTOCOL, p, d, f,
+                         "varint longer than 10 bytes");
+}
+
 PST__INLINE const uint8_t *cr_varint(pst__dec *c, const uint8_t *p,
                                      uint64_t *out, const pst_struct_desc *d,
                                      const pst_field *f)
@@ -114,11 +134,7 @@ PST__INLINE const uint8_t *cr_varint(pst__dec *c, const uint8_t *p,
         *out = *p;
         return p + 1;
     }
-    if (PST__LIKELY(c->end - p >= 2 && p[1] < 0x80)) {
-        *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
-        return p + 2;
-    }
-    return cr_varint_slow(c, p, out, d, f);
+    return cr_varint_long(c, p, out, d, f);
 }
 
 PST__INLINE int64_t unzigzag(uint64_t n)
@@ -169,7 +185,7 @@ static const uint8_t *cr_struct_ptr(pst__dec *c, const uint8_t *p,
 }
 
 /* One value of type t into m: container elements and map entries. */
-static const uint8_t *cr_value(pst__dec *c, const uint8_t *p,
+PST__INLINE const uint8_t *cr_value(pst__dec *c, const uint8_t *p,
                                const pst_type *t, uint8_t *m, uint32_t depth,
                                const pst_struct_desc *d, const pst_field *f)
 {
@@ -212,9 +228,9 @@ static const uint8_t *cr_value(pst__dec *c, const uint8_t *p,
     case PST_K_BINARY:
         return cr_string(c, p, (pst_str *)m, d, f);
     case PST_K_STRUCT:
-        return cr_struct(c, p, t->sdesc, m, depth);
+        return cr_struct(c, p, t->sdesc, m, depth + 1);
     case PST_K_STRUCT_PTR:
-        return cr_struct_ptr(c, p, t->sdesc, (void **)m, depth, d, f);
+        return cr_struct_ptr(c, p, t->sdesc, (void **)m, depth + 1, d, f);
     case PST_K_LIST:
     case PST_K_SET:
         return cr_list(c, p, t, (pst_list *)m, depth, d, f);
@@ -228,8 +244,6 @@ static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f)
 {
-    if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, f);
     const uint8_t *at = p;
     NEED(1, "list header");
     unsigned ct = p[0] & 15;
@@ -321,7 +335,7 @@ static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
         return p;
     default:
         for (uint32_t i = 0; i < n; i++) {
-            p = cr_value(c, p, e, data + i * stride, depth + 1, d, f);
+            p = cr_value(c, p, e, data + i * stride, depth, d, f);
             if (!p)
                 return NULL;
         }
@@ -333,8 +347,6 @@ static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f)
 {
-    if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, f);
     const uint8_t *at = p;
     uint32_t n = 0;
     p = cr_size(c, p, &n, "map", d, f);
@@ -366,10 +378,10 @@ static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
     m->keys = keys;
     m->values = vals;
     for (uint32_t i = 0; i < n; i++) {
-        p = cr_value(c, p, k, keys + (size_t)i * k->size, depth + 1, d, f);
+        p = cr_value(c, p, k, keys + (size_t)i * k->size, depth, d, f);
         if (!p)
             return NULL;
-        p = cr_value(c, p, v, vals + (size_t)i * v->size, depth + 1, d, f);
+        p = cr_value(c, p, v, vals + (size_t)i * v->size, depth, d, f);
         if (!p)
             return NULL;
     }
@@ -382,10 +394,10 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
 {
     const pst_field *f = NULL;
     if (PST__UNLIKELY(depth > c->max_depth))
-        return pst__dec_depth(c, p, d, NULL);
+        return pst__dec_depth(c, p, d, NULL, 0);
     pst__struct_init(d, v);
     uint8_t *isset = v + d->isset_offset;
-    const pst_field *next = d->fields;
+    unsigned next = 0; /* index of the field expected next */
     const uint8_t *end = c->end;
     int last = 0;
     for (;;) {
@@ -418,13 +430,13 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
                                      "field %d has unknown compact type %u",
                                      id, ct);
             if (tt != PST_TT_BOOL) {
-                p = cr_skip(c, p, tt, depth + 1);
+                p = cr_skip(c, p, tt, depth + 1, depth + 1);
                 if (!p)
-                    return NULL;
+                    return pst__dec_skip_context(c, d, id);
             }
             continue;
         }
-        next = f + 1;
+        next = (unsigned)(f - d->fields) + 1;
         uint8_t *m = v + f->offset;
         uint64_t x = 0;
         switch (f->kind) {
@@ -474,10 +486,10 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             break;
         case PST_K_LIST:
         case PST_K_SET:
-            p = cr_list(c, p, f->type, (pst_list *)m, depth + 1, d, f);
+            p = cr_list(c, p, f->type, (pst_list *)m, depth, d, f);
             break;
         case PST_K_MAP:
-            p = cr_map(c, p, f->type, (pst_map *)m, depth + 1, d, f);
+            p = cr_map(c, p, f->type, (pst_map *)m, depth, d, f);
             break;
         default:
             return pst__dec_bad_desc(c, p, d, f);
@@ -508,7 +520,7 @@ static const uint8_t *cr_skip_varints(pst__dec *c, const uint8_t *p,
 
 /* Skip one value of wire type tt (a TType) outside a field header. */
 static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
-                              uint32_t depth)
+                              uint32_t depth, uint32_t frames)
 {
     const pst_struct_desc *d = NULL;
     const pst_field *f = NULL;
@@ -536,8 +548,8 @@ static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
         return p + n;
     }
     case PST_TT_STRUCT:
-        if (PST__UNLIKELY(depth > c->max_depth))
-            return pst__dec_depth(c, p, NULL, NULL);
+        if (PST__UNLIKELY(depth > c->max_depth || frames > c->max_frames))
+            return pst__dec_depth(c, p, NULL, NULL, frames > c->max_frames);
         for (;;) {
             NEED(1, "field header");
             unsigned b = *p++;
@@ -552,15 +564,15 @@ static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
             unsigned ft = ct_ttype[ct];
             if (ft == PST_TT_BOOL)
                 continue;
-            p = cr_skip(c, p, ft, depth + 1);
+            p = cr_skip(c, p, ft, depth + 1, frames + 1);
             if (!p)
                 return NULL;
         }
     case PST_TT_MAP:
     case PST_TT_SET:
     case PST_TT_LIST: {
-        if (PST__UNLIKELY(depth > c->max_depth))
-            return pst__dec_depth(c, p, NULL, NULL);
+        if (PST__UNLIKELY(frames > c->max_frames))
+            return pst__dec_depth(c, p, NULL, NULL, 1);
         const uint8_t *at = p;
         unsigned kt, vt = PST_TT_STOP;
         uint32_t n = 0;
@@ -610,9 +622,9 @@ static const uint8_t *cr_skip(pst__dec *c, const uint8_t *p, unsigned tt,
             }
         }
         for (uint32_t i = 0; i < n; i++) {
-            p = cr_skip(c, p, kt, depth + 1);
+            p = cr_skip(c, p, kt, depth, frames + 1);
             if (p && tt == PST_TT_MAP)
-                p = cr_skip(c, p, vt, depth + 1);
+                p = cr_skip(c, p, vt, depth, frames + 1);
             if (!p)
                 return NULL;
         }
@@ -639,7 +651,7 @@ static int cmp_skip_struct(pst_rbuf *r, const pst_codec_config *cfg)
 {
     pst__dec c;
     pst__dec_init(&c, r->p, r->end, r->start, r->err, NULL, cfg);
-    const uint8_t *p = cr_skip(&c, r->p, PST_TT_STRUCT, 1);
+    const uint8_t *p = cr_skip(&c, r->p, PST_TT_STRUCT, 1, 1);
     if (!p)
         return c.code;
     r->p = p;
@@ -697,7 +709,7 @@ static int cmp_message_length(const uint8_t *data, size_t n,
     pst__dec_init(&c, data, data + n, data, err, NULL, cfg);
     const uint8_t *p = cr_message(&c, data, &h);
     if (p)
-        p = cr_skip(&c, p, PST_TT_STRUCT, 1);
+        p = cr_skip(&c, p, PST_TT_STRUCT, 1, 1);
     if (!p)
         return c.code;
     *len = (size_t)(p - data);
@@ -708,18 +720,45 @@ static int cmp_message_length(const uint8_t *data, size_t n,
 /* encoding                                                                 */
 /* ======================================================================== */
 
+/* Varints, unrolled: each test looks at v itself, not at a value shifted
+ * by the previous step, so the bytes do not wait on each other. The
+ * caller has reserved the widest form (5 or 10 bytes). */
 PST__INLINE uint8_t *cw_varint32(uint8_t *o, uint32_t v)
 {
-    while (v >= 0x80) {
-        *o++ = (uint8_t)(v | 0x80);
-        v >>= 7;
+    if (v < (1u << 7)) {
+        o[0] = (uint8_t)v;
+        return o + 1;
     }
-    *o++ = (uint8_t)v;
-    return o;
+    o[0] = (uint8_t)(v | 0x80);
+    if (v < (1u << 14)) {
+        o[1] = (uint8_t)(v >> 7);
+        return o + 2;
+    }
+    o[1] = (uint8_t)((v >> 7) | 0x80);
+    if (v < (1u << 21)) {
+        o[2] = (uint8_t)(v >> 14);
+        return o + 3;
+    }
+    o[2] = (uint8_t)((v >> 14) | 0x80);
+    if (v < (1u << 28)) {
+        o[3] = (uint8_t)(v >> 21);
+        return o + 4;
+    }
+    o[3] = (uint8_t)((v >> 21) | 0x80);
+    o[4] = (uint8_t)(v >> 28);
+    return o + 5;
 }
 
 PST__INLINE uint8_t *cw_varint64(uint8_t *o, uint64_t v)
 {
+    if (v < (1u << 28))
+        return cw_varint32(o, (uint32_t)v);
+    o[0] = (uint8_t)(v | 0x80);
+    o[1] = (uint8_t)((v >> 7) | 0x80);
+    o[2] = (uint8_t)((v >> 14) | 0x80);
+    o[3] = (uint8_t)((v >> 21) | 0x80);
+    o += 4;
+    v >>= 28;
     while (v >= 0x80) {
         *o++ = (uint8_t)(v | 0x80);
         v >>= 7;
@@ -740,159 +779,43 @@ PST__INLINE uint64_t zigzag64(int64_t n)
 
 static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
                           const uint8_t *v, uint32_t depth);
-static uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
-                         const uint8_t *m, uint32_t depth);
+static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
+                        const pst_list *l, uint32_t depth);
+static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
+                       const pst_map *m, uint32_t depth);
+
+/* Room for n more bytes at o, or return NULL (the failure is recorded). */
+#define ENC_NEED(n)                                                            \
+    do {                                                                       \
+        if (PST__UNLIKELY((size_t)(e->end - o) < (size_t)(n))) {               \
+            o = pst__enc_grow(e, o, (n));                                      \
+            if (!o)                                                            \
+                return NULL;                                                   \
+        }                                                                      \
+    } while (0)
+
+/* Most bytes a scalar of each kind takes (0: variable). */
+static const uint8_t max_width[PST__NKINDS] = {
+    [PST_K_BOOL] = 1, [PST_K_I8] = 1,      [PST_K_I16] = 3,   [PST_K_I32] = 5,
+    [PST_K_I64] = 10, [PST_K_DOUBLE] = 8,  [PST_K_UUID] = 16, [PST_K_ENUM] = 5,
+};
 
 PST__INLINE uint8_t *cw_string(pst__enc *e, uint8_t *o, const pst_str *s)
 {
     size_t n = s->len;
     if (PST__UNLIKELY(n > INT32_MAX))
         return pst__enc_fail(e, PST_E_LIMIT);
-    o = pst__enc_need(e, o, 5 + n);
-    if (PST__UNLIKELY(!o))
-        return NULL;
+    ENC_NEED(5 + n);
     o = cw_varint32(o, (uint32_t)n);
     pst__copy(o, (const uint8_t *)s->ptr, n);
     return o + n;
 }
 
-static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
-                        const pst_list *l, uint32_t depth)
+/* One value of type t at m (container elements, map entries); room for
+ * the widest scalar is already reserved. */
+PST__INLINE uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
+                              const uint8_t *m, uint32_t depth)
 {
-    if (PST__UNLIKELY(depth > e->max_depth))
-        return pst__enc_fail(e, PST_E_LIMIT);
-    const pst_type *et = t->elem;
-    uint32_t n = l->count;
-    if (PST__UNLIKELY(n > INT32_MAX || et->kind >= PST__NKINDS ||
-                      !kind_ctype[et->kind]))
-        return pst__enc_fail(e, n > INT32_MAX ? PST_E_LIMIT : PST_E_INVALID);
-    /* header, and room for every scalar element at its widest */
-    size_t width;
-    switch (et->kind) {
-    case PST_K_BOOL:
-    case PST_K_I8: width = 1; break;
-    case PST_K_I16: width = 3; break;
-    case PST_K_I32:
-    case PST_K_ENUM: width = 5; break;
-    case PST_K_I64: width = 10; break;
-    case PST_K_DOUBLE: width = 8; break;
-    case PST_K_UUID: width = 16; break;
-    default: width = 0; break;
-    }
-    o = pst__enc_need(e, o, 6 + (size_t)n * width);
-    if (PST__UNLIKELY(!o))
-        return NULL;
-    unsigned ct = kind_ctype[et->kind];
-    if (n <= 14) {
-        *o++ = (uint8_t)(n << 4 | ct);
-    } else {
-        *o++ = (uint8_t)(0xf0 | ct);
-        o = cw_varint32(o, n);
-    }
-    const uint8_t *data = l->data;
-    switch (et->kind) {
-    case PST_K_BOOL:
-        for (uint32_t i = 0; i < n; i++)
-            o[i] = ((const bool *)data)[i] ? CT_TRUE : CT_FALSE;
-        return o + n;
-    case PST_K_I8:
-        if (n)
-            memcpy(o, data, n);
-        return o + n;
-    case PST_K_I16:
-        for (uint32_t i = 0; i < n; i++)
-            o = cw_varint32(o, zigzag32(((const int16_t *)data)[i]));
-        return o;
-    case PST_K_I32:
-    case PST_K_ENUM:
-        for (uint32_t i = 0; i < n; i++)
-            o = cw_varint32(o, zigzag32(((const int32_t *)data)[i]));
-        return o;
-    case PST_K_I64:
-        for (uint32_t i = 0; i < n; i++)
-            o = cw_varint64(o, zigzag64(((const int64_t *)data)[i]));
-        return o;
-    case PST_K_DOUBLE:
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        for (uint32_t i = 0; i < n; i++) {
-            uint64_t x = 0;
-            memcpy(&x, data + 8 * (size_t)i, 8);
-            pst__st_le64(o + 8 * (size_t)i, x);
-        }
-#else
-        if (n)
-            memcpy(o, data, 8 * (size_t)n);
-#endif
-        return o + 8 * (size_t)n;
-    case PST_K_UUID:
-        if (n)
-            memcpy(o, data, 16 * (size_t)n);
-        return o + 16 * (size_t)n;
-    case PST_K_STRING:
-    case PST_K_BINARY:
-        for (uint32_t i = 0; i < n; i++) {
-            o = cw_string(e, o, (const pst_str *)data + i);
-            if (!o)
-                return NULL;
-        }
-        return o;
-    case PST_K_STRUCT:
-        for (uint32_t i = 0; i < n; i++) {
-            o = cw_struct(e, o, et->sdesc, data + (size_t)i * et->size,
-                          depth + 1);
-            if (!o)
-                return NULL;
-        }
-        return o;
-    default:
-        for (uint32_t i = 0; i < n; i++) {
-            o = cw_value(e, o, et, data + (size_t)i * et->size, depth + 1);
-            if (!o)
-                return NULL;
-        }
-        return o;
-    }
-}
-
-static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
-                       const pst_map *m, uint32_t depth)
-{
-    if (PST__UNLIKELY(depth > e->max_depth))
-        return pst__enc_fail(e, PST_E_LIMIT);
-    const pst_type *kt = t->elem, *vt = t->value;
-    uint32_t n = m->count;
-    if (PST__UNLIKELY(n > INT32_MAX))
-        return pst__enc_fail(e, PST_E_LIMIT);
-    if (PST__UNLIKELY(kt->kind >= PST__NKINDS || vt->kind >= PST__NKINDS ||
-                      !kind_ctype[kt->kind] || !kind_ctype[vt->kind]))
-        return pst__enc_fail(e, PST_E_INVALID);
-    o = pst__enc_need(e, o, 6);
-    if (PST__UNLIKELY(!o))
-        return NULL;
-    if (n == 0) {
-        *o = 0;
-        return o + 1;
-    }
-    o = cw_varint32(o, n);
-    *o++ = (uint8_t)(kind_ctype[kt->kind] << 4 | kind_ctype[vt->kind]);
-    const uint8_t *keys = m->keys, *vals = m->values;
-    for (uint32_t i = 0; i < n; i++) {
-        o = cw_value(e, o, kt, keys + (size_t)i * kt->size, depth + 1);
-        if (PST__LIKELY(o != NULL))
-            o = cw_value(e, o, vt, vals + (size_t)i * vt->size, depth + 1);
-        if (PST__UNLIKELY(!o))
-            return NULL;
-    }
-    return o;
-}
-
-/* One value of type t at m (container elements, map entries). */
-static uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
-                         const uint8_t *m, uint32_t depth)
-{
-    o = pst__enc_need(e, o, 16);
-    if (PST__UNLIKELY(!o))
-        return NULL;
     switch (t->kind) {
     case PST_K_BOOL:
         *o = *(const bool *)m ? CT_TRUE : CT_FALSE;
@@ -908,7 +831,7 @@ static uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
     case PST_K_I64:
         return cw_varint64(o, zigzag64(*(const int64_t *)m));
     case PST_K_DOUBLE: {
-        uint64_t x = 0;
+        uint64_t x;
         memcpy(&x, m, 8);
         pst__st_le64(o, x);
         return o + 8;
@@ -920,12 +843,12 @@ static uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
     case PST_K_BINARY:
         return cw_string(e, o, (const pst_str *)m);
     case PST_K_STRUCT:
-        return cw_struct(e, o, t->sdesc, m, depth);
+        return cw_struct(e, o, t->sdesc, m, depth + 1);
     case PST_K_STRUCT_PTR: {
         const uint8_t *sv = *(const uint8_t *const *)m;
         if (PST__UNLIKELY(!sv)) /* a NULL element cannot be written */
             return pst__enc_fail(e, PST_E_INVALID);
-        return cw_struct(e, o, t->sdesc, sv, depth);
+        return cw_struct(e, o, t->sdesc, sv, depth + 1);
     }
     case PST_K_LIST:
     case PST_K_SET:
@@ -936,36 +859,155 @@ static uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
     return pst__enc_fail(e, PST_E_INVALID);
 }
 
+static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
+                        const pst_list *l, uint32_t depth)
+{
+    const pst_type *et = t->elem;
+    unsigned kind = et->kind;
+    uint32_t n = l->count;
+    unsigned ct = kind_ctype[kind];
+    if (PST__UNLIKELY(n > INT32_MAX || !ct))
+        return pst__enc_fail(e, n > INT32_MAX ? PST_E_LIMIT : PST_E_INVALID);
+    /* header; exact-width elements all at once (varints: one at a time,
+     * so that a reservation never overshoots by more than one value) */
+    size_t width = kind == PST_K_BOOL || kind == PST_K_I8 ? 1
+                   : kind == PST_K_DOUBLE                 ? 8
+                   : kind == PST_K_UUID                   ? 16
+                                                          : 0;
+    ENC_NEED(6 + (size_t)n * width);
+    if (n <= 14) {
+        *o++ = (uint8_t)(n << 4 | ct);
+    } else {
+        *o++ = (uint8_t)(0xf0 | ct);
+        o = cw_varint32(o, n);
+    }
+    const uint8_t *data = l->data;
+    switch (kind) {
+    case PST_K_BOOL:
+        for (uint32_t i = 0; i < n; i++)
+            o[i] = ((const bool *)data)[i] ? CT_TRUE : CT_FALSE;
+        return o + n;
+    case PST_K_I8:
+        if (n)
+            memcpy(o, data, n);
+        return o + n;
+    case PST_K_I16:
+        for (uint32_t i = 0; i < n; i++) {
+            ENC_NEED(3);
+            o = cw_varint32(o, zigzag32(((const int16_t *)data)[i]));
+        }
+        return o;
+    case PST_K_I32:
+    case PST_K_ENUM:
+        for (uint32_t i = 0; i < n; i++) {
+            ENC_NEED(5);
+            o = cw_varint32(o, zigzag32(((const int32_t *)data)[i]));
+        }
+        return o;
+    case PST_K_I64:
+        for (uint32_t i = 0; i < n; i++) {
+            ENC_NEED(10);
+            o = cw_varint64(o, zigzag64(((const int64_t *)data)[i]));
+        }
+        return o;
+    case PST_K_DOUBLE:
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        pst__bswap64_array(o, data, n);
+#else
+        if (n)
+            memcpy(o, data, 8 * (size_t)n);
+#endif
+        return o + 8 * (size_t)n;
+    case PST_K_UUID:
+        if (n)
+            memcpy(o, data, 16 * (size_t)n);
+        return o + 16 * (size_t)n;
+    case PST_K_STRING:
+    case PST_K_BINARY:
+        for (uint32_t i = 0; i < n; i++) {
+            o = cw_string(e, o, (const pst_str *)data + i);
+            if (PST__UNLIKELY(!o))
+                return NULL;
+        }
+        return o;
+    case PST_K_STRUCT:
+        for (uint32_t i = 0; i < n; i++) {
+            o = cw_struct(e, o, et->sdesc, data + (size_t)i * et->size,
+                          depth + 1);
+            if (PST__UNLIKELY(!o))
+                return NULL;
+        }
+        return o;
+    default:
+        for (uint32_t i = 0; i < n; i++) {
+            ENC_NEED(16);
+            o = cw_value(e, o, et, data + (size_t)i * et->size, depth);
+            if (PST__UNLIKELY(!o))
+                return NULL;
+        }
+        return o;
+    }
+}
+
+static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
+                       const pst_map *m, uint32_t depth)
+{
+    const pst_type *kt = t->elem, *vt = t->value;
+    uint32_t n = m->count;
+    unsigned kc = kind_ctype[kt->kind], vc = kind_ctype[vt->kind];
+    if (PST__UNLIKELY(n > INT32_MAX || !kc || !vc))
+        return pst__enc_fail(e, n > INT32_MAX ? PST_E_LIMIT : PST_E_INVALID);
+    ENC_NEED(6);
+    if (n == 0) {
+        *o = 0;
+        return o + 1;
+    }
+    o = cw_varint32(o, n);
+    *o++ = (uint8_t)(kc << 4 | vc);
+    const uint8_t *keys = m->keys, *vals = m->values;
+    size_t ks = kt->size, vs = vt->size;
+    /* scalars take at most 16 bytes: one reservation per entry */
+    for (uint32_t i = 0; i < n; i++) {
+        ENC_NEED(32);
+        o = cw_value(e, o, kt, keys + (size_t)i * ks, depth);
+        if (PST__UNLIKELY(!o))
+            return NULL;
+        if (max_width[kt->kind] == 0)
+            ENC_NEED(16);
+        o = cw_value(e, o, vt, vals + (size_t)i * vs, depth);
+        if (PST__UNLIKELY(!o))
+            return NULL;
+    }
+    return o;
+}
+
 static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
                           const uint8_t *v, uint32_t depth)
 {
     if (PST__UNLIKELY(depth > e->max_depth))
         return pst__enc_fail(e, PST_E_LIMIT);
     const uint8_t *isset = v + d->isset_offset;
-    /* (an empty struct may have no field table: NULL + 0 is undefined) */
     const pst_field *f = d->fields, *fe = d->nfields ? f + d->nfields : f;
-    bool is_union = d->kind == PST_UNION;
+    /* fields whose isset bit decides: optional ones, and a union's */
+    unsigned uflag = d->kind == PST_UNION ? PST_REQ_OPTIONAL : 0;
     unsigned members = 0;
     int last = 0;
     for (; f < fe; f++) {
-        if (f->req == PST_REQ_OPTIONAL || is_union) {
+        if ((f->req | uflag) & PST_REQ_OPTIONAL) {
             if (!((isset[f->isset_bit >> 3] >> (f->isset_bit & 7)) & 1))
                 continue;
             members++;
         }
         const uint8_t *m = v + f->offset;
         unsigned kind = f->kind;
-        if (PST__UNLIKELY(kind >= PST__NKINDS || !kind_ctype[kind]))
-            return pst__enc_fail(e, PST_E_INVALID);
-        if (kind == PST_K_STRUCT_PTR && !*(const uint8_t *const *)m) {
+        if (PST__UNLIKELY(kind == PST_K_STRUCT_PTR) &&
+            !*(const uint8_t *const *)m) {
             /* absent: not written */
-            members -= is_union || f->req == PST_REQ_OPTIONAL;
+            members -= ((f->req | uflag) & PST_REQ_OPTIONAL) != 0;
             continue;
         }
         /* header (type + up to 3 id bytes) + the widest fixed value */
-        o = pst__enc_need(e, o, 4 + 16);
-        if (PST__UNLIKELY(!o))
-            return NULL;
+        ENC_NEED(4 + 16);
         unsigned ct = kind_ctype[kind];
         if (kind == PST_K_BOOL)
             ct = *(const bool *)m ? CT_TRUE : CT_FALSE;
@@ -980,31 +1022,31 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
         last = id;
         switch (kind) {
         case PST_K_BOOL:
-            break;
+            continue;
         case PST_K_I8:
             *o++ = *m;
-            break;
+            continue;
         case PST_K_I16:
             o = cw_varint32(o, zigzag32(*(const int16_t *)m));
-            break;
+            continue;
         case PST_K_I32:
         case PST_K_ENUM:
             o = cw_varint32(o, zigzag32(*(const int32_t *)m));
-            break;
+            continue;
         case PST_K_I64:
             o = cw_varint64(o, zigzag64(*(const int64_t *)m));
-            break;
+            continue;
         case PST_K_DOUBLE: {
-            uint64_t x = 0;
+            uint64_t x;
             memcpy(&x, m, 8);
             pst__st_le64(o, x);
             o += 8;
-            break;
+            continue;
         }
         case PST_K_UUID:
             memcpy(o, m, 16);
             o += 16;
-            break;
+            continue;
         case PST_K_STRING:
         case PST_K_BINARY:
             o = cw_string(e, o, (const pst_str *)m);
@@ -1018,20 +1060,20 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
             break;
         case PST_K_LIST:
         case PST_K_SET:
-            o = cw_list(e, o, f->type, (const pst_list *)m, depth + 1);
+            o = cw_list(e, o, f->type, (const pst_list *)m, depth);
             break;
         case PST_K_MAP:
-            o = cw_map(e, o, f->type, (const pst_map *)m, depth + 1);
+            o = cw_map(e, o, f->type, (const pst_map *)m, depth);
             break;
+        default:
+            return pst__enc_fail(e, PST_E_INVALID);
         }
         if (PST__UNLIKELY(!o))
             return NULL;
     }
-    if (PST__UNLIKELY(is_union && members > 1))
+    if (PST__UNLIKELY(members > 1 && uflag))
         return pst__enc_fail(e, PST_E_INVALID);
-    o = pst__enc_need(e, o, 1);
-    if (PST__UNLIKELY(!o))
-        return NULL;
+    ENC_NEED(1);
     *o = CT_STOP;
     return o + 1;
 }

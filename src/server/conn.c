@@ -19,7 +19,7 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-enum { ARENA_BLOCK = 8192, SNIFF_BYTES = 16, DRAIN_LIMIT = 64 * 1024 };
+enum { ARENA_BLOCK = 8192, SNIFF_BYTES = PST__SNIFF_BYTES, DRAIN_LIMIT = 64 * 1024 };
 
 /* Close without resetting the peer: a close with unread bytes in the socket
  * makes the kernel send RST, which can destroy a reply the peer has not read
@@ -98,7 +98,7 @@ static int sniff(pst_server *s, pst_stream *st, uint8_t *first, size_t *n,
         *n += got;
         pst__sniff(&s->opt, first, *n, sn);
         if (sn->kind == PST_SNIFF_NEED_MORE && *n == SNIFF_BYTES)
-            sn->kind = PST_SNIFF_UNKNOWN; /* cannot happen: 8 bytes decide */
+            sn->kind = PST_SNIFF_UNKNOWN; /* cannot happen: SNIFF_BYTES decide */
     }
     if (sn->kind == PST_SNIFF_HTTP) {
         pst__server_log(s, PST_LOG_INFO,

@@ -57,7 +57,7 @@
 #define OUT_LOW        (OUT_HIGH / 2) /* ... and resume below               */
 #define INFLIGHT_HIGH  1024u          /* worker jobs per connection         */
 #define SCRATCH_KEEP   (1u << 20)     /* shrink loop's output scratch above */
-#define SNIFF_MAX      64u            /* bytes to wait for before "unknown" */
+#define SNIFF_MAX      PST__SNIFF_BYTES /* bytes that always decide */
 #define LINGER_MS      2000           /* after shutdown(SHUT_WR)            */
 #define STOP_GRACE_MS  10000          /* stop: drain limit without write_timeout */
 #define ACCEPT_PAUSE_MS 100           /* after EMFILE and friends           */
@@ -97,6 +97,8 @@ struct nb_conn {
     /* partial input (NULL while none) */
     uint8_t *in;
     uint32_t in_len, in_cap;
+    uint32_t rescan_at;            /* unframed: walk the message again from
+                                      this many bytes (0 = at every read) */
     /* unsent output (NULL while none) */
     uint8_t *out;
     size_t out_off, out_len, out_cap;
@@ -580,6 +582,7 @@ static size_t conn_process(nb_conn *c, const uint8_t *data, size_t len)
     pst_server *s = c->loop->s;
     const pst_codec_config *cfg = &s->opt.codec;
     size_t off = 0;
+    c->rescan_at = 0;
     while (off < len && !(c->flags & (C_ERROR | C_PAUSED))) {
         const uint8_t *p = data + off;
         size_t avail = len - off, hdr, mlen;
@@ -653,6 +656,9 @@ static size_t conn_process(nb_conn *c, const uint8_t *data, size_t len)
             pst_error_clear(&err);
             int rc = c->proto->message_length(p, avail, cfg, &mlen, &err);
             if (rc == PST_E_SHORT) {
+                /* this tail is kept from offset 0 of c->in */
+                c->rescan_at = avail >= READ_SCRATCH
+                                   ? (uint32_t)(avail + avail / 4) : 0;
                 if (avail > cfg->max_message) {
                     conn_fail(c, "unframed %s message exceeds max_message %llu",
                               c->proto->name,
@@ -998,38 +1004,77 @@ static void conn_linger_read(nb_conn *c)
     }
 }
 
-/* One recv, then answer every complete request read. */
+/* Read what is there (one recv, more only to finish a big unframed
+ * message), then answer every complete request read. */
 static void conn_read(nb_conn *c)
 {
     nb_loop *l = c->loop;
-    uint8_t *buf;
-    size_t room;
+    bool eof = false;
+    ssize_t n;
     if (c->in_len) {
-        if (c->in_len == c->in_cap &&
-            in_reserve(c, in_target(c, c->in, c->in_len)) < 0) {
-            conn_close(c, PST_LOG_ERROR, "out of memory for a partial message");
+        /* Part of a message is kept already: read into its buffer. */
+        size_t got = 0;
+        for (;;) {
+            if (c->in_len == c->in_cap &&
+                in_reserve(c, in_target(c, c->in, c->in_len)) < 0) {
+                conn_close(c, PST_LOG_ERROR, "out of memory for a partial message");
+                return;
+            }
+            n = recv(c->io.fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
+            if (n > 0) {
+                c->in_len += (uint32_t)n;
+                got += (size_t)n;
+                /* An unframed message's end is found by walking it: do not
+                 * walk a big one again for every few bytes, read on until it
+                 * grew by a quarter or the socket is empty. */
+                if (c->in_len >= c->rescan_at)
+                    break;
+                continue;
+            }
+            if (n == 0) {
+                eof = true;
+                break;
+            }
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
+            conn_closef(c, PST_LOG_DEBUG, "read failed: %s", strerror(errno));
             return;
         }
-        buf = c->in + c->in_len;
-        room = c->in_cap - c->in_len;
+        if (got) {
+            size_t used = conn_process(c, c->in, c->in_len);
+            if (c->flags & C_ERROR)
+                in_drop(c);
+            else
+                in_consume(c, used);
+        }
     } else {
-        buf = l->scratch;
-        room = READ_SCRATCH;
-    }
-    ssize_t n;
-    do
-        n = recv(c->io.fd, buf, room, 0);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        /* The common case: into the loop's scratch, answer in place, keep
+         * only an incomplete tail. */
+        do
+            n = recv(c->io.fd, l->scratch, READ_SCRATCH, 0);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            conn_closef(c, PST_LOG_DEBUG, "read failed: %s", strerror(errno));
             return;
-        conn_closef(c, PST_LOG_DEBUG, "read failed: %s", strerror(errno));
-        return;
+        }
+        if (n == 0) {
+            eof = true;
+        } else {
+            size_t used = conn_process(c, l->scratch, (size_t)n);
+            if (!(c->flags & C_ERROR) && used < (size_t)n &&
+                in_keep(c, l->scratch + used, (size_t)n - used) < 0) {
+                conn_close(c, PST_LOG_ERROR, "out of memory for a partial message");
+                return;
+            }
+        }
     }
-    if (n == 0) {
+    if (eof) {
         /* Peer is done sending: answer what is complete, then close. */
-        if (c->in_len)
-        {
+        if (c->in_len && !(c->flags & C_ERROR)) {
             char peer[80];
             pst__server_log(l->s, PST_LOG_DEBUG, "%s: peer closed with %u "
                             "bytes of an incomplete message",
@@ -1037,24 +1082,6 @@ static void conn_read(nb_conn *c)
         }
         in_drop(c);
         c->flags |= C_EOF;
-        return;
-    }
-    size_t used;
-    if (c->in_len) {
-        c->in_len += (uint32_t)n;
-        used = conn_process(c, c->in, c->in_len);
-        if (c->flags & C_ERROR)
-            in_drop(c);
-        else
-            in_consume(c, used);
-    } else {
-        used = conn_process(c, l->scratch, (size_t)n);
-        if (!(c->flags & C_ERROR) && used < (size_t)n &&
-            in_keep(c, l->scratch + used, (size_t)n - used) < 0) {
-            l->out.len = 0;
-            conn_close(c, PST_LOG_ERROR, "out of memory for a partial message");
-            return;
-        }
     }
     if (l->batch_head)
         submit_batch(l);

@@ -57,8 +57,10 @@ typedef struct pst_sniff {
 } pst_sniff;
 
 /* Look at the first n bytes of a connection (n may grow between calls).
- * Honours pinned opt.protocol / opt.framing. Needs at most 6 bytes for
- * Thrift. */
+ * Honours pinned opt.protocol / opt.framing. PST__SNIFF_BYTES always
+ * decide (an old-style binary header inside a frame takes the most:
+ * length, name length, 8 name bytes, type). */
+#define PST__SNIFF_BYTES 24u
 void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
                 pst_sniff *out);
 

@@ -1,25 +1,65 @@
 /* sniff.c: the front door: what a connection speaks, from its first bytes.
  *
  *   80 01 ...              binary, unframed   (strict header: version 1)
+ *   00 00 NN NN name tt    binary, unframed, old header without version
+ *                          (name: a method name, tt: CALL or ONEWAY)
  *   82 vv ...              compact, unframed  (vv: version 1, type 1..4)
- *   LL LL LL LL 80 01      framed binary      (0 < length <= max_frame)
- *   LL LL LL LL 82 vv      framed compact
+ *   LL LL LL LL <one of the above>   framed (0 < length <= max_frame)
  *   "GET " "POST " ...     an HTTP request line
  *
  * Each kind is a candidate that the bytes so far either match, rule out,
- * or leave open; the answer waits while any candidate is open. Eight bytes
- * ("OPTIONS ") always decide. */
+ * or leave open; the answer waits while any candidate is open. At most
+ * 4 + 4 + OLD_NAME_CHECK + 1 bytes decide. */
 #include <string.h>
 
 #include "server_internal.h"
 
 typedef enum { NO = 0, MAYBE, MATCH } verdict;
 
-/* The two bytes that open a Thrift message of protocol p (or NULL = any). */
+/* Old binary headers (Thrift's strictWrite off) open with the method name's
+ * i32 length; a name of 64 KiB or more is not taken for one. Name bytes that must look like a method name before the header counts. */
+#define OLD_NAME_CHECK 8u
+
+static bool name_char(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':';
+}
+
+/* 00 00 NN NN, then NN bytes of a method name, then CALL (1) or ONEWAY (4). */
+static verdict old_binary_start(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n && i < 2; i++)
+        if (p[i] != 0)
+            return NO;
+    if (n < 4)
+        return MAYBE;
+    uint32_t len = (uint32_t)p[2] << 8 | p[3];
+    if (len == 0)
+        return NO;
+    size_t check = len < OLD_NAME_CHECK ? len : OLD_NAME_CHECK;
+    for (size_t i = 0; i < check; i++) {
+        if (4 + i >= n)
+            return MAYBE;
+        if (!name_char(p[4 + i]))
+            return NO;
+    }
+    if (len > OLD_NAME_CHECK)
+        return MATCH;
+    if (4 + len >= n)
+        return MAYBE;
+    return p[4 + len] == PST_MSG_CALL || p[4 + len] == PST_MSG_ONEWAY ? MATCH : NO;
+}
+
+/* The bytes that open a Thrift message; *out says which protocol. */
 static verdict thrift_start(const uint8_t *p, size_t n, const pst_protocol **out)
 {
     if (n == 0)
         return MAYBE;
+    if (p[0] == 0x00) {
+        *out = &pst_protocol_binary;
+        return old_binary_start(p, n);
+    }
     if (p[0] == 0x80) {
         if (n < 2)
             return MAYBE;

@@ -66,20 +66,20 @@ static void fuzz_struct(const pst_protocol *p, const pst_struct_desc *d,
         pst_wbuf w1, w2;
         pst_wbuf_init(&w1, 0);
         pst_wbuf_init(&w2, 0);
-        if (p->write_struct(&w1, d, fuzz_value[0], cfg) != 0)
-            FUZZ_FAIL("decoded value does not encode");
-        /* absent default fields are written: the encoding may be larger
-         * than the input, so no max_message here */
+        /* absent default fields are written (inline structs too): the
+         * encoding may be larger and deeper than the input */
         pst_codec_config big = *cfg;
         big.max_message = PST_CODEC_CONFIG_INIT_MAX_MESSAGE;
+        big.max_depth = 1000;
+        if (p->write_struct(&w1, d, fuzz_value[0], &big) != 0)
+            FUZZ_FAIL("decoded value does not encode");
         pst_error err2 = { 0, "" };
         pst_rbuf_init(&r, w1.data, w1.len, &err2);
         if (p->read_struct(&r, d, fuzz_value[1], &a, &big) != 0 ||
             r.p != w1.data + w1.len) {
             FUZZ_FAIL("re-encoded value does not decode");
             FUZZ_DETAIL(err2.message);
-        }
-        else if (p->write_struct(&w2, d, fuzz_value[1], &big) != 0 ||
+        } else if (p->write_struct(&w2, d, fuzz_value[1], &big) != 0 ||
                  w1.len != w2.len || memcmp(w1.data, w2.data, w1.len) != 0)
             FUZZ_FAIL("encoding is not a fixed point");
         pst_wbuf_free(&w1);

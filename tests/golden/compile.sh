@@ -23,13 +23,23 @@ for cc in "$@"; do
         "$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$include" -I "$work/gen" \
             -c "$c" -o "$work/$(basename "$c" .c).$tag.o"
     done
-    # Link only once libpostern has the runtime the generated code calls.
-    if [ -n "${LINK_LIB:-}" ] && nm "$LINK_LIB" 2>/dev/null | grep -q ' T pst_client_call$' \
-        && nm "$LINK_LIB" 2>/dev/null | grep -q ' T pst_struct_init$' \
-        && nm "$LINK_LIB" 2>/dev/null | grep -q ' R pst_type_i32$'; then
-        printf 'int main(void) { return 0; }\n' >"$work/main.c"
-        "$cc" -std=c11 -o "$work/linked.$tag" "$work/main.c" "$work"/*."$tag".o "$LINK_LIB" -lpthread -lm
-        linked=" (and links)"
-    fi
 done
+# Link (with the compiler and flags libpostern was built with) only once
+# libpostern has the runtime the generated code calls.
+if [ -n "${LINK_LIB:-}" ] && nm "$LINK_LIB" 2>/dev/null | grep -q ' T pst_client_call$' \
+    && nm "$LINK_LIB" 2>/dev/null | grep -q ' T pst_struct_init$' \
+    && nm "$LINK_LIB" 2>/dev/null | grep -q ' R pst_type_i32$'; then
+    link_cc=${LINK_CC:-cc}
+    mkdir -p "$work/link"
+    for c in "$work/gen"/*.c; do
+        # shellcheck disable=SC2086
+        "$link_cc" -std=c11 ${LINK_FLAGS:-} -I "$include" -I "$work/gen" \
+            -c "$c" -o "$work/link/$(basename "$c" .c).o"
+    done
+    printf 'int main(void) { return 0; }\n' >"$work/link/main.c"
+    # shellcheck disable=SC2086
+    "$link_cc" -std=c11 ${LINK_FLAGS:-} -o "$work/link/linked" "$work/link/main.c" \
+        "$work/link"/*.o "$LINK_LIB" -lpthread -lm
+    linked=" (and links)"
+fi
 echo "generated code of $(basename "$idl") compiles${linked:-} with: $*"

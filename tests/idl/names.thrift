@@ -21,6 +21,11 @@ struct auto {
   14: i32 offsetof
   15: double complex
   16: i32 inline
+  17: i32 BIG_ENDIAN
+  18: i32 INT_FAST8_MAX
+  19: i32 PST_STR
+  20: i32 PST_CODEC_CONFIG_INIT
+  21: i32 UINT64_C
 }
 
 struct while { 1: auto auto, 2: int int }

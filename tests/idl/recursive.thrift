@@ -56,3 +56,10 @@ service Recursion {
   Node echoNode(1: Node node)
   Expr simplify(1: Expr e) throws (1: Chain chain)
 }
+
+// A default of the struct's own type: written once, with the inner
+// occurrence of the field left unset (NULL), not infinitely deep.
+struct SelfDefault {
+  1: optional SelfDefault next = {"value": 2}
+  2: i32 value = 1
+}

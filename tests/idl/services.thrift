@@ -42,3 +42,13 @@ service Annotated {
   void old() (deprecated = "use new")
   void flagged() (deprecated)
 } (service.note = "x")
+
+// A service may extend one defined later: the header still declares the
+// base's handler first.
+service Early extends Late {
+  void early()
+}
+
+service Late {
+  void late()
+}

@@ -177,10 +177,12 @@ static void test_truncation(void)
     int bad = 0;
     for (size_t k = 0; k < w.len; k++) {
         pst_error err = { 0, "" };
-        int rc = decode(w.data, k, &T_Everything_desc, &back, &a, NULL, &err, NULL);
-        int rs = skip(w.data, k, NULL, NULL, NULL);
+        size_t used = 1, sused = 1;
+        int rc = decode(w.data, k, &T_Everything_desc, &back, &a, NULL, &err, &used);
+        int rs = skip(w.data, k, NULL, NULL, &sused);
+        /* the error, with where; and the read position has not moved */
         if (rc != PST_E_SHORT || rs != PST_E_SHORT || err.code != rc ||
-            !strstr(err.message, "offset"))
+            !strstr(err.message, "offset") || used != 0 || sused != 0)
             bad++;
         pst_arena_reset(&a);
     }
@@ -448,13 +450,13 @@ static void test_depth(void)
     deep.max_depth = 100;
     pst_arena a;
     pst_arena_init(&a, NULL, 0, 0);
-    T_Deep back;
+    _Alignas(16) uint8_t back[sizeof(T_Node) + sizeof(T_Deep) + sizeof(T_Inner)];
     pst_error err = { 0, "" };
 
     T_Deep *ok = deep_chain(64);
     pst_wbuf w;
     CHECK_EQ_INT(encode(&T_Deep_desc, ok, &w, &cfg), 0);
-    CHECK_EQ_INT(decode(w.data, w.len, &T_Deep_desc, &back, &a, &cfg, NULL, NULL), 0);
+    CHECK_EQ_INT(decode(w.data, w.len, &T_Deep_desc, back, &a, &cfg, NULL, NULL), 0);
     CHECK_EQ_INT(skip(w.data, w.len, &cfg, NULL, NULL), 0);
     pst_wbuf_free(&w);
 
@@ -462,17 +464,17 @@ static void test_depth(void)
     CHECK_EQ_INT(encode(&T_Deep_desc, bad, &w, &cfg), PST_E_LIMIT);
     pst_wbuf_free(&w);
     CHECK_EQ_INT(encode(&T_Deep_desc, bad, &w, &deep), 0);
-    CHECK_EQ_INT(decode(w.data, w.len, &T_Deep_desc, &back, &a, &cfg, &err, NULL),
+    CHECK_EQ_INT(decode(w.data, w.len, &T_Deep_desc, back, &a, &cfg, &err, NULL),
                  PST_E_LIMIT);
     expect_error(&err, "max_depth 64");
-    CHECK_EQ_INT(decode(w.data, w.len, &T_Deep_desc, &back, &a, &deep, NULL, NULL), 0);
+    CHECK_EQ_INT(decode(w.data, w.len, &T_Deep_desc, back, &a, &deep, NULL, NULL), 0);
     CHECK_EQ_INT(skip(w.data, w.len, &cfg, NULL, NULL), PST_E_LIMIT);
     CHECK_EQ_INT(skip(w.data, w.len, &deep, NULL, NULL), 0);
     /* unknown fields are skipped with the same limit */
     static const pst_struct_desc none = { "None", sizeof(T_Deep),
                                           offsetof(T_Deep, isset_), 0,
                                           PST_STRUCT, NULL, NULL };
-    CHECK_EQ_INT(decode(w.data, w.len, &none, &back, &a, &cfg, NULL, NULL), PST_E_LIMIT);
+    CHECK_EQ_INT(decode(w.data, w.len, &none, back, &a, &cfg, NULL, NULL), PST_E_LIMIT);
     pst_wbuf_free(&w);
 
     /* message_length too */
@@ -484,6 +486,59 @@ static void test_depth(void)
     CHECK_EQ_INT(msg_len(w.data, w.len, &cfg, &len, NULL), PST_E_LIMIT);
     CHECK_EQ_INT(msg_len(w.data, w.len, &deep, &len, NULL), 0);
     pst_wbuf_free(&w);
+
+    /* containers do not count (as in Thrift): 64 Nodes nested through
+     * their kids lists are fine, 65 are not */
+    T_Node *nodes = calloc(65, sizeof *nodes);
+    for (int i = 0; i < 65; i++) {
+        nodes[i].val = i;
+        if (i + 1 < 65)
+            nodes[i].kids = (pst_list){ &nodes[i + 1], 1 };
+    }
+    CHECK_EQ_INT(encode(&T_Node_desc, &nodes[1], &w, &cfg), 0);
+    CHECK_EQ_INT(decode(w.data, w.len, &T_Node_desc, back, &a, &cfg, NULL, NULL), 0);
+    CHECK_EQ_INT(skip(w.data, w.len, &cfg, NULL, NULL), 0);
+    pst_wbuf_free(&w);
+    CHECK_EQ_INT(encode(&T_Node_desc, &nodes[0], &w, &cfg), PST_E_LIMIT);
+    pst_wbuf_free(&w);
+    CHECK_EQ_INT(encode(&T_Node_desc, &nodes[0], &w, &deep), 0);
+    pst_error_clear(&err);
+    CHECK_EQ_INT(decode(w.data, w.len, &T_Node_desc, back, &a, &cfg, &err, NULL),
+                 PST_E_LIMIT);
+    expect_error(&err, "Node: structs nested deeper than max_depth 64");
+    CHECK_EQ_INT(skip(w.data, w.len, &cfg, NULL, NULL), PST_E_LIMIT);
+    pst_wbuf_free(&w);
+    free(nodes);
+
+    /* unknown data nested through containers only is bounded while
+     * skipping: list<list<list<...>>> 400 deep in an unknown field */
+    uint8_t lists[2100];
+    size_t k = 0;
+    int binary = P == &pst_protocol_binary;
+    if (binary) {
+        lists[k++] = PST_TT_LIST;
+        lists[k++] = 0;
+        lists[k++] = 99;
+    } else {
+        lists[k++] = 0x09;
+        lists[k++] = 0xc6; /* zigzag(99) = 198 */
+        lists[k++] = 0x01;
+    }
+    for (int i = 0; i < 400; i++) {
+        if (binary) {
+            lists[k++] = PST_TT_LIST;
+            lists[k++] = 0;
+            lists[k++] = 0;
+            lists[k++] = 0;
+            lists[k++] = 1;
+        } else {
+            lists[k++] = 0x19;
+        }
+    }
+    pst_error_clear(&err);
+    CHECK_EQ_INT(decode(lists, k, &T_Inner_desc, back, &a, &cfg, &err, NULL), PST_E_LIMIT);
+    expect_error(&err, "structs and containers nested deeper than 320");
+    CHECK_EQ_INT(skip(lists, k, &cfg, NULL, NULL), PST_E_LIMIT);
 
     /* a huge configured depth is capped, not a stack overflow */
     T_Deep *huge = deep_chain(5000);
@@ -521,6 +576,31 @@ static void test_max_message(void)
     CHECK_EQ_INT(small.err, PST_E_LIMIT);
     CHECK_EQ_INT(small.len, 0); /* nothing half-written is kept */
     pst_wbuf_free(&small);
+    /* ... and it is exact: a max of exactly the size fits, whatever the
+     * encoder reserved on the way (every value, every shorter max) */
+    T_Everything empty;
+    memset(&empty, 0, sizeof empty);
+    T_Inner in = { -1, PST_STR("x"), { 3 } };
+    const struct { const pst_struct_desc *d; const void *v; } all[] = {
+        { &T_Everything_desc, &v }, { &T_Everything_desc, &empty }, { &T_Inner_desc, &in },
+    };
+    int bad = 0;
+    for (size_t i = 0; i < COUNT(all); i++) {
+        pst_wbuf ref;
+        CHECK_EQ_INT(encode(all[i].d, all[i].v, &ref, NULL), 0);
+        for (size_t max = ref.len + 40; max >= 1 && max + 60 >= ref.len; max--) {
+            pst_wbuf b;
+            pst_wbuf_init(&b, max);
+            int rc = P->write_struct(&b, all[i].d, all[i].v, NULL);
+            if (max >= ref.len ? (rc != 0 || b.len != ref.len ||
+                                  memcmp(b.data, ref.data, ref.len) != 0)
+                               : (rc != PST_E_LIMIT || b.len != 0 || b.cap > max))
+                bad++;
+            pst_wbuf_free(&b);
+        }
+        pst_wbuf_free(&ref);
+    }
+    CHECK_EQ_INT(bad, 0);
     pst_wbuf_free(&w);
     pst_arena_release(&a);
 }

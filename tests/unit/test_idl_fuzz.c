@@ -257,6 +257,19 @@ static void extremes(void)
         o += sprintf(o, "typedef list<L%d> L%d\nconst L%d C%d = [C%d, C%d]\n", i - 1, i, i, i,
                      i - 1, i - 1);
     run(text, (size_t)(o - text));
+    /* defaults that contain themselves, or double at each level */
+    o = text;
+    o += sprintf(o, "struct R { 1: optional R r = {}, 2: optional R s = {\"r\": {}} }\n");
+    for (int i = 0; i < 40; i++)
+        o += sprintf(o, "struct S%d { 1: S%d a = {}, 2: S%d b = {} }\n", i, i + 1, i + 1);
+    o += sprintf(o, "struct S40 { 1: i32 x = 1 }\n");
+    run(text, (size_t)(o - text));
+    /* a long chain of structs, each defaulting the next */
+    o = text;
+    for (int i = 0; i < 500; i++)
+        o += sprintf(o, "struct S%d{1:S%d n={}}\n", i, i + 1);
+    o += sprintf(o, "struct S500{1:i32 x=1}\n");
+    run(text, (size_t)(o - text));
     /* typedef and extends chains */
     o = text;
     for (int i = 1; i < 300; i++)

@@ -5,6 +5,8 @@
  * half-open and reset connections. Each test runs with handlers on the loop
  * threads and again with a worker pool.
  */
+#include <sys/un.h>
+
 #include "test_nonblocking_util.h"
 
 static int g_io_threads = 2;
@@ -178,53 +180,76 @@ static void test_max_connections(void)
     CHECK(t_log_has(&t.log, "refused: max_connections (3) reached"));
 }
 
-/* Idle, read and write timeouts close the connection and are counted. */
-static void test_timeouts(void)
+/* Idle, read and write timeouts close the connection and are counted; one
+ * server per kind, so a slow moment on a busy machine cannot make one look
+ * like another. `kind`: 0 idle, 1 read, 2 write. */
+static void timeout_one(int kind)
 {
     pst_server_options opt = base_options();
-    opt.idle_timeout_ms = 50;
-    opt.read_timeout_ms = 50;
-    opt.write_timeout_ms = 50;
+    if (kind == 0)
+        opt.idle_timeout_ms = 50;
+    else if (kind == 1)
+        opt.read_timeout_ms = 50;
+    else
+        opt.write_timeout_ms = 50;
     tserver t;
     if (t_server_start(&t, &opt) < 0) {
         CHECK(!"server start");
         return;
     }
-    /* idle after a call */
     tconn c;
-    CHECK_EQ_INT(t_open(&c, t.port, P_BINARY, true), 0);
-    CHECK_EQ_INT(t_call(&c, 1, 10), 0);
-    CHECK_EQ_INT(t_wait_closed(c.fd), 1);
-    t_close(&c);
-    /* a message started but never finished */
-    CHECK_EQ_INT(t_open(&c, t.port, P_COMPACT, false), 0);
     tbuf b = { 0 };
-    t_encode_call(&b, P_COMPACT, false, "echo", 5, "hello", 5);
-    CHECK_EQ_INT(t_send_all(c.fd, b.p, b.len - 3), 0);
-    CHECK_EQ_INT(t_wait_closed(c.fd), 1);
-    t_close(&c);
+    if (kind == 0) {            /* idle after a call, and never a word */
+        CHECK_EQ_INT(t_open(&c, t.port, P_BINARY, true), 0);
+        CHECK_EQ_INT(t_call(&c, 1, 10), 0);
+        CHECK_EQ_INT(t_wait_closed(c.fd), 1);
+        t_close(&c);
+        int fd = t_connect_fd(t.port);
+        CHECK_EQ_INT(t_wait_closed(fd), 1);
+        close(fd);
+    } else if (kind == 1) {     /* a message started but never finished */
+        CHECK_EQ_INT(t_open(&c, t.port, P_COMPACT, false), 0);
+        t_encode_call(&b, P_COMPACT, false, "echo", 5, "hello", 5);
+        CHECK_EQ_INT(t_send_all(c.fd, b.p, b.len - 3), 0);
+        CHECK_EQ_INT(t_wait_closed(c.fd), 1);
+        t_close(&c);
+        int fd = t_connect_fd(t.port);   /* one byte: protocol unknown yet */
+        CHECK_EQ_INT(t_send_all(fd, "\x80", 1), 0);
+        CHECK_EQ_INT(t_wait_closed(fd), 1);
+        close(fd);
+    } else {                    /* replies never read */
+        CHECK_EQ_INT(t_open(&c, t.port, P_BINARY, true), 0);
+        int small = 16384;      /* so the kernel cannot take all replies */
+        setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        size_t big = 256 * 1024;
+        char *msg = malloc(big);
+        t_fill(msg, big, 3);
+        t_encode_call(&b, P_BINARY, true, "echo", 3, msg, big);
+        struct timeval tv = { 0, 200000 };   /* stop once writes stall */
+        setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        for (int i = 0; i < 64; i++)
+            if (t_send_all(c.fd, b.p, b.len) < 0)
+                break;
+        T_WAIT_STATS(&t, st.timeouts >= 1);
+        t_close(&c);
+        free(msg);
+    }
     tb_free(&b);
-    /* replies never read: big requests until the server stops reading */
-    CHECK_EQ_INT(t_open(&c, t.port, P_BINARY, true), 0);
-    size_t big = 256 * 1024;
-    char *msg = malloc(big);
-    t_fill(msg, big, 3);
-    t_encode_call(&b, P_BINARY, true, "echo", 3, msg, big);
-    struct timeval tv = { 0, 200000 };   /* stop trying once writes stall */
-    setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    for (int i = 0; i < 64; i++)
-        if (t_send_all(c.fd, b.p, b.len) < 0)
-            break;
-    T_WAIT_STATS(&t, st.timeouts >= 3);
-    t_close(&c);
-    tb_free(&b);
-    free(msg);
     pst_server_stats st;
     CHECK_EQ_INT(t_server_stop(&t, &st), 0);
-    CHECK_EQ_INT(st.timeouts, 3);
-    CHECK(t_log_has(&t.log, "idle timeout of 50 ms"));
-    CHECK(t_log_has(&t.log, "read timeout of 50 ms"));
-    CHECK(t_log_has(&t.log, "timed out after 50 ms"));
+    static const char *const said[] = { "idle timeout of 50 ms",
+                                        "read timeout of 50 ms",
+                                        "timed out after 50 ms" };
+    CHECK_EQ_INT(st.timeouts, kind == 2 ? 1 : 2);
+    CHECK(t_log_has(&t.log, said[kind]));
+    if (kind == 1)
+        CHECK(t_log_has(&t.log, "no complete first message within 50 ms"));
+}
+
+static void test_timeouts(void)
+{
+    for (int kind = 0; kind < 3; kind++)
+        timeout_one(kind);
 }
 
 /* Bad bytes close only their own connection, with a reason in the log. */
@@ -392,6 +417,33 @@ static void test_stop_idle(void)
     CHECK_EQ_INT(st.calls, 5);
 }
 
+/* A Unix domain socket listener works the same (no TCP options). */
+static void test_unix_socket(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/pst-nb-test-%d.sock", (int)getpid());
+    pst_server_options opt = base_options();
+    opt.unix_path = path;
+    tserver t;
+    if (t_server_start(&t, &opt) < 0) {
+        CHECK(!"server start");
+        return;
+    }
+    tconn c = { .fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+                .proto = P_COMPACT, .framed = true };
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    struct timeval tv = { 20, 0 };
+    setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    CHECK_EQ_INT(connect(c.fd, (struct sockaddr *)&a, sizeof a), 0);
+    for (int i = 0; i < 10; i++)
+        CHECK_EQ_INT(t_call(&c, i, (size_t)i * 1000), 0);
+    t_close(&c);
+    pst_server_stats st;
+    CHECK_EQ_INT(t_server_stop(&t, &st), 0);
+    CHECK_EQ_INT(st.calls, 10);
+}
+
 static void run_all(void)
 {
     fprintf(stderr, "-- io_threads=%d workers=%d\n", g_io_threads, g_workers);
@@ -404,6 +456,7 @@ static void run_all(void)
     RUN(test_half_open);
     RUN(test_reset);
     RUN(test_stop_idle);
+    RUN(test_unix_socket);
 }
 
 int main(void)

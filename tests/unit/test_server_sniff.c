@@ -53,6 +53,28 @@ static void test_thrift(void)
                      &pst_protocol_compact, PST_FRAMING_FRAMED);
 }
 
+/* Old binary headers (no version word): name length, name, type. */
+static void test_old_binary(void)
+{
+    static const uint8_t shortname[] = "\0\0\0\x08testVoid\x01\0\0\0\x01";
+    check_decides_at("old binary, 8-byte name", shortname, 13, PST_SNIFF_THRIFT,
+                     &pst_protocol_binary, PST_FRAMING_UNFRAMED);
+    static const uint8_t longname[] = "\0\0\0\x0a" "testString\x01";
+    check_decides_at("old binary, long name", longname, 12, PST_SNIFF_THRIFT,
+                     &pst_protocol_binary, PST_FRAMING_UNFRAMED);
+    static const uint8_t oneway[] = "\0\0\0\x03" "a:b\x04";
+    check_decides_at("old binary, oneway", oneway, 8, PST_SNIFF_THRIFT,
+                     &pst_protocol_binary, PST_FRAMING_UNFRAMED);
+    static const uint8_t framed[] = "\0\0\0\x15\0\0\0\x08testVoid\x01\0\0\0\x01\0";
+    check_decides_at("framed old binary", framed, 17, PST_SNIFF_THRIFT,
+                     &pst_protocol_binary, PST_FRAMING_FRAMED);
+    /* Not a method name, not a request type, no name at all. */
+    CHECK_EQ_INT(sniff("\0\0\0\x04" "ab-d\x01", 9).kind, PST_SNIFF_UNKNOWN);
+    CHECK_EQ_INT(sniff("\0\0\0\x02" "ab\x02", 7).kind, PST_SNIFF_UNKNOWN);
+    CHECK_EQ_INT(sniff("\0\0\0\0\x01", 5).kind, PST_SNIFF_UNKNOWN);
+    CHECK_EQ_INT(sniff("\0\x01\0\x04name\x01", 9).kind, PST_SNIFF_UNKNOWN);
+}
+
 static void test_http(void)
 {
     const char *lines[] = { "GET / HTTP/1.1", "POST /rpc HTTP/1.1",
@@ -115,6 +137,7 @@ static void test_pinned(void)
 int main(void)
 {
     RUN(test_thrift);
+    RUN(test_old_binary);
     RUN(test_http);
     RUN(test_unknown);
     RUN(test_pinned);

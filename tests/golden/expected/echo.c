@@ -78,8 +78,10 @@ static int echo_Echo_echo__invoke(const void *handler, pst_call *call, const voi
     const echo_Echo_handler *h = handler;
     const echo_Echo_echo_args *args = args_v;
     echo_Echo_echo_result *result = result_v;
-    if (!h->echo)
+    if (!h->echo) {
+        call->error_message = "method echo is not implemented";
         return PST_E_UNKNOWN_METHOD;
+    }
     int rc = h->echo(call, &args->req, result);
     if (rc == 0)
         echo_Echo_echo_result_set_success(result);

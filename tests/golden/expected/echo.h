@@ -79,8 +79,9 @@ static inline void echo_Echo_echo_result_set_success(echo_Echo_echo_result *v) {
 /*
  * service Echo (echo.thrift:12)
  *
- * Serving Echo: fill in the functions you implement (a NULL one answers
- * UNKNOWN_METHOD) and hand the table to a processor:
+ * Serving Echo: fill in the functions you implement (a call to a NULL
+ * one fails: "method ... is not implemented") and hand the table to a
+ * processor:
  *     static const echo_Echo_handler h = { .echo = my_echo };
  *     pst_processor proc = { &echo_Echo_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),

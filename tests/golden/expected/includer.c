@@ -95,8 +95,10 @@ static int incl_Relay_relay__invoke(const void *handler, pst_call *call, const v
     const incl_Relay_handler *h = handler;
     const incl_Relay_relay_args *args = args_v;
     incl_Relay_relay_result *result = result_v;
-    if (!h->relay)
+    if (!h->relay) {
+        call->error_message = "method relay is not implemented";
         return PST_E_UNKNOWN_METHOD;
+    }
     int rc = h->relay(call, &args->e, result);
     if (rc == 0 && !incl_Relay_relay_result_isset_failed(result))
         incl_Relay_relay_result_set_success(result);

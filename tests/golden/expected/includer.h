@@ -24,7 +24,7 @@
  */
 typedef struct incl_Envelope {
     gbase_Header header;                /* 1: golden_base.Header header */
-    pst_list history;                   /* 2: list<golden_base.Header> history */
+    pst_list history;                   /* 2: list<golden_base.Header> history; data: gbase_Header[count] */
     int32_t kind;                       /* 3: golden_base.Kind kind = golden_base.Kind.B */
     uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
 } incl_Envelope;
@@ -81,8 +81,9 @@ static inline void incl_Relay_relay_result_set_failed(incl_Relay_relay_result *v
 /*
  * service Relay extends golden_base.Pinger (includer.thrift:14)
  *
- * Serving Relay: fill in the functions you implement (a NULL one answers
- * UNKNOWN_METHOD) and hand the table to a processor:
+ * Serving Relay: fill in the functions you implement (a call to a NULL
+ * one fails: "method ... is not implemented") and hand the table to a
+ * processor:
  *     static const incl_Relay_handler h = { .relay = my_relay };
  *     pst_processor proc = { &incl_Relay_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),

@@ -137,8 +137,10 @@ static int rec_Walker_reverse__invoke(const void *handler, pst_call *call, const
     const rec_Walker_handler *h = handler;
     const rec_Walker_reverse_args *args = args_v;
     rec_Walker_reverse_result *result = result_v;
-    if (!h->reverse)
+    if (!h->reverse) {
+        call->error_message = "method reverse is not implemented";
         return PST_E_UNKNOWN_METHOD;
+    }
     int rc = h->reverse(call, args->list, result);
     if (rc == 0)
         rec_Walker_reverse_result_set_success(result);

@@ -38,7 +38,7 @@ static inline void rec_Node_set_next(rec_Node *v) { v->isset_[0] |= 0x02u; }
  * struct Tree (recursive.thrift:9)
  */
 typedef struct rec_Tree {
-    pst_list children;                  /* 1: list<Tree> children */
+    pst_list children;                  /* 1: list<Tree> children; data: rec_Tree[count] */
     pst_str label;                      /* 2: string label */
     uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
 } rec_Tree;
@@ -125,8 +125,9 @@ static inline void rec_Walker_reverse_result_set_success(rec_Walker_reverse_resu
 /*
  * service Walker (recursive.thrift:26)
  *
- * Serving Walker: fill in the functions you implement (a NULL one answers
- * UNKNOWN_METHOD) and hand the table to a processor:
+ * Serving Walker: fill in the functions you implement (a call to a NULL
+ * one fails: "method ... is not implemented") and hand the table to a
+ * processor:
  *     static const rec_Walker_handler h = { .reverse = my_reverse };
  *     pst_processor proc = { &rec_Walker_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),

@@ -102,8 +102,10 @@ static int svc_Base_ping__invoke(const void *handler, pst_call *call, const void
     const svc_Base_handler *h = handler;
     (void)args_v;
     svc_Base_ping_result *result = result_v;
-    if (!h->ping)
+    if (!h->ping) {
+        call->error_message = "method ping is not implemented";
         return PST_E_UNKNOWN_METHOD;
+    }
     return h->ping(call, result);
 }
 
@@ -163,8 +165,10 @@ static int svc_Store_add__invoke(const void *handler, pst_call *call, const void
     const svc_Store_handler *h = handler;
     const svc_Store_add_args *args = args_v;
     svc_Store_add_result *result = result_v;
-    if (!h->add)
+    if (!h->add) {
+        call->error_message = "method add is not implemented";
         return PST_E_UNKNOWN_METHOD;
+    }
     int rc = h->add(call, &args->item, args->replace, result);
     if (rc == 0 && !svc_Store_add_result_isset_invalid(result) && !svc_Store_add_result_isset_busy(result))
         svc_Store_add_result_set_success(result);
@@ -204,8 +208,10 @@ static int svc_Store_items__invoke(const void *handler, pst_call *call, const vo
     const svc_Store_handler *h = handler;
     const svc_Store_items_args *args = args_v;
     svc_Store_items_result *result = result_v;
-    if (!h->items)
+    if (!h->items) {
+        call->error_message = "method items is not implemented";
         return PST_E_UNKNOWN_METHOD;
+    }
     int rc = h->items(call, args->limit, &args->filter, result);
     if (rc == 0)
         svc_Store_items_result_set_success(result);
@@ -240,8 +246,10 @@ static int svc_Store_clear__invoke(const void *handler, pst_call *call, const vo
     const svc_Store_handler *h = handler;
     (void)args_v;
     svc_Store_clear_result *result = result_v;
-    if (!h->clear)
+    if (!h->clear) {
+        call->error_message = "method clear is not implemented";
         return PST_E_UNKNOWN_METHOD;
+    }
     return h->clear(call, result);
 }
 
@@ -265,8 +273,10 @@ static int svc_Store_log__invoke(const void *handler, pst_call *call, const void
     const svc_Store_handler *h = handler;
     const svc_Store_log_args *args = args_v;
     (void)result_v;
-    if (!h->log)
+    if (!h->log) {
+        call->error_message = "method log is not implemented";
         return PST_E_UNKNOWN_METHOD;
+    }
     return h->log(call, args->line, args->at);
 }
 
@@ -303,8 +313,10 @@ static int svc_Store_get__invoke(const void *handler, pst_call *call, const void
     const svc_Store_handler *h = handler;
     const svc_Store_get_args *args = args_v;
     svc_Store_get_result *result = result_v;
-    if (!h->get)
+    if (!h->get) {
+        call->error_message = "method get is not implemented";
         return PST_E_UNKNOWN_METHOD;
+    }
     int rc = h->get(call, args->name, args->id, result);
     if (rc == 0)
         svc_Store_get_result_set_success(result);

@@ -92,8 +92,9 @@ void svc_Base_ping_result_init(svc_Base_ping_result *v);
 /*
  * service Base (service.thrift:8)
  *
- * Serving Base: fill in the functions you implement (a NULL one answers
- * UNKNOWN_METHOD) and hand the table to a processor:
+ * Serving Base: fill in the functions you implement (a call to a NULL
+ * one fails: "method ... is not implemented") and hand the table to a
+ * processor:
  *     static const svc_Base_handler h = { .ping = my_ping };
  *     pst_processor proc = { &svc_Base_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),
@@ -171,7 +172,7 @@ static inline void svc_Store_add_result_set_busy(svc_Store_add_result *v) { v->i
  */
 typedef struct svc_Store_items_args {
     int32_t limit;                      /* 1: i32 limit */
-    pst_map filter;                     /* 2: map<string,string> filter */
+    pst_map filter;                     /* 2: map<string,string> filter; keys: pst_str[count], values: pst_str[count] */
     uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
 } svc_Store_items_args;
 
@@ -187,7 +188,7 @@ static inline void svc_Store_items_args_set_filter(svc_Store_items_args *v) { v-
  * Store.items: the result as it travels: success (field 0).
  */
 typedef struct svc_Store_items_result {
-    pst_list success;                   /* 0: list<Item> success (the return value) */
+    pst_list success;                   /* 0: list<Item> success (the return value); data: svc_Item[count] */
     uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
 } svc_Store_items_result;
 
@@ -278,8 +279,9 @@ static inline void svc_Store_get_result_set_success(svc_Store_get_result *v) { v
  *
  * Keeps items.
  *
- * Serving Store: fill in the functions you implement (a NULL one answers
- * UNKNOWN_METHOD) and hand the table to a processor:
+ * Serving Store: fill in the functions you implement (a call to a NULL
+ * one fails: "method ... is not implemented") and hand the table to a
+ * processor:
  *     static const svc_Store_handler h = { .add = my_add };
  *     pst_processor proc = { &svc_Store_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),

@@ -34,7 +34,7 @@ struct Task {
 }
 
 union Contact {
-  1: string email
+  1: string email = "nobody@example.com"
   2: i64 phone
 }
 

@@ -1,5 +1,5 @@
 /*
- * features.h: generated from features.thrift by postern gen. Do not edit.
+ * datamodel.h: generated from datamodel.thrift by postern gen. Do not edit.
  *
  * A little of everything a data model uses.
  *
@@ -9,8 +9,8 @@
  * lists (pst_list: data, count) point into the arena that decoded them.
  * See postern/types.h.
  */
-#ifndef POSTERN_GEN_feat__features_H
-#define POSTERN_GEN_feat__features_H
+#ifndef POSTERN_GEN_feat__datamodel_H
+#define POSTERN_GEN_feat__datamodel_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,7 +20,7 @@
 #include <postern/types.h>
 
 /*
- * enum Priority (features.thrift:5)
+ * enum Priority (datamodel.thrift:5)
  * Values travel as i32; struct members hold them as int32_t.
  *
  * How urgent.
@@ -36,7 +36,7 @@ typedef enum feat_Priority {
 extern const pst_enum_desc feat_Priority_desc;
 
 /*
- * struct Point (features.thrift:15)
+ * struct Point (datamodel.thrift:15)
  */
 typedef struct feat_Point {
     double x;                           /* 1: required double x */
@@ -53,7 +53,7 @@ static inline bool feat_Point_isset_y(const feat_Point *v) { return (v->isset_[0
 static inline void feat_Point_set_y(feat_Point *v) { v->isset_[0] |= 0x02u; }
 
 /*
- * struct Task (features.thrift:21)
+ * struct Task (datamodel.thrift:21)
  *
  * A task in a list.
  */
@@ -61,9 +61,9 @@ typedef struct feat_Task {
     pst_str title;                      /* 1: required string title */
     pst_str notes;                      /* 2: optional string notes */
     int32_t priority;                   /* 3: Priority priority = Priority.NORMAL */
-    pst_list tags;                      /* 4: Tags tags = ["new"] */
-    pst_map counters;                   /* 5: map<string,i32> counters */
-    pst_list reminders;                 /* 6: set<Timestamp> reminders */
+    pst_list tags;                      /* 4: Tags tags = ["new"]; data: pst_str[count] */
+    pst_map counters;                   /* 5: map<string,i32> counters; keys: pst_str[count], values: int32_t[count] */
+    pst_list reminders;                 /* 6: set<Timestamp> reminders; data: int64_t[count] */
     feat_Point where;                   /* 7: Point where = {"x": 1.5, "y": -2} */
     pst_uuid id;                        /* 8: uuid id */
     pst_str attachment;                 /* 9: binary attachment */
@@ -102,17 +102,17 @@ static inline bool feat_Task_isset_i16_field(const feat_Task *v) { return (v->is
 static inline void feat_Task_set_i16_field(feat_Task *v) { v->isset_[1] |= 0x08u; }
 
 /*
- * union Contact (features.thrift:36)
+ * union Contact (datamodel.thrift:36)
  * A union: set exactly one field.
  */
 typedef struct feat_Contact {
-    pst_str email;                      /* 1: string email */
+    pst_str email;                      /* 1: string email = "nobody@example.com" */
     int64_t phone;                      /* 2: i64 phone */
     uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
 } feat_Contact;
 
 extern const pst_struct_desc feat_Contact_desc;
-/* Zero *v, then set the IDL default values (there are none). */
+/* Zero *v, then set the IDL default values (not marked set: a union sets one member). */
 void feat_Contact_init(feat_Contact *v);
 static inline bool feat_Contact_isset_email(const feat_Contact *v) { return (v->isset_[0] & 0x01u) != 0; }
 static inline void feat_Contact_set_email(feat_Contact *v) { v->isset_[0] |= 0x01u; }
@@ -120,7 +120,7 @@ static inline bool feat_Contact_isset_phone(const feat_Contact *v) { return (v->
 static inline void feat_Contact_set_phone(feat_Contact *v) { v->isset_[0] |= 0x02u; }
 
 /*
- * exception NotFound (features.thrift:41)
+ * exception NotFound (datamodel.thrift:41)
  */
 typedef struct feat_NotFound {
     pst_str what;                       /* 1: string what */
@@ -137,43 +137,43 @@ static inline bool feat_NotFound_isset_code(const feat_NotFound *v) { return (v-
 static inline void feat_NotFound_set_code(feat_NotFound *v) { v->isset_[0] |= 0x02u; }
 
 /*
- * typedef i64 Timestamp (features.thrift:12)
+ * typedef i64 Timestamp (datamodel.thrift:12)
  */
 typedef int64_t feat_Timestamp;
 
 /*
- * typedef list<string> Tags (features.thrift:13)
+ * typedef list<string> Tags (datamodel.thrift:13)
  */
 typedef pst_list feat_Tags;
 
 /*
- * const i32 MAX_TASKS = 1000 (features.thrift:46)
+ * const i32 MAX_TASKS = 1000 (datamodel.thrift:46)
  */
 extern const int32_t feat_MAX_TASKS;
 
 /*
- * const string OWNER = "feat \"owner\"" (features.thrift:47)
+ * const string OWNER = "feat \"owner\"" (datamodel.thrift:47)
  */
 extern const pst_str feat_OWNER;
 
 /*
- * const list<Priority> ORDER = [Priority.HIGH, Priority.NORMAL, Priority.LOW] (features.thrift:48)
+ * const list<Priority> ORDER = [Priority.HIGH, Priority.NORMAL, Priority.LOW] (datamodel.thrift:48)
  */
 extern const pst_list feat_ORDER;
 
 /*
- * const map<string,Point> PLACES = {"origin": {"x": 0, "y": 0}} (features.thrift:49)
+ * const map<string,Point> PLACES = {"origin": {"x": 0, "y": 0}} (datamodel.thrift:49)
  */
 extern const pst_map feat_PLACES;
 
 /*
- * const Task TEMPLATE = {"title": "todo", "tags": ["a", "b"]} (features.thrift:50)
+ * const Task TEMPLATE = {"title": "todo", "tags": ["a", "b"]} (datamodel.thrift:50)
  */
 extern const feat_Task feat_TEMPLATE;
 
 /*
- * const uuid NIL = "00000000-0000-0000-0000-000000000000" (features.thrift:51)
+ * const uuid NIL = "00000000-0000-0000-0000-000000000000" (datamodel.thrift:51)
  */
 extern const pst_uuid feat_NIL;
 
-#endif /* POSTERN_GEN_feat__features_H */
+#endif /* POSTERN_GEN_feat__datamodel_H */

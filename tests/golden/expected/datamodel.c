@@ -1,8 +1,8 @@
 /*
- * features.c: generated from features.thrift by postern gen. Do not edit.
- * The descriptor tables and wrappers behind features.h.
+ * datamodel.c: generated from datamodel.thrift by postern gen. Do not edit.
+ * The descriptor tables and wrappers behind datamodel.h.
  */
-#include "features.h"
+#include "datamodel.h"
 
 #include <stddef.h>
 
@@ -99,9 +99,13 @@ static const pst_field feat_Contact__fields[2] = {
     { 1, PST_K_STRING, PST_REQ_DEFAULT, 0, offsetof(feat_Contact, email), &pst_type_string, "email" },
     { 2, PST_K_I64, PST_REQ_DEFAULT, 1, offsetof(feat_Contact, phone), &pst_type_i64, "phone" },
 };
+static const feat_Contact feat_Contact__defaults = {
+    .email = { "nobody@example.com", 18 },
+    .isset_ = { 0x00 }
+};
 const pst_struct_desc feat_Contact_desc = {
     .name = "Contact", .size = sizeof(feat_Contact), .isset_offset = offsetof(feat_Contact, isset_),
-    .nfields = 2, .kind = PST_UNION, .fields = feat_Contact__fields, .defaults = NULL,
+    .nfields = 2, .kind = PST_UNION, .fields = feat_Contact__fields, .defaults = &feat_Contact__defaults,
 };
 void feat_Contact_init(feat_Contact *v)
 {

@@ -1,0 +1,47 @@
+#!/bin/bash
+# cli_args.sh SERVER CLIENT: bad command lines of thrifttest-server and
+# thrifttest-client must fail with status 2 and a message naming the
+# offending argument; --help must succeed. Nothing here opens a socket.
+set -u
+[ $# -eq 2 ] || { echo "usage: cli_args.sh THRIFTTEST_SERVER THRIFTTEST_CLIENT" >&2; exit 2; }
+server=$1
+client=$2
+failures=0
+
+# expect STATUS WORD PROGRAM ARGS...: exit status STATUS, and WORD in stderr.
+expect() {
+    local want=$1 word=$2
+    shift 2
+    local err status
+    err=$(timeout 10 "$@" 2>&1 >/dev/null </dev/null)
+    status=$?
+    if [ "$status" != "$want" ]; then
+        echo "FAIL: $* -> status $status, expected $want ($err)"
+        failures=$((failures + 1))
+    elif [ -n "$word" ] && [[ "$err" != *"$word"* ]]; then
+        echo "FAIL: $* -> message does not name '$word': $err"
+        failures=$((failures + 1))
+    else
+        echo "ok   $* -> $status"
+    fi
+}
+
+for prog in "$server" "$client"; do
+    expect 0 "" "$prog" --help
+    expect 2 "--bogus" "$prog" --bogus
+    expect 2 "--port" "$prog" --port
+    expect 2 "--port" "$prog" --port 70000
+    expect 2 "--port" "$prog" --port 12ab
+    expect 2 "--protocol" "$prog" --protocol json
+    expect 2 "--transport" "$prog" --transport http
+    expect 2 "--domain-socket" "$prog" --domain-socket ""
+done
+expect 2 "--server-type" "$server" --server-type fastest
+expect 2 "--workers" "$server" --workers -1
+expect 2 "--io-threads" "$server" --io-threads many
+expect 2 "--testloops" "$client" --testloops 0
+expect 2 "--timeout" "$client" --timeout -5
+expect 2 "--host" "$client" --host ""
+
+echo "$failures failure(s)"
+[ $failures = 0 ]

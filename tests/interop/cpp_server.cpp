@@ -1,0 +1,244 @@
+// ThriftTest server on Apache Thrift's C++ library (Debian libthrift-dev),
+// the established peer postern's client is checked against. The service code
+// comes from `thrift --gen cpp ThriftTest.thrift` at build time; this file is
+// the handler (each method as ThriftTest.thrift's comments say) and the
+// choice of server, protocol and transport.
+//
+//   cpp_server --port N [--bind ADDR] [--domain-socket PATH]
+//              [--protocol binary|compact] [--transport buffered|framed]
+//              [--server-type simple|threaded]
+//
+// Prints "ready" on stdout when it is about to accept connections.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <thrift/protocol/TBinaryProtocol.h>
+#include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/server/TSimpleServer.h>
+#include <thrift/server/TThreadedServer.h>
+#include <thrift/transport/TBufferTransports.h>
+#include <thrift/transport/TServerSocket.h>
+
+#include "ThriftTest.h"
+
+using namespace apache::thrift;
+using namespace apache::thrift::protocol;
+using namespace apache::thrift::server;
+using namespace apache::thrift::transport;
+using namespace thrift::test;
+
+namespace {
+
+class TestHandler : public ThriftTestIf {
+ public:
+  void testVoid() override {}
+  void testString(std::string& out, const std::string& thing) override { out = thing; }
+  bool testBool(const bool thing) override { return thing; }
+  int8_t testByte(const int8_t thing) override { return thing; }
+  int32_t testI32(const int32_t thing) override { return thing; }
+  int64_t testI64(const int64_t thing) override { return thing; }
+  double testDouble(const double thing) override { return thing; }
+  void testBinary(std::string& out, const std::string& thing) override { out = thing; }
+  void testStruct(Xtruct& out, const Xtruct& thing) override { out = thing; }
+  void testNest(Xtruct2& out, const Xtruct2& thing) override { out = thing; }
+  void testMap(std::map<int32_t, int32_t>& out, const std::map<int32_t, int32_t>& thing) override {
+    out = thing;
+  }
+  void testStringMap(std::map<std::string, std::string>& out,
+                     const std::map<std::string, std::string>& thing) override {
+    out = thing;
+  }
+  void testSet(std::set<int32_t>& out, const std::set<int32_t>& thing) override { out = thing; }
+  void testList(std::vector<int32_t>& out, const std::vector<int32_t>& thing) override {
+    out = thing;
+  }
+  Numberz::type testEnum(const Numberz::type thing) override { return thing; }
+  UserId testTypedef(const UserId thing) override { return thing; }
+
+  void testMapMap(std::map<int32_t, std::map<int32_t, int32_t>>& out, const int32_t) override {
+    for (int32_t i = 1; i <= 4; i++) {
+      out[4][i] = i;
+      out[-4][-i] = -i;
+    }
+  }
+
+  void testInsanity(std::map<UserId, std::map<Numberz::type, Insanity>>& out,
+                    const Insanity& argument) override {
+    out[1][Numberz::TWO] = argument;
+    out[1][Numberz::THREE] = argument;
+    out[2][Numberz::SIX] = Insanity();  // empty map, empty list
+  }
+
+  void testMulti(Xtruct& out, const int8_t arg0, const int32_t arg1, const int64_t arg2,
+                 const std::map<int16_t, std::string>&, const Numberz::type, const UserId) override {
+    out.__set_string_thing("Hello2");
+    out.__set_byte_thing(arg0);
+    out.__set_i32_thing(arg1);
+    out.__set_i64_thing(arg2);
+  }
+
+  void testException(const std::string& arg) override {
+    if (arg == "Xception") {
+      Xception x;
+      x.__set_errorCode(1001);
+      x.__set_message(arg);
+      throw x;
+    }
+    // The generated processor turns any other std::exception into a
+    // TApplicationException reply.
+    if (arg == "TException") throw TException("This is a TException");
+  }
+
+  void testMultiException(Xtruct& out, const std::string& arg0, const std::string& arg1) override {
+    if (arg0 == "Xception") {
+      Xception x;
+      x.__set_errorCode(1001);
+      x.__set_message("This is an Xception");
+      throw x;
+    }
+    if (arg0 == "Xception2") {
+      Xception2 x;
+      x.__set_errorCode(2002);
+      x.struct_thing.__set_string_thing("This is an Xception2");
+      x.__isset.struct_thing = true;
+      throw x;
+    }
+    out.__set_string_thing(arg1);
+  }
+
+  void testOneway(const int32_t secondsToSleep) override {
+    std::this_thread::sleep_for(std::chrono::seconds(secondsToSleep));
+  }
+};
+
+// libthrift 0.17's TFramedTransport counts every byte it ever receives
+// against one 100 MB per-connection budget (upstream THRIFT-5492) and drops
+// the connection when it runs out. Interop tests are far below that, but a
+// long --testloops run is not: give the budget back after each message.
+class BudgetResettingFramedTransport : public TFramedTransport {
+ public:
+  explicit BudgetResettingFramedTransport(std::shared_ptr<TTransport> t)
+      : TFramedTransport(std::move(t)) {}
+  uint32_t readEnd() override {
+    uint32_t n = TFramedTransport::readEnd();
+    resetConsumedMessageSize();
+    return n;
+  }
+};
+
+class BudgetResettingFramedFactory : public TTransportFactory {
+ public:
+  std::shared_ptr<TTransport> getTransport(std::shared_ptr<TTransport> t) override {
+    return std::make_shared<BudgetResettingFramedTransport>(std::move(t));
+  }
+};
+
+// serve() calls listen() itself; main listens earlier so that "ready" is
+// only printed once the port is bound. The second call must do nothing.
+class ListenOnceSocket : public TServerSocket {
+ public:
+  using TServerSocket::TServerSocket;
+  void listen() override {
+    if (listening_once_) return;
+    TServerSocket::listen();
+    listening_once_ = true;
+  }
+
+ private:
+  bool listening_once_ = false;
+};
+
+[[noreturn]] void usage_error(const char* fmt, const char* arg) {
+  std::fprintf(stderr, "cpp_server: ");
+  std::fprintf(stderr, fmt, arg);
+  std::fprintf(stderr,
+               "\nusage: cpp_server --port N [--bind ADDR] [--domain-socket PATH]\n"
+               "         [--protocol binary|compact] [--transport buffered|framed]\n"
+               "         [--server-type simple|threaded]\n");
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string protocol = "binary", transport = "buffered", server_type = "threaded";
+  std::string bind = "127.0.0.1", domain_socket;
+  int port = 9090;
+  for (int i = 1; i < argc; i++) {
+    std::string opt = argv[i];
+    if (i + 1 >= argc) usage_error("%s: missing value (or unknown option)", argv[i]);
+    const char* val = argv[++i];
+    if (opt == "--port") {
+      char* end = nullptr;
+      long p = std::strtol(val, &end, 10);
+      if (*val == '\0' || *end != '\0' || p <= 0 || p > 65535)
+        usage_error("--port: '%s' is not a port number (1-65535)", val);
+      port = static_cast<int>(p);
+    } else if (opt == "--bind") {
+      bind = val;
+    } else if (opt == "--domain-socket") {
+      domain_socket = val;
+    } else if (opt == "--protocol") {
+      protocol = val;
+    } else if (opt == "--transport") {
+      transport = val;
+    } else if (opt == "--server-type") {
+      server_type = val;
+    } else {
+      --i;
+      usage_error("unknown option '%s'", argv[i]);
+    }
+  }
+
+  std::shared_ptr<TProtocolFactory> pfactory;
+  if (protocol == "binary")
+    pfactory = std::make_shared<TBinaryProtocolFactory>();
+  else if (protocol == "compact")
+    pfactory = std::make_shared<TCompactProtocolFactory>();
+  else
+    usage_error("--protocol: '%s' is not binary or compact", protocol.c_str());
+
+  std::shared_ptr<TTransportFactory> tfactory;
+  if (transport == "buffered")
+    tfactory = std::make_shared<TBufferedTransportFactory>();
+  else if (transport == "framed")
+    tfactory = std::make_shared<BudgetResettingFramedFactory>();
+  else
+    usage_error("--transport: '%s' is not buffered or framed", transport.c_str());
+
+  std::shared_ptr<ListenOnceSocket> listener;
+  if (!domain_socket.empty())
+    listener = std::make_shared<ListenOnceSocket>(domain_socket);
+  else
+    listener = std::make_shared<ListenOnceSocket>(bind, port);
+
+  auto processor = std::make_shared<ThriftTestProcessor>(std::make_shared<TestHandler>());
+  std::unique_ptr<TServer> server;
+  if (server_type == "simple")
+    server.reset(new TSimpleServer(processor, listener, tfactory, pfactory));
+  else if (server_type == "threaded")
+    server.reset(new TThreadedServer(processor, listener, tfactory, pfactory));
+  else
+    usage_error("--server-type: '%s' is not simple or threaded", server_type.c_str());
+
+  try {
+    listener->listen();  // bind now, so "ready" means connectable
+  } catch (const TException& e) {
+    std::fprintf(stderr, "cpp_server: cannot listen: %s\n", e.what());
+    return 1;
+  }
+  std::printf("ready\n");
+  std::fflush(stdout);
+  try {
+    server->serve();
+  } catch (const TException& e) {
+    std::fprintf(stderr, "cpp_server: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""ThriftTest server on Apache Thrift's Python library (Debian python3-thrift).
+
+The reference peer for postern's client: every method behaves as the comments
+in ThriftTest.thrift say. The generated Python package (`thrift --gen py`)
+must be importable, e.g. PYTHONPATH=<build>/tests/interop/gen-py.
+
+    py_server.py --port N [--protocol binary|compact]
+                 [--transport buffered|framed] [--domain-socket PATH]
+                 [--accelerated] [--nonstrict]
+
+Prints "ready" on stdout once it listens.
+"""
+
+import argparse
+import logging
+import sys
+import time
+
+from thrift.Thrift import TApplicationException
+from thrift.protocol import TBinaryProtocol, TCompactProtocol
+from thrift.server import TServer
+from thrift.transport import TSocket, TTransport
+
+try:
+    from ThriftTest import ThriftTest
+    from ThriftTest.ttypes import Insanity, Numberz, Xception, Xception2, Xtruct
+except ImportError as e:
+    sys.stderr.write("py_server: cannot import the generated ThriftTest package "
+                     "(set PYTHONPATH to the gen-py directory): %s\n" % e)
+    sys.exit(2)
+
+# The message of the application exception testException("TException") asks
+# for; the generated processor logs it with a traceback, which is expected.
+EXPECTED_APP_ERROR = "This is a TException"
+
+
+class Handler(ThriftTest.Iface):
+    def testVoid(self):
+        pass
+
+    def testString(self, thing):
+        return thing
+
+    def testBool(self, thing):
+        return thing
+
+    def testByte(self, thing):
+        return thing
+
+    def testI32(self, thing):
+        return thing
+
+    def testI64(self, thing):
+        return thing
+
+    def testDouble(self, thing):
+        return thing
+
+    def testBinary(self, thing):
+        return thing
+
+    def testStruct(self, thing):
+        return thing
+
+    def testNest(self, thing):
+        return thing
+
+    def testMap(self, thing):
+        return thing
+
+    def testStringMap(self, thing):
+        return thing
+
+    def testSet(self, thing):
+        return thing
+
+    def testList(self, thing):
+        return thing
+
+    def testEnum(self, thing):
+        return thing
+
+    def testTypedef(self, thing):
+        return thing
+
+    def testMapMap(self, hello):
+        return {-4: {-4: -4, -3: -3, -2: -2, -1: -1},
+                4: {1: 1, 2: 2, 3: 3, 4: 4}}
+
+    def testInsanity(self, argument):
+        # The empty Insanity carries an empty map and list (as the C++ peer
+        # writes it), not absent fields.
+        empty = Insanity(userMap={}, xtructs=[])
+        return {1: {Numberz.TWO: argument, Numberz.THREE: argument},
+                2: {Numberz.SIX: empty}}
+
+    def testMulti(self, arg0, arg1, arg2, arg3, arg4, arg5):
+        return Xtruct(string_thing="Hello2", byte_thing=arg0,
+                      i32_thing=arg1, i64_thing=arg2)
+
+    def testException(self, arg):
+        if arg == "Xception":
+            raise Xception(errorCode=1001, message=arg)
+        if arg == "TException":
+            raise TApplicationException(TApplicationException.INTERNAL_ERROR,
+                                        EXPECTED_APP_ERROR)
+
+    def testMultiException(self, arg0, arg1):
+        if arg0 == "Xception":
+            raise Xception(errorCode=1001, message="This is an Xception")
+        if arg0 == "Xception2":
+            raise Xception2(errorCode=2002,
+                            struct_thing=Xtruct(string_thing="This is an Xception2"))
+        return Xtruct(string_thing=arg1)
+
+    def testOneway(self, secondsToSleep):
+        time.sleep(secondsToSleep)
+
+
+class DropExpectedAppError(logging.Filter):
+    """Keeps the log readable: the intentional TException is not an error."""
+
+    def filter(self, record):
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, TApplicationException)
+                    and exc.message == EXPECTED_APP_ERROR)
+
+
+def main():
+    p = argparse.ArgumentParser(description="ThriftTest server (Apache Thrift Python)")
+    p.add_argument("--port", type=int, default=9090)
+    p.add_argument("--bind", default="127.0.0.1")
+    p.add_argument("--domain-socket", default=None, help="listen on this Unix socket path")
+    p.add_argument("--protocol", choices=["binary", "compact"], default="binary")
+    p.add_argument("--transport", choices=["buffered", "framed"], default="buffered")
+    p.add_argument("--accelerated", action="store_true",
+                   help="use the C-accelerated protocol codecs (fastbinary)")
+    p.add_argument("--nonstrict", action="store_true",
+                   help="binary: write old-style message headers (no version word)")
+    opts = p.parse_args()
+    if opts.nonstrict and (opts.protocol != "binary" or opts.accelerated):
+        p.error("--nonstrict needs --protocol binary and no --accelerated")
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger().addFilter(DropExpectedAppError())
+    for h in logging.getLogger().handlers:
+        h.addFilter(DropExpectedAppError())
+
+    if opts.domain_socket:
+        listener = TSocket.TServerSocket(unix_socket=opts.domain_socket)
+    else:
+        listener = TSocket.TServerSocket(host=opts.bind, port=opts.port)
+    if opts.transport == "framed":
+        tfactory = TTransport.TFramedTransportFactory()
+    else:
+        tfactory = TTransport.TBufferedTransportFactory()
+    if opts.protocol == "compact":
+        pfactory = (TCompactProtocol.TCompactProtocolAcceleratedFactory(fallback=False)
+                    if opts.accelerated else TCompactProtocol.TCompactProtocolFactory())
+    else:
+        pfactory = (TBinaryProtocol.TBinaryProtocolAcceleratedFactory(fallback=False)
+                    if opts.accelerated
+                    else TBinaryProtocol.TBinaryProtocolFactory(strictWrite=not opts.nonstrict))
+
+    processor = ThriftTest.Processor(Handler())
+    server = TServer.TThreadedServer(processor, listener, tfactory, pfactory, daemon=True)
+    # Listen before announcing readiness; serve() calls listen() again, so
+    # make that second call a no-op.
+    listener.listen()
+    listener.listen = lambda: None
+    print("ready", flush=True)
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,300 @@
+/* handler.c: the ThriftTest methods (see handler.h). */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "handler.h"
+
+static bool str_is(pst_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.len == n && (n == 0 || memcmp(s.ptr, lit, n) == 0);
+}
+
+static int test_void(pst_call *call, tt_ThriftTest_testVoid_result *result)
+{
+    (void)call;
+    (void)result;
+    return 0;
+}
+
+static int test_string(pst_call *call, pst_str thing,
+                       tt_ThriftTest_testString_result *result)
+{
+    (void)call;
+    result->success = thing;
+    return 0;
+}
+
+static int test_bool(pst_call *call, bool thing,
+                     tt_ThriftTest_testBool_result *result)
+{
+    (void)call;
+    result->success = thing;
+    return 0;
+}
+
+static int test_byte(pst_call *call, int8_t thing,
+                     tt_ThriftTest_testByte_result *result)
+{
+    (void)call;
+    result->success = thing;
+    return 0;
+}
+
+static int test_i32(pst_call *call, int32_t thing,
+                    tt_ThriftTest_testI32_result *result)
+{
+    (void)call;
+    result->success = thing;
+    return 0;
+}
+
+static int test_i64(pst_call *call, int64_t thing,
+                    tt_ThriftTest_testI64_result *result)
+{
+    (void)call;
+    result->success = thing;
+    return 0;
+}
+
+static int test_double(pst_call *call, double thing,
+                       tt_ThriftTest_testDouble_result *result)
+{
+    (void)call;
+    result->success = thing;
+    return 0;
+}
+
+static int test_binary(pst_call *call, pst_str thing,
+                       tt_ThriftTest_testBinary_result *result)
+{
+    (void)call;
+    result->success = thing;
+    return 0;
+}
+
+static int test_struct(pst_call *call, const tt_Xtruct *thing,
+                       tt_ThriftTest_testStruct_result *result)
+{
+    (void)call;
+    result->success = *thing;
+    return 0;
+}
+
+static int test_nest(pst_call *call, const tt_Xtruct2 *thing,
+                     tt_ThriftTest_testNest_result *result)
+{
+    (void)call;
+    result->success = *thing;
+    return 0;
+}
+
+static int test_map(pst_call *call, const pst_map *thing,
+                    tt_ThriftTest_testMap_result *result)
+{
+    (void)call;
+    result->success = *thing;
+    return 0;
+}
+
+static int test_string_map(pst_call *call, const pst_map *thing,
+                           tt_ThriftTest_testStringMap_result *result)
+{
+    (void)call;
+    result->success = *thing;
+    return 0;
+}
+
+static int test_set(pst_call *call, const pst_list *thing,
+                    tt_ThriftTest_testSet_result *result)
+{
+    (void)call;
+    result->success = *thing;
+    return 0;
+}
+
+static int test_list(pst_call *call, const pst_list *thing,
+                     tt_ThriftTest_testList_result *result)
+{
+    (void)call;
+    result->success = *thing;
+    return 0;
+}
+
+static int test_enum(pst_call *call, tt_Numberz thing,
+                     tt_ThriftTest_testEnum_result *result)
+{
+    (void)call;
+    result->success = (int32_t)thing;
+    return 0;
+}
+
+static int test_typedef(pst_call *call, int64_t thing,
+                        tt_ThriftTest_testTypedef_result *result)
+{
+    (void)call;
+    result->success = thing;
+    return 0;
+}
+
+/* { -4: {-4: -4, -3: -3, -2: -2, -1: -1}, 4: {1: 1, 2: 2, 3: 3, 4: 4} } */
+static int test_map_map(pst_call *call, int32_t hello,
+                        tt_ThriftTest_testMapMap_result *result)
+{
+    (void)hello;
+    int32_t *outer_keys = pst_arena_alloc(call->arena, 2 * sizeof *outer_keys);
+    pst_map *inner = pst_arena_calloc(call->arena, 2 * sizeof *inner);
+    int32_t *numbers = pst_arena_alloc(call->arena, 8 * sizeof *numbers);
+    if (!outer_keys || !inner || !numbers)
+        return PST_E_NOMEM;
+    for (int i = 0; i < 4; i++) {
+        numbers[i] = -4 + i;    /* -4 -3 -2 -1 */
+        numbers[4 + i] = 1 + i; /*  1  2  3  4 */
+    }
+    outer_keys[0] = -4;
+    outer_keys[1] = 4;
+    for (int m = 0; m < 2; m++) {
+        /* Keys and values are the same numbers: share the array. */
+        inner[m].keys = &numbers[4 * m];
+        inner[m].values = &numbers[4 * m];
+        inner[m].count = 4;
+    }
+    result->success.keys = outer_keys;
+    result->success.values = inner;
+    result->success.count = 2;
+    return 0;
+}
+
+/* { 1: { TWO: argument, THREE: argument }, 2: { SIX: empty Insanity } } */
+static int test_insanity(pst_call *call, const tt_Insanity *argument,
+                         tt_ThriftTest_testInsanity_result *result)
+{
+    int64_t *user_ids = pst_arena_alloc(call->arena, 2 * sizeof *user_ids);
+    pst_map *by_number = pst_arena_calloc(call->arena, 2 * sizeof *by_number);
+    int32_t *numbers = pst_arena_alloc(call->arena, 3 * sizeof *numbers);
+    tt_Insanity *insanities = pst_arena_alloc(call->arena, 3 * sizeof *insanities);
+    if (!user_ids || !by_number || !numbers || !insanities)
+        return PST_E_NOMEM;
+    numbers[0] = tt_Numberz_TWO;
+    numbers[1] = tt_Numberz_THREE;
+    numbers[2] = tt_Numberz_SIX;
+    insanities[0] = *argument;
+    insanities[1] = *argument;
+    tt_Insanity_init(&insanities[2]); /* empty map, empty list: still written */
+    tt_Insanity_set_userMap(&insanities[2]);
+    tt_Insanity_set_xtructs(&insanities[2]);
+
+    user_ids[0] = 1;
+    by_number[0] = (pst_map){ &numbers[0], &insanities[0], 2 };
+    user_ids[1] = 2;
+    by_number[1] = (pst_map){ &numbers[2], &insanities[2], 1 };
+    result->success = (pst_map){ user_ids, by_number, 2 };
+    return 0;
+}
+
+static int test_multi(pst_call *call, int8_t arg0, int32_t arg1, int64_t arg2,
+                      const pst_map *arg3, tt_Numberz arg4, int64_t arg5,
+                      tt_ThriftTest_testMulti_result *result)
+{
+    (void)call;
+    (void)arg3;
+    (void)arg4;
+    (void)arg5;
+    tt_Xtruct *x = &result->success;
+    x->string_thing = PST_STR("Hello2");
+    x->byte_thing = arg0;
+    x->i32_thing = arg1;
+    x->i64_thing = arg2;
+    tt_Xtruct_set_string_thing(x);
+    tt_Xtruct_set_byte_thing(x);
+    tt_Xtruct_set_i32_thing(x);
+    tt_Xtruct_set_i64_thing(x);
+    return 0;
+}
+
+static int test_exception(pst_call *call, pst_str arg,
+                          tt_ThriftTest_testException_result *result)
+{
+    if (str_is(arg, "Xception")) {
+        result->err1.errorCode = 1001;
+        result->err1.message = arg;
+        tt_Xception_set_errorCode(&result->err1);
+        tt_Xception_set_message(&result->err1);
+        tt_ThriftTest_testException_result_set_err1(result);
+        return 0;
+    }
+    if (str_is(arg, "TException")) {
+        /* Not a declared exception: the caller gets a TApplicationException
+         * (INTERNAL_ERROR) carrying this message. */
+        call->error_message = "This is a TException";
+        return PST_E_HANDLER;
+    }
+    return 0;
+}
+
+static int test_multi_exception(pst_call *call, pst_str arg0, pst_str arg1,
+                                tt_ThriftTest_testMultiException_result *result)
+{
+    (void)call;
+    if (str_is(arg0, "Xception")) {
+        result->err1.errorCode = 1001;
+        result->err1.message = PST_STR("This is an Xception");
+        tt_Xception_set_errorCode(&result->err1);
+        tt_Xception_set_message(&result->err1);
+        tt_ThriftTest_testMultiException_result_set_err1(result);
+        return 0;
+    }
+    if (str_is(arg0, "Xception2")) {
+        tt_Xception2 *x = &result->err2;
+        x->errorCode = 2002;
+        x->struct_thing.string_thing = PST_STR("This is an Xception2");
+        tt_Xtruct_set_string_thing(&x->struct_thing);
+        tt_Xception2_set_errorCode(x);
+        tt_Xception2_set_struct_thing(x);
+        tt_ThriftTest_testMultiException_result_set_err2(result);
+        return 0;
+    }
+    result->success.string_thing = arg1;
+    tt_Xtruct_set_string_thing(&result->success);
+    return 0;
+}
+
+static int test_oneway(pst_call *call, int32_t seconds)
+{
+    (void)call;
+    if (seconds <= 0)
+        return 0;
+    if (seconds > TT_ONEWAY_MAX_SLEEP_S)
+        seconds = TT_ONEWAY_MAX_SLEEP_S;
+    struct timespec left = { seconds, 0 };
+    /* A signal (e.g. the stop request) interrupts the sleep: sleep on. */
+    while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+    }
+    return 0;
+}
+
+const tt_ThriftTest_handler tt_test_handler = {
+    .testVoid = test_void,
+    .testString = test_string,
+    .testBool = test_bool,
+    .testByte = test_byte,
+    .testI32 = test_i32,
+    .testI64 = test_i64,
+    .testDouble = test_double,
+    .testBinary = test_binary,
+    .testStruct = test_struct,
+    .testNest = test_nest,
+    .testMap = test_map,
+    .testStringMap = test_string_map,
+    .testSet = test_set,
+    .testList = test_list,
+    .testEnum = test_enum,
+    .testTypedef = test_typedef,
+    .testMapMap = test_map_map,
+    .testInsanity = test_insanity,
+    .testMulti = test_multi,
+    .testException = test_exception,
+    .testMultiException = test_multi_exception,
+    .testOneway = test_oneway,
+};

@@ -1,0 +1,70 @@
+/* options.c: see options.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "postern/server.h"
+
+const char *tt_prog = "thrifttest";
+
+int tt_parse_int(const char *opt, const char *value, int lo, int hi, int *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long n = value ? strtol(value, &end, 10) : 0;
+    if (!value || !*value || errno || *end || n < lo || n > hi) {
+        fprintf(stderr, "%s: %s needs a number from %d to %d, got '%s'\n",
+                tt_prog, opt, lo, hi, value ? value : "");
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
+int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
+                      const pst_protocol **out)
+{
+    if (allow_auto && !strcmp(value, "auto")) {
+        *out = NULL;
+        return 0;
+    }
+    if (!strcmp(value, "binary") || !strcmp(value, "compact")) {
+        *out = pst_protocol_by_name(value);
+        if (*out)
+            return 0;
+    }
+    fprintf(stderr, "%s: %s must be %sbinary or compact, got '%s'\n", tt_prog,
+            opt, allow_auto ? "auto, " : "", value);
+    return -1;
+}
+
+int tt_parse_transport(const char *opt, const char *value, bool allow_auto,
+                       int *out)
+{
+    if (allow_auto && !strcmp(value, "auto")) {
+        *out = PST_FRAMING_AUTO;
+        return 0;
+    }
+    if (!strcmp(value, "framed")) {
+        *out = PST_FRAMING_FRAMED;
+        return 0;
+    }
+    if (!strcmp(value, "buffered")) {
+        *out = PST_FRAMING_UNFRAMED;
+        return 0;
+    }
+    fprintf(stderr, "%s: %s must be %sbuffered or framed, got '%s'\n", tt_prog,
+            opt, allow_auto ? "auto, " : "", value);
+    return -1;
+}
+
+const char *tt_option_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "%s: %s needs a value\n", tt_prog, argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}

@@ -1,0 +1,33 @@
+/*
+ * options.h: command-line parsing shared by thrifttest-server and
+ * thrifttest-client. Every parser names the offending option and value on
+ * stderr ("thrifttest-client: --port needs a number from 1 to 65535, got
+ * 'x'") and returns -1; the programs then print their usage and exit 2.
+ */
+#ifndef THRIFTTEST_OPTIONS_H
+#define THRIFTTEST_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "postern/protocol.h"
+
+/* The program name used in messages ("thrifttest-server"). */
+extern const char *tt_prog;
+
+/* An integer in [lo, hi]. */
+int tt_parse_int(const char *opt, const char *value, int lo, int hi, int *out);
+
+/* "binary" | "compact", or also "auto" (-> *out = NULL) when allow_auto. */
+int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
+                      const pst_protocol **out);
+
+/* "buffered" | "framed", or also "auto" when allow_auto.
+ * *out: 0 auto, 1 framed, 2 buffered (matches pst_framing). */
+int tt_parse_transport(const char *opt, const char *value, bool allow_auto,
+                       int *out);
+
+/* The value after option argv[*i], advancing *i; NULL (and a message naming
+ * the option) when it is missing. */
+const char *tt_option_value(int argc, char **argv, int *i);
+
+#endif
