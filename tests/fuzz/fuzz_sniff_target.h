@@ -8,9 +8,9 @@
  *   - PST__SNIFF_BYTES always decide (the servers read no more before
  *     giving up);
  *   - the answer is right, by an independent reading of the rules
- *     (server.h, sniff.c): THRIFT only for bytes that open a binary
- *     (strict or old-style header) or compact message, unframed or after
- *     a frame length 0 < len <=
+ *     (server.h, sniff.c): THRIFT only for bytes that open a binary (strict
+ *     or old header) or compact message, unframed or after a frame length
+ *     0 < len <=
  *     max_frame, within what the options pin; HTTP only for a request line
  *     method that cannot still become Thrift; UNKNOWN only when no
  *     continuation could be either; NEED_MORE never once the bytes are
@@ -34,52 +34,52 @@
 #define FUZZ_OUTCOME(kind) ((void)(kind))
 #endif
 
-#define FS_MAX_PREFIX 24
+#define FS_MAX_PREFIX 32
 
-static bool fs_method_char(uint8_t c)
+static bool fs_name_char(uint8_t c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':';
 }
 
-/* An old-style binary header (no version word): the name's length as an
- * i32 below 64 KiB and above 0, the first (up to 8) bytes of the name
- * spelled like a method name, and for names of 8 bytes or fewer the
- * message type after it, CALL (1) or ONEWAY (4). */
+/* The old binary header (no version): 00 00 NN NN (a name of 1..65535
+ * bytes), the name, then CALL (1) or ONEWAY (4). Only the first eight name
+ * bytes are looked at: a longer name is taken on their word. */
 static bool fs_old_binary_start(const uint8_t *p, size_t n, bool *complete)
 {
     *complete = false;
-    if ((n > 0 && p[0] != 0) || (n > 1 && p[1] != 0))
+    if ((n >= 1 && p[0] != 0) || (n >= 2 && p[1] != 0))
         return false;
     if (n < 4)
         return true;
     size_t len = (size_t)p[2] << 8 | p[3];
     if (len == 0)
         return false;
-    size_t checked = len < 8 ? len : 8;
-    for (size_t i = 0; i < checked && 4 + i < n; i++)
-        if (!fs_method_char(p[4 + i]))
+    size_t look = len < 8 ? len : 8;
+    for (size_t i = 0; i < look && 4 + i < n; i++)
+        if (!fs_name_char(p[4 + i]))
             return false;
     if (len > 8) {
         *complete = n >= 4 + 8;
         return true;
     }
-    if (n > 4 + len && p[4 + len] != 1 && p[4 + len] != 4)
-        return false;
-    *complete = n > 4 + len;
-    return true;
+    if (n <= 4 + len)
+        return true;
+    *complete = true;
+    return p[4 + len] == PST_MSG_CALL || p[4 + len] == PST_MSG_ONEWAY;
 }
 
 /* Could bytes p[0..n) be the start of an unframed message of protocol
- * `proto` (binary or compact)? */
+ * `proto` (binary, strict or old, or compact)? *complete: they already
+ * are. */
 static bool fs_msg_start(const pst_protocol *proto, const uint8_t *p, size_t n,
                          bool *complete)
 {
     *complete = n >= 2;
     if (proto == &pst_protocol_binary) {
-        if ((n < 1 || p[0] == 0x80) && (n < 2 || p[1] == 0x01))
-            return true;
-        return fs_old_binary_start(p, n, complete);
+        if (n >= 1 && p[0] == 0x00)
+            return fs_old_binary_start(p, n, complete);
+        return (n < 1 || p[0] == 0x80) && (n < 2 || p[1] == 0x01);
     }
     if (n >= 1 && p[0] != 0x82)
         return false;
@@ -110,9 +110,9 @@ static bool fs_len_start(const uint8_t *p, size_t n, uint32_t max)
 /* What the options allow p[0..n) to be, and whether it already is. */
 typedef struct fs_truth {
     bool maybe_thrift, maybe_http;
-    bool maybe_other;   /* the first byte of a protocol the options rule
-                           out, before the second byte: sniff.c waits for
-                           it (harmless, and within PST__SNIFF_BYTES) */
+    bool maybe_other;   /* the start of a protocol the options rule out,
+                           not complete yet: sniff.c waits for it
+                           (harmless, and within PST__SNIFF_BYTES) */
     bool is_thrift, is_http;
     const pst_protocol *protocol;
     pst_framing framing;
