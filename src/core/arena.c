@@ -28,29 +28,36 @@ static uintptr_t align_up(uintptr_t p, uintptr_t a)
     return (p + a - 1) & ~(a - 1);
 }
 
-/* Point ptr/end at the caller's block (aligned inwards), or the empty one. */
+/* Point ptr/end at the caller's block (aligned inwards at init), or the
+ * empty one. */
 static void use_initial(pst_arena *a)
 {
-    if (a->initial && a->initial_size >= PST__ARENA_ALIGN) {
-        uintptr_t start = align_up((uintptr_t)a->initial, PST__ARENA_ALIGN);
-        uintptr_t end = ((uintptr_t)a->initial + a->initial_size) &
-                        ~(uintptr_t)(PST__ARENA_ALIGN - 1);
-        if (end > start) {
-            a->ptr = (uint8_t *)start;
-            a->end = (uint8_t *)end;
-            return;
-        }
+    if (a->initial) {
+        a->ptr = a->initial;
+        a->end = a->initial + a->initial_size;
+    } else {
+        a->ptr = a->end = empty_block;
     }
-    a->ptr = a->end = empty_block;
 }
 
 void pst_arena_init(pst_arena *a, void *block, size_t size, size_t limit)
 {
     a->blocks = NULL;
-    a->initial = block;
-    a->initial_size = block ? size : 0;
+    a->initial = NULL;
+    a->initial_size = 0;
     a->allocated = 0;
     a->limit = limit;
+    /* Keep the block aligned inwards, so a reset is one store
+     * (pst__arena_reset); a block too small for that is not used. */
+    if (block && size >= PST__ARENA_ALIGN) {
+        uintptr_t start = align_up((uintptr_t)block, PST__ARENA_ALIGN);
+        uintptr_t end = ((uintptr_t)block + size) &
+                        ~(uintptr_t)(PST__ARENA_ALIGN - 1);
+        if (end > start) {
+            a->initial = (uint8_t *)start;
+            a->initial_size = (size_t)(end - start);
+        }
+    }
     use_initial(a);
 }
 

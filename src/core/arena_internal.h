@@ -8,6 +8,9 @@
  * Invariant kept by arena.c: ptr <= end, and end is 16-aligned, so rounding
  * ptr up to 16 never passes end. ptr is never NULL, even with no block (it
  * then points at a static empty block), so a zero-byte request succeeds.
+ * `initial` and `initial_size` are the caller's block aligned inwards (NULL
+ * and 0 when it is unusable), and ptr/end stay within it until the first
+ * block is malloc'ed.
  */
 #ifndef POSTERN_CORE_ARENA_INTERNAL_H
 #define POSTERN_CORE_ARENA_INTERNAL_H
@@ -43,6 +46,16 @@ static inline void *pst__arena_bytes(pst_arena *a, size_t n)
         return p;
     }
     return pst__arena_alloc_slow(a, n, 1);
+}
+
+/* pst_arena_reset, inline while the arena never left the caller's block
+ * (a call that fits it): only ptr moves back. */
+static inline void pst__arena_reset(pst_arena *a)
+{
+    if (__builtin_expect(!a->blocks && a->initial != NULL, 1))
+        a->ptr = a->initial;
+    else
+        pst_arena_reset(a);
 }
 
 #endif

@@ -5,7 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/arena_internal.h"
 #include "postern/processor.h"
+#include "protocol/codec.h"
+
+/* The answers that are not a plain reply live out of line (PST__COLD), each
+ * with its own message buffer, so the path every call takes keeps a small
+ * stack frame and few registers to save. */
+#define MSGBUF_SIZE (sizeof(((pst_error *)0)->message) + 96)
 
 /* Append an EXCEPTION message carrying a TApplicationException. */
 static int write_app_exception(const pst_protocol *proto, pst_wbuf *out,
@@ -48,8 +55,13 @@ static int internal_error(const pst_protocol *proto, pst_wbuf *out,
 
 /* The handler returned 0 and left no exception set: the reply carries
  * `success` (field id 0), so mark it present. */
-static void mark_success(const pst_struct_desc *rd, void *result)
+static inline void mark_success(const pst_struct_desc *rd, void *result)
 {
+    if (rd->nfields == 1) {         /* the common result: `success` alone */
+        if (rd->fields[0].id == 0)
+            pst_set_isset(rd, result, rd->fields[0].isset_bit, true);
+        return;
+    }
     const pst_field *success = NULL;
     for (uint16_t i = 0; i < rd->nfields; i++) {
         const pst_field *f = &rd->fields[i];
@@ -73,122 +85,182 @@ static const char *type_name(int32_t type)
     }
 }
 
+/* The header could not be read. */
+static PST__COLD int header_failed(const pst_protocol *proto,
+                                   const pst_error *derr, int rc,
+                                   pst_error *err)
+{
+    return pst_error_set(err, rc, "unreadable %s message header: %s",
+                         proto->name,
+                         derr->code ? derr->message : pst_strerror(rc));
+}
+
+/* A REPLY, EXCEPTION or unknown type sent to a server. Nothing sane can
+ * follow on this connection; answer so the peer learns why, then let the
+ * caller close. */
+static PST__COLD int not_a_call(const pst_protocol *proto, pst_wbuf *out,
+                                const pst_msg_header *h,
+                                const pst_codec_config *cfg, pst_error *err)
+{
+    char msgbuf[MSGBUF_SIZE];
+    snprintf(msgbuf, sizeof msgbuf, "Invalid message type %d (%s) for '%.*s'",
+             h->type, type_name(h->type), (int)(h->name.len > 64 ? 64 : h->name.len),
+             h->name.ptr ? h->name.ptr : "");
+    write_app_exception(proto, out, h, PST_APPEX_INVALID_MESSAGE_TYPE, msgbuf,
+                        cfg);
+    return pst_error_set(err, PST_E_BAD_MSG_TYPE,
+                         "request of message type %d (%s), expected CALL or "
+                         "ONEWAY",
+                         h->type, type_name(h->type));
+}
+
+/* No such method: skip the arguments as Thrift does (the message is whole
+ * in memory, so a failed skip changes nothing for the next message) and
+ * answer UNKNOWN_METHOD unless the call is oneway. */
+static PST__COLD int unknown_method(const pst_protocol *proto, pst_rbuf *r,
+                                    pst_wbuf *out, const pst_msg_header *h,
+                                    bool reply, const pst_codec_config *cfg,
+                                    pst_error *err)
+{
+    proto->skip_struct(r, cfg);
+    if (!reply)
+        return 0;
+    char msgbuf[MSGBUF_SIZE];
+    snprintf(msgbuf, sizeof msgbuf, "Invalid method name: '%.*s'",
+             (int)(h->name.len > 128 ? 128 : h->name.len), h->name.ptr);
+    int rc = write_app_exception(proto, out, h, PST_APPEX_UNKNOWN_METHOD,
+                                 msgbuf, cfg);
+    return rc < 0 ? pst_error_set(err, rc, "encoding an UNKNOWN_METHOD reply "
+                                           "failed: %s",
+                                  pst_strerror(rc))
+                  : 0;
+}
+
+static PST__COLD int out_of_memory(const pst_protocol *proto, pst_wbuf *out,
+                                   const pst_msg_header *h,
+                                   const pst_method_desc *m,
+                                   const pst_codec_config *cfg, pst_error *err)
+{
+    char msgbuf[MSGBUF_SIZE];
+    snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s: out of memory",
+             m->name);
+    return internal_error(proto, out, h, msgbuf, cfg, err);
+}
+
+/* The arguments do not decode: PROTOCOL_ERROR with the decoder's detail. */
+static PST__COLD int bad_args(const pst_protocol *proto, pst_wbuf *out,
+                              const pst_msg_header *h, const pst_error *derr,
+                              int rc, const pst_codec_config *cfg,
+                              pst_error *err)
+{
+    char msgbuf[MSGBUF_SIZE];
+    snprintf(msgbuf, sizeof msgbuf, "%s", derr->code ? derr->message : pst_strerror(rc));
+    rc = write_app_exception(proto, out, h, PST_APPEX_PROTOCOL_ERROR, msgbuf,
+                             cfg);
+    return rc < 0 ? pst_error_set(err, rc, "encoding a PROTOCOL_ERROR reply "
+                                           "failed: %s",
+                                  pst_strerror(rc))
+                  : 0;
+}
+
+/* The handler failed (or there is none). */
+static PST__COLD int handler_failed(const pst_protocol *proto, pst_wbuf *out,
+                                    const pst_msg_header *h,
+                                    const pst_method_desc *m,
+                                    const char *error_message,
+                                    const pst_codec_config *cfg, pst_error *err)
+{
+    char msgbuf[MSGBUF_SIZE];
+    if (error_message)
+        snprintf(msgbuf, sizeof msgbuf, "%s", error_message);
+    else
+        snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s", m->name);
+    return internal_error(proto, out, h, msgbuf, cfg, err);
+}
+
+/* The result cannot be encoded (a limit, a missing required field): tell
+ * the caller rather than send half a reply. */
+static PST__COLD int unencodable_result(const pst_protocol *proto,
+                                        pst_wbuf *out, size_t mark,
+                                        const pst_msg_header *h,
+                                        const pst_method_desc *m, int rc,
+                                        const pst_codec_config *cfg,
+                                        pst_error *err)
+{
+    out->len = mark;
+    out->err = 0;
+    char msgbuf[MSGBUF_SIZE];
+    snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s: cannot encode "
+                                    "the result (%s)",
+             m->name, pst_strerror(rc));
+    return internal_error(proto, out, h, msgbuf, cfg, err);
+}
+
 int pst_process(const pst_processor *proc, const pst_protocol *proto,
                 const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
                 const pst_codec_config *cfg, pst_error *err)
 {
-    pst_error derr = { 0, "" };
+    pst_error derr; /* decoder detail; only its head needs clearing */
+    derr.code = 0;
+    derr.message[0] = '\0';
     pst_rbuf r;
     pst_rbuf_init(&r, req, len, &derr);
-    pst_msg_header h;
-    memset(&h, 0, sizeof h);
+    pst_msg_header h; /* every field set when the read succeeds */
     int rc = proto->read_message_begin(&r, &h, cfg);
-    if (rc < 0) {
-        return pst_error_set(err, rc, "unreadable %s message header: %s",
-                             proto->name,
-                             derr.code ? derr.message : pst_strerror(rc));
-    }
-    char msgbuf[sizeof derr.message + 96];
-
-    if (h.type != PST_MSG_CALL && h.type != PST_MSG_ONEWAY) {
-        /* Nothing sane can follow on this connection; answer so the peer
-         * learns why, then let the caller close. */
-        snprintf(msgbuf, sizeof msgbuf, "Invalid message type %d (%s) for '%.*s'",
-                 h.type, type_name(h.type), (int)(h.name.len > 64 ? 64 : h.name.len),
-                 h.name.ptr ? h.name.ptr : "");
-        write_app_exception(proto, out, &h, PST_APPEX_INVALID_MESSAGE_TYPE,
-                            msgbuf, cfg);
-        return pst_error_set(err, PST_E_BAD_MSG_TYPE,
-                             "request of message type %d (%s), expected CALL or "
-                             "ONEWAY",
-                             h.type, type_name(h.type));
-    }
+    if (PST__UNLIKELY(rc < 0))
+        return header_failed(proto, &derr, rc, err);
+    if (PST__UNLIKELY(h.type != PST_MSG_CALL && h.type != PST_MSG_ONEWAY))
+        return not_a_call(proto, out, &h, cfg, err);
     bool reply = h.type == PST_MSG_CALL;
 
     const pst_method_desc *m =
         pst_service_method(proc->service, h.name.ptr, h.name.len);
-    if (!m) {
-        /* Skip the arguments as Thrift does; the message is whole in memory,
-         * so a failed skip changes nothing for the next message. */
-        proto->skip_struct(&r, cfg);
-        if (!reply)
-            return 0;
-        snprintf(msgbuf, sizeof msgbuf, "Invalid method name: '%.*s'",
-                 (int)(h.name.len > 128 ? 128 : h.name.len), h.name.ptr);
-        rc = write_app_exception(proto, out, &h, PST_APPEX_UNKNOWN_METHOD,
-                                 msgbuf, cfg);
-        return rc < 0 ? pst_error_set(err, rc, "encoding an UNKNOWN_METHOD reply "
-                                               "failed: %s",
-                                      pst_strerror(rc))
-                      : 0;
-    }
+    if (PST__UNLIKELY(!m))
+        return unknown_method(proto, &r, out, &h, reply, cfg, err);
     /* A oneway method sends nothing back even if called as CALL (Thrift's
      * processors agree); a ONEWAY message is never answered. */
-    if (m->oneway || !m->result)
+    const pst_struct_desc *rd = m->result;
+    if (m->oneway || !rd)
         reply = false;
 
-    void *args = pst_arena_alloc(arena, m->args->size ? m->args->size : 1);
+    /* args and result in one allocation (the result 16-aligned after the
+     * args; a zero-byte allocation is a valid pointer too) */
+    size_t args_size = ((size_t)m->args->size + PST__ARENA_ALIGN - 1) &
+                       ~(size_t)(PST__ARENA_ALIGN - 1);
+    size_t result_size = rd ? rd->size : 0;
+    uint8_t *args = pst__arena_alloc(arena, args_size + result_size);
+    if (PST__UNLIKELY(!args))
+        return reply ? out_of_memory(proto, out, &h, m, cfg, err) : 0;
     void *result = NULL;
-    if (args && m->result) {
-        result = pst_arena_alloc(arena, m->result->size ? m->result->size : 1);
-        if (result)
-            pst_struct_init(m->result, result);
-    }
-    if (!args || (m->result && !result)) {
-        if (!reply)
-            return 0;
-        snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s: out of memory",
-                 m->name);
-        return internal_error(proto, out, &h, msgbuf, cfg, err);
+    if (rd) {
+        result = args + args_size;
+        pst__struct_init(rd, result);
     }
     rc = proto->read_struct(&r, m->args, args, arena, cfg);
-    if (rc < 0) {
-        if (!reply)
-            return 0;
-        snprintf(msgbuf, sizeof msgbuf, "%s", derr.code ? derr.message : pst_strerror(rc));
-        rc = write_app_exception(proto, out, &h, PST_APPEX_PROTOCOL_ERROR,
-                                 msgbuf, cfg);
-        return rc < 0 ? pst_error_set(err, rc, "encoding a PROTOCOL_ERROR reply "
-                                               "failed: %s",
-                                      pst_strerror(rc))
-                      : 0;
-    }
+    if (PST__UNLIKELY(rc < 0))
+        return reply ? bad_args(proto, out, &h, &derr, rc, cfg, err) : 0;
 
     pst_call call = { arena, proc->user, m, h.seqid, NULL };
-    if (m->invoke) {
-        rc = m->invoke(proc->handler, &call, args, m->result ? result : NULL);
+    if (PST__LIKELY(m->invoke != NULL)) {
+        rc = m->invoke(proc->handler, &call, args, result);
     } else {
         rc = PST_E_UNSUPPORTED;
         call.error_message = "method has no implementation";
     }
     if (!reply)
         return 0;
-    if (rc < 0) {
-        if (call.error_message)
-            snprintf(msgbuf, sizeof msgbuf, "%s", call.error_message);
-        else
-            snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s",
-                     m->name);
-        return internal_error(proto, out, &h, msgbuf, cfg, err);
-    }
-    mark_success(m->result, result);
+    if (PST__UNLIKELY(rc < 0))
+        return handler_failed(proto, out, &h, m, call.error_message, cfg, err);
+    mark_success(rd, result);
 
     size_t mark = out->len;
     pst_msg_header rh = { h.name, PST_MSG_REPLY, h.seqid };
     rc = proto->write_message_begin(out, &rh);
-    if (rc == 0)
-        rc = proto->write_struct(out, m->result, result, cfg);
+    if (PST__LIKELY(rc == 0))
+        rc = proto->write_struct(out, rd, result, cfg);
     if (rc == 0 && out->err)
         rc = out->err;
-    if (rc < 0) {
-        /* The result cannot be encoded (a limit, a missing required field):
-         * tell the caller rather than send half a reply. */
-        out->len = mark;
-        out->err = 0;
-        snprintf(msgbuf, sizeof msgbuf, "Internal error processing %s: cannot encode "
-                                        "the result (%s)",
-                 m->name, pst_strerror(rc));
-        return internal_error(proto, out, &h, msgbuf, cfg, err);
-    }
+    if (PST__UNLIKELY(rc < 0))
+        return unencodable_result(proto, out, mark, &h, m, rc, cfg, err);
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "postern/types.h"
+#include "protocol/codec.h"
 
 #define BASE_TYPE(cname, k, tt, ctype)                                         \
     const pst_type cname = { (uint8_t)(k), (uint8_t)(tt), sizeof(ctype),      \
@@ -27,10 +28,7 @@ pst_str pst_str_c(const char *s)
 
 void pst_struct_init(const pst_struct_desc *d, void *v)
 {
-    if (d->defaults)
-        memcpy(v, d->defaults, d->size);
-    else
-        memset(v, 0, d->size);
+    pst__struct_init(d, v); /* small structs without a libc call */
 }
 
 const pst_field *pst_struct_field(const pst_struct_desc *d, int16_t id)
@@ -56,19 +54,5 @@ const char *pst_enum_name(const pst_enum_desc *d, int32_t value)
     for (uint32_t i = 0; i < d->count; i++)
         if (d->values[i].value == value)
             return d->values[i].name;
-    return NULL;
-}
-
-const pst_method_desc *pst_service_method(const pst_service_desc *s,
-                                          const char *name, size_t len)
-{
-    /* Depth-bounded: a (mistaken) cycle in `base` must not hang a server. */
-    for (int depth = 0; s && depth < 64; s = s->base, depth++) {
-        for (uint32_t i = 0; i < s->nmethods; i++) {
-            const char *m = s->methods[i].name;
-            if (strlen(m) == len && memcmp(m, name, len) == 0)
-                return &s->methods[i];
-        }
-    }
     return NULL;
 }

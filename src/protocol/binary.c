@@ -17,9 +17,18 @@
 /* decoding                                                                 */
 /* ======================================================================== */
 
-static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
+static const uint8_t *br_fields(pst__dec *c, const uint8_t *p,
                                 const pst_struct_desc *d, uint8_t *v,
                                 uint32_t depth);
+
+/* A struct into v: defaults first, then the fields on the wire. */
+PST__INLINE const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
+                                     const pst_struct_desc *d, uint8_t *v,
+                                     uint32_t depth)
+{
+    pst__struct_init(d, v);
+    return br_fields(c, p, d, v, depth);
+}
 static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f);
@@ -240,18 +249,24 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
     return p;
 }
 
-static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
+/* The fields of a struct into v, which holds its defaults already.
+ *
+ * Writers emit fields in id order, so each header is first compared with
+ * the field expected next (`want`); only a field out of order or unknown
+ * takes the binary search. When every field came in order and none is
+ * missing, no post-STOP check is needed. */
+static const uint8_t *br_fields(pst__dec *c, const uint8_t *p,
                                 const pst_struct_desc *d, uint8_t *v,
                                 uint32_t depth)
 {
     const pst_field *f = NULL;
     if (PST__UNLIKELY(depth > c->max_depth))
         return pst__dec_depth(c, p, d, NULL, 0);
-    pst__struct_init(d, v);
-    uint8_t *isset = v + d->isset_offset;
-    unsigned next = 0; /* index of the field expected next */
-    const uint8_t *end = c->end;
+    const pst_field *want = d->fields;
+    const pst_field *fend = d->nfields ? want + d->nfields : want;
+    bool in_order = true; /* every field so far the one expected */
     for (;;) {
+        const uint8_t *end = c->end;
         f = NULL;
         if (PST__UNLIKELY(p >= end))
             return pst__dec_short(c, p, 1, d, NULL, "field header");
@@ -264,7 +279,12 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
             return pst__dec_short(c, p, 3, d, NULL, "field header");
         int id = (int16_t)pst__ld_be16(p + 1);
         p += 3;
-        f = pst__find_field(d, next, id);
+        if (PST__LIKELY(want < fend && want->id == id)) {
+            f = want;
+        } else {
+            in_order = false;
+            f = pst_struct_field(d, (int16_t)id);
+        }
         if (!f || PST__UNLIKELY(pst__kind_ttype[f->kind] != tt)) {
             /* unknown id, or a known one with another wire type: Thrift
              * skips both */
@@ -277,7 +297,7 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
                 return pst__dec_skip_context(c, d, id);
             continue;
         }
-        next = (unsigned)(f - d->fields) + 1;
+        want = f + 1;
         uint8_t *m = v + f->offset;
         switch (f->kind) {
         case PST_K_BOOL:
@@ -317,7 +337,9 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
             p = br_string(c, p, (pst_str *)m, d, f);
             break;
         case PST_K_STRUCT:
-            p = br_struct(c, p, f->type->sdesc, m, depth + 1);
+            p = pst__nested_init(d, f, v + d->isset_offset, m)
+                    ? br_struct(c, p, f->type->sdesc, m, depth + 1)
+                    : br_fields(c, p, f->type->sdesc, m, depth + 1);
             break;
         case PST_K_STRUCT_PTR:
             p = br_struct_ptr(c, p, f->type->sdesc, (void **)m, depth + 1, d, f);
@@ -334,9 +356,10 @@ static const uint8_t *br_struct(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        pst__isset_on(isset, f->isset_bit);
+        pst__isset_on(v + d->isset_offset, f->isset_bit);
     }
-    if (pst__dec_struct_needs_check(d))
+    if (PST__UNLIKELY(!in_order || want != fend || d->kind == PST_UNION) &&
+        pst__dec_struct_needs_check(d))
         return pst__dec_check_struct(c, p, d, v);
     return p;
 }
@@ -505,11 +528,12 @@ static const uint8_t *br_message(pst__dec *c, const uint8_t *p,
     return p + 4;
 }
 
-static int bin_read_message_begin(pst_rbuf *r, pst_msg_header *h,
-                                  const pst_codec_config *cfg)
+/* The header through the checked decoder: old-style headers, truncated
+ * or malformed ones (whose errors it words). */
+static __attribute__((noinline)) int
+bin_read_message_slow(pst_rbuf *r, pst_msg_header *h,
+                      const pst_codec_config *cfg)
 {
-    if (!cfg)
-        cfg = &pst__default_config;
     pst__dec c;
     pst__dec_init(&c, r->p, r->end, r->start, r->err, NULL, cfg);
     const uint8_t *p = br_message(&c, r->p, h, cfg->strict_read);
@@ -517,6 +541,32 @@ static int bin_read_message_begin(pst_rbuf *r, pst_msg_header *h,
         return c.code;
     r->p = p;
     return 0;
+}
+
+static int bin_read_message_begin(pst_rbuf *r, pst_msg_header *h,
+                                  const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    /* Fast path: a strict header that is all there and within bounds (what
+     * every Thrift library writes). */
+    const uint8_t *p = r->p;
+    size_t avail = (size_t)(r->end - p);
+    if (PST__LIKELY(avail >= 12)) {
+        uint32_t first = pst__ld_be32(p);
+        uint32_t n = pst__ld_be32(p + 4);
+        if (PST__LIKELY((first & VERSION_MASK) == VERSION_1 &&
+                        n <= avail - 12 && n <= INT32_MAX &&
+                        12 + (uint64_t)n <= cfg->max_message)) {
+            h->name.ptr = (const char *)p + 8;
+            h->name.len = n;
+            h->type = (int32_t)(first & 0xff);
+            h->seqid = (int32_t)pst__ld_be32(p + 8 + n);
+            r->p = p + 12 + n;
+            return 0;
+        }
+    }
+    return bin_read_message_slow(r, h, cfg);
 }
 
 static int bin_message_length(const uint8_t *data, size_t n,
@@ -820,11 +870,13 @@ static int bin_write_struct(pst_wbuf *w, const pst_struct_desc *d,
     return pst__enc_end(&e, o);
 }
 
-static int bin_write_message_begin(pst_wbuf *w, const pst_msg_header *h)
+/* The header through the checked encoder: any buffer state, any length. */
+static __attribute__((noinline)) int
+bin_write_message_slow(pst_wbuf *w, const pst_msg_header *h)
 {
+    size_t n = h->name.len;
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, NULL);
-    size_t n = h->name.len;
     if (o && n > INT32_MAX)
         o = pst__enc_fail(&e, PST_E_LIMIT);
     if (o)
@@ -838,6 +890,25 @@ static int bin_write_message_begin(pst_wbuf *w, const pst_msg_header *h)
         o += 12 + n;
     }
     return pst__enc_end(&e, o);
+}
+
+static int bin_write_message_begin(pst_wbuf *w, const pst_msg_header *h)
+{
+    size_t n = h->name.len;
+    /* Fast path: a name pst__copy moves without a call, and room in the
+     * buffer (the checks
+     * pst__enc_begin, _need and _end would make, in one). */
+    if (PST__LIKELY(!w->err && w->data && n <= 32 &&
+                    w->cap - w->len >= 12 + n)) {
+        uint8_t *o = w->data + w->len;
+        pst__st_be32(o, VERSION_1 | ((uint32_t)h->type & 0xff));
+        pst__st_be32(o + 4, (uint32_t)n);
+        pst__copy(o + 8, (const uint8_t *)h->name.ptr, n);
+        pst__st_be32(o + 8 + n, (uint32_t)h->seqid);
+        w->len += 12 + n;
+        return 0;
+    }
+    return bin_write_message_slow(w, h);
 }
 
 const pst_protocol pst_protocol_binary = {

@@ -10,6 +10,7 @@
 #ifndef POSTERN_PROTOCOL_CODEC_H
 #define POSTERN_PROTOCOL_CODEC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -221,8 +222,10 @@ const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,
                                      const uint8_t *v) PST__COLD;
 
-/* Does the struct need the post-STOP check at all? Most do not. The scan
- * is over a few bytes per field and stops at the first required one. */
+/* Does the struct need the post-STOP check at all? The walkers ask only
+ * when some field may be missing (not every field was read, in order):
+ * then unions and structs with a required field do. The scan is over a
+ * few bytes per field and stops at the first required one. */
 PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
 {
     if (d->kind == PST_UNION)
@@ -231,16 +234,6 @@ PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
         if (d->fields[i].req == PST_REQ_REQUIRED)
             return 1;
     return 0;
-}
-
-/* The field with this id: the next one in order first (writers emit fields
- * in id order), then a binary search. */
-PST__INLINE const pst_field *pst__find_field(const pst_struct_desc *d,
-                                             unsigned next, int id)
-{
-    if (PST__LIKELY(next < d->nfields && d->fields[next].id == id))
-        return &d->fields[next];
-    return pst_struct_field(d, (int16_t)id);
 }
 
 /* Defaults, or zero: small structs without a libc call. */
@@ -273,6 +266,18 @@ PST__INLINE void pst__struct_init(const pst_struct_desc *d, void *v)
     } else {
         memset(v, 0, n);
     }
+}
+
+/* Must an inline struct member m of d (field f) be initialised before its
+ * fields are decoded into it? Not the first time, when d had no defaults
+ * and its own type has none: d's initialisation zeroed it already, which
+ * is what initialising it would do again. */
+PST__INLINE bool pst__nested_init(const pst_struct_desc *d, const pst_field *f,
+                                  const uint8_t *isset, const uint8_t *m)
+{
+    (void)m;
+    return d->defaults || f->type->sdesc->defaults ||
+           ((isset[f->isset_bit >> 3] >> (f->isset_bit & 7)) & 1);
 }
 
 PST__INLINE void pst__isset_on(uint8_t *isset, unsigned bit)

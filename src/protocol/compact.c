@@ -68,9 +68,18 @@ static unsigned kind_tt(unsigned kind)
 /* decoding                                                                 */
 /* ======================================================================== */
 
-static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
+static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
                                 const pst_struct_desc *d, uint8_t *v,
                                 uint32_t depth);
+
+/* A struct into v: defaults first, then the fields on the wire. */
+PST__INLINE const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
+                                     const pst_struct_desc *d, uint8_t *v,
+                                     uint32_t depth)
+{
+    pst__struct_init(d, v);
+    return cr_fields(c, p, d, v, depth);
+}
 static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f);
@@ -388,16 +397,19 @@ static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
     return p;
 }
 
-static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
+/* The fields of a struct into v, which holds its defaults already. */
+static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
                                 const pst_struct_desc *d, uint8_t *v,
                                 uint32_t depth)
 {
     const pst_field *f = NULL;
     if (PST__UNLIKELY(depth > c->max_depth))
         return pst__dec_depth(c, p, d, NULL, 0);
-    pst__struct_init(d, v);
     uint8_t *isset = v + d->isset_offset;
-    unsigned next = 0; /* index of the field expected next */
+    /* the field expected next, as in br_fields */
+    const pst_field *want = d->fields;
+    const pst_field *fend = d->nfields ? want + d->nfields : want;
+    bool in_order = true; /* every field so far the one expected */
     const uint8_t *end = c->end;
     int last = 0;
     for (;;) {
@@ -421,7 +433,12 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
         }
         last = id;
         unsigned tt = ct_ttype[ct];
-        f = pst__find_field(d, next, id);
+        if (PST__LIKELY(want < fend && want->id == id)) {
+            f = want;
+        } else {
+            in_order = false;
+            f = pst_struct_field(d, (int16_t)id);
+        }
         if (!f || PST__UNLIKELY(kind_tt(f->kind) != tt)) {
             /* unknown id, or a known one with another wire type: Thrift
              * skips both; a bool field's value is in its header */
@@ -436,7 +453,7 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             }
             continue;
         }
-        next = (unsigned)(f - d->fields) + 1;
+        want = f + 1;
         uint8_t *m = v + f->offset;
         uint64_t x = 0;
         switch (f->kind) {
@@ -479,7 +496,9 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             p = cr_string(c, p, (pst_str *)m, d, f);
             break;
         case PST_K_STRUCT:
-            p = cr_struct(c, p, f->type->sdesc, m, depth + 1);
+            p = pst__nested_init(d, f, isset, m)
+                    ? cr_struct(c, p, f->type->sdesc, m, depth + 1)
+                    : cr_fields(c, p, f->type->sdesc, m, depth + 1);
             break;
         case PST_K_STRUCT_PTR:
             p = cr_struct_ptr(c, p, f->type->sdesc, (void **)m, depth + 1, d, f);
@@ -498,7 +517,8 @@ static const uint8_t *cr_struct(pst__dec *c, const uint8_t *p,
             return NULL;
         pst__isset_on(isset, f->isset_bit);
     }
-    if (pst__dec_struct_needs_check(d))
+    if (PST__UNLIKELY(!in_order || want != fend || d->kind == PST_UNION) &&
+        pst__dec_struct_needs_check(d))
         return pst__dec_check_struct(c, p, d, v);
     return p;
 }
@@ -688,8 +708,11 @@ static const uint8_t *cr_message(pst__dec *c, const uint8_t *p,
     return p + n;
 }
 
-static int cmp_read_message_begin(pst_rbuf *r, pst_msg_header *h,
-                                  const pst_codec_config *cfg)
+/* The header through the checked decoder: truncated or malformed headers
+ * (whose errors it words), long varints. */
+static __attribute__((noinline)) int
+cmp_read_message_slow(pst_rbuf *r, pst_msg_header *h,
+                      const pst_codec_config *cfg)
 {
     pst__dec c;
     pst__dec_init(&c, r->p, r->end, r->start, r->err, NULL, cfg);
@@ -698,6 +721,49 @@ static int cmp_read_message_begin(pst_rbuf *r, pst_msg_header *h,
         return c.code;
     r->p = p;
     return 0;
+}
+
+static int cmp_read_message_begin(pst_rbuf *r, pst_msg_header *h,
+                                  const pst_codec_config *cfg)
+{
+    /* Fast path: protocol id and version right, a seqid of at most 5
+     * varint bytes, a name length of one or two, the name all there and
+     * within max_message. The same values as the checked way. */
+    const uint8_t *p = r->p, *end = r->end;
+    if (PST__LIKELY(end - p >= 4 && p[0] == PROTOCOL_ID &&
+                    (p[1] & VERSION_MASK) == VERSION)) {
+        const uint8_t *q = p + 2;
+        uint64_t seq = 0;
+        for (unsigned i = 0;; i++) {
+            if (i == 5 || q >= end)
+                return cmp_read_message_slow(r, h, cfg);
+            uint64_t b = *q++;
+            seq |= (b & 0x7f) << (7 * i);
+            if (b < 0x80)
+                break;
+        }
+        uint32_t n;
+        if (end - q >= 1 && q[0] < 0x80) {
+            n = q[0];
+            q += 1;
+        } else if (end - q >= 2 && q[1] < 0x80) {
+            n = (q[0] & 0x7fu) | (uint32_t)q[1] << 7;
+            q += 2;
+        } else {
+            return cmp_read_message_slow(r, h, cfg);
+        }
+        uint64_t max = cfg ? cfg->max_message : pst__default_config.max_message;
+        if (PST__LIKELY((size_t)(end - q) >= n &&
+                        (uint64_t)(q - p) + n <= max)) {
+            h->type = p[1] >> TYPE_SHIFT;
+            h->seqid = (int32_t)(uint32_t)seq;
+            h->name.ptr = (const char *)q;
+            h->name.len = n;
+            r->p = q + n;
+            return 0;
+        }
+    }
+    return cmp_read_message_slow(r, h, cfg);
 }
 
 static int cmp_message_length(const uint8_t *data, size_t n,
@@ -1088,7 +1154,9 @@ static int cmp_write_struct(pst_wbuf *w, const pst_struct_desc *d,
     return pst__enc_end(&e, o);
 }
 
-static int cmp_write_message_begin(pst_wbuf *w, const pst_msg_header *h)
+/* The header through the checked encoder: any buffer state, any length. */
+static __attribute__((noinline)) int
+cmp_write_message_slow(pst_wbuf *w, const pst_msg_header *h)
 {
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, NULL);
@@ -1108,6 +1176,27 @@ static int cmp_write_message_begin(pst_wbuf *w, const pst_msg_header *h)
         o += n;
     }
     return pst__enc_end(&e, o);
+}
+
+static int cmp_write_message_begin(pst_wbuf *w, const pst_msg_header *h)
+{
+    size_t n = h->name.len;
+    /* Fast path: a name pst__copy moves without a call, and room in the
+     * buffer for the widest header (the checks pst__enc_begin, _need and
+     * _end would make, in one). */
+    if (PST__LIKELY(!w->err && w->data && n <= 32 &&
+                    w->cap - w->len >= 2 + 5 + 5 + n)) {
+        uint8_t *o = w->data + w->len, *start = o;
+        *o++ = PROTOCOL_ID;
+        *o++ = (uint8_t)((VERSION & VERSION_MASK) |
+                         (((uint32_t)h->type << TYPE_SHIFT) & 0xe0));
+        o = cw_varint32(o, (uint32_t)h->seqid);
+        o = cw_varint32(o, (uint32_t)n);
+        pst__copy(o, (const uint8_t *)h->name.ptr, n);
+        w->len += (size_t)(o + n - start);
+        return 0;
+    }
+    return cmp_write_message_slow(w, h);
 }
 
 const pst_protocol pst_protocol_compact = {

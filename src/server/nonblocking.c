@@ -46,6 +46,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "core/arena_internal.h"
 #include "postern/arena.h"
 #include "postern/processor.h"
 #include "server/loop.h"
@@ -62,6 +63,10 @@
 #define STOP_GRACE_MS  10000          /* stop: drain limit without write_timeout */
 #define ACCEPT_PAUSE_MS 100           /* after EMFILE and friends           */
 #define ACCEPT_BATCH   64
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define COLD __attribute__((cold, noinline))
 
 #define container_of(p, type, member) \
     ((type *)(void *)((char *)(p) - offsetof(type, member)))
@@ -425,8 +430,9 @@ static int out_keep(nb_conn *c, const uint8_t *p, size_t n)
     return 0;
 }
 
-/* Write c's unsent output, then the loop's fresh replies, with one send;
- * keep what the socket did not take. Returns 0, or -1 when c was closed. */
+/* Write c's unsent output, then the loop's fresh replies, with one send
+ * (sendmsg when there are both); keep what the socket did not take.
+ * Returns 0, or -1 when c was closed. */
 static int conn_send(nb_conn *c)
 {
     nb_loop *l = c->loop;
@@ -445,8 +451,12 @@ static int conn_send(nb_conn *c)
         iov[niov++] = (struct iovec){ l->out.data, fresh };
     struct msghdr mh = { .msg_iov = iov, .msg_iovlen = (size_t)niov };
     ssize_t n;
+    /* one buffer (the usual pass): send, which the kernel takes with less
+     * work than a msghdr and its iovec */
     do
-        n = sendmsg(c->io.fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+        n = niov == 1 ? send(c->io.fd, iov[0].iov_base, iov[0].iov_len,
+                             MSG_NOSIGNAL | MSG_DONTWAIT)
+                      : sendmsg(c->io.fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -514,11 +524,12 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
     }
     /* The bound is per reply, not for the whole batch. */
     out->max = out->len + (size_t)s->opt.codec.max_message;
-    pst_error err;
-    pst_error_clear(&err);
+    pst_error err;              /* only its head needs clearing */
+    err.code = 0;
+    err.message[0] = '\0';
     int rc = pst_process(&s->proc, c->proto, msg, len, out, &l->arena,
                          &s->opt.codec, &err);
-    pst_arena_reset(&l->arena);
+    pst__arena_reset(&l->arena);
     if (rc == 0 && out->err)
         rc = out->err;
     if (out->err) {                        /* a reply cut short: drop it */
@@ -573,6 +584,90 @@ static int dispatch_job(nb_conn *c, const uint8_t *msg, size_t len)
     return 0;
 }
 
+/* A frame length conn_process_framed does not take: say which limit it
+ * breaks (the same words as conn_process). */
+static COLD void frame_refused(nb_conn *c, uint32_t flen)
+{
+    const pst_codec_config *cfg = &c->loop->s->opt.codec;
+    if (flen > cfg->max_frame)
+        conn_fail(c, "frame of %u bytes exceeds max_frame %u", flen,
+                  cfg->max_frame);
+    else if (flen > cfg->max_message)
+        conn_fail(c, "frame of %u bytes exceeds max_message %llu", flen,
+                  (unsigned long long)cfg->max_message);
+    else
+        conn_fail(c, "empty frame (length 0)");
+}
+
+/* conn_process for what nearly every connection is once sniffed: framed,
+ * handlers on the loop thread. The same steps as conn_process and
+ * dispatch_inline, with what does not change between requests read once
+ * and one check for the frame length's three limits. */
+static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
+{
+    nb_loop *l = c->loop;
+    pst_server *s = l->s;
+    const pst_codec_config *cfg = &s->opt.codec;
+    const pst_protocol *proto = c->proto;
+    pst_wbuf *out = &l->out;
+    uint64_t max_message = cfg->max_message;
+    /* a frame length must be 1..limit */
+    uint64_t limit = cfg->max_frame < max_message ? cfg->max_frame : max_message;
+    pst_error err;
+    size_t off = 0;
+    /* over_high(c) without workers: nothing in flight, and c's unsent
+     * output does not change while we answer */
+    size_t pend = out_pending(c);
+    while (len - off >= 4 && !(c->flags & (C_ERROR | C_PAUSED))) {
+        const uint8_t *p = data + off;
+        uint32_t flen = rd_be32(p);
+        if (UNLIKELY(flen - 1 >= limit)) {
+            frame_refused(c, flen);
+            break;
+        }
+        if (len - off - 4 < flen)
+            break;
+        size_t mark = out->len;
+        if (UNLIKELY(pst_wbuf_reserve(out, 4) < 0)) {
+            out->err = 0;
+            conn_fail(c, "out of memory for a reply");
+            break;
+        }
+        out->len = mark + 4;
+        /* The bound is per reply, not for the whole batch. */
+        out->max = mark + 4 + (size_t)max_message;
+        err.code = 0;               /* only its head needs clearing */
+        err.message[0] = '\0';
+        int rc = pst_process(&s->proc, proto, p + 4, flen, out, &l->arena,
+                             cfg, &err);
+        pst__arena_reset(&l->arena);
+        if (UNLIKELY(out->err)) {     /* a reply cut short: drop it */
+            if (rc == 0)
+                rc = out->err;
+            out->len = mark;
+            out->err = 0;
+        }
+        size_t reply = out->len - mark - 4;
+        if (reply == 0 && out->len == mark + 4)
+            out->len = mark;                /* oneway: nothing to frame */
+        else if (out->len > mark)
+            wr_be32(out->data + mark, (uint32_t)reply);
+        if (UNLIKELY(rc < 0)) {
+            /* The processor may have written an exception saying why (a
+             * message that is not a call); it goes out before the close. */
+            conn_fail(c, "request of %u bytes cannot be answered: %s", flen,
+                      err.message[0] ? err.message : pst_strerror(rc));
+            break;
+        }
+        l->calls_batch++;
+        off += 4 + (size_t)flen;
+        c->flags |= C_MSGDONE;
+        if (UNLIKELY(pend + out->len > OUT_HIGH))
+            c->flags |= C_PAUSED;
+    }
+    return off;
+}
+
 /* Answer (or hand to the workers) every complete request in [data,
  * data+len). Returns the bytes consumed; stops early at a partial message,
  * at back-pressure (C_PAUSED) or at an error (C_ERROR, connection to be
@@ -583,6 +678,8 @@ static size_t conn_process(nb_conn *c, const uint8_t *data, size_t len)
     const pst_codec_config *cfg = &s->opt.codec;
     size_t off = 0;
     c->rescan_at = 0;
+    if (LIKELY(c->proto && c->framed && s->opt.workers <= 0))
+        return conn_process_framed(c, data, len);
     while (off < len && !(c->flags & (C_ERROR | C_PAUSED))) {
         const uint8_t *p = data + off;
         size_t avail = len - off, hdr, mlen;
