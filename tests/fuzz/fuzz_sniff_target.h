@@ -5,11 +5,12 @@
  *
  *   - monotonic: once a prefix decides (THRIFT, HTTP or UNKNOWN), every
  *     longer prefix decides the same, with the same protocol and framing;
- *   - eight bytes always decide (the servers read at most 16 / 64 before
+ *   - PST__SNIFF_BYTES always decide (the servers read no more before
  *     giving up);
  *   - the answer is right, by an independent reading of the rules
- *     (server.h, sniff.c): THRIFT only for bytes that open a binary or
- *     compact message, unframed or after a frame length 0 < len <=
+ *     (server.h, sniff.c): THRIFT only for bytes that open a binary (strict
+ *     or old header) or compact message, unframed or after a frame length
+ *     0 < len <=
  *     max_frame, within what the options pin; HTTP only for a request line
  *     method that cannot still become Thrift; UNKNOWN only when no
  *     continuation could be either; NEED_MORE never once the bytes are
@@ -33,16 +34,53 @@
 #define FUZZ_OUTCOME(kind) ((void)(kind))
 #endif
 
-#define FS_MAX_PREFIX 24
+#define FS_MAX_PREFIX 32
+
+static bool fs_name_char(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':';
+}
+
+/* The old binary header (no version): 00 00 NN NN (a name of 1..65535
+ * bytes), the name, then CALL (1) or ONEWAY (4). Only the first eight name
+ * bytes are looked at: a longer name is taken on their word. */
+static bool fs_old_binary_start(const uint8_t *p, size_t n, bool *complete)
+{
+    *complete = false;
+    if ((n >= 1 && p[0] != 0) || (n >= 2 && p[1] != 0))
+        return false;
+    if (n < 4)
+        return true;
+    size_t len = (size_t)p[2] << 8 | p[3];
+    if (len == 0)
+        return false;
+    size_t look = len < 8 ? len : 8;
+    for (size_t i = 0; i < look && 4 + i < n; i++)
+        if (!fs_name_char(p[4 + i]))
+            return false;
+    if (len > 8) {
+        *complete = n >= 4 + 8;
+        return true;
+    }
+    if (n <= 4 + len)
+        return true;
+    *complete = true;
+    return p[4 + len] == PST_MSG_CALL || p[4 + len] == PST_MSG_ONEWAY;
+}
 
 /* Could bytes p[0..n) be the start of an unframed message of protocol
- * `proto` (binary or compact)? */
+ * `proto` (binary, strict or old, or compact)? *complete: they already
+ * are. */
 static bool fs_msg_start(const pst_protocol *proto, const uint8_t *p, size_t n,
                          bool *complete)
 {
     *complete = n >= 2;
-    if (proto == &pst_protocol_binary)
+    if (proto == &pst_protocol_binary) {
+        if (n >= 1 && p[0] == 0x00)
+            return fs_old_binary_start(p, n, complete);
         return (n < 1 || p[0] == 0x80) && (n < 2 || p[1] == 0x01);
+    }
     if (n >= 1 && p[0] != 0x82)
         return false;
     if (n >= 2) {
@@ -72,9 +110,9 @@ static bool fs_len_start(const uint8_t *p, size_t n, uint32_t max)
 /* What the options allow p[0..n) to be, and whether it already is. */
 typedef struct fs_truth {
     bool maybe_thrift, maybe_http;
-    bool maybe_other;   /* the first byte of a protocol the options rule
-                           out, before the second byte: sniff.c waits for
-                           it (harmless, and within the eight bytes) */
+    bool maybe_other;   /* the start of a protocol the options rule out,
+                           not complete yet: sniff.c waits for it
+                           (harmless, and within PST__SNIFF_BYTES) */
     bool is_thrift, is_http;
     const pst_protocol *protocol;
     pst_framing framing;
@@ -173,8 +211,8 @@ static void fuzz_sniff_one(const uint8_t *data, size_t size)
                 FUZZ_FAIL("sniff: more bytes changed a decided answer");
             continue;
         }
-        if (sn.kind == PST_SNIFF_NEED_MORE && k >= 8)
-            FUZZ_FAIL("sniff: eight bytes did not decide");
+        if (sn.kind == PST_SNIFF_NEED_MORE && k >= PST__SNIFF_BYTES)
+            FUZZ_FAIL("sniff: PST__SNIFF_BYTES did not decide");
 
         fs_truth t;
         fs_oracle(&o, p, k, &t);
@@ -195,7 +233,7 @@ static void fuzz_sniff_one(const uint8_t *data, size_t size)
             break;
         default:
             /* (waiting a byte longer than needed to rule a kind out is
-             * allowed: eight bytes bound it) */
+             * allowed: PST__SNIFF_BYTES bound it) */
             if (t.is_thrift ||
                 (t.is_http && !t.maybe_thrift && !t.maybe_other))
                 FUZZ_FAIL("sniff: NEED_MORE for bytes that decide");

@@ -478,7 +478,7 @@ static void run_hostile(int port, const hostile *h)
 
 /* ---- a server, a good client, hostile clients --------------------------- */
 
-typedef struct arena_run {
+typedef struct storm_state {
     pst_server *s;
     pthread_t thread;
     int rc;
@@ -489,11 +489,11 @@ typedef struct arena_run {
     int rounds;              /* every case this many times */
     long good_calls;
     bool reconnect_each_call;
-} arena_run;
+} storm_state;
 
 static void count_log(void *ctx, pst_log_level level, const char *msg)
 {
-    arena_run *r = ctx;
+    storm_state *r = ctx;
     if (level <= PST_LOG_WARN)
         atomic_fetch_add(&r->warnings, 1);
     if (level == PST_LOG_ERROR)
@@ -502,14 +502,14 @@ static void count_log(void *ctx, pst_log_level level, const char *msg)
 
 static void *server_main(void *p)
 {
-    arena_run *r = p;
+    storm_state *r = p;
     r->rc = pst_server_run(r->s);
     return NULL;
 }
 
 static void *hostile_main(void *p)
 {
-    arena_run *r = p;
+    storm_state *r = p;
     int port = pst_server_port(r->s);
     int total = (int)ncases * r->rounds;
     for (;;) {
@@ -583,7 +583,7 @@ static pst_client *good_connect(int port, long i)
     return c;
 }
 
-static void good_client(arena_run *r)
+static void good_client(storm_state *r)
 {
     int port = pst_server_port(r->s);
     pst_client *c = NULL;
@@ -607,7 +607,7 @@ static void storm(const char *label, pst_server_options *o, int hostile_threads,
                   int rounds)
 {
     make_cases();
-    arena_run *r = calloc(1, sizeof *r);
+    storm_state *r = calloc(1, sizeof *r);
     o->port = 0;
     o->codec.max_frame = MAX_FRAME;
     o->read_timeout_ms = 5000;   /* bounds a stuck peer; never reached */

@@ -87,8 +87,9 @@ static inline void incl_Relay_relay_result_set_failed(incl_Relay_relay_result *v
  *     static const incl_Relay_handler h = { .relay = my_relay };
  *     pst_processor proc = { &incl_Relay_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),
- * the arguments (valid until it returns) and, unless oneway, the result
- * to fill in. Return 0 to reply with result->success (marked set for
+ * the arguments (in call->arena until the reply is written, so the
+ * result may point into them) and, unless oneway, the result to fill
+ * in. Return 0 to reply with result->success (marked set for
  * you) or with a declared exception you filled in and marked with its
  * _set_ function; return < 0 for an INTERNAL_ERROR reply
  * (call->error_message may say why).

@@ -98,8 +98,9 @@ void svc_Base_ping_result_init(svc_Base_ping_result *v);
  *     static const svc_Base_handler h = { .ping = my_ping };
  *     pst_processor proc = { &svc_Base_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),
- * the arguments (valid until it returns) and, unless oneway, the result
- * to fill in. Return 0 to reply with result->success (marked set for
+ * the arguments (in call->arena until the reply is written, so the
+ * result may point into them) and, unless oneway, the result to fill
+ * in. Return 0 to reply with result->success (marked set for
  * you) or with a declared exception you filled in and marked with its
  * _set_ function; return < 0 for an INTERNAL_ERROR reply
  * (call->error_message may say why).
@@ -285,8 +286,9 @@ static inline void svc_Store_get_result_set_success(svc_Store_get_result *v) { v
  *     static const svc_Store_handler h = { .add = my_add };
  *     pst_processor proc = { &svc_Store_desc, &h, user };
  * Each function gets the call (call->arena for reply data, call->user),
- * the arguments (valid until it returns) and, unless oneway, the result
- * to fill in. Return 0 to reply with result->success (marked set for
+ * the arguments (in call->arena until the reply is written, so the
+ * result may point into them) and, unless oneway, the result to fill
+ * in. Return 0 to reply with result->success (marked set for
  * you) or with a declared exception you filled in and marked with its
  * _set_ function; return < 0 for an INTERNAL_ERROR reply
  * (call->error_message may say why).

@@ -1,0 +1,33 @@
+/*
+ * postern/postern.h: the whole public API in one include.
+ *
+ *   error.h      status codes and pst_error (what and where)
+ *   arena.h      arenas: per-call memory, freed at once
+ *   types.h      values in C and the descriptor tables
+ *   protocol.h   binary and compact protocols, limits, TApplicationException
+ *   transport.h  byte streams (socket, memory) and message layers (framed, unframed)
+ *   processor.h  one request in, one reply out
+ *   server.h     the four server models and the front door
+ *   client.h     the synchronous client and views for generated stubs
+ *   deadline.h   per-call deadlines
+ *   pipeline.h   many calls in flight on one connection
+ *   pool.h       connections over several endpoints
+ *
+ * Generated code (`postern gen`) includes only what it needs.
+ */
+#ifndef POSTERN_POSTERN_H
+#define POSTERN_POSTERN_H
+
+#include "error.h"
+#include "arena.h"
+#include "types.h"
+#include "protocol.h"
+#include "transport.h"
+#include "processor.h"
+#include "server.h"
+#include "client.h"
+#include "deadline.h"
+#include "pipeline.h"
+#include "pool.h"
+
+#endif
