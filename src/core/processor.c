@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/arena_internal.h"
-#include "postern/processor.h"
+#include "core/processor_internal.h"
 #include "protocol/codec.h"
 
 /* The answers that are not a plain reply live out of line (PST__COLD), each
@@ -54,13 +54,15 @@ static int internal_error(const pst_protocol *proto, pst_wbuf *out,
 }
 
 /* The handler returned 0 and left no exception set: the reply carries
- * `success` (field id 0), so mark it present. */
-static inline void mark_success(const pst_struct_desc *rd, void *result)
+ * `success` (field id 0), so mark it present. False when a declared
+ * exception travels instead. */
+static inline bool mark_success(const pst_struct_desc *rd, void *result)
 {
     if (rd->nfields == 1) {         /* the common result: `success` alone */
-        if (rd->fields[0].id == 0)
-            pst_set_isset(rd, result, rd->fields[0].isset_bit, true);
-        return;
+        if (rd->fields[0].id != 0) /* void, one exception */
+            return !pst_isset(rd, result, rd->fields[0].isset_bit);
+        pst_set_isset(rd, result, rd->fields[0].isset_bit, true);
+        return true;
     }
     const pst_field *success = NULL;
     for (uint16_t i = 0; i < rd->nfields; i++) {
@@ -68,10 +70,11 @@ static inline void mark_success(const pst_struct_desc *rd, void *result)
         if (f->id == 0)
             success = f;
         else if (pst_isset(rd, result, f->isset_bit))
-            return; /* a declared exception travels instead */
+            return false; /* a declared exception travels instead */
     }
     if (success)
         pst_set_isset(rd, result, success->isset_bit, true);
+    return true;
 }
 
 static const char *type_name(int32_t type)
@@ -196,10 +199,21 @@ static PST__COLD int unencodable_result(const pst_protocol *proto,
     return internal_error(proto, out, h, msgbuf, cfg, err);
 }
 
-int pst_process(const pst_processor *proc, const pst_protocol *proto,
-                const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
-                const pst_codec_config *cfg, pst_error *err)
+/* What a report says until the call gets further. */
+#define REPORT(rep, m, o)                                                     \
+    do {                                                                      \
+        if (rep) {                                                            \
+            (rep)->method = (m);                                              \
+            (rep)->outcome = (o);                                             \
+        }                                                                     \
+    } while (0)
+
+int pst__process(const pst_processor *proc, const pst_protocol *proto,
+                 const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
+                 const pst_codec_config *cfg, pst_error *err,
+                 pst__call_report *rep)
 {
+    REPORT(rep, NULL, PST__OUTCOME_PROTOCOL);
     pst_error derr; /* decoder detail; only its head needs clearing */
     derr.code = 0;
     derr.message[0] = '\0';
@@ -217,6 +231,7 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
         pst_service_method(proc->service, h.name.ptr, h.name.len);
     if (PST__UNLIKELY(!m))
         return unknown_method(proto, &r, out, &h, reply, cfg, err);
+    REPORT(rep, m, PST__OUTCOME_APP_ERROR);
     /* A oneway method sends nothing back even if called as CALL (Thrift's
      * processors agree); a ONEWAY message is never answered. */
     const pst_struct_desc *rd = m->result;
@@ -237,8 +252,10 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
         pst__struct_init(rd, result);
     }
     rc = proto->read_struct(&r, m->args, args, arena, cfg);
-    if (PST__UNLIKELY(rc < 0))
+    if (PST__UNLIKELY(rc < 0)) {
+        REPORT(rep, m, PST__OUTCOME_PROTOCOL);
         return reply ? bad_args(proto, out, &h, &derr, rc, cfg, err) : 0;
+    }
 
     pst_call call = { arena, proc->user, m, h.seqid, NULL };
     if (PST__LIKELY(m->invoke != NULL)) {
@@ -247,11 +264,14 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
         rc = PST_E_UNSUPPORTED;
         call.error_message = "method has no implementation";
     }
-    if (!reply)
+    if (!reply) {
+        if (rc >= 0)
+            REPORT(rep, m, PST__OUTCOME_OK);
         return 0;
+    }
     if (PST__UNLIKELY(rc < 0))
         return handler_failed(proto, out, &h, m, call.error_message, cfg, err);
-    mark_success(rd, result);
+    bool ok = mark_success(rd, result);
 
     size_t mark = out->len;
     pst_msg_header rh = { h.name, PST_MSG_REPLY, h.seqid };
@@ -262,5 +282,34 @@ int pst_process(const pst_processor *proc, const pst_protocol *proto,
         rc = out->err;
     if (PST__UNLIKELY(rc < 0))
         return unencodable_result(proto, out, mark, &h, m, rc, cfg, err);
+    REPORT(rep, m, ok ? PST__OUTCOME_OK : PST__OUTCOME_DECLARED);
     return 0;
+}
+
+int pst_process(const pst_processor *proc, const pst_protocol *proto,
+                const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
+                const pst_codec_config *cfg, pst_error *err)
+{
+    return pst__process(proc, proto, req, len, out, arena, cfg, err, NULL);
+}
+
+pst__outcome pst__invoke(const pst_processor *proc, const pst_method_desc *m,
+                         void *args, void *result, pst_arena *arena,
+                         int32_t seqid, const char **error_message)
+{
+    pst_call call = { arena, proc->user, m, seqid, NULL };
+    int rc;
+    if (m->invoke != NULL) {
+        rc = m->invoke(proc->handler, &call, args, result);
+    } else {
+        rc = PST_E_UNSUPPORTED;
+        call.error_message = "method has no implementation";
+    }
+    *error_message = call.error_message;
+    if (rc < 0)
+        return PST__OUTCOME_APP_ERROR;
+    if (!m->result || m->oneway)
+        return PST__OUTCOME_OK;
+    return mark_success(m->result, result) ? PST__OUTCOME_OK
+                                           : PST__OUTCOME_DECLARED;
 }

@@ -26,18 +26,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/processor_internal.h"
 #include "postern/protocol.h"
 #include "postern/types.h"
 
-/* How a call ended, as /metrics labels it. */
-typedef enum pst__outcome {
-    PST__OUTCOME_OK = 0,        /* success (or a oneway call that ran) */
-    PST__OUTCOME_DECLARED,      /* a declared exception */
-    PST__OUTCOME_APP_ERROR,     /* a TApplicationException: handler failed,
-                                   result not encodable, out of memory */
-    PST__OUTCOME_PROTOCOL,      /* arguments did not decode */
-    PST__OUTCOME_COUNT
-} pst__outcome;
 
 /* What a connection speaks; a CONNECT upgrade moves it from HTTP to the
  * protocol behind the path. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/processor_internal.h"
 #include "postern/processor.h"
 #include "test.h"
 #include "test_calc.h"
@@ -262,7 +263,52 @@ static void not_a_call(const pst_protocol *p)
     pst_arena_free(a);
 }
 
+/* The outcome a server counts in /metrics for each kind of call. */
+static void outcome_of(const pst_protocol *p, const char *name, int32_t type,
+                       const pst_struct_desc *d, const void *args, int cut,
+                       const pst_method_desc *want_m, pst__outcome want)
+{
+    pst_arena *a = pst_arena_new(0);
+    pst_wbuf req, out;
+    pst_wbuf_init(&req, 0);
+    pst_wbuf_init(&out, 0);
+    encode(p, &req, name, type, 1, d, args);
+    req.len -= (size_t)cut;
+    pst__call_report rep = { (const pst_method_desc *)&rep, PST__OUTCOME_COUNT };
+    pst_error err = { 0, "" };
+    pst__process(&proc, p, req.data, req.len, &out, a, &cfg, &err, &rep);
+    CHECK(rep.method == want_m);
+    CHECK_EQ_INT(rep.outcome, want);
+    pst_wbuf_free(&out);
+    pst_wbuf_free(&req);
+    pst_arena_free(a);
+}
+
+static void outcomes(const pst_protocol *p)
+{
+    const pst_method_desc *add = &t_Calc_methods[0], *divide = &t_Calc_methods[2],
+                          *fail = &t_Calc_methods[3], *note = &t_Calc_methods[4];
+    t_Calc_add_args two = { 6, 3, { 0x3 } }, by_zero = { 6, 0, { 0x3 } };
+    t_Calc_fail_args why = { pst_str_c("because"), { 0x1 } };
+    t_Calc_note_args v = { 5, { 0x1 } };
+    outcome_of(p, "add", PST_MSG_CALL, &t_Calc_add_args_desc, &two, 0, add,
+               PST__OUTCOME_OK);
+    outcome_of(p, "divide", PST_MSG_CALL, &t_Calc_add_args_desc, &by_zero, 0,
+               divide, PST__OUTCOME_DECLARED);
+    outcome_of(p, "divide", PST_MSG_CALL, &t_Calc_add_args_desc, &two, 0,
+               divide, PST__OUTCOME_OK);
+    outcome_of(p, "fail", PST_MSG_CALL, &t_Calc_fail_args_desc, &why, 0, fail,
+               PST__OUTCOME_APP_ERROR);
+    outcome_of(p, "add", PST_MSG_CALL, &t_Calc_add_args_desc, &two, 3, add,
+               PST__OUTCOME_PROTOCOL);
+    outcome_of(p, "note", PST_MSG_ONEWAY, &t_Calc_note_args_desc, &v, 0, note,
+               PST__OUTCOME_OK);
+    outcome_of(p, "nope", PST_MSG_CALL, &t_Calc_add_args_desc, &two, 0, NULL,
+               PST__OUTCOME_PROTOCOL);
+}
+
 static void test_reply(void) { for_each_protocol(reply_ok); }
+static void test_outcomes(void) { for_each_protocol(outcomes); }
 static void test_unknown_method(void) { for_each_protocol(unknown_method); }
 static void test_bad_args(void) { for_each_protocol(bad_args); }
 static void test_handler_failure(void) { for_each_protocol(handler_failure); }
@@ -273,6 +319,7 @@ static void test_not_a_call(void) { for_each_protocol(not_a_call); }
 int main(void)
 {
     RUN(test_reply);
+    RUN(test_outcomes);
     RUN(test_unknown_method);
     RUN(test_bad_args);
     RUN(test_handler_failure);
