@@ -22,7 +22,7 @@ import sys
 
 from thrift.Thrift import TApplicationException
 from thrift.protocol import TBinaryProtocol, TCompactProtocol
-from thrift.transport import TSocket, TTransport
+from thrift.transport import THttpClient, TSocket, TTransport
 
 try:
     from ThriftTest import ThriftTest
@@ -262,6 +262,29 @@ CHECKS = [
 ]
 
 
+CONNECTED = b"HTTP/1.0 200 Connected to Go RPC\n\n"
+
+
+def connect_upgrade(sock, path):
+    """The handshake of Go's net/rpc and Vitess: send CONNECT, then read up
+    to a literal blank line (two bare LFs, as Vitess's Python client does);
+    the answer must be exactly Go's. Reads a byte at a time so nothing after
+    the blank line is taken from the RPC stream."""
+    sock.sendall(b"CONNECT " + path.encode() + b" HTTP/1.0\n\n")
+    got = b""
+    while not got.endswith(b"\n\n"):
+        b = sock.recv(1)
+        if not b:
+            raise TTransport.TTransportException(
+                message="CONNECT %s: connection closed after %r" % (path, got))
+        got += b
+        if len(got) > 4096:
+            break
+    if got != CONNECTED:
+        raise TTransport.TTransportException(
+            message="CONNECT %s: answered %r" % (path, got))
+
+
 class Connection:
     def __init__(self, opts):
         self.opts = opts
@@ -269,15 +292,31 @@ class Connection:
 
     def open(self):
         o = self.opts
+        if o.transport == "http":
+            # Thrift over HTTP: one POST per call, keep-alive.
+            self.transport = THttpClient.THttpClient(
+                "http://%s:%d%s" % (o.host, o.port, o.http_path))
+            self.transport.setTimeout(o.timeout * 1000)
+            return ThriftTest.Client(self.protocol(self.transport))
         if o.domain_socket:
             sock = TSocket.TSocket(unix_socket=o.domain_socket)
         else:
             sock = TSocket.TSocket(o.host, o.port)
         sock.setTimeout(o.timeout * 1000)
+        if o.connect:
+            sock.open()
+            connect_upgrade(sock.handle, o.connect)
         if o.transport == "framed":
             self.transport = TTransport.TFramedTransport(sock)
         else:
             self.transport = TTransport.TBufferedTransport(sock)
+        proto = self.protocol(self.transport)
+        if not self.transport.isOpen():
+            self.transport.open()
+        return ThriftTest.Client(proto)
+
+    def protocol(self, transport):
+        o = self.opts
         if o.protocol == "compact":
             cls = (TCompactProtocol.TCompactProtocolAccelerated if o.accelerated
                    else TCompactProtocol.TCompactProtocol)
@@ -287,9 +326,7 @@ class Connection:
         kwargs = {"fallback": False} if o.accelerated else {}
         if o.nonstrict:
             kwargs["strictWrite"] = False
-        proto = cls(self.transport, **kwargs)
-        self.transport.open()
-        return ThriftTest.Client(proto)
+        return cls(transport, **kwargs)
 
     def close(self):
         if self.transport is not None:
@@ -306,7 +343,10 @@ def main():
     p.add_argument("--port", type=int, default=9090)
     p.add_argument("--domain-socket", default=None, help="connect to this Unix socket path")
     p.add_argument("--protocol", choices=["binary", "compact"], default="binary")
-    p.add_argument("--transport", choices=["buffered", "framed"], default="buffered")
+    p.add_argument("--transport", choices=["buffered", "framed", "http"], default="buffered")
+    p.add_argument("--http-path", default="/", help="path for --transport http")
+    p.add_argument("--connect", default=None, metavar="PATH",
+                   help="upgrade with CONNECT PATH HTTP/1.0 before speaking Thrift")
     p.add_argument("--accelerated", action="store_true",
                    help="use the C-accelerated protocol codecs (fastbinary)")
     p.add_argument("--nonstrict", action="store_true",
