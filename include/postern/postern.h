@@ -1,6 +1,7 @@
 /*
  * postern/postern.h: the whole public API in one include.
  *
+ *   version.h    PST_VERSION_STRING and its parts
  *   error.h      status codes and pst_error (what and where)
  *   arena.h      arenas: per-call memory, freed at once
  *   types.h      values in C and the descriptor tables
@@ -21,6 +22,7 @@
 #include "error.h"
 #include "arena.h"
 #include "types.h"
+#include "version.h"
 #include "protocol.h"
 #include "transport.h"
 #include "processor.h"

@@ -28,6 +28,7 @@
 #ifndef POSTERN_SERVER_H
 #define POSTERN_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "processor.h"
@@ -76,7 +77,27 @@ typedef struct pst_server_options {
     pst_log_fn log;              /* NULL = stderr for WARN and worse */
     void *log_ctx;
     pst_log_level log_level;     /* messages above this level are dropped */
+
+    /* The HTTP front door on the same port (docs/http.md). Everything is on
+     * by default; set PST_HTTP_OFF_* bits to switch parts off. */
+    unsigned http_off;
+    uint32_t http_max_request_line;  /* 0 = 8 KiB; longer: 414 */
+    uint32_t http_max_header_bytes;  /* 0 = 64 KiB; more: 431 */
+    uint32_t http_max_headers;       /* 0 = 100 field lines; more: 431 */
+    const char *pages_allow;     /* peers that may GET pages: "127.0.0.0/8,
+                                    ::1, 10.1.2.3"; NULL = every peer */
+    const char *cors_origins;    /* origins browsers may call from: "*" or
+                                    "https://a.example,https://b.example";
+                                    NULL = none (no CORS headers) */
 } pst_server_options;
+
+/* pst_server_options.http_off bits. */
+#define PST_HTTP_OFF_ALL     0x01u  /* no HTTP at all: such connections close */
+#define PST_HTTP_OFF_CONNECT 0x02u  /* no CONNECT upgrades */
+#define PST_HTTP_OFF_PAGES   0x04u  /* no /, /health, /metrics, /status ... */
+#define PST_HTTP_OFF_JSON    0x08u  /* no JSON calls (POST /Service/method,
+                                       CONNECT /_json_rpc_) */
+#define PST_HTTP_OFF_THRIFT  0x10u  /* no Thrift over HTTP POST */
 
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
@@ -104,6 +125,9 @@ int pst_server_run(pst_server *s);
 /* Ask the server to stop gracefully; returns at once. */
 void pst_server_stop(pst_server *s);
 void pst_server_stats_get(const pst_server *s, pst_server_stats *out);
+/* Say whether the application is ready for traffic: GET /health answers
+ * 503 while it is not (it is from the start). Any thread. */
+void pst_server_set_ready(pst_server *s, bool ready);
 /* Close the listener and free; call after run has returned. */
 void pst_server_free(pst_server *s);
 

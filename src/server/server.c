@@ -14,9 +14,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blocking.h"
+#include "status_history.h"
 #include "transport/transport_internal.h"
 
 void pst__server_log(pst_server *s, pst_log_level level, const char *fmt, ...)
@@ -180,8 +182,18 @@ pst_server *pst_server_new(const pst_processor *proc,
         free(s);
         return NULL;
     }
+    if (pst__metrics_init(&s->metrics, s->proc.service) < 0) {
+        pst_error_set(err, PST_E_NOMEM, "out of memory for a server's metrics");
+        close(s->stop_fd);
+        free(s);
+        return NULL;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    s->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     int rc = s->opt.unix_path ? listen_unix(s, err) : listen_tcp(s, err);
     if (rc < 0) {
+        pst__metrics_destroy(&s->metrics);
         close(s->stop_fd);
         free(s);
         return NULL;
@@ -210,6 +222,9 @@ int pst_server_run(pst_server *s)
     int rc = PST_E_INVALID;
     if (s->listen_fd < 0)
         return PST_E_STOPPED; /* ran and stopped before */
+    if (pst__history_start(s) < 0)
+        pst__server_log(s, PST_LOG_WARN, "no thread for /status's history; "
+                                         "serving without it");
     switch (s->opt.model) {
     case PST_SERVER_SIMPLE:
         rc = pst__simple_run(s);
@@ -224,6 +239,7 @@ int pst_server_run(pst_server *s)
         rc = pst__nonblocking_run(s);
         break;
     }
+    pst__history_stop(s);
     if (atomic_load(&s->stopping))
         close_listener(s);
     return rc;
@@ -260,7 +276,13 @@ void pst_server_free(pst_server *s)
     if (s->opt.unix_path)
         unlink(s->opt.unix_path);
     close(s->stop_fd);
+    pst__metrics_destroy(&s->metrics);
     free(s);
+}
+
+void pst_server_set_ready(pst_server *s, bool ready)
+{
+    atomic_store(&s->not_ready, !ready);
 }
 
 int pst_server_model_by_name(const char *name)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "metrics.h"
 #include "postern/server.h"
 
 struct pst_server {
@@ -27,6 +28,11 @@ struct pst_server {
         atomic_uint_fast64_t accepted, refused, active, queued, calls,
             protocol_errors, timeouts;
     } stats;
+    pst__metrics metrics;         /* per-thread shards, for /metrics */
+    atomic_bool draining;         /* /health answers 503 */
+    atomic_bool not_ready;        /* the application said not ready */
+    int64_t started_ms;           /* CLOCK_MONOTONIC at new, for uptime */
+    struct pst__history *history; /* /status's sampler while running */
 };
 
 /* Log through opt.log at `level` (dropped above opt.log_level). */

@@ -1,0 +1,111 @@
+/*
+ * front.h: the HTTP side of the front door, shared by every server model
+ * (not public API).
+ *
+ * When the sniffer says a connection speaks HTTP, the model hands its bytes
+ * to pst__front_feed and writes what it appends to `out`. The same call
+ * serves, on one connection, in order:
+ *
+ *   GET/HEAD  /  /health  /metrics  /status  /Service      pages
+ *   POST      application/x-thrift (any path)             one Thrift call
+ *   POST      /Service/method, any other content type     a JSON call
+ *   CONNECT   /_thrift_rpc_  /_json_rpc_                  an upgrade
+ *
+ * and, after CONNECT /_json_rpc_, Go's JSON-RPC 1.0 stream. Nothing here
+ * reads or writes a socket, blocks or keeps a thread: a blocking model
+ * calls it after each read, an epoll loop after each read event, with the
+ * connection's unconsumed bytes in one contiguous buffer.
+ *
+ * The model keeps per connection a pst__front_conn (small: no request, no
+ * buffer) and per thread a pst__front_scratch (the parsed request and the
+ * thread's metrics shard); handlers of Thrift and JSON calls run on the
+ * calling thread, in the call arena given.
+ */
+#ifndef POSTERN_SERVER_FRONT_H
+#define POSTERN_SERVER_FRONT_H
+
+#include "http/http.h"
+#include "metrics.h"
+#include "server_internal.h"
+
+typedef enum pst__front_next {
+    PST__FRONT_MORE = 0,  /* keep buf[consumed..len) and call again once more
+                             bytes arrived (or, if consumed > 0, at once:
+                             more requests may be complete) */
+    PST__FRONT_CLOSE,     /* send out, then close (an error or "close") */
+    PST__FRONT_THRIFT     /* CONNECT /_thrift_rpc_ answered: send out, then
+                             buf[consumed..len) and what follows are Thrift,
+                             to be sniffed as a new connection's bytes */
+} pst__front_next;
+
+typedef struct pst__front_conn {
+    pst_http_parser parser;
+    pst_http_chunked chunked;
+    uint32_t json_scan;       /* JSON-RPC: bytes of the pending value scanned */
+    uint16_t json_depth;
+    uint8_t json_flags;
+    uint8_t mode;             /* HTTP, or JSON-RPC after its CONNECT */
+    bool continue_sent;       /* "100 Continue" answered for this request */
+    bool in_body;             /* head parsed; waiting for the body */
+} pst__front_conn;
+
+typedef struct pst__front_scratch {
+    pst_http_request req;        /* the request being answered (~4 KiB) */
+    pst__metrics_shard *shard;   /* this thread's, or NULL */
+    char date[PST_HTTP_DATE_LEN + 1];
+    time_t date_sec;
+} pst__front_scratch;
+
+void pst__front_conn_init(pst__front_conn *fc);
+
+/* Serve what is complete in buf[0..len): append responses to out, set
+ * *consumed to the bytes of the requests answered. Stops early once out
+ * holds more than out_budget bytes (pipelined floods): call again after
+ * sending. `peer` names the connection in log lines; peer_addr (may be
+ * NULL) is its address, for pages_allow. arena is the call arena, reset
+ * by this function between requests. */
+pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
+                                pst__front_scratch *sc, uint8_t *buf,
+                                size_t len, size_t *consumed, pst_wbuf *out,
+                                size_t out_budget, pst_arena *arena,
+                                const char *peer, int fd);
+
+/* ---- pieces, in their own files ----------------------------------------- */
+
+/* What the router hands a page or call (front_pages.c, front_json.c). */
+typedef struct pst__front_req {
+    pst_server *s;
+    pst__front_scratch *sc;
+    const pst_http_request *req;
+    const uint8_t *body;
+    size_t body_len;
+    pst_wbuf *out;
+    pst_arena *arena;
+    bool keep_alive;
+} pst__front_req;
+
+/* Append a complete response with body[0..n). */
+void pst__front_respond(pst__front_req *r, int status, const char *type,
+                        const void *body, size_t n);
+/* The same, for a body already appended at out[mark..): the head goes
+ * in front of it. */
+void pst__front_respond_at(pst__front_req *r, int status, const char *type,
+                           size_t mark, const char *extra);
+/* A short text/plain error (status and message), and close unless 404. */
+void pst__front_error(pst__front_req *r, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* GET/HEAD pages. true when the path is a page (answered). */
+bool pst__front_page(pst__front_req *r);
+/* POST /Service/method with a JSON body. */
+void pst__front_json_call(pst__front_req *r, pst_str service, pst_str method);
+/* One JSON-RPC request object; its response line appended to r->out. */
+void pst__front_jsonrpc(pst__front_req *r, const uint8_t *p, size_t n);
+
+/* The service by name in the extends chain (NULL: none). */
+const pst_service_desc *pst__front_service(const pst_server *s, pst_str name);
+
+#endif

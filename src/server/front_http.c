@@ -1,0 +1,608 @@
+/* front_http.c: HTTP requests on an RPC port: parse, read the body, route,
+ * answer; and the CONNECT upgrade. Pages are in front_pages.c, JSON calls
+ * and JSON-RPC in front_json.c. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "core/processor_internal.h"
+#include "front.h"
+
+enum { MODE_HTTP = 0, MODE_JSONRPC = 1 };
+
+#define THRIFT_RPC_PATH "/_thrift_rpc_"
+#define JSON_RPC_PATH "/_json_rpc_"
+
+void pst__front_conn_init(pst__front_conn *fc)
+{
+    memset(fc, 0, sizeof *fc);
+    pst__http_parser_reset(&fc->parser);
+}
+
+static bool str_eq(pst_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.len == n && memcmp(s.ptr, lit, n) == 0;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- responses ------------------------------------------------------------ */
+
+static pst_str date_of(pst__front_scratch *sc)
+{
+    time_t t = time(NULL);
+    if (t != sc->date_sec || !sc->date[0]) {
+        pst__http_format_date(t, sc->date);
+        sc->date_sec = t;
+    }
+    return (pst_str){ sc->date, PST_HTTP_DATE_LEN };
+}
+
+static void fill_response(pst__front_req *r, pst_http_response *hr, int status,
+                          const char *type, const char *extra)
+{
+    memset(hr, 0, sizeof *hr);
+    hr->status = status;
+    hr->keep_alive = r->keep_alive;
+    hr->head_only = r->req && r->req->method == PST_HTTP_HEAD;
+    if (type)
+        hr->content_type = pst_str_c(type);
+    hr->date = date_of(r->sc);
+    if (extra)
+        hr->extra = pst_str_c(extra);
+}
+
+void pst__front_respond(pst__front_req *r, int status, const char *type,
+                        const void *body, size_t n)
+{
+    pst_http_response hr;
+    fill_response(r, &hr, status, type, NULL);
+    pst__http_write_response(r->out, &hr, body, n);
+}
+
+void pst__front_respond_at(pst__front_req *r, int status, const char *type,
+                           size_t mark, const char *extra)
+{
+    pst_wbuf *w = r->out;
+    if (w->err)
+        return;
+    size_t body_len = w->len - mark;
+    /* The head goes in front of the body: write it after the body, then
+     * rotate the two (the head is small, the body usually too). */
+    pst_http_response hr;
+    fill_response(r, &hr, status, type, extra);
+    if (pst__http_write_head(w, &hr, body_len) != 0)
+        return;
+    size_t head_len = w->len - mark - body_len;
+    if (pst_wbuf_reserve(w, head_len) != 0)
+        return;
+    uint8_t *base = w->data + mark;
+    memcpy(base + body_len + head_len, base + body_len, head_len);
+    memmove(base + head_len, base, body_len);
+    memcpy(base, base + body_len + head_len, head_len);
+    if (hr.head_only)
+        w->len = mark + head_len;
+}
+
+void pst__front_error(pst__front_req *r, int status, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n > sizeof msg - 2)
+        n = (int)sizeof msg - 2;
+    msg[n++] = '\n';
+    if (status != 404 && status != 405)
+        r->keep_alive = false;
+    pst__front_respond(r, status, "text/plain; charset=utf-8", msg, (size_t)n);
+}
+
+/* ---- who may see the pages ------------------------------------------------- */
+
+/* opt.pages_allow: "10.0.0.0/8, 127.0.0.1, ::1/128"; NULL allows all. */
+static bool addr_in(const char *list, const struct sockaddr_storage *ss)
+{
+    const uint8_t *addr;
+    size_t alen;
+    if (ss->ss_family == AF_INET) {
+        addr = (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr;
+        alen = 4;
+    } else if (ss->ss_family == AF_INET6) {
+        addr = (const uint8_t *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+        alen = 16;
+    } else {
+        return true; /* a Unix socket: whoever can open the file */
+    }
+    const char *p = list;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',' && *e != ' ')
+            e++;
+        char item[64];
+        size_t n = (size_t)(e - p);
+        if (n > 0 && n < sizeof item) {
+            memcpy(item, p, n);
+            item[n] = '\0';
+            char *slash = strchr(item, '/');
+            int bits = -1;
+            if (slash) {
+                *slash = '\0';
+                bits = atoi(slash + 1);
+            }
+            uint8_t net[16];
+            size_t nlen = 0;
+            if (inet_pton(AF_INET, item, net) == 1)
+                nlen = 4;
+            else if (inet_pton(AF_INET6, item, net) == 1)
+                nlen = 16;
+            if (nlen == alen) {
+                if (bits < 0 || bits > (int)(8 * nlen))
+                    bits = (int)(8 * nlen);
+                size_t full = (size_t)bits / 8;
+                unsigned rest = (unsigned)bits % 8;
+                bool match = memcmp(net, addr, full) == 0;
+                if (match && rest) {
+                    uint8_t mask = (uint8_t)(0xff << (8 - rest));
+                    match = (net[full] & mask) == (addr[full] & mask);
+                }
+                if (match)
+                    return true;
+            }
+        }
+        p = e;
+    }
+    return false;
+}
+
+static bool pages_allowed(pst_server *s, int fd)
+{
+    if (!s->opt.pages_allow)
+        return true;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &sl) != 0)
+        return false;
+    return addr_in(s->opt.pages_allow, &ss);
+}
+
+/* ---- CORS ------------------------------------------------------------------- */
+
+static bool origin_allowed(const pst_server *s, pst_str origin)
+{
+    const char *list = s->opt.cors_origins;
+    if (!list || !origin.ptr)
+        return false;
+    const char *p = list;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',' && *e != ' ')
+            e++;
+        size_t n = (size_t)(e - p);
+        if ((n == 1 && *p == '*') ||
+            (n == origin.len && n && memcmp(p, origin.ptr, n) == 0))
+            return true;
+        p = e;
+    }
+    return false;
+}
+
+/* The lines a response to an allowed origin carries (into buf). */
+static const char *cors_lines(const pst__front_req *r, char *buf, size_t cap)
+{
+    if (!origin_allowed(r->s, r->req->origin))
+        return NULL;
+    snprintf(buf, cap, "Access-Control-Allow-Origin: %.*s\r\nVary: Origin\r\n",
+             (int)(r->req->origin.len > 200 ? 200 : r->req->origin.len),
+             r->req->origin.ptr);
+    return buf;
+}
+
+static void preflight(pst__front_req *r)
+{
+    if (!origin_allowed(r->s, r->req->origin)) {
+        pst__front_error(r, 403, "origin not allowed (server option cors_origins)");
+        return;
+    }
+    char extra[512];
+    snprintf(extra, sizeof extra,
+             "Access-Control-Allow-Origin: %.*s\r\nVary: Origin\r\n"
+             "Access-Control-Allow-Methods: POST, GET, OPTIONS\r\n"
+             "Access-Control-Allow-Headers: Content-Type, Accept\r\n"
+             "Access-Control-Max-Age: 600\r\n",
+             (int)(r->req->origin.len > 200 ? 200 : r->req->origin.len),
+             r->req->origin.ptr);
+    size_t mark = r->out->len;
+    pst__front_respond_at(r, 204, NULL, mark, extra);
+}
+
+/* ---- Thrift over HTTP --------------------------------------------------------- */
+
+static bool thrift_media(pst_str ct)
+{
+    size_t n = 0;
+    while (n < ct.len && ct.ptr[n] != ';' && ct.ptr[n] != ' ')
+        n++;
+    pst_str media = { ct.ptr, n };
+    static const char vnd[] = "application/vnd.apache.thrift.";
+    return pst__http_ieq(media, "application/x-thrift", 20) ||
+           (n > sizeof vnd - 1 &&
+            pst__http_ieq((pst_str){ ct.ptr, sizeof vnd - 1 }, vnd, sizeof vnd - 1));
+}
+
+static void count_call(pst_server *s, pst__front_scratch *sc,
+                       const pst__call_report *rep, uint64_t t0)
+{
+    if (!sc->shard || !rep->method) {
+        if (sc->shard && !rep->method)
+            pst__metrics_perr(sc->shard, PST__PERR_UNKNOWN_METHOD);
+        return;
+    }
+    pst__metrics_call(sc->shard, pst__metrics_method_index(&s->metrics, rep->method),
+                      rep->outcome, now_ns() - t0);
+}
+
+static void thrift_post(pst__front_req *r, const char *peer)
+{
+    pst_server *s = r->s;
+    pst_server_options pinned = s->opt;
+    pinned.framing = PST_FRAMING_UNFRAMED;
+    pst_sniff sn;
+    pst__sniff(&pinned, r->body, r->body_len < PST__SNIFF_BYTES ? r->body_len
+                                                                : PST__SNIFF_BYTES,
+               &sn);
+    if (sn.kind != PST_SNIFF_THRIFT) {
+        pst__metrics_perr(r->sc->shard, PST__PERR_BAD_MESSAGE);
+        pst__front_error(r, 400, "the body (%zu bytes) is not one Thrift message "
+                                 "(binary or compact, unframed)",
+                         r->body_len);
+        return;
+    }
+    size_t mark = r->out->len;
+    pst_error err = { 0, "" };
+    pst__call_report rep;
+    uint64_t t0 = now_ns();
+    int rc = pst__process(&s->proc, sn.protocol, r->body, r->body_len, r->out,
+                          r->arena, &s->opt.codec, &err, &rep);
+    count_call(s, r->sc, &rep, t0);
+    atomic_fetch_add(&s->stats.calls, 1);
+    if (rc < 0) {
+        pst__metrics_perr(r->sc->shard, PST__PERR_BAD_MESSAGE);
+        pst__server_log(s, PST_LOG_WARN, "%s: HTTP POST %.*s: %s", peer,
+                        (int)r->req->path.len, r->req->path.ptr, err.message);
+        if (r->out->len == mark) {
+            pst__front_error(r, 400, "%s", err.message);
+            return;
+        }
+        r->keep_alive = false;
+    }
+    char cors[300];
+    pst_str ct = r->req->content_type;
+    char type[128];
+    snprintf(type, sizeof type, "%.*s", (int)(ct.len < 120 ? ct.len : 120), ct.ptr);
+    pst__front_respond_at(r, 200, type, mark, cors_lines(r, cors, sizeof cors));
+}
+
+/* ---- routing ------------------------------------------------------------------ */
+
+/* "/Service/method" -> the two names; false for any other shape. */
+static bool call_path(pst_str path, pst_str *service, pst_str *method)
+{
+    if (path.len < 4 || path.ptr[0] != '/')
+        return false;
+    const char *p = path.ptr + 1, *end = path.ptr + path.len;
+    const char *slash = memchr(p, '/', (size_t)(end - p));
+    if (!slash || slash == p || slash + 1 == end ||
+        memchr(slash + 1, '/', (size_t)(end - slash - 1)))
+        return false;
+    *service = (pst_str){ p, (size_t)(slash - p) };
+    *method = (pst_str){ slash + 1, (size_t)(end - slash - 1) };
+    return true;
+}
+
+static pst__front_next connect_upgrade(pst__front_req *r, pst__front_conn *fc,
+                                       const char *peer)
+{
+    pst_server *s = r->s;
+    pst_str path = r->req->path;
+    bool thrift = str_eq(path, THRIFT_RPC_PATH), json = str_eq(path, JSON_RPC_PATH);
+    if ((s->opt.http_off & PST_HTTP_OFF_CONNECT) ||
+        (json && (s->opt.http_off & PST_HTTP_OFF_JSON)))
+        thrift = json = false;
+    if (!thrift && !json) {
+        static const char paths[] =
+            "CONNECT serves these paths:\n"
+            "  " THRIFT_RPC_PATH "  Thrift (binary or compact, framed or not)\n"
+            "  " JSON_RPC_PATH "    JSON-RPC 1.0 (Go net/rpc/jsonrpc)\n";
+        pst__server_log(s, PST_LOG_INFO, "%s: CONNECT to unknown path %.*s", peer,
+                        (int)(path.len > 100 ? 100 : path.len), path.ptr);
+        r->keep_alive = false;
+        if ((s->opt.http_off & PST_HTTP_OFF_CONNECT))
+            pst__front_error(r, 404, "CONNECT is switched off on this server");
+        else
+            pst__front_respond(r, 404, "text/plain; charset=utf-8", paths,
+                               sizeof paths - 1);
+        return PST__FRONT_CLOSE;
+    }
+    pst_wbuf_append(r->out, PST_HTTP_CONNECT_REPLY, sizeof PST_HTTP_CONNECT_REPLY - 1);
+    pst__metrics_kind(r->sc->shard, PST__KIND_HTTP,
+                      thrift ? PST__KIND_CONNECT : PST__KIND_JSONRPC);
+    pst__server_log(s, PST_LOG_DEBUG, "%s: CONNECT %s", peer,
+                    thrift ? THRIFT_RPC_PATH : JSON_RPC_PATH);
+    if (thrift)
+        return PST__FRONT_THRIFT;
+    fc->mode = MODE_JSONRPC;
+    return PST__FRONT_MORE;
+}
+
+static pst__front_next route(pst__front_req *r, pst__front_conn *fc,
+                             const char *peer, int fd)
+{
+    pst_server *s = r->s;
+    const pst_http_request *req = r->req;
+    unsigned off = s->opt.http_off;
+    if (r->sc->shard)
+        pst__count_add(&r->sc->shard->http_requests, 1);
+    switch (req->method) {
+    case PST_HTTP_CONNECT:
+        return connect_upgrade(r, fc, peer);
+    case PST_HTTP_GET:
+    case PST_HTTP_HEAD:
+        if (off & PST_HTTP_OFF_PAGES) {
+            pst__front_error(r, 404, "pages are switched off on this server");
+        } else if (!pages_allowed(s, fd)) {
+            pst__front_error(r, 403, "pages are not served to this address "
+                                     "(server option pages_allow)");
+        } else if (!pst__front_page(r)) {
+            pst__front_error(r, 404, "no page at %.*s; see /",
+                             (int)(req->path.len > 200 ? 200 : req->path.len),
+                             req->path.ptr);
+        }
+        break;
+    case PST_HTTP_POST: {
+        pst_str svc, m;
+        if (thrift_media(req->content_type)) {
+            if (off & PST_HTTP_OFF_THRIFT)
+                pst__front_error(r, 404, "Thrift over HTTP is switched off on "
+                                         "this server");
+            else
+                thrift_post(r, peer);
+        } else if (call_path(req->path, &svc, &m)) {
+            if (off & PST_HTTP_OFF_JSON)
+                pst__front_error(r, 404, "JSON calls are switched off on this "
+                                         "server");
+            else
+                pst__front_json_call(r, svc, m);
+        } else {
+            pst__front_error(r, 404, "POST a Thrift message (Content-Type: "
+                                     "application/x-thrift) or a JSON call to "
+                                     "/Service/method");
+        }
+        break;
+    }
+    case PST_HTTP_OPTIONS:
+        preflight(r);
+        break;
+    case PST_HTTP_OTHER:
+        pst__front_error(r, 501, "method %.*s is not implemented",
+                         (int)(req->method_name.len > 32 ? 32 : req->method_name.len),
+                         req->method_name.ptr);
+        break;
+    default: {
+        char allow[] = "Allow: GET, HEAD, POST, OPTIONS, CONNECT\r\n";
+        size_t mark = r->out->len;
+        static const char msg[] = "method not allowed\n";
+        pst_wbuf_append(r->out, msg, sizeof msg - 1);
+        pst__front_respond_at(r, 405, "text/plain; charset=utf-8", mark, allow);
+        break;
+    }
+    }
+    return r->keep_alive ? PST__FRONT_MORE : PST__FRONT_CLOSE;
+}
+
+/* ---- JSON-RPC stream: one object after another ------------------------------- */
+
+enum { JS_IN_STRING = 1, JS_ESCAPE = 2, JS_STARTED = 4 };
+
+/* Find where the JSON value starting at p[0] (after whitespace) ends,
+ * resuming from fc's scan state. Returns its length once complete, 0 while
+ * incomplete, SIZE_MAX when p holds something no object starts with. */
+static size_t json_value_end(pst__front_conn *fc, const uint8_t *p, size_t n)
+{
+    size_t i = fc->json_scan;
+    uint16_t depth = fc->json_depth;
+    uint8_t fl = fc->json_flags;
+    for (; i < n; i++) {
+        uint8_t c = p[i];
+        if (fl & JS_IN_STRING) {
+            if (fl & JS_ESCAPE)
+                fl &= (uint8_t)~JS_ESCAPE;
+            else if (c == '\\')
+                fl |= JS_ESCAPE;
+            else if (c == '"')
+                fl &= (uint8_t)~JS_IN_STRING;
+            continue;
+        }
+        if (!(fl & JS_STARTED)) {
+            if (c != '{')
+                return SIZE_MAX;
+            fl |= JS_STARTED;
+        }
+        if (c == '"') {
+            fl |= JS_IN_STRING;
+        } else if (c == '{' || c == '[') {
+            if (depth == UINT16_MAX)
+                return SIZE_MAX;
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return SIZE_MAX;
+            if (--depth == 0) {
+                fc->json_scan = 0;
+                fc->json_depth = 0;
+                fc->json_flags = 0;
+                return i + 1;
+            }
+        }
+    }
+    fc->json_scan = (uint32_t)i;
+    fc->json_depth = depth;
+    fc->json_flags = fl;
+    return 0;
+}
+
+static pst__front_next jsonrpc_feed(pst__front_req *r, pst__front_conn *fc,
+                                    uint8_t *buf, size_t len, size_t *consumed,
+                                    size_t out_budget, const char *peer)
+{
+    size_t off = *consumed;
+    while (off < len && r->out->len <= out_budget) {
+        /* whitespace between values, outside any scan */
+        if (fc->json_scan == 0) {
+            while (off < len && (buf[off] == ' ' || buf[off] == '\n' ||
+                                 buf[off] == '\r' || buf[off] == '\t'))
+                off++;
+            *consumed = off;
+            if (off == len)
+                break;
+        }
+        size_t n = json_value_end(fc, buf + off, len - off);
+        if (n == SIZE_MAX) {
+            pst__metrics_perr(r->sc->shard, PST__PERR_BAD_MESSAGE);
+            pst__server_log(r->s, PST_LOG_WARN,
+                            "%s: closing: JSON-RPC stream holds no object at "
+                            "byte %zu",
+                            peer, off);
+            return PST__FRONT_CLOSE;
+        }
+        if (n == 0) {
+            if (len - off > (size_t)r->s->opt.codec.max_message) {
+                pst__metrics_perr(r->sc->shard, PST__PERR_FRAME_SIZE);
+                pst__server_log(r->s, PST_LOG_WARN,
+                                "%s: closing: JSON-RPC request over max_message "
+                                "%llu bytes",
+                                peer, (unsigned long long)r->s->opt.codec.max_message);
+                return PST__FRONT_CLOSE;
+            }
+            break;
+        }
+        pst__front_jsonrpc(r, buf + off, n);
+        pst_arena_reset(r->arena);
+        off += n;
+        *consumed = off;
+    }
+    return PST__FRONT_MORE;
+}
+
+/* ---- the feed ---------------------------------------------------------------- */
+
+static pst__front_next http_error(pst_server *s, pst__front_scratch *sc,
+                                  pst_wbuf *out, int status, const pst_error *err,
+                                  const char *peer)
+{
+    pst__metrics_perr(sc->shard, PST__PERR_HTTP);
+    pst__server_log(s, PST_LOG_INFO, "%s: HTTP %d: %s", peer, status, err->message);
+    pst__front_req r = { s, sc, NULL, NULL, 0, out, NULL, false };
+    pst__front_error(&r, status, "%s", err->message);
+    return PST__FRONT_CLOSE;
+}
+
+pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
+                                pst__front_scratch *sc, uint8_t *buf,
+                                size_t len, size_t *consumed, pst_wbuf *out,
+                                size_t out_budget, pst_arena *arena,
+                                const char *peer, int fd)
+{
+    pst_http_limits lim;
+    pst__http_limits_init(&lim, s->opt.codec.max_message);
+    if (s->opt.http_max_request_line)
+        lim.max_request_line = s->opt.http_max_request_line;
+    if (s->opt.http_max_header_bytes)
+        lim.max_header_bytes = s->opt.http_max_header_bytes;
+    if (s->opt.http_max_headers)
+        lim.max_headers = s->opt.http_max_headers;
+
+    *consumed = 0;
+    size_t off = 0;
+    pst__front_req r = { s, sc, &sc->req, NULL, 0, out, arena, true };
+    while (off < len) {
+        if (fc->mode == MODE_JSONRPC) {
+            *consumed = off;
+            return jsonrpc_feed(&r, fc, buf, len, consumed, out_budget, peer);
+        }
+        if (out->len > out_budget)
+            break;
+        uint8_t *p = buf + off;
+        size_t n = len - off;
+        pst_error err = { 0, "" };
+        if (fc->in_body) {
+            /* The head was parsed by an earlier call, but the request struct
+             * is per thread: parse it again (the head is whole). */
+            pst__http_parser_reset(&fc->parser);
+        }
+        pst_http_step st = pst__http_parse_head(&fc->parser, p, n, &lim, &sc->req, &err);
+        if (st == PST_HTTP_MORE)
+            break;
+        if (st == PST_HTTP_ERROR)
+            return http_error(s, sc, out, fc->parser.status, &err, peer);
+        pst_http_request *req = &sc->req;
+        if (!fc->in_body) {
+            fc->in_body = true;
+            fc->continue_sent = false;
+            pst__http_chunked_reset(&fc->chunked);
+        }
+        size_t have = n - req->head_len;
+        const uint8_t *body = p + req->head_len;
+        size_t body_len, msg_len;
+        bool complete;
+        if (req->chunked) {
+            st = pst__http_chunked_decode(&fc->chunked, p + req->head_len, have,
+                                          &lim, &err);
+            if (st == PST_HTTP_ERROR)
+                return http_error(s, sc, out, fc->chunked.status, &err, peer);
+            complete = st == PST_HTTP_DONE;
+            body_len = fc->chunked.out;
+            msg_len = req->head_len + fc->chunked.in;
+        } else {
+            complete = pst__http_body_missing(req, have) == 0;
+            body_len = (size_t)req->content_length;
+            msg_len = req->head_len + body_len;
+        }
+        if (!complete) {
+            if (req->expect_continue && !fc->continue_sent) {
+                pst_wbuf_append(out, PST_HTTP_CONTINUE_REPLY,
+                                sizeof PST_HTTP_CONTINUE_REPLY - 1);
+                fc->continue_sent = true;
+            }
+            break;
+        }
+        fc->in_body = false;
+        pst__http_parser_reset(&fc->parser);
+        r.body = body;
+        r.body_len = body_len;
+        r.keep_alive = req->keep_alive;
+        pst__front_next next = route(&r, fc, peer, fd);
+        pst_arena_reset(arena);
+        off += msg_len;
+        *consumed = off;
+        if (next != PST__FRONT_MORE)
+            return next;
+    }
+    return PST__FRONT_MORE;
+}
