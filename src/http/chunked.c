@@ -201,8 +201,9 @@ pst_http_step pst__http_chunked_decode(pst_http_chunked *c, uint8_t *body,
         default:
             break;
         }
-        /* Bytes of size lines and trailers are counted: both are bounded. */
-        if (c->state <= CH_SIZE_LF) {
+        /* Bytes of size lines (without the line ending) and of trailers
+         * are counted: both are bounded. */
+        if (c->state < CH_SIZE_LF) {
             if (++c->line > lim->max_chunk_line)
                 return fail(c, err, 400, "chunk size line longer than %u bytes "
                                          "(offset %zu)", lim->max_chunk_line,
