@@ -13,6 +13,7 @@
  *   deadline.h   per-call deadlines
  *   pipeline.h   many calls in flight on one connection
  *   pool.h       connections over several endpoints
+ *   json.h       values as JSON by field name (HTTP calls, JSON-RPC)
  *
  * Generated code (`postern gen`) includes only what it needs.
  */
@@ -31,5 +32,6 @@
 #include "deadline.h"
 #include "pipeline.h"
 #include "pool.h"
+#include "json.h"
 
 #endif
