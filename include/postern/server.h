@@ -101,7 +101,8 @@ typedef struct pst_server_options {
 
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
-      PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN }
+      PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN,       \
+      0, 0, 0, 0, NULL, NULL }
 
 typedef struct pst_server pst_server;
 

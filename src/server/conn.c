@@ -9,7 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include "blocking.h"
+#include "core/processor_internal.h"
+#include "front.h"
 #include "postern/transport.h"
 
 static int64_t now_ms(void)
@@ -58,11 +62,11 @@ static void hex_bytes(const uint8_t *p, size_t n, char *out, size_t cap)
  * with *sn decided (bytes in first[0..*n)), or < 0 when the connection is
  * to be closed (already logged and counted). */
 static int sniff(pst_server *s, pst_stream *st, uint8_t *first, size_t *n,
-                 pst_sniff *sn)
+                 pst_sniff *sn, bool allow_http)
 {
     const char *peer = pst_stream_peer(st);
     int64_t deadline = 0;
-    pst__sniff(&s->opt, first, 0, sn);
+    pst__sniff(&s->opt, first, *n, sn);
     while (sn->kind == PST_SNIFF_NEED_MORE) {
         if (atomic_load(&s->stopping))
             return PST_E_STOPPED;
@@ -100,11 +104,12 @@ static int sniff(pst_server *s, pst_stream *st, uint8_t *first, size_t *n,
         if (sn->kind == PST_SNIFF_NEED_MORE && *n == SNIFF_BYTES)
             sn->kind = PST_SNIFF_UNKNOWN; /* cannot happen: SNIFF_BYTES decide */
     }
-    if (sn->kind == PST_SNIFF_HTTP) {
+    if (sn->kind == PST_SNIFF_HTTP && (!allow_http || (s->opt.http_off & PST_HTTP_OFF_ALL))) {
         pst__server_log(s, PST_LOG_INFO,
-                        "%s: closing: HTTP not served yet (request line "
-                        "starts '%.*s')",
-                        peer, (int)*n, (const char *)first);
+                        "%s: closing: HTTP is %s (request line starts '%.*s')",
+                        peer, allow_http ? "switched off on this server"
+                                         : "not spoken after CONNECT",
+                        (int)*n, (const char *)first);
         return PST_E_UNSUPPORTED;
     }
     if (sn->kind == PST_SNIFF_UNKNOWN) {
@@ -123,7 +128,7 @@ static int sniff(pst_server *s, pst_stream *st, uint8_t *first, size_t *n,
 
 /* Why read_message failed, in the log and the counters. */
 static void note_read_failure(pst_server *s, pst_transport *t, int rc,
-                              const pst_error *err)
+                              const pst_error *err, pst__metrics_shard *sh)
 {
     const char *peer = pst_stream_peer(pst_transport_stream(t));
     switch (rc) {
@@ -147,12 +152,22 @@ static void note_read_failure(pst_server *s, pst_transport *t, int rc,
             return;
         }
         atomic_fetch_add(&s->stats.protocol_errors, 1);
+        pst__metrics_perr(sh, rc == PST_E_LIMIT ? PST__PERR_FRAME_SIZE
+                                                : PST__PERR_BAD_MESSAGE);
         pst__server_log(s, PST_LOG_WARN, "%s: closing: %s", peer, err->message);
     }
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void serve_messages(pst_server *s, pst_transport *t,
-                           const pst_protocol *proto)
+                           const pst_protocol *proto, pst__metrics_shard *sh,
+                           size_t frame_overhead)
 {
     const char *peer = pst_stream_peer(pst_transport_stream(t));
     _Alignas(16) uint8_t block[ARENA_BLOCK];
@@ -166,13 +181,24 @@ static void serve_messages(pst_server *s, pst_transport *t,
         pst_error err = { 0, "" };
         int rc = pst_transport_read_message(t, proto, &msg, &len, &err);
         if (rc < 0) {
-            note_read_failure(s, t, rc, &err);
+            note_read_failure(s, t, rc, &err, sh);
             break;
         }
         out.len = 0;
         out.err = 0;
-        rc = pst_process(&s->proc, proto, msg, len, &out, &arena, &s->opt.codec,
-                         &err);
+        pst__call_report rep;
+        uint64_t t0 = now_ns();
+        rc = pst__process(&s->proc, proto, msg, len, &out, &arena, &s->opt.codec,
+                          &err, &rep);
+        if (sh) {
+            if (rep.method)
+                pst__metrics_call(sh, pst__metrics_method_index(&s->metrics, rep.method),
+                                  rep.outcome, now_ns() - t0);
+            else if (rc == 0)
+                pst__metrics_perr(sh, PST__PERR_UNKNOWN_METHOD);
+            pst__metrics_bytes(sh, len + frame_overhead,
+                               out.len ? out.len + frame_overhead : 0);
+        }
         int wrc = 0;
         pst_error werr = { 0, "" };
         if (out.len > 0)
@@ -180,6 +206,7 @@ static void serve_messages(pst_server *s, pst_transport *t,
         pst_arena_reset(&arena);
         if (rc < 0) {
             atomic_fetch_add(&s->stats.protocol_errors, 1);
+            pst__metrics_perr(sh, PST__PERR_BAD_MESSAGE);
             pst__server_log(s, PST_LOG_WARN, "%s: closing: %s", peer,
                             err.message);
             break;
@@ -197,6 +224,213 @@ static void serve_messages(pst_server *s, pst_transport *t,
     pst_arena_release(&arena);
 }
 
+static pst__conn_kind thrift_kind(const pst_sniff *sn)
+{
+    bool compact = sn->protocol == &pst_protocol_compact;
+    if (sn->framing == PST_FRAMING_FRAMED)
+        return compact ? PST__KIND_COMPACT_FRAMED : PST__KIND_BINARY_FRAMED;
+    return compact ? PST__KIND_COMPACT : PST__KIND_BINARY;
+}
+
+/* Serve Thrift on st, whose first n bytes (already read) are at first. */
+static void serve_thrift(pst_server *s, pst_stream *st, const uint8_t *first,
+                         size_t n, const pst_sniff *sn, pst__metrics_shard *sh)
+{
+    pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
+    to.idle_timeout_ms = s->opt.idle_timeout_ms;
+    to.read_timeout_ms = s->opt.read_timeout_ms;
+    to.write_timeout_ms = s->opt.write_timeout_ms;
+    to.codec = s->opt.codec;
+    pst_transport *t = sn->framing == PST_FRAMING_FRAMED
+                           ? pst_transport_framed_new(st, &to)
+                           : pst_transport_unframed_new(st, &to);
+    if (!t || pst_transport_unread(t, first, n) < 0) {
+        pst__server_log(s, PST_LOG_ERROR, "new connection: out of memory");
+        pst_transport_free(t);
+        return;
+    }
+    pst_transport_set_wake(t, s->stop_fd, &s->stopping);
+    pst__server_log(s, PST_LOG_DEBUG, "%s: speaks %s %s", pst_stream_peer(st),
+                    sn->protocol->name, pst_transport_name(t));
+    serve_messages(s, t, sn->protocol, sh,
+                   sn->framing == PST_FRAMING_FRAMED ? 4 : 0);
+    close_stream(st);
+    pst_transport_free(t); /* frees st too */
+}
+
+/* After CONNECT /_thrift_rpc_: the bytes that followed the blank line, and
+ * what comes next, are a new Thrift conversation: sniff it again. st is
+ * closed and freed here. */
+static void serve_upgraded(pst_server *s, pst_stream *st, const uint8_t *rest,
+                           size_t n, pst__metrics_shard *sh)
+{
+    uint8_t first[SNIFF_BYTES];
+    size_t have = n < SNIFF_BYTES ? n : SNIFF_BYTES;
+    memcpy(first, rest, have);
+    pst_sniff sn;
+    if (n >= SNIFF_BYTES) {
+        pst__sniff(&s->opt, rest, n, &sn);
+        if (sn.kind != PST_SNIFF_THRIFT) {
+            pst__metrics_perr(sh, PST__PERR_UNKNOWN_BYTES);
+            pst__server_log(s, PST_LOG_WARN, "%s: closing: bytes after CONNECT "
+                                             "are not Thrift",
+                            pst_stream_peer(st));
+            close_stream(st);
+            pst_stream_free(st);
+            return;
+        }
+    } else if (sniff(s, st, first, &have, &sn, false) < 0) {
+        if (sn.kind == PST_SNIFF_UNKNOWN)
+            pst__metrics_perr(sh, PST__PERR_UNKNOWN_BYTES);
+        close_stream(st);
+        pst_stream_free(st);
+        return;
+    }
+    serve_thrift(s, st, n >= SNIFF_BYTES ? rest : first, n >= SNIFF_BYTES ? n : have,
+                 &sn, sh);
+}
+
+enum { HTTP_OUT_BUDGET = 1 << 20, HTTP_FIRST_CAP = 4096 };
+
+/* Serve HTTP on st (its first n bytes are at first) until the peer closes,
+ * a request asks to, the server stops, or CONNECT upgrades the connection.
+ * st is closed and freed. Returns what the connection spoke last. */
+static pst__conn_kind serve_http(pst_server *s, pst_stream *st, const uint8_t *first,
+                       size_t n, pst__metrics_shard *sh)
+{
+    const char *peer = pst_stream_peer(st);
+    pst__front_scratch *sc = calloc(1, sizeof *sc);
+    size_t cap = HTTP_FIRST_CAP, len = n;
+    uint8_t *in = malloc(cap);
+    if (!sc || !in) {
+        free(sc);
+        free(in);
+        pst__server_log(s, PST_LOG_ERROR, "%s: out of memory for HTTP", peer);
+        close_stream(st);
+        pst_stream_free(st);
+        return PST__KIND_HTTP;
+    }
+    memcpy(in, first, n);
+    sc->shard = sh;
+    pst__front_conn fc;
+    pst__front_conn_init(&fc);
+    _Alignas(16) uint8_t block[ARENA_BLOCK];
+    pst_arena arena;
+    pst_arena_init(&arena, block, sizeof block, 0);
+    pst_wbuf out;
+    pst_wbuf_init(&out, (size_t)s->opt.codec.max_message + 65536);
+    /* the most a request may take in the buffer: its head and its body */
+    size_t max_in = (size_t)s->opt.codec.max_message + 65536 + 16384;
+    bool upgraded = false, fed = true;
+    int64_t deadline = 0;
+    for (;;) {
+        size_t consumed = 0;
+        pst__front_next next = PST__FRONT_MORE;
+        if (fed && len > 0) {
+            next = pst__front_feed(s, &fc, sc, in, len, &consumed, &out,
+                                   HTTP_OUT_BUDGET, &arena, peer, pst_stream_fd(st));
+            memmove(in, in + consumed, len - consumed);
+            len -= consumed;
+            if (consumed)
+                deadline = 0;
+        }
+        if (out.len > 0) {
+            struct iovec iov = { out.data, out.len };
+            int wrc = pst_stream_write(st, &iov, 1, s->opt.write_timeout_ms > 0
+                                                        ? s->opt.write_timeout_ms
+                                                        : -1);
+            pst__metrics_bytes(sh, 0, out.len);
+            out.len = 0;
+            out.err = 0;
+            if (wrc < 0) {
+                if (wrc == PST_E_TIMEOUT)
+                    atomic_fetch_add(&s->stats.timeouts, 1);
+                pst__server_log(s, PST_LOG_INFO, "%s: HTTP reply lost: %s", peer,
+                                pst_strerror(wrc));
+                break;
+            }
+        }
+        if (next == PST__FRONT_CLOSE)
+            break;
+        if (next == PST__FRONT_THRIFT) {
+            serve_upgraded(s, st, in, len, sh);
+            upgraded = true;
+            break;
+        }
+        if (consumed > 0 && len > 0) {
+            fed = true; /* more pipelined requests may be complete */
+            continue;
+        }
+        if (atomic_load(&s->stopping) && len == 0)
+            break;
+        /* read more */
+        if (len == cap) {
+            if (cap >= max_in) {
+                pst__server_log(s, PST_LOG_WARN, "%s: closing: HTTP request over "
+                                                 "%zu bytes",
+                                peer, max_in);
+                break;
+            }
+            size_t ncap = cap * 2 > max_in ? max_in : cap * 2;
+            uint8_t *bigger = realloc(in, ncap);
+            if (!bigger) {
+                pst__server_log(s, PST_LOG_ERROR, "%s: out of memory for an HTTP "
+                                                  "request",
+                                peer);
+                break;
+            }
+            in = bigger;
+            cap = ncap;
+        }
+        int timeout = -1;
+        if (len == 0) {
+            timeout = s->opt.idle_timeout_ms > 0 ? s->opt.idle_timeout_ms : -1;
+        } else if (s->opt.read_timeout_ms > 0) {
+            int64_t now = now_ms();
+            if (!deadline)
+                deadline = now + s->opt.read_timeout_ms;
+            timeout = deadline > now ? (int)(deadline - now) : 0;
+        }
+        size_t got = 0;
+        int rc = pst_stream_read(st, in + len, cap - len, &got, timeout, s->stop_fd);
+        if (rc == PST_E_STOPPED && len == 0)
+            break;
+        if (rc == PST_E_STOPPED) {
+            /* a request is arriving: give it the read timeout to finish */
+            rc = pst_stream_read(st, in + len, cap - len, &got,
+                                 s->opt.read_timeout_ms > 0 ? s->opt.read_timeout_ms
+                                                            : 1000,
+                                 -1);
+        }
+        if (rc == PST_E_TIMEOUT) {
+            atomic_fetch_add(&s->stats.timeouts, 1);
+            pst__server_log(s, PST_LOG_INFO, "%s: closing: %s", peer,
+                            len ? "HTTP request not complete in time"
+                                : "idle HTTP connection");
+            break;
+        }
+        if (rc < 0) {
+            if (rc != PST_E_CLOSED || len)
+                pst__server_log(s, PST_LOG_INFO, "%s: HTTP connection ended "
+                                                 "with %zu bytes unanswered: %s",
+                                peer, len, pst_strerror(rc));
+            break;
+        }
+        pst__metrics_bytes(sh, got, 0);
+        len += got;
+        fed = true;
+    }
+    pst_wbuf_free(&out);
+    pst_arena_release(&arena);
+    free(in);
+    free(sc);
+    if (upgraded)
+        return PST__KIND_CONNECT;
+    close_stream(st);
+    pst_stream_free(st);
+    return fc.mode ? PST__KIND_JSONRPC : PST__KIND_HTTP;
+}
+
 void pst__conn_serve(pst_server *s, int fd)
 {
     pst_error err = { 0, "" };
@@ -206,34 +440,24 @@ void pst__conn_serve(pst_server *s, int fd)
         pst__conn_drop(s, fd);
         return;
     }
+    pst__metrics_shard *sh = pst__metrics_acquire(&s->metrics);
     uint8_t first[SNIFF_BYTES];
     size_t n = 0;
     pst_sniff sn;
-    if (sniff(s, st, first, &n, &sn) < 0) {
+    if (sniff(s, st, first, &n, &sn, true) < 0) {
+        if (sn.kind == PST_SNIFF_UNKNOWN)
+            pst__metrics_perr(sh, PST__PERR_UNKNOWN_BYTES);
         close_stream(st);
         pst_stream_free(st);
-        atomic_fetch_sub(&s->stats.active, 1);
-        return;
+    } else if (sn.kind == PST_SNIFF_HTTP) {
+        pst__metrics_kind(sh, PST__KIND_COUNT, PST__KIND_HTTP);
+        pst__metrics_kind(sh, serve_http(s, st, first, n, sh), PST__KIND_COUNT);
+    } else {
+        pst__conn_kind kind = thrift_kind(&sn);
+        pst__metrics_kind(sh, PST__KIND_COUNT, kind);
+        serve_thrift(s, st, first, n, &sn, sh);
+        pst__metrics_kind(sh, kind, PST__KIND_COUNT);
     }
-    pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
-    to.idle_timeout_ms = s->opt.idle_timeout_ms;
-    to.read_timeout_ms = s->opt.read_timeout_ms;
-    to.write_timeout_ms = s->opt.write_timeout_ms;
-    to.codec = s->opt.codec;
-    pst_transport *t = sn.framing == PST_FRAMING_FRAMED
-                           ? pst_transport_framed_new(st, &to)
-                           : pst_transport_unframed_new(st, &to);
-    if (!t || pst_transport_unread(t, first, n) < 0) {
-        pst__server_log(s, PST_LOG_ERROR, "new connection: out of memory");
-        pst_transport_free(t);
-        atomic_fetch_sub(&s->stats.active, 1);
-        return;
-    }
-    pst_transport_set_wake(t, s->stop_fd, &s->stopping);
-    pst__server_log(s, PST_LOG_DEBUG, "%s: speaks %s %s",
-                    pst_stream_peer(st), sn.protocol->name, pst_transport_name(t));
-    serve_messages(s, t, sn.protocol);
-    close_stream(st);
-    pst_transport_free(t);
+    pst__metrics_release(&s->metrics, sh);
     atomic_fetch_sub(&s->stats.active, 1);
 }
