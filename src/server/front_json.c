@@ -23,6 +23,9 @@
 #include "front.h"
 #include "postern/json.h"
 
+/* Append a string literal (its length counted by the compiler). */
+#define APPEND_LIT(w, lit) pst_wbuf_append((w), (lit), sizeof(lit) - 1)
+
 const pst_service_desc *pst__front_service(const pst_server *s, pst_str name)
 {
     int depth = 0;
@@ -106,7 +109,7 @@ static int write_success(pst__front_req *r, const json_call *c, pst_error *err)
     const pst_struct_desc *rd = c->m->result;
     const pst_field *f = success_field(rd);
     if (!f || c->m->oneway) {
-        pst_wbuf_append(r->out, "null", 4);
+        APPEND_LIT(r->out, "null");
         return r->out->err;
     }
     return pst_json_write_value(r->out, f->type, (const uint8_t *)c->result + f->offset,
@@ -119,11 +122,11 @@ static void json_error(pst__front_req *r, int status, const char *kind,
                        const char *message)
 {
     size_t mark = r->out->len;
-    pst_wbuf_append(r->out, "{\"error\":{\"kind\":\"", 18);
+    APPEND_LIT(r->out, "{\"error\":{\"kind\":\"");
     pst_wbuf_append(r->out, kind, strlen(kind));
-    pst_wbuf_append(r->out, "\",\"message\":", 12);
+    APPEND_LIT(r->out, "\",\"message\":");
     pst_json_write_string(r->out, message, strlen(message));
-    pst_wbuf_append(r->out, "}}\n", 3);
+    APPEND_LIT(r->out, "}}\n");
     pst__front_respond_at(r, status, "application/json", mark, NULL);
 }
 
@@ -176,17 +179,17 @@ void pst__front_json_call(pst__front_req *r, pst_str service, pst_str method)
             json_error(r, 500, "application_exception", msg);
             return;
         }
-        pst_wbuf_append(r->out, "\n", 1);
+        APPEND_LIT(r->out, "\n");
         pst__front_respond_at(r, m->oneway ? 202 : 200, "application/json", mark, NULL);
         return;
     case PST__OUTCOME_DECLARED: {
         const pst_field *f = set_exception(m->result, c.result);
         const pst_struct_desc *ed = f->type->sdesc;
-        pst_wbuf_append(r->out, "{\"error\":{\"kind\":\"declared_exception\",\"type\":", 46);
+        APPEND_LIT(r->out, "{\"error\":{\"kind\":\"declared_exception\",\"type\":");
         pst_json_write_string(r->out, ed->name, strlen(ed->name));
-        pst_wbuf_append(r->out, ",\"field\":", 9);
+        APPEND_LIT(r->out, ",\"field\":");
         pst_json_write_string(r->out, f->name, strlen(f->name));
-        pst_wbuf_append(r->out, ",\"value\":", 9);
+        APPEND_LIT(r->out, ",\"value\":");
         if (pst_json_write_value(r->out, f->type, (const uint8_t *)c.result + f->offset,
                                  &s->opt.codec, &err) < 0) {
             r->out->len = mark;
@@ -194,7 +197,7 @@ void pst__front_json_call(pst__front_req *r, pst_str service, pst_str method)
             json_error(r, 500, "application_exception", err.message);
             return;
         }
-        pst_wbuf_append(r->out, "}}\n", 3);
+        APPEND_LIT(r->out, "}}\n");
         pst__front_respond_at(r, 422, "application/json", mark, NULL);
         return;
     }
@@ -213,14 +216,14 @@ void pst__front_json_call(pst__front_req *r, pst_str service, pst_str method)
 static void rpc_reply_error(pst__front_req *r, pst_str id, const char *message)
 {
     pst_wbuf *w = r->out;
-    pst_wbuf_append(w, "{\"id\":", 6);
+    APPEND_LIT(w, "{\"id\":");
     if (id.len)
         pst_wbuf_append(w, id.ptr, id.len);
     else
-        pst_wbuf_append(w, "null", 4);
-    pst_wbuf_append(w, ",\"result\":null,\"error\":", 23);
+        APPEND_LIT(w, "null");
+    APPEND_LIT(w, ",\"result\":null,\"error\":");
     pst_json_write_string(w, message, strlen(message));
-    pst_wbuf_append(w, "}\n", 2);
+    APPEND_LIT(w, "}\n");
 }
 
 void pst__front_jsonrpc(pst__front_req *r, const uint8_t *p, size_t n)
@@ -280,14 +283,14 @@ void pst__front_jsonrpc(pst__front_req *r, const uint8_t *p, size_t n)
     }
     size_t mark = r->out->len;
     if (c.outcome == PST__OUTCOME_OK) {
-        pst_wbuf_append(r->out, "{\"id\":", 6);
+        APPEND_LIT(r->out, "{\"id\":");
         if (id.len)
             pst_wbuf_append(r->out, id.ptr, id.len);
         else
-            pst_wbuf_append(r->out, "null", 4);
-        pst_wbuf_append(r->out, ",\"result\":", 10);
+            APPEND_LIT(r->out, "null");
+        APPEND_LIT(r->out, ",\"result\":");
         if (write_success(r, &c, &err) == 0) {
-            pst_wbuf_append(r->out, ",\"error\":null}\n", 15);
+            APPEND_LIT(r->out, ",\"error\":null}\n");
             return;
         }
         r->out->len = mark;
