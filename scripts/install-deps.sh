@@ -5,9 +5,10 @@ set -eu
 PKGS="cmake make gcc g++ clang pkg-config zlib1g-dev
       thrift-compiler python3-thrift libthrift-dev libboost-dev libevent-dev"
 # What the HTTP tests and benchmarks point at the front door: curl,
-# Prometheus (promtool and a real scrape), Go (net/rpc/jsonrpc), wrk. Their
+# Prometheus (promtool and a real scrape), Go (net/rpc/jsonrpc), wrk,
+# tinyproxy (CONNECT through a proxy). Their
 # recommends (exporters, documentation servers) are not wanted.
-TOOLS="curl prometheus golang-go wrk"
+TOOLS="curl prometheus golang-go wrk tinyproxy"
 
 missing_of() {
     out=""

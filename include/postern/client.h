@@ -62,10 +62,17 @@ typedef struct pst_client_options {
     int recv_timeout_ms;          /* for the reply to start, and again for it
                                      to arrive whole; 0 = forever */
     pst_codec_config codec;       /* limits on replies */
+    /* pst_client_connect_url only: */
+    const char *proxy;            /* an HTTP proxy with CONNECT, "host:port";
+                                     NULL = none (or from the environment) */
+    bool proxy_from_env;          /* use $http_proxy unless $no_proxy says
+                                     not, when proxy is NULL */
+    const char *http_headers;     /* extra lines for Thrift over HTTP, each
+                                     ending "\r\n"; NULL = none */
 } pst_client_options;
 
 #define PST_CLIENT_OPTIONS_INIT                                               \
-    { NULL, false, 0, 0, 0, PST_CODEC_CONFIG_INIT }
+    { NULL, false, 0, 0, 0, PST_CODEC_CONFIG_INIT, NULL, false, NULL }
 
 /* A client over transport t, which it then owns (also on failure: NULL is
  * out of memory, t freed). o may be NULL (its transport-level fields are
@@ -79,6 +86,15 @@ pst_client *pst_client_connect(const char *host, int port,
 pst_client *pst_client_connect_unix(const char *path,
                                     const pst_client_options *o,
                                     pst_error *err);
+
+/* Connect by URL, to a server whose port also speaks HTTP (postern's):
+ *   http://host:port/_thrift_rpc_  the CONNECT upgrade, then Thrift as
+ *                                  o->protocol and o->framed say
+ *   http://host:port/other/path    Thrift over HTTP: each call a POST to
+ *                                  that path (o->framed is ignored)
+ * through o->proxy (or $http_proxy with o->proxy_from_env) when set. */
+pst_client *pst_client_connect_url(const char *url, const pst_client_options *o,
+                                   pst_error *err);
 
 /* Close the connection and free the client. For a view: free the view
  * only (the caller behind it is untouched). NULL is ignored. */

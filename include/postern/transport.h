@@ -138,6 +138,16 @@ pst_transport *pst_transport_framed_new(pst_stream *s,
                                         const pst_transport_options *o);
 pst_transport *pst_transport_unframed_new(pst_stream *s,
                                           const pst_transport_options *o);
+/* Thrift over HTTP, the client's side: each message written is POSTed to
+ * `path` (NULL: "/") with Host `host` and Content-Type
+ * application/x-thrift over keep-alive, and each message read is the body
+ * of the next 200 response (a non-200 status is PST_E_PROTOCOL quoting
+ * it). extra_headers (may be NULL) are whole lines, each ending "\r\n".
+ * The strings are copied. */
+pst_transport *pst_transport_http_new(pst_stream *s,
+                                      const pst_transport_options *o,
+                                      const char *host, const char *path,
+                                      const char *extra_headers);
 
 /* Read the next whole message. *msg points into the transport's buffer and
  * stays valid until the next read_message, unread or free on t. Unframed

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "transport/dial.h"
 #include "postern/client.h"
 #include "transport/transport_internal.h" /* the timeouts a deadline narrows */
 
@@ -77,6 +78,40 @@ pst_client *pst_client_connect(const char *host, int port,
     if (!s)
         return NULL;
     pst_client *c = client_over(s, o);
+    if (!c)
+        pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
+    return c;
+}
+
+pst_client *pst_client_connect_url(const char *url, const pst_client_options *o,
+                                   pst_error *err)
+{
+    static const pst_client_options defaults = PST_CLIENT_OPTIONS_INIT;
+    if (!o)
+        o = &defaults;
+    pst__url u;
+    if (pst__url_parse(url, &u, err) < 0)
+        return NULL;
+    pst_stream *s = pst__dial_url(&u, o->proxy, o->proxy_from_env,
+                                  o->connect_timeout_ms, err);
+    if (!s)
+        return NULL;
+    pst_client *c;
+    if (strcmp(u.path, PST__THRIFT_RPC_PATH) == 0) {
+        c = client_over(s, o);
+    } else {
+        pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
+        to.idle_timeout_ms = o->recv_timeout_ms;
+        to.read_timeout_ms = o->recv_timeout_ms;
+        to.write_timeout_ms = o->send_timeout_ms;
+        to.codec = o->codec;
+        pst_transport *t = pst_transport_http_new(s, &to, u.authority, u.path,
+                                                  o->http_headers);
+        if (t)
+            pst__transport_http_redial(t, &u, o->proxy, o->proxy_from_env,
+                                       o->connect_timeout_ms);
+        c = pst_client_new(t, o);
+    }
     if (!c)
         pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
     return c;

@@ -45,6 +45,7 @@ void pst_transport_free(pst_transport *t)
         return;
     pst_stream_free(t->stream);
     free(t->buf);
+    free(t->ext);
     free(t);
 }
 

@@ -35,6 +35,7 @@ struct pst_transport {
     int64_t deadline_ms;     /* ...and must be complete by then (0 = never) */
     int wake_fd;
     const atomic_bool *wake_flag;
+    void *ext;               /* a kind's own state (one block, freed with t) */
 };
 
 /* A transport of the given kind over s (freed on failure). */

@@ -33,10 +33,16 @@ for prog in "$server" "$client"; do
     expect 2 "--port" "$prog" --port 70000
     expect 2 "--port" "$prog" --port 12ab
     expect 2 "--protocol" "$prog" --protocol json
-    expect 2 "--transport" "$prog" --transport http
+    expect 2 "--transport" "$prog" --transport carrier-pigeon
+    expect 2 "--port" "$prog" --port=70000
+    expect 2 "--port" "$prog" --port=
+    expect 2 "--protocol" "$prog" --protocol=json
     expect 2 "--domain-socket" "$prog" --domain-socket ""
 done
 expect 2 "--server-type" "$server" --server-type fastest
+expect 2 "--server-type" "$server" --server-type=fastest
+expect 2 "--connect" "$client" --connect no-slash
+expect 2 "--proxy" "$client" --proxy nocolon
 expect 2 "--workers" "$server" --workers -1
 expect 2 "--io-threads" "$server" --io-threads many
 expect 2 "--testloops" "$client" --testloops 0

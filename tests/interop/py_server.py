@@ -6,7 +6,7 @@ in ThriftTest.thrift say. The generated Python package (`thrift --gen py`)
 must be importable, e.g. PYTHONPATH=<build>/tests/interop/gen-py.
 
     py_server.py --port N [--protocol binary|compact]
-                 [--transport buffered|framed] [--domain-socket PATH]
+                 [--transport buffered|framed|http] [--domain-socket PATH]
                  [--accelerated] [--nonstrict]
 
 Prints "ready" on stdout once it listens.
@@ -19,7 +19,7 @@ import time
 
 from thrift.Thrift import TApplicationException
 from thrift.protocol import TBinaryProtocol, TCompactProtocol
-from thrift.server import TServer
+from thrift.server import THttpServer, TServer
 from thrift.transport import TSocket, TTransport
 
 try:
@@ -133,7 +133,7 @@ def main():
     p.add_argument("--bind", default="127.0.0.1")
     p.add_argument("--domain-socket", default=None, help="listen on this Unix socket path")
     p.add_argument("--protocol", choices=["binary", "compact"], default="binary")
-    p.add_argument("--transport", choices=["buffered", "framed"], default="buffered")
+    p.add_argument("--transport", choices=["buffered", "framed", "http"], default="buffered")
     p.add_argument("--accelerated", action="store_true",
                    help="use the C-accelerated protocol codecs (fastbinary)")
     p.add_argument("--nonstrict", action="store_true",
@@ -164,6 +164,16 @@ def main():
                     else TBinaryProtocol.TBinaryProtocolFactory(strictWrite=not opts.nonstrict))
 
     processor = ThriftTest.Processor(Handler())
+    if opts.transport == "http":
+        # Thrift over HTTP: THttpServer answers each POST (HTTP/1.0, one
+        # request per connection). It listens as it is made.
+        server = THttpServer.THttpServer(processor, (opts.bind, opts.port), pfactory)
+        print("ready", flush=True)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        return
     server = TServer.TThreadedServer(processor, listener, tfactory, pfactory, daemon=True)
     # Listen before announcing readiness; serve() calls listen() again, so
     # make that second call a no-op.

@@ -4,8 +4,15 @@
  * own servers. Every method is called and every answer checked strictly.
  *
  *   thrifttest-client [--host H] [--port N] [--domain-socket PATH]
- *                     [--protocol binary|compact] [--transport buffered|framed]
+ *                     [--protocol binary|compact]
+ *                     [--transport buffered|framed|http] [--http-path PATH]
+ *                     [--connect PATH] [--proxy HOST:PORT]
  *                     [--testloops N] [--timeout MS] [--quiet]
+ *
+ * --transport http calls through Thrift over HTTP (a POST per call to
+ * --http-path, default "/"); --connect PATH upgrades the connection with
+ * CONNECT PATH (postern: /_thrift_rpc_) first; --proxy goes through an HTTP
+ * proxy's CONNECT tunnel. Options may also be written --name=value.
  *
  * Exit status: Thrift's cross-test bitmask of failed groups (1 base types,
  * 2 structs, 4 containers, 8 exceptions; 64 no connection), 0 when every
@@ -22,15 +29,26 @@ typedef struct target {
     int port;
     const char *unix_path;
     pst_client_options copt;
+    bool http;
+    const char *http_path;
+    const char *connect_path;
 } target;
 
 static pst_client *connect_target(void *ctx)
 {
     const target *t = ctx;
     pst_error err = { 0, "" };
-    pst_client *c = t->unix_path
-                        ? pst_client_connect_unix(t->unix_path, &t->copt, &err)
-                        : pst_client_connect(t->host, t->port, &t->copt, &err);
+    pst_client *c;
+    if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
+        char url[600];
+        const char *path = t->http ? t->http_path : t->connect_path;
+        snprintf(url, sizeof url, "http://%s%s%s:%d%s", strchr(t->host, ':') ? "[" : "",
+                 t->host, strchr(t->host, ':') ? "]" : "", t->port, path ? path : "/");
+        c = pst_client_connect_url(url, &t->copt, &err);
+    } else {
+        c = t->unix_path ? pst_client_connect_unix(t->unix_path, &t->copt, &err)
+                         : pst_client_connect(t->host, t->port, &t->copt, &err);
+    }
     if (!c)
         fprintf(stderr, "%s: %s\n", tt_prog, err.message[0] ? err.message
                                                            : pst_strerror(err.code));
@@ -41,7 +59,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-client [--host H] [--port N] [--domain-socket PATH]\n"
-            "         [--protocol binary|compact] [--transport buffered|framed]\n"
+            "         [--protocol binary|compact] [--transport buffered|framed|http]\n"
+            "         [--http-path PATH] [--connect PATH] [--proxy HOST:PORT]\n"
             "         [--testloops N] [--timeout MS] [--quiet]\n");
 }
 
@@ -66,7 +85,8 @@ static int parse_args(int argc, char **argv, settings *s)
         bool known = !strcmp(a, "--host") || !strcmp(a, "--port") ||
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--testloops") ||
-                     !strcmp(a, "--timeout");
+                     !strcmp(a, "--timeout") || !strcmp(a, "--http-path") ||
+                     !strcmp(a, "--connect") || !strcmp(a, "--proxy");
         if (!known) {
             fprintf(stderr, "%s: unknown option '%s'\n", tt_prog, a);
             return -1;
@@ -91,6 +111,21 @@ static int parse_args(int argc, char **argv, settings *s)
             s->t.unix_path = v;
         } else if (!strcmp(a, "--protocol")) {
             rc = tt_parse_protocol(a, v, false, &s->t.copt.protocol);
+        } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
+            s->t.http = true;
+        } else if (!strcmp(a, "--http-path") || !strcmp(a, "--connect")) {
+            if (v[0] != '/') {
+                fprintf(stderr, "%s: %s needs a path starting with '/', got '%s'\n",
+                        tt_prog, a, v);
+                rc = -1;
+            }
+            *(!strcmp(a, "--connect") ? &s->t.connect_path : &s->t.http_path) = v;
+        } else if (!strcmp(a, "--proxy")) {
+            if (!*v || !strchr(v, ':')) {
+                fprintf(stderr, "%s: --proxy needs HOST:PORT, got '%s'\n", tt_prog, v);
+                rc = -1;
+            }
+            s->t.copt.proxy = v;
         } else if (!strcmp(a, "--transport")) {
             int framing = 0;
             rc = tt_parse_transport(a, v, false, &framing);
@@ -110,7 +145,9 @@ int main(int argc, char **argv)
 {
     tt_prog = "thrifttest-client";
     static const pst_client_options copt = PST_CLIENT_OPTIONS_INIT;
-    settings s = { { "127.0.0.1", 9090, NULL, copt }, 1, 20000, false };
+    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL }, 1, 20000,
+                   false };
+    argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &s);
     if (rc != 0) {
         usage(rc > 0 ? stdout : stderr);

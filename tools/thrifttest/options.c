@@ -68,3 +68,25 @@ const char *tt_option_value(int argc, char **argv, int *i)
     }
     return argv[++*i];
 }
+
+char **tt_split_equals(int *argc, char **argv)
+{
+    /* at most twice as many arguments, plus the terminating NULL */
+    char **out = calloc((size_t)*argc * 2 + 1, sizeof *out);
+    if (!out)
+        return argv;
+    int n = 0;
+    for (int i = 0; i < *argc; i++) {
+        char *eq = i > 0 && !strncmp(argv[i], "--", 2) ? strchr(argv[i], '=') : NULL;
+        if (eq) {
+            *eq = '\0';
+            out[n++] = argv[i];
+            out[n++] = eq + 1;
+        } else {
+            out[n++] = argv[i];
+        }
+    }
+    out[n] = NULL;
+    *argc = n;
+    return out;
+}

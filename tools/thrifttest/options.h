@@ -30,4 +30,9 @@ int tt_parse_transport(const char *opt, const char *value, bool allow_auto,
  * the option) when it is missing. */
 const char *tt_option_value(int argc, char **argv, int *i);
 
+/* Apache Thrift's cross-test runner writes options as --name=value: split
+ * each such argument in two, so both spellings parse alike. Returns the
+ * new argv (argc updated); it lives as long as the program. */
+char **tt_split_equals(int *argc, char **argv);
+
 #endif

@@ -5,7 +5,7 @@
  *
  *   thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]
  *                     [--protocol auto|binary|compact]
- *                     [--transport auto|buffered|framed]
+ *                     [--transport auto|buffered|framed|http]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N]
  *
@@ -36,7 +36,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
-            "         [--protocol auto|binary|compact] [--transport auto|buffered|framed]\n"
+            "         [--protocol auto|binary|compact] [--transport auto|buffered|framed|http]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
             "         [--workers N] [--io-threads N]\n");
 }
@@ -72,6 +72,9 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
             opt->unix_path = v;
         } else if (!strcmp(a, "--protocol")) {
             rc = tt_parse_protocol(a, v, true, &opt->protocol);
+        } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
+            /* HTTP is served on every port; Thrift's framing stays sniffed */
+            opt->framing = PST_FRAMING_AUTO;
         } else if (!strcmp(a, "--transport")) {
             int framing = 0;
             rc = tt_parse_transport(a, v, true, &framing);
@@ -101,6 +104,7 @@ int main(int argc, char **argv)
     tt_prog = "thrifttest-server";
     pst_server_options opt = PST_SERVER_OPTIONS_INIT;
     opt.port = 9090;
+    argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &opt);
     if (rc != 0) {
         usage(rc > 0 ? stdout : stderr);
