@@ -89,6 +89,9 @@ typedef struct pst_server_options {
     const char *cors_origins;    /* origins browsers may call from: "*" or
                                     "https://a.example,https://b.example";
                                     NULL = none (no CORS headers) */
+    int drain_ms;                /* pst_server_drain: answer /health with 503
+                                    this long, still serving, then stop;
+                                    0 = stop at once */
 } pst_server_options;
 
 /* pst_server_options.http_off bits. */
@@ -102,7 +105,7 @@ typedef struct pst_server_options {
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
       PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN,       \
-      0, 0, 0, 0, NULL, NULL }
+      0, 0, 0, 0, NULL, NULL, 0 }
 
 typedef struct pst_server pst_server;
 
@@ -126,6 +129,11 @@ int pst_server_run(pst_server *s);
 /* Ask the server to stop gracefully; returns at once. */
 void pst_server_stop(pst_server *s);
 void pst_server_stats_get(const pst_server *s, pst_server_stats *out);
+/* Leave a load balancer's pool gracefully: GET /health answers 503 at once
+ * while everything is still served, and opt.drain_ms later the server
+ * stops as pst_server_stop does. Returns at once; async-signal-safe (a
+ * SIGTERM handler may call it). With drain_ms 0 it is pst_server_stop. */
+void pst_server_drain(pst_server *s);
 /* Say whether the application is ready for traffic: GET /health answers
  * 503 while it is not (it is from the start). Any thread. */
 void pst_server_set_ready(pst_server *s, bool ready);

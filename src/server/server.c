@@ -177,14 +177,20 @@ pst_server *pst_server_new(const pst_processor *proc,
         return NULL;
     }
     s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (s->stop_fd < 0) {
+    s->drain_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (s->stop_fd < 0 || s->drain_fd < 0) {
         pst_error_set(err, -errno, "eventfd: %s", strerror(errno));
+        if (s->stop_fd >= 0)
+            close(s->stop_fd);
+        if (s->drain_fd >= 0)
+            close(s->drain_fd);
         free(s);
         return NULL;
     }
     if (pst__metrics_init(&s->metrics, s->proc.service) < 0) {
         pst_error_set(err, PST_E_NOMEM, "out of memory for a server's metrics");
         close(s->stop_fd);
+        close(s->drain_fd);
         free(s);
         return NULL;
     }
@@ -195,6 +201,7 @@ pst_server *pst_server_new(const pst_processor *proc,
     if (rc < 0) {
         pst__metrics_destroy(&s->metrics);
         close(s->stop_fd);
+        close(s->drain_fd);
         free(s);
         return NULL;
     }
@@ -276,8 +283,24 @@ void pst_server_free(pst_server *s)
     if (s->opt.unix_path)
         unlink(s->opt.unix_path);
     close(s->stop_fd);
+    close(s->drain_fd);
     pst__metrics_destroy(&s->metrics);
     free(s);
+}
+
+void pst_server_drain(pst_server *s)
+{
+    /* Atomic stores and write(2) only: safe in a signal handler. */
+    int saved = errno;
+    atomic_store(&s->draining, true);
+    if (s->opt.drain_ms <= 0) {
+        pst_server_stop(s);
+    } else {
+        uint64_t one = 1;
+        ssize_t n = write(s->drain_fd, &one, sizeof one);
+        (void)n;
+    }
+    errno = saved;
 }
 
 void pst_server_set_ready(pst_server *s, bool ready)

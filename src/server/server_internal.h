@@ -23,6 +23,7 @@ struct pst_server {
     int listen_fd;                /* non-blocking listening socket */
     int port;                     /* bound port (0 for Unix sockets) */
     int stop_fd;                  /* eventfd: becomes readable on stop */
+    int drain_fd;                 /* eventfd: a drain began (sampler thread) */
     atomic_bool stopping;         /* set by pst_server_stop */
     struct {
         atomic_uint_fast64_t accepted, refused, active, queued, calls,

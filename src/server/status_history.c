@@ -1,17 +1,19 @@
 /* status_history.c: the sampler behind /status's charts (see
  * status_history.h). */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "status_history.h"
 
 struct pst__history {
     pthread_t thread;
+    int quit_fd;               /* eventfd: the sampler is to exit */
     pthread_mutex_t lock;      /* guards everything below */
-    pthread_cond_t wake;
-    bool stop;
     int head, n;               /* ring of n samples ending before head */
     double qps[PST__HISTORY_SAMPLES];
     double p99[PST__HISTORY_SAMPLES];
@@ -73,22 +75,50 @@ static void sample(pst_server *s, struct pst__history *h)
     memcpy(h->last_buckets, buckets, sizeof buckets);
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Samples every interval; also times the drain period: once
+ * pst_server_drain has signalled drain_fd, the server is stopped
+ * drain_ms later (from a thread, since drain may come from a signal). */
 static void *sampler(void *arg)
 {
     pst_server *s = arg;
     struct pst__history *h = s->history;
-    pthread_mutex_lock(&h->lock);
-    while (!h->stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += PST__HISTORY_INTERVAL_S;
-        int rc = 0;
-        while (!h->stop && rc != ETIMEDOUT)
-            rc = pthread_cond_timedwait(&h->wake, &h->lock, &until);
-        if (!h->stop)
+    int64_t next_sample = mono_ms() + PST__HISTORY_INTERVAL_S * 1000;
+    int64_t stop_at = 0;
+    for (;;) {
+        int64_t now = mono_ms(), until = next_sample;
+        if (stop_at && stop_at < until)
+            until = stop_at;
+        struct pollfd p[2] = { { h->quit_fd, POLLIN, 0 }, { s->drain_fd, POLLIN, 0 } };
+        int n = poll(p, stop_at ? 1 : 2, until > now ? (int)(until - now) : 0);
+        if (n > 0 && p[0].revents)
+            break;
+        if (n > 0 && !stop_at && p[1].revents) {
+            uint64_t v;
+            if (read(s->drain_fd, &v, sizeof v) < 0) { /* counter was reset */ }
+            stop_at = mono_ms() + s->opt.drain_ms;
+            pst__server_log(s, PST_LOG_INFO, "draining: /health answers 503; "
+                                             "stopping in %d ms",
+                            s->opt.drain_ms);
+        }
+        now = mono_ms();
+        if (stop_at && now >= stop_at) {
+            pst_server_stop(s);
+            stop_at = INT64_MAX; /* once */
+        }
+        if (now >= next_sample) {
+            pthread_mutex_lock(&h->lock);
             sample(s, h);
+            pthread_mutex_unlock(&h->lock);
+            next_sample = now + PST__HISTORY_INTERVAL_S * 1000;
+        }
     }
-    pthread_mutex_unlock(&h->lock);
     return NULL;
 }
 
@@ -97,18 +127,18 @@ int pst__history_start(pst_server *s)
     struct pst__history *h = calloc(1, sizeof *h);
     if (!h)
         return PST_E_NOMEM;
+    h->quit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (h->quit_fd < 0) {
+        free(h);
+        return -errno;
+    }
     pthread_mutex_init(&h->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&h->wake, &ca);
-    pthread_condattr_destroy(&ca);
     h->last_calls = cumulative(s, h->last_buckets);
     s->history = h;
     int e = pthread_create(&h->thread, NULL, sampler, s);
     if (e != 0) {
         s->history = NULL;
-        pthread_cond_destroy(&h->wake);
+        close(h->quit_fd);
         pthread_mutex_destroy(&h->lock);
         free(h);
         return -e;
@@ -121,13 +151,11 @@ void pst__history_stop(pst_server *s)
     struct pst__history *h = s->history;
     if (!h)
         return;
-    pthread_mutex_lock(&h->lock);
-    h->stop = true;
-    pthread_cond_signal(&h->wake);
-    pthread_mutex_unlock(&h->lock);
+    uint64_t one = 1;
+    if (write(h->quit_fd, &one, sizeof one) < 0) { /* already signalled */ }
     pthread_join(h->thread, NULL);
     s->history = NULL;
-    pthread_cond_destroy(&h->wake);
+    close(h->quit_fd);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }

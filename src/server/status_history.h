@@ -5,7 +5,8 @@
  * A sampler thread per running server wakes every PST__HISTORY_INTERVAL_S
  * seconds, sums the metrics shards, and keeps the difference from the
  * previous sample in a ring. It does no work on the call path and exits
- * when the server stops.
+ * when the server stops. The same thread times a drain (pst_server_drain):
+ * drain_ms after it began, it stops the server.
  */
 #ifndef POSTERN_SERVER_STATUS_HISTORY_H
 #define POSTERN_SERVER_STATUS_HISTORY_H

@@ -7,12 +7,13 @@
  *                     [--protocol auto|binary|compact]
  *                     [--transport auto|buffered|framed|http]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
- *                     [--workers N] [--io-threads N]
+ *                     [--workers N] [--io-threads N] [--drain-ms MS]
  *
  * auto (the default) tells each connection's protocol and framing from its
  * first bytes; binary/compact and buffered/framed pin them, as Thrift's test
  * servers do. Listens on 127.0.0.1:9090 unless told otherwise. SIGINT and
- * SIGTERM stop it gracefully (exit 0); bad arguments exit 2.
+ * SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
+ * answers 503 that long while calls are still served. Bad arguments exit 2.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ static void on_stop_signal(int sig)
     (void)sig;
     pst_server *s = g_server;
     if (s)
-        pst_server_stop(s);
+        pst_server_drain(s); /* with --drain-ms 0 (the default), a stop */
 }
 
 static void usage(FILE *f)
@@ -38,7 +39,7 @@ static void usage(FILE *f)
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
             "         [--protocol auto|binary|compact] [--transport auto|buffered|framed|http]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
-            "         [--workers N] [--io-threads N]\n");
+            "         [--workers N] [--io-threads N] [--drain-ms MS]\n");
 }
 
 /* Parse argv into opt; 0, 1 for --help, -1 on a bad argument (reported). */
@@ -51,7 +52,8 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
         bool known = !strcmp(a, "--port") || !strcmp(a, "--bind") ||
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--server-type") ||
-                     !strcmp(a, "--workers") || !strcmp(a, "--io-threads");
+                     !strcmp(a, "--workers") || !strcmp(a, "--io-threads") ||
+                     !strcmp(a, "--drain-ms");
         if (!known) {
             fprintf(stderr, "%s: unknown option '%s'\n", tt_prog, a);
             return -1;
@@ -92,6 +94,8 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
             rc = tt_parse_int(a, v, 0, 1024, &opt->workers);
         } else if (!strcmp(a, "--io-threads")) {
             rc = tt_parse_int(a, v, 0, 1024, &opt->io_threads);
+        } else if (!strcmp(a, "--drain-ms")) {
+            rc = tt_parse_int(a, v, 0, 3600 * 1000, &opt->drain_ms);
         }
         if (rc < 0)
             return -1;
