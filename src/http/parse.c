@@ -71,6 +71,7 @@ typedef struct ctx {
     const pst_http_limits *lim;
     pst_http_request *req;
     pst_error *err;
+    bool judge;  /* this pass saw every line: it may judge the head */
     facts f;
 } ctx;
 
@@ -507,8 +508,11 @@ static pst_http_step scan(ctx *c, size_t len)
                 return fail(c, 431, WHERE ": field section longer than %u "
                                     "bytes", LINE_NO(c), pos,
                             c->lim->max_header_bytes);
-            if (blank)
+            if (blank) {
+                if (!c->judge) /* facts of earlier calls are not in req */
+                    return PST_HTTP_DONE;
                 return finish(c, end, pos);
+            }
             if (p->nfields >= max_fields)
                 return fail(c, 431, WHERE ": more than %u field lines",
                             LINE_NO(c), pos, max_fields);
@@ -525,7 +529,7 @@ pst_http_step pst__http_parse_head(pst_http_parser *p, const uint8_t *buf,
                                    size_t len, const pst_http_limits *lim,
                                    pst_http_request *req, pst_error *err)
 {
-    ctx c = { p, buf, lim, req, err, { 0 } };
+    ctx c = { p, buf, lim, req, err, false, { 0 } };
     if (p->status) {
         pst_error_set(err, pst__http_status_code(p->status),
                       "HTTP request already refused with status %u",
@@ -538,6 +542,7 @@ pst_http_step pst__http_parse_head(pst_http_parser *p, const uint8_t *buf,
     if (len < p->scanned) /* the caller broke the contract; start over */
         pst__http_parser_reset(p);
     bool whole = p->line == p->start && !p->fields_start;
+    c.judge = whole;
     request_clear(req);
     pst_http_step st = scan(&c, len);
     if (st != PST_HTTP_DONE || whole)
@@ -547,6 +552,7 @@ pst_http_step pst__http_parse_head(pst_http_parser *p, const uint8_t *buf,
      * buffer as it is. The lines passed before, so they pass again. */
     pst_http_parser again = { p->start, p->start, p->start, 0, 0, 0 };
     c.p = &again;
+    c.judge = true;
     memset(&c.f, 0, sizeof c.f);
     request_clear(req);
     st = scan(&c, len);
