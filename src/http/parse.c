@@ -207,8 +207,7 @@ static pst_http_step request_line(ctx *c, const uint8_t *b, const uint8_t *e)
     r->method = method_of(b, (size_t)(s - b));
 
     const uint8_t *t = ++s;
-    while (s < e && (pst__http_class[*s] & PST__HC_TARGET))
-        s++;
+    s = pst__http_skip_target(s, e);
     if (s == t && (s == e || *s == ' '))
         return fail(c, 400, WHERE ": empty request target", 1u,
                     (size_t)(s - c->buf));
@@ -379,13 +378,7 @@ static pst_http_step field_line(ctx *c, const uint8_t *b, const uint8_t *e)
     while (s < e && (*s == ' ' || *s == '\t'))
         s++;
     const uint8_t *v = s;
-    /* Values are long (cookies, user agents): test 4 bytes per round. */
-    while (e - s >= 4 && pst__http_field_char(s[0]) &&
-           pst__http_field_char(s[1]) && pst__http_field_char(s[2]) &&
-           pst__http_field_char(s[3]))
-        s += 4;
-    while (s < e && pst__http_field_char(*s))
-        s++;
+    s = pst__http_skip_field(s, e); /* values are long: cookies, agents */
     if (s < e) {
         if (*s == '\r')
             return bad_byte(c, s, "a field value");
