@@ -20,6 +20,22 @@
  *     }
  *   then, once the message is answered, drop it from the buffer, reset the
  *   parser and parse again from the next byte (pipelined requests).
+ *   With req.expect_continue and body bytes still missing, write
+ *   PST_HTTP_CONTINUE_REPLY before reading the body. After a CONNECT the
+ *   bytes from buf + req.head_len on are the RPC stream's first bytes.
+ *
+ * Decisions where RFC 9110/9112 leave a choice:
+ *   - Content-Length repeated with the same value (as lines or as a list
+ *     "5, 5") counts as one value; different values are 400.
+ *   - Transfer-Encoding: a list that does not end in exactly one chunked
+ *     is 400 (the length cannot be known); chunked last after a coding we
+ *     do not decode ("gzip, chunked") is 501; with Content-Length, or in
+ *     an HTTP/1.0 request, 400.
+ *   - Host is not required (Go's and Vitess's CONNECT send none, also
+ *     over HTTP/1.1); more than one Host field is 400.
+ *   - Any token is a method: an unknown one parses as PST_HTTP_OTHER and
+ *     the router answers 501 (or 405 where the path is known).
+ *   - Request targets are VCHAR only (no raw UTF-8: 400).
  *
  * Ownership: nothing here allocates. Every span (pst_str) in a
  * pst_http_request points into the caller's buffer and is valid until the

@@ -71,6 +71,7 @@ typedef struct ctx {
     const pst_http_limits *lim;
     pst_http_request *req;
     pst_error *err;
+    bool judge;  /* this pass saw every line: it may judge the head */
     facts f;
 } ctx;
 
@@ -206,8 +207,7 @@ static pst_http_step request_line(ctx *c, const uint8_t *b, const uint8_t *e)
     r->method = method_of(b, (size_t)(s - b));
 
     const uint8_t *t = ++s;
-    while (s < e && (pst__http_class[*s] & PST__HC_TARGET))
-        s++;
+    s = pst__http_skip_target(s, e);
     if (s == t && (s == e || *s == ' '))
         return fail(c, 400, WHERE ": empty request target", 1u,
                     (size_t)(s - c->buf));
@@ -378,13 +378,7 @@ static pst_http_step field_line(ctx *c, const uint8_t *b, const uint8_t *e)
     while (s < e && (*s == ' ' || *s == '\t'))
         s++;
     const uint8_t *v = s;
-    /* Values are long (cookies, user agents): test 4 bytes per round. */
-    while (e - s >= 4 && pst__http_field_char(s[0]) &&
-           pst__http_field_char(s[1]) && pst__http_field_char(s[2]) &&
-           pst__http_field_char(s[3]))
-        s += 4;
-    while (s < e && pst__http_field_char(*s))
-        s++;
+    s = pst__http_skip_field(s, e); /* values are long: cookies, agents */
     if (s < e) {
         if (*s == '\r')
             return bad_byte(c, s, "a field value");
@@ -507,8 +501,11 @@ static pst_http_step scan(ctx *c, size_t len)
                 return fail(c, 431, WHERE ": field section longer than %u "
                                     "bytes", LINE_NO(c), pos,
                             c->lim->max_header_bytes);
-            if (blank)
+            if (blank) {
+                if (!c->judge) /* facts of earlier calls are not in req */
+                    return PST_HTTP_DONE;
                 return finish(c, end, pos);
+            }
             if (p->nfields >= max_fields)
                 return fail(c, 431, WHERE ": more than %u field lines",
                             LINE_NO(c), pos, max_fields);
@@ -525,7 +522,7 @@ pst_http_step pst__http_parse_head(pst_http_parser *p, const uint8_t *buf,
                                    size_t len, const pst_http_limits *lim,
                                    pst_http_request *req, pst_error *err)
 {
-    ctx c = { p, buf, lim, req, err, { 0 } };
+    ctx c = { p, buf, lim, req, err, false, { 0 } };
     if (p->status) {
         pst_error_set(err, pst__http_status_code(p->status),
                       "HTTP request already refused with status %u",
@@ -538,6 +535,7 @@ pst_http_step pst__http_parse_head(pst_http_parser *p, const uint8_t *buf,
     if (len < p->scanned) /* the caller broke the contract; start over */
         pst__http_parser_reset(p);
     bool whole = p->line == p->start && !p->fields_start;
+    c.judge = whole;
     request_clear(req);
     pst_http_step st = scan(&c, len);
     if (st != PST_HTTP_DONE || whole)
@@ -547,6 +545,7 @@ pst_http_step pst__http_parse_head(pst_http_parser *p, const uint8_t *buf,
      * buffer as it is. The lines passed before, so they pass again. */
     pst_http_parser again = { p->start, p->start, p->start, 0, 0, 0 };
     c.p = &again;
+    c.judge = true;
     memset(&c.f, 0, sizeof c.f);
     request_clear(req);
     st = scan(&c, len);

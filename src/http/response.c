@@ -4,7 +4,6 @@
  * say HTTP/1.1 (RFC 9110 2.5: a server sends its own version; 1.0 clients
  * read it) except the CONNECT answer, a constant in http.h.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "http.h"
@@ -166,8 +165,26 @@ void pst__http_format_date(time_t t, char out[PST_HTTP_DATE_LEN + 1])
                                         "Sep", "Oct", "Nov", "Dec" };
     struct tm tm;
     gmtime_r(&t, &tm);
-    snprintf(out, PST_HTTP_DATE_LEN + 1, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-             days[tm.tm_wday % 7], tm.tm_mday % 100, months[tm.tm_mon % 12],
-             (tm.tm_year + 1900) % 10000, tm.tm_hour % 100, tm.tm_min % 100,
-             tm.tm_sec % 100);
+    /* "Sun, 06 Nov 1994 08:49:37 GMT", digit by digit (years 0..9999) */
+    char *o = out;
+    memcpy(o, days[tm.tm_wday % 7], 3);
+    o += 3;
+    *o++ = ',';
+    *o++ = ' ';
+    *o++ = (char)('0' + tm.tm_mday / 10 % 10);
+    *o++ = (char)('0' + tm.tm_mday % 10);
+    *o++ = ' ';
+    memcpy(o, months[tm.tm_mon % 12], 3);
+    o += 3;
+    *o++ = ' ';
+    int year = (tm.tm_year + 1900) % 10000;
+    for (int div = 1000; div; div /= 10)
+        *o++ = (char)('0' + year / div % 10);
+    int hms[3] = { tm.tm_hour, tm.tm_min, tm.tm_sec };
+    for (int i = 0; i < 3; i++) {
+        *o++ = i ? ':' : ' ';
+        *o++ = (char)('0' + hms[i] / 10 % 10);
+        *o++ = (char)('0' + hms[i] % 10);
+    }
+    memcpy(o, " GMT", 5);
 }

@@ -10,6 +10,8 @@
  *                     unframed, whole, cut short, and with garbage after
  *     DIR/sniff/      connection openings (every protocol and framing,
  *                     HTTP request lines) behind fuzz_sniff's option bytes
+ *     DIR/http/       HTTP request streams (fuzz_http_seeds.h) behind each
+ *                     of fuzz_http's option bytes
  *
  * Files are named by content, so running it twice changes nothing.
  */
@@ -28,6 +30,7 @@
     } while (0)
 #include "fuzz_request_target.h"
 #include "thrifttest_requests.h"
+#include "fuzz_http_seeds.h"
 
 #define FT_SEL_FRAMED 0x01u /* as in fuzz_transport_target.h */
 #define FT_SEL_COMPACT 0x02u
@@ -164,6 +167,16 @@ static void sniff_seeds(void)
     put_file("sniff", opts[7], 2, odd, sizeof odd);
 }
 
+static void http_seeds(void)
+{
+    for (size_t i = 0; i < sizeof fh_seeds / sizeof fh_seeds[0]; i++)
+        for (unsigned sel = 0; sel < 16; sel++) {
+            uint8_t b = (uint8_t)sel;
+            put_file("http", &b, 1, (const uint8_t *)fh_seeds[i],
+                     strlen(fh_seeds[i]));
+        }
+}
+
 static void make_dir(const char *sub)
 {
     char path[4096];
@@ -185,10 +198,12 @@ int main(int argc, char **argv)
     make_dir("request");
     make_dir("transport");
     make_dir("sniff");
+    make_dir("http");
     tt_requests(&pst_protocol_binary, on_request, NULL);
     tt_requests(&pst_protocol_compact, on_request, NULL);
     transport_seeds();
     sniff_seeds();
+    http_seeds();
     printf("fuzz_corpus_gen: %lu files (%zu binary, %zu compact requests) in %s\n",
            written, streams[0].count, streams[1].count, root);
     return 0;

@@ -10,20 +10,24 @@
 
 static parsed got;
 
-/* Parse s both ways; return the whole-buffer result in `got`. */
+/* Parse s whole and in pieces of 1, 2, 3 and 7 bytes; all must agree.
+ * Returns the whole-buffer result, also left in `got`. */
 static pst_http_step parse_n(const char *s, size_t n)
 {
     static parsed bytes;
+    static const size_t steps[] = { 1, 2, 3, 7 };
     parse_whole((const uint8_t *)s, n, &got);
-    parse_bytes((const uint8_t *)s, n, &bytes);
-    const char *d = parsed_diff(&got, &bytes);
-    if (*d) {
-        fprintf(stderr, "  whole and byte-by-byte differ (%s) on \"%.60s\": "
-                        "%d/%d \"%s\" vs %d/%d \"%s\"\n",
-                d, s, (int)got.st, got.status, got.err.message, (int)bytes.st,
-                bytes.status, bytes.err.message);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        parse_pieces((const uint8_t *)s, n, steps[i], &bytes);
+        const char *d = parsed_diff(&got, &bytes);
+        if (*d) {
+            fprintf(stderr, "  whole and in pieces of %zu differ (%s) on "
+                            "\"%.60s\": %d/%d \"%s\" vs %d/%d \"%s\"\n",
+                    steps[i], d, s, (int)got.st, got.status, got.err.message,
+                    (int)bytes.st, bytes.status, bytes.err.message);
+        }
+        CHECK(*d == 0);
     }
-    CHECK(*d == 0);
     return got.st;
 }
 
@@ -449,6 +453,26 @@ static void test_smuggling_transfer_encoding(void)
                   "Transfer-Encoding in an HTTP/1.0 request");
 }
 
+/* A head that completes in a call that also brings field lines, after its
+ * request line came in an earlier call: the fields are judged with the
+ * request line's version (a regression: the Transfer-Encoding line was
+ * judged as if in an HTTP/1.0 request). */
+static void test_head_completes_with_fields(void)
+{
+    const char *s = "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+    pst_http_parser p;
+    pst_http_request r;
+    pst_error e = { 0, "" };
+    pst__http_parser_reset(&p);
+    CHECK_EQ_INT(pst__http_parse_head(&p, (const uint8_t *)s, 20, &test_lim, &r, &e),
+                 PST_HTTP_MORE);
+    CHECK_EQ_INT(pst__http_parse_head(&p, (const uint8_t *)s, strlen(s), &test_lim,
+                                      &r, &e), PST_HTTP_DONE);
+    CHECK(r.chunked);
+    CHECK_EQ_INT(r.version_minor, 1);
+    CHECK(strcmp(e.message, "") == 0);
+}
+
 static void test_incremental_state(void)
 {
     /* the state remembers how far it looked: a line without its LF is not
@@ -538,6 +562,7 @@ int main(void)
     RUN(test_limit_body);
     RUN(test_smuggling_lengths);
     RUN(test_smuggling_transfer_encoding);
+    RUN(test_head_completes_with_fields);
     RUN(test_incremental_state);
     RUN(test_pipelined);
     return test_report();

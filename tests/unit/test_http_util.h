@@ -1,7 +1,9 @@
 /*
  * test_http_util.h: parse a request head whole and byte by byte and make
  * sure both ways agree, for the HTTP unit tests. Byte by byte, every call
- * gets the bytes in a fresh copy (the buffer moves, as a server's does).
+ * gets the bytes in a fresh copy (the buffer moves, as a server's does);
+ * the same in pieces of a few bytes, so that a call sees some lines new
+ * and some already checked.
  * Include after test.h.
  */
 #ifndef TEST_HTTP_UTIL_H
@@ -32,14 +34,15 @@ static void lim_default(void)
  * heads up to this size; longer ones are fed byte by byte in place. */
 #define MOVE_MAX 4096u
 
-static void parse_bytes(const uint8_t *s, size_t n, parsed *out)
+/* Feed s in pieces of `step` bytes (1: byte by byte). */
+static void parse_pieces(const uint8_t *s, size_t n, size_t step, parsed *out)
 {
     pst_http_parser p;
     pst__http_parser_reset(&p);
     memset(out, 0, sizeof *out);
     uint8_t *prev = NULL;
     static uint8_t inplace[1 << 20];
-    for (size_t k = 0; k <= n; k++) {
+    for (size_t k = 0; k <= n; k = k < n && k + step > n ? n : k + step) {
         uint8_t *b;
         if (n <= MOVE_MAX) {
             b = malloc(k ? k : 1);
@@ -48,12 +51,11 @@ static void parse_bytes(const uint8_t *s, size_t n, parsed *out)
             prev = b;
         } else {
             b = inplace;
-            if (k)
-                b[k - 1] = s[k - 1];
+            memcpy(b, s, k);
         }
         out->st = pst__http_parse_head(&p, b, k, &test_lim, &out->req, &out->err);
         out->base = b;
-        if (out->st != PST_HTTP_MORE)
+        if (out->st != PST_HTTP_MORE || k == n)
             break;
     }
     out->status = p.status;
