@@ -690,7 +690,8 @@ static const char *jd_struct(jdec *c, const char *p, const pst_struct_desc *d,
         const pst_field *f =
             name.len ? find_field(d, want, name.ptr, name.len) : NULL;
         if (!f) {
-            FAIL(np, PST_E_PROTOCOL, "unknown field");
+            FAIL(np, PST_E_PROTOCOL, raw.len ? "unknown field"
+                                             : "unknown field \"\"");
             prepend_name(c, raw.ptr, raw.len);
             return NULL;
         }
