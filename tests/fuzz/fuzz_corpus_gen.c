@@ -10,6 +10,9 @@
  *                     unframed, whole, cut short, and with garbage after
  *     DIR/sniff/      connection openings (every protocol and framing,
  *                     HTTP request lines) behind fuzz_sniff's option bytes
+ *     DIR/json/       JSON documents for every test descriptor and
+ *                     JSON-RPC requests (fuzz_json_seeds.h), behind a few
+ *                     of fuzz_json's selector bytes
  *
  * Files are named by content, so running it twice changes nothing.
  */
@@ -28,6 +31,7 @@
     } while (0)
 #include "fuzz_request_target.h"
 #include "thrifttest_requests.h"
+#include "fuzz_json_seeds.h"
 
 #define FT_SEL_FRAMED 0x01u /* as in fuzz_transport_target.h */
 #define FT_SEL_COMPACT 0x02u
@@ -164,6 +168,19 @@ static void sniff_seeds(void)
     put_file("sniff", opts[7], 2, odd, sizeof odd);
 }
 
+static void json_seeds(void)
+{
+    static const uint8_t extra[] = { 0x00, 0x10, 0x20, 0x40 };
+    for (size_t i = 0; i < sizeof fuzz_json_seeds / sizeof fuzz_json_seeds[0];
+         i++) {
+        for (size_t e = 0; e < sizeof extra; e++) {
+            uint8_t sel = (uint8_t)(fuzz_json_seeds[i].sel | extra[e]);
+            put_file("json", &sel, 1, (const uint8_t *)fuzz_json_seeds[i].doc,
+                     strlen(fuzz_json_seeds[i].doc));
+        }
+    }
+}
+
 static void make_dir(const char *sub)
 {
     char path[4096];
@@ -185,10 +202,12 @@ int main(int argc, char **argv)
     make_dir("request");
     make_dir("transport");
     make_dir("sniff");
+    make_dir("json");
     tt_requests(&pst_protocol_binary, on_request, NULL);
     tt_requests(&pst_protocol_compact, on_request, NULL);
     transport_seeds();
     sniff_seeds();
+    json_seeds();
     printf("fuzz_corpus_gen: %lu files (%zu binary, %zu compact requests) in %s\n",
            written, streams[0].count, streams[1].count, root);
     return 0;
