@@ -603,23 +603,6 @@ static const char *jd_value(jdec *c, const char *p, const pst_type *t,
     return FAIL(p, PST_E_INVALID, "descriptor has an invalid kind");
 }
 
-/* The field named name[0..n); fields usually come in declaration order,
- * so the one after the previous match is tried first. */
-static const pst_field *find_field(const pst_struct_desc *d,
-                                   const pst_field *want, const char *name,
-                                   size_t n)
-{
-    const pst_field *f = d->fields, *fe = f + d->nfields;
-    if (want < fe && strncmp(want->name, name, n) == 0 &&
-        want->name[n] == '\0')
-        return want;
-    for (; f < fe; f++)
-        if (f->name[0] == name[0] && strncmp(f->name, name, n) == 0 &&
-            f->name[n] == '\0')
-            return f;
-    return NULL;
-}
-
 static const char *check_struct(jdec *c, const char *p,
                                 const pst_struct_desc *d, const uint64_t *seen)
 {
@@ -688,7 +671,7 @@ static const char *jd_struct(jdec *c, const char *p, const pst_struct_desc *d,
             }
         }
         const pst_field *f =
-            name.len ? find_field(d, want, name.ptr, name.len) : NULL;
+            name.len ? pst__json_field(d, want, name.ptr, name.len) : NULL;
         if (!f) {
             FAIL(np, PST_E_PROTOCOL, raw.len ? "unknown field"
                                              : "unknown field \"\"");

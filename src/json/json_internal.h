@@ -84,6 +84,12 @@ bool pst__utf8_valid(const uint8_t *s, size_t n);
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 size_t pst__utf8_seq(const uint8_t *s, size_t n);
 
+/* The field of d named name[0..n) (n > 0), trying `want` (the one after
+ * the previous match) first; NULL if none. Thread-safe. */
+const pst_field *pst__json_field(const pst_struct_desc *d,
+                                 const pst_field *want, const char *name,
+                                 size_t n);
+
 /* ---- text forms ---------------------------------------------------------- */
 
 /* Base64 (standard alphabet, padded) of n bytes: 4 * ((n + 2) / 3) chars. */

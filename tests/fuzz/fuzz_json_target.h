@@ -97,7 +97,10 @@ static void fj_struct(const pst_struct_desc *d, const char *doc, size_t n,
         pst_codec_config big = PST_CODEC_CONFIG_INIT;
         big.max_depth = 1000;
         pst_error err2 = { 0, "" };
-        if (pst_json_decode_struct(w1.data, w1.len, d, fj_value[1], a, &big,
+        /* its own arena: the input's may be limited and partly used */
+        pst_arena a2;
+        pst_arena_init(&a2, NULL, 0, 1u << 24);
+        if (pst_json_decode_struct(w1.data, w1.len, d, fj_value[1], &a2, &big,
                                    &err2) != 0) {
             FUZZ_FAIL("the encoding does not decode");
         } else {
@@ -106,6 +109,7 @@ static void fj_struct(const pst_struct_desc *d, const char *doc, size_t n,
                 FUZZ_FAIL("encoding is not a fixed point");
             pst_wbuf_free(&w2);
         }
+        pst_arena_release(&a2);
     }
     pst_wbuf_free(&w1);
 }
