@@ -14,8 +14,9 @@
  *   msg=echo codec=json op=decode ns_op=95.1 bytes=39 n=...
  *
  * Before timing, decode(encode(x)) is checked against x's encoding.
- *   --target-ms MS (default 300)  --msg-bytes N
+ *   --target-ms MS (default 300)  --msg-bytes N  --only echo|insanity
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ static uint64_t now_ns(void)
 
 typedef struct row {
     const char *msg, *codec;
+    bool json;
     const pst_struct_desc *in_desc;  /* decoded */
     const pst_struct_desc *out_desc; /* encoded */
     const void *out_value;
@@ -47,7 +49,7 @@ typedef struct row {
 
 static int encode_once(row *r, const pst_struct_desc *d, const void *v, pst_wbuf *w)
 {
-    if (strcmp(r->codec, "json") == 0)
+    if (r->json)
         return pst_json_write_struct(w, d, v, NULL, NULL);
     return pst_protocol_binary.write_struct(w, d, v, NULL);
 }
@@ -55,7 +57,7 @@ static int encode_once(row *r, const pst_struct_desc *d, const void *v, pst_wbuf
 static int decode_once(row *r)
 {
     pst_arena_reset(&r->arena);
-    if (strcmp(r->codec, "json") == 0)
+    if (r->json)
         return pst_json_decode_struct(r->in.data, r->in.len, r->in_desc,
                                       r->value, &r->arena, NULL, NULL);
     pst_rbuf rb;
@@ -106,6 +108,7 @@ static int setup(row *r, const char *msg, const char *codec,
     memset(r, 0, sizeof *r);
     r->msg = msg;
     r->codec = codec;
+    r->json = strcmp(codec, "json") == 0;
     r->in_desc = in_desc;
     r->out_desc = out_desc;
     r->out_value = out_value;
@@ -127,13 +130,16 @@ int main(int argc, char **argv)
 {
     double target_ms = 300;
     size_t msg_bytes = 26;
+    const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--target-ms") == 0 && i + 1 < argc)
             target_ms = atof(argv[++i]);
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
         else if (strcmp(argv[i], "--msg-bytes") == 0 && i + 1 < argc)
             msg_bytes = (size_t)atol(argv[++i]);
         else {
-            fprintf(stderr, "usage: json-bench [--target-ms MS] [--msg-bytes N]\n");
+            fprintf(stderr, "usage: json-bench [--target-ms MS] [--msg-bytes N] [--only echo|insanity]\n");
             return 2;
         }
     }
@@ -170,7 +176,7 @@ int main(int argc, char **argv)
     static const char *const codecs[] = { "json", "binary" };
     static row r;
     int rc = 0;
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < 2 && (!only || strcmp(only, "echo") == 0); c++) {
         if (setup(&r, "echo", codecs[c], &echo_Echo_echo_args_desc, &args,
                   &echo_EchoRes_desc, &res) != 0) {
             fprintf(stderr, "echo %s: round trip failed\n", codecs[c]);
@@ -185,7 +191,7 @@ int main(int argc, char **argv)
         pst_wbuf_free(&r.out);
         pst_arena_release(&r.arena);
     }
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < 2 && (!only || strcmp(only, "insanity") == 0); c++) {
         if (setup(&r, "insanity", codecs[c], &bench_Insanity_desc, &ins,
                   &bench_Insanity_desc, &ins) != 0) {
             fprintf(stderr, "insanity %s: round trip failed\n", codecs[c]);

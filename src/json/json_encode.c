@@ -53,12 +53,17 @@ static uint8_t *je_string(jenc *c, uint8_t *o, const uint8_t *s, size_t n)
         NEED((n - i > STR_CHUNK ? STR_CHUNK : n - i) + STR_MARGIN);
         const uint8_t *lim = c->e.end - STR_MARGIN;
         while (i < n && o <= lim) {
-            uint8_t ch = s[i];
-            if (!pst__json_str_stop[ch]) {
-                *o++ = ch;
-                i++;
-                continue;
+            /* a run that needs no escaping, copied at once */
+            size_t room = (size_t)(lim - o) + 1;
+            size_t run = pst__json_plain_run(s + i, n - i < room ? n - i : room);
+            if (run) {
+                memcpy(o, s + i, run);
+                o += run;
+                i += run;
+                if (i >= n || o > lim)
+                    break;
             }
+            uint8_t ch = s[i];
             if (ch == '"' || ch == '\\') {
                 o[0] = '\\';
                 o[1] = ch;

@@ -121,10 +121,7 @@ static const name_index *index_get(const pst_struct_desc *d)
 
 /* ---- lookup -------------------------------------------------------------- */
 
-static inline bool name_is(const char *field, const char *name, size_t n)
-{
-    return strncmp(field, name, n) == 0 && field[n] == '\0';
-}
+#define name_is pst__json_name_is
 
 const pst_field *pst__json_field(const pst_struct_desc *d,
                                  const pst_field *want, const char *name,
