@@ -122,9 +122,55 @@ static const char *store_int(jdec *c, const char *at, const char *s, size_t n,
                 (long long)x, int_names[kind]);
 }
 
+/* Store x, already known to fit in an i64, range checked for kind. */
+static const char *store_small(jdec *c, const char *at, int64_t x,
+                               unsigned kind, uint8_t *m, const char *ret)
+{
+    switch (kind) {
+    case PST_K_I8:
+        if (x < INT8_MIN || x > INT8_MAX)
+            break;
+        *(int8_t *)m = (int8_t)x;
+        return ret;
+    case PST_K_I16:
+        if (x < INT16_MIN || x > INT16_MAX)
+            break;
+        *(int16_t *)m = (int16_t)x;
+        return ret;
+    case PST_K_I32:
+    case PST_K_ENUM:
+        if (x < INT32_MIN || x > INT32_MAX)
+            break;
+        *(int32_t *)m = (int32_t)x;
+        return ret;
+    default:
+        memcpy(m, &x, 8);
+        return ret;
+    }
+    return FAIL(at, PST_E_PROTOCOL, "%lld is out of range for %s",
+                (long long)x, int_names[kind]);
+}
+
 /* An integer from a number or a string holding one. */
 static const char *jd_int(jdec *c, const char *p, unsigned kind, uint8_t *m)
 {
+    /* Fast path: up to 18 digits, no fraction or exponent (every i8..i32
+     * and most i64s); anything else takes the checked path. */
+    {
+        const char *q = p + (*p == '-');
+        const char *ds = q;
+        uint64_t v = 0;
+        while (q < c->end && (unsigned)(*q - '0') <= 9 && q - ds < 18) {
+            v = v * 10 + (unsigned)(*q - '0');
+            q++;
+        }
+        size_t nd = (size_t)(q - ds);
+        if (nd && !(nd > 1 && *ds == '0') &&
+            (q >= c->end || ((unsigned)(*q - '0') > 9 && *q != '.' &&
+                             *q != 'e' && *q != 'E')))
+            return store_small(c, p, *p == '-' ? -(int64_t)v : (int64_t)v,
+                               kind, m, q);
+    }
     const char *s, *q;
     size_t n;
     bool is_int;
@@ -603,23 +649,6 @@ static const char *jd_value(jdec *c, const char *p, const pst_type *t,
     return FAIL(p, PST_E_INVALID, "descriptor has an invalid kind");
 }
 
-/* The field named name[0..n); fields usually come in declaration order,
- * so the one after the previous match is tried first. */
-static const pst_field *find_field(const pst_struct_desc *d,
-                                   const pst_field *want, const char *name,
-                                   size_t n)
-{
-    const pst_field *f = d->fields, *fe = f + d->nfields;
-    if (want < fe && strncmp(want->name, name, n) == 0 &&
-        want->name[n] == '\0')
-        return want;
-    for (; f < fe; f++)
-        if (f->name[0] == name[0] && strncmp(f->name, name, n) == 0 &&
-            f->name[n] == '\0')
-            return f;
-    return NULL;
-}
-
 static const char *check_struct(jdec *c, const char *p,
                                 const pst_struct_desc *d, const uint64_t *seen)
 {
@@ -688,9 +717,10 @@ static const char *jd_struct(jdec *c, const char *p, const pst_struct_desc *d,
             }
         }
         const pst_field *f =
-            name.len ? find_field(d, want, name.ptr, name.len) : NULL;
+            name.len ? pst__json_field(d, want, name.ptr, name.len) : NULL;
         if (!f) {
-            FAIL(np, PST_E_PROTOCOL, "unknown field");
+            FAIL(np, PST_E_PROTOCOL, raw.len ? "unknown field"
+                                             : "unknown field \"\"");
             prepend_name(c, raw.ptr, raw.len);
             return NULL;
         }

@@ -38,8 +38,11 @@ static PST__COLD uint8_t *je_fail(jenc *c, int code, const pst_struct_desc *d,
 
 static const char hex[] = "0123456789abcdef";
 
-/* Input bytes escaped per reservation: 6 output bytes each at most. */
+/* Room is reserved for the input bytes left (each gives at least one
+ * output byte, so the reservation never passes what is written by more
+ * than the margin), a chunk at a time; one input byte writes at most 6. */
 #define STR_CHUNK 4096u
+#define STR_MARGIN 8u
 
 static uint8_t *je_string(jenc *c, uint8_t *o, const uint8_t *s, size_t n)
 {
@@ -47,16 +50,20 @@ static uint8_t *je_string(jenc *c, uint8_t *o, const uint8_t *s, size_t n)
     NEED(1);
     *o++ = '"';
     while (i < n) {
-        size_t chunk_end = n - i > STR_CHUNK ? i + STR_CHUNK : n;
-        /* a UTF-8 sequence may run 3 bytes past the chunk */
-        NEED((chunk_end - i) * 6 + 16);
-        while (i < chunk_end) {
-            uint8_t ch = s[i];
-            if (!pst__json_str_stop[ch]) {
-                *o++ = ch;
-                i++;
-                continue;
+        NEED((n - i > STR_CHUNK ? STR_CHUNK : n - i) + STR_MARGIN);
+        const uint8_t *lim = c->e.end - STR_MARGIN;
+        while (i < n && o <= lim) {
+            /* a run that needs no escaping, copied at once */
+            size_t room = (size_t)(lim - o) + 1;
+            size_t run = pst__json_plain_run(s + i, n - i < room ? n - i : room);
+            if (run) {
+                memcpy(o, s + i, run);
+                o += run;
+                i += run;
+                if (i >= n || o > lim)
+                    break;
             }
+            uint8_t ch = s[i];
             if (ch == '"' || ch == '\\') {
                 o[0] = '\\';
                 o[1] = ch;

@@ -23,6 +23,37 @@
  * everything from 0x80 (UTF-8 to validate). */
 extern const uint8_t pst__json_str_stop[256];
 
+/* Bytes before the first one a string scanner must stop at in s[0..n):
+ * eight at a time (a byte below 0x20 or from 0x80, `"` or `\`). */
+PST__INLINE size_t pst__json_plain_run(const uint8_t *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+        /* a zero byte in q or b, a byte below 0x20, or the top bit: stop */
+        uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) |
+                       ((x - ones * 0x20) & ~x) | x;
+        if (hit & high)
+            break;
+    }
+    while (i < n && !pst__json_str_stop[s[i]])
+        i++;
+    return i;
+}
+
+/* Does the NUL-terminated field name equal name[0..n)? */
+PST__INLINE bool pst__json_name_is(const char *field, const char *name,
+                                   size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (field[i] != name[i]) /* a NUL in field differs first */
+            return false;
+    return field[n] == '\0';
+}
+
 PST__INLINE const char *pst__json_ws(const char *p, const char *end)
 {
     while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
@@ -83,6 +114,12 @@ const char *pst__json_skip_value(pst__jfail *f, const char *start,
 bool pst__utf8_valid(const uint8_t *s, size_t n);
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 size_t pst__utf8_seq(const uint8_t *s, size_t n);
+
+/* The field of d named name[0..n) (n > 0), trying `want` (the one after
+ * the previous match) first; NULL if none. Thread-safe. */
+const pst_field *pst__json_field(const pst_struct_desc *d,
+                                 const pst_field *want, const char *name,
+                                 size_t n);
 
 /* ---- text forms ---------------------------------------------------------- */
 

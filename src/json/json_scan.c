@@ -131,8 +131,7 @@ const char *pst__json_scan_string(pst__jfail *f, const char *start,
     const char *q = p + 1;
     bool esc = false;
     for (;;) {
-        while (q < end && !pst__json_str_stop[(uint8_t)*q])
-            q++;
+        q += pst__json_plain_run((const uint8_t *)q, (size_t)(end - q));
         if (PST__UNLIKELY(q >= end))
             return pst__jfail_set(f, start, p, PST_E_SYNTAX,
                                   "unterminated string");

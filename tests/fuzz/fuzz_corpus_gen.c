@@ -12,6 +12,9 @@
  *                     HTTP request lines) behind fuzz_sniff's option bytes
  *     DIR/http/       HTTP request streams (fuzz_http_seeds.h) behind each
  *                     of fuzz_http's option bytes
+ *     DIR/json/       JSON documents for every test descriptor and
+ *                     JSON-RPC requests (fuzz_json_seeds.h), behind a few
+ *                     of fuzz_json's selector bytes
  *
  * Files are named by content, so running it twice changes nothing.
  */
@@ -31,6 +34,7 @@
 #include "fuzz_request_target.h"
 #include "thrifttest_requests.h"
 #include "fuzz_http_seeds.h"
+#include "fuzz_json_seeds.h"
 
 #define FT_SEL_FRAMED 0x01u /* as in fuzz_transport_target.h */
 #define FT_SEL_COMPACT 0x02u
@@ -177,6 +181,19 @@ static void http_seeds(void)
         }
 }
 
+static void json_seeds(void)
+{
+    static const uint8_t extra[] = { 0x00, 0x10, 0x20, 0x40 };
+    for (size_t i = 0; i < sizeof fuzz_json_seeds / sizeof fuzz_json_seeds[0];
+         i++) {
+        for (size_t e = 0; e < sizeof extra; e++) {
+            uint8_t sel = (uint8_t)(fuzz_json_seeds[i].sel | extra[e]);
+            put_file("json", &sel, 1, (const uint8_t *)fuzz_json_seeds[i].doc,
+                     strlen(fuzz_json_seeds[i].doc));
+        }
+    }
+}
+
 static void make_dir(const char *sub)
 {
     char path[4096];
@@ -199,11 +216,13 @@ int main(int argc, char **argv)
     make_dir("transport");
     make_dir("sniff");
     make_dir("http");
+    make_dir("json");
     tt_requests(&pst_protocol_binary, on_request, NULL);
     tt_requests(&pst_protocol_compact, on_request, NULL);
     transport_seeds();
     sniff_seeds();
     http_seeds();
+    json_seeds();
     printf("fuzz_corpus_gen: %lu files (%zu binary, %zu compact requests) in %s\n",
            written, streams[0].count, streams[1].count, root);
     return 0;

@@ -7,6 +7,7 @@
  * specials, maps with non-string keys, unions, invalid UTF-8 replaced).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -436,6 +437,67 @@ static void test_envelope(void)
     CHECK_EQ_INT(pst_json_read_end(&r), 0);
 }
 
+/* A struct with many fields (past the scan) in any order, looked up by
+ * the name index, built once while several threads ask for it first. */
+static const pst_struct_desc everything_copy = {
+    "Everything", sizeof(T_Everything), offsetof(T_Everything, isset_),
+    COUNT(T_Everything_fields), PST_STRUCT, T_Everything_fields, NULL
+};
+static const char reversed[] =
+    "{\"li8\":[1],\"scolor\":[\"RED\"],\"lbin\":[],\"ldbl\":[0.5],\"li64\":[],"
+    "\"luuid\":[],\"linner\":[],\"mb\":{},\"far\":\"F\",\"opt\":9,\"nested\":[],"
+    "\"complex\":{},\"lbool\":[],\"msi\":{},\"sstr\":[],\"li32\":[],\"inner\":{},"
+    "\"color\":1,\"u\":\"00000000-0000-0000-0000-000000000001\",\"bin\":\"\","
+    "\"str\":\"s\",\"dbl\":2,\"i64v\":-64,\"i32v\":32,\"i16v\":16,\"i8v\":8,"
+    "\"b\":true,\"neg_id\":-1}";
+
+static void *decode_reversed(void *arg)
+{
+    pthread_barrier_t *start = arg;
+    pthread_barrier_wait(start);
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, 0);
+    long ok = 0;
+    for (int i = 0; i < 200; i++) {
+        T_Everything ev;
+        if (pst_json_decode_struct(reversed, strlen(reversed), &everything_copy,
+                                   &ev, &a, NULL, NULL) == 0 &&
+            ev.neg_id == -1 && ev.i64v == -64 && ev.opt == 9 && ev.far.len == 1 &&
+            ev.li8.count == 1 && ev.u.bytes[15] == 1 && ev.isset_[0] == 0xff)
+            ok++;
+        pst_arena_reset(&a);
+    }
+    pst_arena_release(&a);
+    return (void *)ok;
+}
+
+static void test_many_fields_any_order(void)
+{
+    enum { THREADS = 4 };
+    pthread_t t[THREADS];
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, THREADS);
+    for (int i = 0; i < THREADS; i++)
+        CHECK_EQ_INT(pthread_create(&t[i], NULL, decode_reversed, &start), 0);
+    for (int i = 0; i < THREADS; i++) {
+        void *ok;
+        pthread_join(t[i], &ok);
+        CHECK_EQ_INT((long)ok, 200);
+    }
+    pthread_barrier_destroy(&start);
+    /* unknown names and prefixes of real ones are still refused */
+    T_Everything ev;
+    pst_error err = { 0, "" };
+    CHECK_EQ_INT(pst_json_decode_struct("{\"li6\":[]}", 11, &everything_copy, &ev,
+                                        &arena, NULL, &err), PST_E_PROTOCOL);
+    CHECK(strcmp(err.message, "li6: unknown field at byte 1") == 0);
+    pst_error_clear(&err);
+    CHECK_EQ_INT(pst_json_decode_struct("{\"opt\":1,\"li64x\":[]}", 20,
+                                        &everything_copy, &ev, &arena, NULL, &err),
+                 PST_E_PROTOCOL);
+    CHECK(strstr(err.message, "li64x: unknown field") == err.message);
+}
+
 int main(void)
 {
     pst_arena_init(&arena, NULL, 0, 0);
@@ -445,6 +507,7 @@ int main(void)
     RUN(test_long_values);
     RUN(test_decode_accepts);
     RUN(test_envelope);
+    RUN(test_many_fields_any_order);
     pst_arena_release(&arena);
     return test_report();
 }
