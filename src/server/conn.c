@@ -187,7 +187,9 @@ static void serve_messages(pst_server *s, pst_transport *t,
         if (wrc < 0) {
             if (wrc == PST_E_TIMEOUT)
                 atomic_fetch_add(&s->stats.timeouts, 1);
-            pst__server_log(s, wrc == PST_E_TIMEOUT ? PST_LOG_WARN : PST_LOG_INFO,
+            pst__server_log(s, wrc == PST_E_TIMEOUT || wrc == PST_E_STOPPED
+                                   ? PST_LOG_WARN
+                                   : PST_LOG_INFO,
                             "%s: reply lost: %s", peer, werr.message);
             break;
         }
@@ -219,6 +221,7 @@ void pst__conn_serve(pst_server *s, int fd)
     to.idle_timeout_ms = s->opt.idle_timeout_ms;
     to.read_timeout_ms = s->opt.read_timeout_ms;
     to.write_timeout_ms = s->opt.write_timeout_ms;
+    to.stop_grace_ms = s->opt.stop_grace_ms;
     to.codec = s->opt.codec;
     pst_transport *t = sn.framing == PST_FRAMING_FRAMED
                            ? pst_transport_framed_new(st, &to)

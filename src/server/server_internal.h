@@ -27,6 +27,8 @@ struct pst_server {
         atomic_uint_fast64_t accepted, refused, active, queued, calls,
             protocol_errors, timeouts;
     } stats;
+    atomic_uint threads_unjoined; /* THREADED: connection threads started
+                                     and not yet joined (for tests) */
 };
 
 /* Log through opt.log at `level` (dropped above opt.log_level). */
