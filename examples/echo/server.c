@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +20,17 @@
 #include "echo.h"
 #include "postern/server.h"
 
-static pst_server *g_server;
+/* The server the signal handler stops: atomic (and lock-free), so the
+ * handler never sees half a pointer, and cleared before the server is
+ * freed, so a late Ctrl-C finds nothing instead of freed memory. */
+static _Atomic(pst_server *) g_server;
 
 static void on_signal(int sig)
 {
     (void)sig;
-    if (g_server)
-        pst_server_stop(g_server);
+    pst_server *s = atomic_load(&g_server);
+    if (s)
+        pst_server_stop(s);
 }
 
 /* The handler: the reply's string points at the request's bytes, which live
@@ -127,11 +132,12 @@ int main(int argc, char **argv)
 
     pst_processor proc = { &echo_Echo_desc, &handler, NULL };
     pst_error err = { 0 };
-    g_server = pst_server_new(&proc, &opt, &err);
-    if (!g_server) {
+    pst_server *server = pst_server_new(&proc, &opt, &err);
+    if (!server) {
         fprintf(stderr, "echo-server: %s\n", err.message);
         return 1;
     }
+    atomic_store(&g_server, server);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -139,12 +145,15 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     fprintf(stderr, "echo-server: listening on %s:%d\n",
-            opt.bind ? opt.bind : "127.0.0.1", pst_server_port(g_server));
-    int rc = pst_server_run(g_server);
+            opt.bind ? opt.bind : "127.0.0.1", pst_server_port(server));
+    int rc = pst_server_run(server);
     pst_server_stats st;
-    pst_server_stats_get(g_server, &st);
+    pst_server_stats_get(server, &st);
     fprintf(stderr, "echo-server: stopped after %llu calls on %llu connections\n",
             (unsigned long long)st.calls, (unsigned long long)st.accepted);
-    pst_server_free(g_server);
+    /* Every server thread has been joined, so a handler that still runs
+     * runs on this thread, and has finished by the time we get here. */
+    atomic_store(&g_server, NULL);
+    pst_server_free(server);
     return rc == 0 ? 0 : 1;
 }

@@ -32,7 +32,11 @@
  * Deadlines: a call that passes its deadline returns PST_E_TIMEOUT and the
  * connection stays usable: the call's seqid stays reserved ("abandoned")
  * until its late reply arrives, which is then discarded and never delivered
- * to another call. Only a request whose write fails, or times out once
+ * to another call. A reply may never come (the server dropped the call):
+ * when every one of the max_pending slots is taken, a new call reuses an
+ * abandoned call's slot (counted in stats.reclaimed); that call's late
+ * reply, if it still comes, is recognised and dropped as long as the slot
+ * has not been reclaimed a second time. Only a request whose write fails, or times out once
  * begun (the socket buffer stayed full until the deadline), breaks the
  * connection: the stream may hold half a request. A deadline that passes
  * while waiting for other requests to be written does not. By contrast, a
@@ -43,11 +47,19 @@
  *
  * Oneway calls are written and not awaited (return 0 once sent).
  *
- * Limits: at most max_pending calls (abandoned ones included) are in flight;
- * beyond that a call fails with PST_E_BUSY. Replies are read only while some
- * caller waits: with pst_pipeline_send, wait for (or abandon) every handle.
- * Callers that only send and never wait can fill the socket buffers until
- * their writes time out.
+ * Limits: at most max_pending calls are in flight (abandoned ones count
+ * until they are reclaimed, above); beyond that a call fails with
+ * PST_E_BUSY. With pst_pipeline_send, wait for (or abandon) every handle.
+ *
+ * Senders make progress by draining replies: a server may stop reading a
+ * connection whose replies are not being taken (postern's non-blocking
+ * server does past 1 MiB of unsent output, a thread-based one while its
+ * reply write blocks), so a writer that finds the socket full and readable
+ * while nobody else reads reads the replies that have arrived itself and
+ * keeps them for their callers, as replies that arrive before anyone waits
+ * are kept. One thread may therefore pst_pipeline_send any number of calls
+ * (up to max_pending) before it waits for any; what the kept replies cost
+ * in memory is bounded by max_pending replies.
  *
  * I/O goes through transport.h: a socket stream under a framed or unframed
  * transport. The leader reads through the transport while a writer writes
@@ -177,6 +189,8 @@ typedef struct pst_pipeline_stats {
     uint64_t timeouts;     /* calls that returned PST_E_TIMEOUT */
     uint64_t late_replies; /* replies to abandoned calls, discarded */
     uint32_t pending;      /* calls in flight now (abandoned included) */
+    uint64_t reclaimed;    /* abandoned calls' seqids reused before their
+                              late replies came */
 } pst_pipeline_stats;
 
 void pst_pipeline_stats_get(const pst_pipeline *pl, pst_pipeline_stats *out);

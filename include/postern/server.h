@@ -19,6 +19,10 @@
  *
  * Stop is graceful: no new connections are accepted, calls already read are
  * finished and their replies written, then connections close and run returns.
+ * Every wait of every model also watches the stop signal, so run returns
+ * once the handlers in progress have returned and their replies have drained
+ * or stop_grace_ms has passed, whichever is first; a peer that takes no
+ * bytes cannot hold it longer.
  *
  * Ownership: the server keeps pointers to the processor and options' strings;
  * they must outlive it. Thread-safety: pst_server_stop and pst_server_stats
@@ -70,13 +74,22 @@ typedef struct pst_server_options {
                                     are closed at once and counted */
     int idle_timeout_ms;         /* close connections idle this long; 0 = never */
     int read_timeout_ms;         /* a started message must arrive within; 0 = none */
-    int write_timeout_ms;        /* a reply must drain within; 0 = none */
+    int write_timeout_ms;        /* a reply must drain within; 0 = the
+                                    default PST_SERVER_WRITE_TIMEOUT_MS, so
+                                    a peer that reads nothing cannot hold a
+                                    connection (and its thread) for ever;
+                                    < 0 = no limit */
     const pst_protocol *protocol;/* NULL = detect per connection */
     pst_framing framing;
     pst_codec_config codec;      /* limits: message, frame, depth */
     pst_log_fn log;              /* NULL = stderr for WARN and worse */
     void *log_ctx;
     pst_log_level log_level;     /* messages above this level are dropped */
+    int stop_grace_ms;           /* after pst_server_stop, replies still
+                                    being written get this long to drain,
+                                    then their connections close; 0 = the
+                                    write_timeout_ms given, if > 0, else
+                                    PST_SERVER_STOP_GRACE_MS */
 
     /* The HTTP front door on the same port (docs/http.md). Everything is on
      * by default; set PST_HTTP_OFF_* bits to switch parts off. */
@@ -94,6 +107,9 @@ typedef struct pst_server_options {
                                     0 = stop at once */
 } pst_server_options;
 
+#define PST_SERVER_WRITE_TIMEOUT_MS 30000
+#define PST_SERVER_STOP_GRACE_MS    10000
+
 /* pst_server_options.http_off bits. */
 #define PST_HTTP_OFF_ALL     0x01u  /* no HTTP at all: such connections close */
 #define PST_HTTP_OFF_CONNECT 0x02u  /* no CONNECT upgrades */
@@ -104,7 +120,7 @@ typedef struct pst_server_options {
 
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
-      PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN,       \
+      PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN, 0,    \
       0, 0, 0, 0, NULL, NULL, 0 }
 
 typedef struct pst_server pst_server;

@@ -24,7 +24,8 @@
  *   PST_E_CLOSED   the peer closed the stream (cleanly, between messages,
  *                  when pst_transport_buffered() is 0; else mid-message)
  *   PST_E_TIMEOUT  a timeout above expired
- *   PST_E_STOPPED  the wake fd / flag fired while waiting for bytes
+ *   PST_E_STOPPED  the wake fd / flag fired while waiting for bytes (or,
+ *                  with stop_grace_ms, a write outlived the grace after it)
  *   PST_E_LIMIT    a frame or message larger than max_frame / max_message
  *   PST_E_PROTOCOL bytes that can never be a message (from message_length)
  *   -errno         system errors (-ECONNRESET, -EPIPE, -ECONNREFUSED ...)
@@ -79,6 +80,12 @@ typedef struct pst_stream_ops {
     const char *(*peer)(const pst_stream *s);
     /* Release everything (a wrapping stream frees the one it wraps). */
     void (*free)(pst_stream *s);
+    /* Optional: write what the stream takes now, without waiting (*done =
+     * bytes taken, 0 when it has no room). With fd, this lets a caller wait
+     * for room and for something else at once (a stop signal, replies to
+     * read); NULL for streams that can only write whole. */
+    int (*write_some)(pst_stream *s, const struct iovec *iov, int iovcnt,
+                      size_t *done);
 } pst_stream_ops;
 
 /* Implementations embed this as their first member. */
@@ -114,6 +121,9 @@ int pst_stream_read(pst_stream *s, void *buf, size_t cap, size_t *got,
                     int timeout_ms, int wake_fd);
 int pst_stream_write(pst_stream *s, const struct iovec *iov, int iovcnt,
                      int timeout_ms);
+/* ops->write_some; PST_E_UNSUPPORTED for a stream without it. */
+int pst_stream_write_some(pst_stream *s, const struct iovec *iov, int iovcnt,
+                          size_t *done);
 int pst_stream_shutdown_write(pst_stream *s);
 int pst_stream_fd(const pst_stream *s);
 const char *pst_stream_peer(const pst_stream *s);
@@ -128,9 +138,15 @@ typedef struct pst_transport_options {
     int read_timeout_ms;      /* the rest of a started message; 0 = forever */
     int write_timeout_ms;     /* writing one message; 0 = forever */
     pst_codec_config codec;   /* max_frame (framed), max_message (unframed) */
+    int stop_grace_ms;        /* > 0: writes also watch the wake fd / flag
+                                 (pst_transport_set_wake); once it fires,
+                                 writes on this transport get at most this
+                                 long more in all, then fail with
+                                 PST_E_STOPPED. 0 = writes ignore the wake.
+                                 Needs a stream with fd and write_some. */
 } pst_transport_options;
 
-#define PST_TRANSPORT_OPTIONS_INIT { 0, 0, 0, PST_CODEC_CONFIG_INIT }
+#define PST_TRANSPORT_OPTIONS_INIT { 0, 0, 0, PST_CODEC_CONFIG_INIT, 0 }
 
 /* A transport over stream s, which it then owns (also on failure: NULL means
  * out of memory and s has been freed). o may be NULL for the defaults. */
@@ -172,7 +188,9 @@ int pst_transport_unread(pst_transport *t, const void *data, size_t len);
  * and flag so idle connections close promptly on stop. */
 void pst_transport_set_wake(pst_transport *t, int fd, const atomic_bool *flag);
 
-/* Change timeouts (e.g. a client's per-call deadlines). */
+/* Change timeouts (e.g. a client's per-call deadlines). A message already
+ * started gets read_timeout_ms from now to complete, so a caller that takes
+ * over reading a partial message has its own time, not its predecessor's. */
 void pst_transport_set_timeouts(pst_transport *t, int idle_timeout_ms,
                                 int read_timeout_ms, int write_timeout_ms);
 

@@ -133,6 +133,61 @@ int pst__conn_write(pst_stream *s, const uint8_t *p, size_t n,
                          pst_stream_peer(s), pst_strerror(rc));
 }
 
+static int write_failed(pst_stream *s, size_t n, int rc, pst_error *err)
+{
+    if (rc == -EPIPE || rc == -ECONNRESET)
+        rc = PST_E_CLOSED;
+    return pst_error_set(err, rc, "writing a %zu-byte request to %s: %s", n,
+                         pst_stream_peer(s), pst_strerror(rc));
+}
+
+/* How often a writer looks again at a socket another thread reads. */
+enum { RECHECK_MS = 10 };
+
+int pst__conn_write_draining(pst_stream *s, const uint8_t *p, size_t n,
+                             pst_deadline deadline,
+                             pst__conn_on_readable on_readable, void *ctx,
+                             pst_error *err)
+{
+    if (pst__deadline_passed(deadline))
+        return pst_error_set(err, PST_E_TIMEOUT,
+                             "deadline passed before the request was written");
+    int fd = pst_stream_fd(s);
+    size_t off = 0;
+    bool others_read = false;
+    while (off < n) {
+        struct iovec iov = { (void *)(p + off), n - off };
+        size_t done = 0;
+        int rc = pst_stream_write_some(s, &iov, 1, &done);
+        if (rc == PST_E_UNSUPPORTED || fd < 0)
+            return pst__conn_write(s, p + off, n - off, deadline, err);
+        if (rc < 0)
+            return write_failed(s, n, rc, err);
+        off += done;
+        if (off == n)
+            break;
+        if (done == 0 && pst__deadline_passed(deadline))
+            return pst_error_set(err, PST_E_TIMEOUT,
+                                 "writing a %zu-byte request to %s: timed "
+                                 "out with %zu bytes taken", n,
+                                 pst_stream_peer(s), off);
+        /* No room. Wait for it; while nobody else reads, also for replies
+         * (the peer may stop reading until they are taken). */
+        int ms = pst__deadline_poll_ms(deadline);
+        if (others_read && (ms < 0 || ms > RECHECK_MS))
+            ms = RECHECK_MS;
+        struct pollfd w = { fd, (short)(POLLOUT | (others_read ? 0 : POLLIN)),
+                            0 };
+        int r = poll(&w, 1, ms);
+        if (r < 0 && errno != EINTR)
+            return write_failed(s, n, -errno, err);
+        others_read = false;
+        if (r > 0 && (w.revents & POLLIN) && !(w.revents & POLLOUT))
+            others_read = !on_readable(ctx);
+    }
+    return 0;
+}
+
 bool pst__conn_idle_ok(pst_transport *t)
 {
     if (pst_transport_buffered(t) != 0)

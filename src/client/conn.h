@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "postern/pipeline.h"
+#include "postern/pool.h"
 #include "postern/transport.h"
 
 /* ---- deadlines (deadline.c) ---- */
@@ -52,6 +53,20 @@ int pst__conn_open(const pst__endpoint *ep, bool framed,
 int pst__conn_write(pst_stream *s, const uint8_t *p, size_t n,
                     pst_deadline deadline, pst_error *err);
 
+/* What a writer does when the socket it waits on to take more bytes has
+ * bytes to read: read them (true), or leave them to another reader (false;
+ * the wait then looks again every few milliseconds, in case that reader
+ * stops). */
+typedef bool (*pst__conn_on_readable)(void *ctx);
+
+/* pst__conn_write for a peer that may stop reading until its replies are
+ * taken: while there is no room, on_readable is called whenever the socket
+ * is also readable. Needs a stream with write_some (sockets). */
+int pst__conn_write_draining(pst_stream *s, const uint8_t *p, size_t n,
+                             pst_deadline deadline,
+                             pst__conn_on_readable on_readable, void *ctx,
+                             pst_error *err);
+
 /* True if nothing is waiting to be read and the peer has not hung up: an
  * idle connection that is still fit for a new call. */
 bool pst__conn_idle_ok(pst_transport *t);
@@ -80,14 +95,20 @@ pst_pipeline *pst__pipeline_connect_ep(const pst__endpoint *ep,
 bool pst__pipeline_idle_ok(pst_pipeline *pl);
 
 /* ---- per-thread outcome of the info-less calls (call_info.c) ---- */
+/* A number naming one pipeline or pool for its whole life and never reused
+ * (addresses are: a new object may land where a freed one was). */
+uint64_t pst__call_owner_serial(void);
 /* The calling thread's info, cleared and marked as belonging to owner. */
-pst_call_info *pst__call_info_begin(const void *owner);
+pst_call_info *pst__call_info_begin(uint64_t owner);
 /* The thread's app exception if its last info-less call was on owner and
  * returned PST_E_APP_EXCEPTION, else NULL. */
-const pst_app_exception *pst__call_info_app_exception(const void *owner);
+const pst_app_exception *pst__call_info_app_exception(uint64_t owner);
 /* The thread's last info-less call's error if that call was on owner, else
  * an empty error (code 0). Never NULL. */
-const pst_error *pst__call_info_error(const void *owner);
+const pst_error *pst__call_info_error(uint64_t owner);
+/* The serials of a pipeline and a pool (0 for NULL). */
+uint64_t pst__pipeline_serial(const pst_pipeline *pl);
+uint64_t pst__pool_serial(const pst_pool *p);
 
 /* ---- per-thread scratch arena (scratch.c) ---- */
 /* The calling thread's arena for calls given none, reset: what a previous

@@ -41,6 +41,8 @@ enum { SLOT_FREE = 0, SLOT_SENT, SLOT_DONE, SLOT_FAILED, SLOT_ABANDONED };
 
 typedef struct pl_slot {
     int32_t seqid;
+    int32_t stale_seqid;          /* an abandoned call's, reclaimed before
+                                     its late reply came (0 = none) */
     uint8_t state;
     bool has_waiter;              /* a thread is in wait for this slot */
     const pst_method_desc *method;
@@ -63,6 +65,7 @@ struct pst_pipeline {
     bool framed;
     pst_codec_config codec;
     int call_timeout_ms;
+    uint64_t serial;              /* names it in per-thread call info */
 
     pthread_mutex_t mu;
     pl_slot *slots;
@@ -81,13 +84,27 @@ struct pst_pipeline {
 
 /* ---- slots --------------------------------------------------------------- */
 
+/* A free slot under a fresh seqid (state left FREE for the caller to set),
+ * or, when every slot is taken, one whose call was abandoned: its late
+ * reply may never come (the server dropped the call), and the seqid would
+ * otherwise be held for ever. The old seqid is remembered in the slot, so a
+ * late reply that does come is still recognised and dropped. */
 static pl_slot *slot_alloc_locked(pst_pipeline *pl)
 {
-    for (uint32_t tries = 0; tries <= pl->mask; tries++) {
-        int32_t id = pl->next_seqid;
-        pl->next_seqid = id == INT32_MAX ? 1 : id + 1;
-        pl_slot *s = &pl->slots[(uint32_t)id & pl->mask];
-        if (s->state == SLOT_FREE) {
+    for (int pass = 0; pass < 2; pass++) {
+        uint8_t want = pass == 0 ? SLOT_FREE : SLOT_ABANDONED;
+        for (uint32_t tries = 0; tries <= pl->mask; tries++) {
+            int32_t id = pl->next_seqid;
+            pl->next_seqid = id == INT32_MAX ? 1 : id + 1;
+            pl_slot *s = &pl->slots[(uint32_t)id & pl->mask];
+            if (s->state != want)
+                continue;
+            if (want == SLOT_ABANDONED) {
+                s->stale_seqid = s->seqid;
+                s->state = SLOT_FREE;
+                pl->stats.pending--;
+                pl->stats.reclaimed++;
+            }
             s->seqid = id;
             pl->stats.pending++;
             return s;
@@ -212,6 +229,15 @@ static void dispatch_locked(pst_pipeline *pl, const uint8_t *msg, size_t len)
     }
     int nlen = (int)(h.name.len > 64 ? 64 : h.name.len);
     pl_slot *s = slot_find_locked(pl, h.seqid);
+    if (!s && h.seqid > 0) {
+        pl_slot *old = &pl->slots[(uint32_t)h.seqid & pl->mask];
+        if (old->stale_seqid == h.seqid) {
+            /* The late reply of an abandoned call whose slot was reused. */
+            old->stale_seqid = 0;
+            pl->stats.late_replies++;
+            return;
+        }
+    }
     if (!s || s->state == SLOT_DONE || s->state == SLOT_FAILED) {
         fail_break(pl, PST_E_BAD_SEQID,
                    "reply '%.*s' with seqid %d matches no pending call", nlen,
@@ -332,6 +358,49 @@ static int await_locked(pst_pipeline *pl, pl_slot *s, pst_deadline deadline)
 
 /* ---- the write side ------------------------------------------------------- */
 
+/* How long a writer reading replies waits for the rest of one that has
+ * begun to arrive before it goes back to writing. */
+enum { WRITER_READ_MS = 5 };
+
+/* The writer waits for room and the socket has replies: unless someone
+ * else reads, read the replies that have arrived and hand them over (kept
+ * for their callers, as for pst_pipeline_send), so that a peer that stops
+ * reading while its replies are not taken (a server's output limit) can go
+ * on, and one thread that only sends never deadlocks. */
+static bool writer_reads(void *ctx)
+{
+    pst_pipeline *pl = ctx;
+    pthread_mutex_lock(&pl->mu);
+    if (pl->reading || pl->broken) {
+        bool broken = pl->broken != 0;
+        pthread_mutex_unlock(&pl->mu);
+        return broken;  /* broken: the write fails next, nothing to wait on */
+    }
+    pl->reading = true;
+    for (;;) {
+        const uint8_t *msg = NULL;
+        size_t len = 0;
+        pst_error e = { 0, "" };
+        pthread_mutex_unlock(&pl->mu);
+        pst_transport_set_timeouts(pl->t, 1, WRITER_READ_MS, 0);
+        int rc = pst_transport_read_message(pl->t, pl->proto, &msg, &len, &e);
+        pthread_mutex_lock(&pl->mu);
+        if (rc == PST_E_TIMEOUT)
+            break;  /* nothing more for now; a partial reply stays buffered */
+        if (rc < 0) {
+            break_locked(pl, rc, &e);
+            break;
+        }
+        if (pl->broken)
+            break;
+        dispatch_locked(pl, msg, len);
+    }
+    pl->reading = false;
+    handoff_locked(pl);
+    pthread_mutex_unlock(&pl->mu);
+    return true;
+}
+
 /* Take the write side (mu held); PST_E_TIMEOUT if the deadline passes
  * first. */
 static int begin_write_locked(pst_pipeline *pl, pst_deadline deadline)
@@ -402,8 +471,9 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
                                "written", m->name);
         } else if (rc == 0) {
             write_tried = true;
-            rc = pst__conn_write(pl->stream, pl->wbuf.data, pl->wbuf.len,
-                                 deadline, err);
+            rc = pst__conn_write_draining(pl->stream, pl->wbuf.data,
+                                          pl->wbuf.len, deadline,
+                                          writer_reads, pl, err);
         }
         if (pl->wbuf.cap > (1u << 20)) {
             /* Do not keep a huge request's buffer for the life of the
@@ -541,12 +611,12 @@ int pst_pipeline_call(pst_pipeline *pl, const pst_method_desc *m,
 {
     return pst_pipeline_call_until(pl, m, args, result, a,
                                    PST_DEADLINE_DEFAULT,
-                                   pst__call_info_begin(pl));
+                                   pst__call_info_begin(pst__pipeline_serial(pl)));
 }
 
 const pst_app_exception *pst_pipeline_app_exception(const pst_pipeline *pl)
 {
-    return pst__call_info_app_exception(pl);
+    return pst__call_info_app_exception(pst__pipeline_serial(pl));
 }
 
 int pst_pipeline_send(pst_pipeline *pl, const pst_method_desc *m,
@@ -634,6 +704,11 @@ void pst_pipeline_stats_get(const pst_pipeline *pl, pst_pipeline_stats *out)
     pthread_mutex_unlock(&m->mu);
 }
 
+uint64_t pst__pipeline_serial(const pst_pipeline *pl)
+{
+    return pl ? pl->serial : 0;
+}
+
 bool pst__pipeline_idle_ok(pst_pipeline *pl)
 {
     return pst_pipeline_is_open(pl) && pst__conn_idle_ok(pl->t);
@@ -707,6 +782,7 @@ static pst_pipeline *pipeline_new(pst_transport *t,
     pl->framed = o->framed;
     pl->codec = o->codec;
     pl->call_timeout_ms = o->call_timeout_ms;
+    pl->serial = pst__call_owner_serial();
     pl->slots = slots;
     pl->mask = n - 1;
     pl->next_seqid = 1;

@@ -44,6 +44,7 @@ struct pst_pool {
     uint32_t max_per;
     int64_t backoff_initial_ms, backoff_max_ms;
     uint64_t calls, failures, connects, connect_failures;
+    uint64_t serial;         /* names it in per-thread call info */
 };
 
 static bool is_failure(int rc)
@@ -103,11 +104,15 @@ static int acquire(pst_pool *p, pst_deadline deadline, size_t *epi,
         int64_t now = pst_monotonic_ms();
         size_t pick = SIZE_MAX;
         bool any_usable = false;
+        int64_t next_retry = INT64_MAX;  /* earliest back-off end ahead */
         for (size_t k = 0; k < p->neps; k++) {
             size_t i = (p->rr + k) % p->neps;
             pool_ep *e = &p->eps[i];
             if ((tried >> i) & 1)
                 continue;
+            if (!e->up && !e->probing && now < e->retry_at_ms &&
+                e->retry_at_ms < next_retry)
+                next_retry = e->retry_at_ms;
             if (!e->up && (e->probing || now < e->retry_at_ms))
                 continue;
             any_usable = true;
@@ -123,17 +128,22 @@ static int acquire(pst_pool *p, pst_deadline deadline, size_t *epi,
                 pthread_mutex_unlock(&p->mu);
                 return rc;
             }
-            /* Every usable endpoint is at its bound: wait for a release. */
-            int r = 0;
-            if (!pst__deadline_passed(deadline)) {
-                if (deadline.at_ns == INT64_MAX) {
+            /* Every usable endpoint is at its bound: wait for a release, an
+             * endpoint change, or the end of a back-off (an endpoint that
+             * may be probed again can take the call at once). */
+            pst_deadline until = deadline;
+            if (next_retry != INT64_MAX)
+                until = pst__deadline_min(
+                    deadline, pst_deadline_in_ms(next_retry - now));
+            if (!pst__deadline_passed(until)) {
+                if (until.at_ns == INT64_MAX) {
                     pthread_cond_wait(&p->cv, &p->mu);
                 } else {
-                    struct timespec ts = pst__deadline_timespec(deadline);
-                    r = pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+                    struct timespec ts = pst__deadline_timespec(until);
+                    pthread_cond_timedwait(&p->cv, &p->mu, &ts);
                 }
             }
-            if (r != 0 || pst__deadline_passed(deadline)) {
+            if (pst__deadline_passed(deadline)) {
                 pthread_mutex_unlock(&p->mu);
                 return pst_error_set(err, PST_E_TIMEOUT,
                                      "no pooled connection came free before "
@@ -176,6 +186,8 @@ static int acquire(pst_pool *p, pst_deadline deadline, size_t *epi,
         if (probe)
             e->probing = false;
         if (pl) {
+            if (probe) /* back: its other connections are free to take */
+                pthread_cond_broadcast(&p->cv);
             e->up = true;
             e->backoff_ms = p->backoff_initial_ms;
             e->last_error = 0;
@@ -267,12 +279,17 @@ int pst_pool_call(pst_pool *p, const pst_method_desc *m, const void *args,
                   void *result, pst_arena *a)
 {
     return pst_pool_call_until(p, m, args, result, a, PST_DEADLINE_DEFAULT,
-                               pst__call_info_begin(p));
+                               pst__call_info_begin(pst__pool_serial(p)));
 }
 
 const pst_app_exception *pst_pool_app_exception(const pst_pool *p)
 {
-    return pst__call_info_app_exception(p);
+    return pst__call_info_app_exception(pst__pool_serial(p));
+}
+
+uint64_t pst__pool_serial(const pst_pool *p)
+{
+    return p ? p->serial : 0;
 }
 
 /* ---- stats ------------------------------------------------------------------ */
@@ -378,6 +395,7 @@ pst_pool *pst_pool_new(const pst_pool_options *opt, pst_error *err)
     }
     p->connect_timeout_ms = o.connect_timeout_ms ? o.connect_timeout_ms : 1000;
     p->call_timeout_ms = o.call_timeout_ms;
+    p->serial = pst__call_owner_serial();
     p->max_per = o.max_per_endpoint ? (uint32_t)o.max_per_endpoint : 8;
     p->backoff_initial_ms = o.backoff_initial_ms ? o.backoff_initial_ms : 100;
     p->backoff_max_ms = o.backoff_max_ms ? o.backoff_max_ms : 30000;

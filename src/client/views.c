@@ -23,12 +23,17 @@ static int pipeline_call_until(void *self, const pst_method_desc *m,
                                pst_deadline deadline)
 {
     return pst_pipeline_call_until(self, m, args, result, a, deadline,
-                                   pst__call_info_begin(self));
+                                   pst__call_info_begin(pst__pipeline_serial(self)));
 }
 
 static const pst_app_exception *pipeline_app_exception(const void *self)
 {
     return pst_pipeline_app_exception(self);
+}
+
+static const pst_error *pipeline_error(const void *self)
+{
+    return pst__call_info_error(pst__pipeline_serial(self));
 }
 
 static bool pipeline_broken(const void *self)
@@ -39,7 +44,7 @@ static bool pipeline_broken(const void *self)
 const pst_client_ops pst_pipeline_client_ops = {
     .call = pipeline_call,
     .app_exception = pipeline_app_exception,
-    .error = pst__call_info_error,
+    .error = pipeline_error,
     .call_until = pipeline_call_until,
     .broken = pipeline_broken,
 };
@@ -62,7 +67,7 @@ static int pool_call_until(void *self, const pst_method_desc *m,
                            pst_deadline deadline)
 {
     return pst_pool_call_until(self, m, args, result, a, deadline,
-                               pst__call_info_begin(self));
+                               pst__call_info_begin(pst__pool_serial(self)));
 }
 
 static const pst_app_exception *pool_app_exception(const void *self)
@@ -70,10 +75,15 @@ static const pst_app_exception *pool_app_exception(const void *self)
     return pst_pool_app_exception(self);
 }
 
+static const pst_error *pool_error(const void *self)
+{
+    return pst__call_info_error(pst__pool_serial(self));
+}
+
 const pst_client_ops pst_pool_client_ops = {
     .call = pool_call,
     .app_exception = pool_app_exception,
-    .error = pst__call_info_error,
+    .error = pool_error,
     .call_until = pool_call_until,
     .broken = NULL,  /* a pool recovers: never unusable for good */
 };

@@ -3,6 +3,7 @@
  * a message, process it, write the reply, until the peer leaves, misbehaves
  * or the server stops. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -214,7 +215,9 @@ static void serve_messages(pst_server *s, pst_transport *t,
         if (wrc < 0) {
             if (wrc == PST_E_TIMEOUT)
                 atomic_fetch_add(&s->stats.timeouts, 1);
-            pst__server_log(s, wrc == PST_E_TIMEOUT ? PST_LOG_WARN : PST_LOG_INFO,
+            pst__server_log(s, wrc == PST_E_TIMEOUT || wrc == PST_E_STOPPED
+                                   ? PST_LOG_WARN
+                                   : PST_LOG_INFO,
                             "%s: reply lost: %s", peer, werr.message);
             break;
         }
@@ -240,6 +243,7 @@ static void serve_thrift(pst_server *s, pst_stream *st, const uint8_t *first,
     to.idle_timeout_ms = s->opt.idle_timeout_ms;
     to.read_timeout_ms = s->opt.read_timeout_ms;
     to.write_timeout_ms = s->opt.write_timeout_ms;
+    to.stop_grace_ms = s->opt.stop_grace_ms;
     to.codec = s->opt.codec;
     pst_transport *t = sn->framing == PST_FRAMING_FRAMED
                            ? pst_transport_framed_new(st, &to)
@@ -292,6 +296,41 @@ static void serve_upgraded(pst_server *s, pst_stream *st, const uint8_t *rest,
 
 enum { HTTP_OUT_BUDGET = 1 << 20, HTTP_FIRST_CAP = 4096 };
 
+/* Write HTTP answers as replies are written: within write_timeout_ms, and
+ * once the server stops, within stop_grace_ms more. */
+static int http_send(pst_server *s, pst_stream *st, const uint8_t *p, size_t n)
+{
+    int64_t now = now_ms();
+    int64_t deadline = s->opt.write_timeout_ms > 0 ? now + s->opt.write_timeout_ms : 0;
+    int64_t stop_deadline = 0;
+    int fd = pst_stream_fd(st);
+    while (n > 0) {
+        struct iovec iov = { (void *)p, n };
+        size_t done = 0;
+        int rc = pst_stream_write_some(st, &iov, 1, &done);
+        if (rc < 0)
+            return rc;
+        p += done;
+        n -= done;
+        if (n == 0)
+            break;
+        now = now_ms();
+        if (!stop_deadline && atomic_load(&s->stopping))
+            stop_deadline = now + s->opt.stop_grace_ms;
+        int64_t until = deadline;
+        if (stop_deadline && (!until || stop_deadline < until))
+            until = stop_deadline;
+        if (until && now >= until)
+            return stop_deadline && until == stop_deadline ? PST_E_STOPPED
+                                                           : PST_E_TIMEOUT;
+        struct pollfd w[2] = { { fd, POLLOUT, 0 }, { s->stop_fd, POLLIN, 0 } };
+        if (poll(w, stop_deadline ? 1 : 2, until ? (int)(until - now) : -1) < 0 &&
+            errno != EINTR)
+            return -errno;
+    }
+    return 0;
+}
+
 /* Serve HTTP on st (its first n bytes are at first) until the peer closes,
  * a request asks to, the server stops, or CONNECT upgrades the connection.
  * st is closed and freed. Returns what the connection spoke last. */
@@ -335,10 +374,7 @@ static pst__conn_kind serve_http(pst_server *s, pst_stream *st, const uint8_t *f
                 deadline = 0;
         }
         if (out.len > 0) {
-            struct iovec iov = { out.data, out.len };
-            int wrc = pst_stream_write(st, &iov, 1, s->opt.write_timeout_ms > 0
-                                                        ? s->opt.write_timeout_ms
-                                                        : -1);
+            int wrc = http_send(s, st, out.data, out.len);
             pst__metrics_bytes(sh, 0, out.len);
             out.len = 0;
             out.err = 0;

@@ -1484,9 +1484,7 @@ static int loop_init(nb_run *run, nb_loop *l, int index)
     pst__loop_add_timer_list(pl, &l->linger_list, LINGER_MS, on_linger_timeout);
     pst__loop_add_timer_list(pl, &l->accept_list, ACCEPT_PAUSE_MS,
                              on_accept_timer);
-    pst__loop_add_timer_list(pl, &l->grace_list,
-                             s->opt.write_timeout_ms > 0 ? s->opt.write_timeout_ms
-                                                         : STOP_GRACE_MS,
+    pst__loop_add_timer_list(pl, &l->grace_list, s->opt.stop_grace_ms,
                              on_grace);
 
     l->wake_io.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

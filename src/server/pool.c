@@ -50,21 +50,29 @@ static void *worker_main(void *arg)
     }
 }
 
-/* Wait until the queue has room; false when stopping. */
-static bool wait_for_room(pool *p)
+/* Wait until the queue has room: 1, 0 when stopping, or -errno when the
+ * wait itself fails (logged; run returns it rather than pass for a stop). */
+static int wait_for_room(pool *p)
 {
     for (;;) {
         pthread_mutex_lock(&p->mu);
         bool full = p->count == p->cap;
         pthread_mutex_unlock(&p->mu);
         if (!full)
-            return true;
+            return 1;
         struct pollfd w[2] = { { p->s->stop_fd, POLLIN, 0 },
                                { p->space_fd, POLLIN, 0 } };
-        if (poll(w, 2, -1) < 0 && errno != EINTR)
-            return false;
+        if (poll(w, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            pst__server_log(p->s, PST_LOG_ERROR,
+                            "thread pool: waiting for queue room: %s",
+                            strerror(e));
+            return -e;
+        }
         if (w[0].revents || atomic_load(&p->s->stopping))
-            return false;
+            return 0;
         if (w[1].revents) {
             uint64_t v;
             ssize_t n = read(p->space_fd, &v, sizeof v);
@@ -103,7 +111,12 @@ int pst__pool_run(pst_server *s)
             break;
         }
     }
-    while (rc == 0 && wait_for_room(&p)) {
+    while (rc == 0) {
+        int room = wait_for_room(&p);
+        if (room <= 0) {
+            rc = room;
+            break;
+        }
         int fd = pst__server_accept(s);
         if (fd < 0) {
             rc = fd == PST_E_STOPPED ? 0 : fd;

@@ -46,6 +46,16 @@ static void fill_defaults(pst_server_options *o)
         o->bind = "127.0.0.1";
     if (o->backlog <= 0)
         o->backlog = 1024;
+    /* The grace defaults to the write timeout the caller chose, as the
+     * non-blocking model always did; then the write timeout gets its own
+     * default. Inside the server 0 keeps meaning "no limit". */
+    if (o->stop_grace_ms <= 0)
+        o->stop_grace_ms = o->write_timeout_ms > 0 ? o->write_timeout_ms
+                                                   : PST_SERVER_STOP_GRACE_MS;
+    if (o->write_timeout_ms == 0)
+        o->write_timeout_ms = PST_SERVER_WRITE_TIMEOUT_MS;
+    else if (o->write_timeout_ms < 0)
+        o->write_timeout_ms = 0;
     if (o->model == PST_SERVER_POOL && o->workers <= 0)
         o->workers = 4;
     if (!o->codec.max_message)

@@ -34,6 +34,8 @@ struct pst_server {
     atomic_bool not_ready;        /* the application said not ready */
     int64_t started_ms;           /* CLOCK_MONOTONIC at new, for uptime */
     struct pst__history *history; /* /status's sampler while running */
+    atomic_uint threads_unjoined; /* THREADED: connection threads started
+                                     and not yet joined (for tests) */
 };
 
 /* Log through opt.log at `level` (dropped above opt.log_level). */

@@ -89,7 +89,7 @@ static void mem_free(pst_stream *s)
 
 static const pst_stream_ops memory_ops = {
     "memory", mem_read, mem_write, mem_shutdown_write, mem_fd, mem_peer,
-    mem_free,
+    mem_free, NULL,
 };
 
 pst_stream *pst_stream_memory_new(const void *input, size_t n, size_t max_read)

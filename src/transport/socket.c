@@ -143,6 +143,28 @@ static int sock_write(pst_stream *s, const struct iovec *iov_in, int iovcnt,
     return 0;
 }
 
+static int sock_write_some(pst_stream *s, const struct iovec *iov, int iovcnt,
+                           size_t *done)
+{
+    socket_stream *ss = (socket_stream *)s;
+    *done = 0;
+    if (iovcnt < 0)
+        return PST_E_INVALID;
+    struct msghdr m = { 0 };
+    m.msg_iov = (struct iovec *)iov;
+    m.msg_iovlen = (size_t)iovcnt;
+    for (;;) {
+        ssize_t n = sendmsg(ss->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n >= 0) {
+            *done = (size_t)n;
+            return 0;
+        }
+        if (errno == EINTR)
+            continue;
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+    }
+}
+
 static int sock_shutdown_write(pst_stream *s)
 {
     socket_stream *ss = (socket_stream *)s;
@@ -168,7 +190,7 @@ static void sock_free(pst_stream *s)
 
 static const pst_stream_ops socket_ops = {
     "socket",  sock_read, sock_write, sock_shutdown_write,
-    sock_fd,   sock_peer, sock_free,
+    sock_fd,   sock_peer, sock_free,  sock_write_some,
 };
 
 /* "1.2.3.4:80", "[::1]:80", "unix:/path", "unix" for unnamed peers. */

@@ -13,6 +13,15 @@ int pst_stream_write(pst_stream *s, const struct iovec *iov, int iovcnt,
     return s->ops->write(s, iov, iovcnt, timeout_ms);
 }
 
+int pst_stream_write_some(pst_stream *s, const struct iovec *iov, int iovcnt,
+                          size_t *done)
+{
+    *done = 0;
+    if (!s->ops->write_some)
+        return PST_E_UNSUPPORTED;
+    return s->ops->write_some(s, iov, iovcnt, done);
+}
+
 int pst_stream_shutdown_write(pst_stream *s)
 {
     return s->ops->shutdown_write ? s->ops->shutdown_write(s) : 0;

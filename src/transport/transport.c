@@ -1,5 +1,7 @@
 /* transport.c: what every message transport shares: the read buffer, its
  * growth within limits, deadlines, wake-ups, and error wording. */
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -174,9 +176,104 @@ int pst__transport_fill(pst_transport *t, size_t room, size_t max_read,
     }
 }
 
+/* The wake has fired: from now on writes end within the stop grace. */
+static void note_stop(pst_transport *t)
+{
+    if (t->stop_deadline_ms == 0)
+        t->stop_deadline_ms = pst__now_ms() + t->opt.stop_grace_ms;
+}
+
+static bool wake_flag_set(const pst_transport *t)
+{
+    return t->wake_flag &&
+           atomic_load_explicit(t->wake_flag, memory_order_acquire);
+}
+
+/* A write that also waits on the wake fd, so that a peer that takes nothing
+ * cannot hold a stopping server past its grace: a reply begun before the
+ * stop may still finish within stop_grace_ms, none goes on after it. */
+static int write_watching_stop(pst_transport *t, const struct iovec *iov_in,
+                               int iovcnt, int fd, pst_error *err)
+{
+    enum { MAX_IOV = 16 };
+    struct iovec iov[MAX_IOV];
+    if (iovcnt > MAX_IOV || iovcnt < 0)
+        return pst_error_set(err, PST_E_INVALID, "write of %d pieces",
+                             iovcnt);
+    memcpy(iov, iov_in, sizeof iov[0] * (size_t)iovcnt);
+    struct iovec *v = iov;
+    size_t total = 0;
+    for (int i = 0; i < iovcnt; i++)
+        total += iov[i].iov_len;
+    int64_t deadline = t->opt.write_timeout_ms > 0
+                           ? pst__now_ms() + t->opt.write_timeout_ms
+                           : 0;
+    if (wake_flag_set(t))
+        note_stop(t);
+    size_t sent = 0;
+    for (;;) {
+        while (iovcnt > 0 && v->iov_len == 0) {
+            v++;
+            iovcnt--;
+        }
+        if (iovcnt == 0)
+            return 0;
+        size_t done = 0;
+        int rc = pst_stream_write_some(t->stream, v, iovcnt, &done);
+        if (rc < 0)
+            return pst_error_set(err, rc, "write to %s: %s",
+                                 pst_stream_peer(t->stream), pst_strerror(rc));
+        sent += done;
+        while (iovcnt > 0 && done >= v->iov_len) {
+            done -= v->iov_len;
+            v++;
+            iovcnt--;
+        }
+        if (iovcnt > 0) {
+            v->iov_base = (uint8_t *)v->iov_base + done;
+            v->iov_len -= done;
+        }
+        if (iovcnt == 0)
+            return 0;
+        /* No room: wait for it, for the wake, or for the first limit. */
+        bool stopping = t->stop_deadline_ms != 0;
+        int64_t until = deadline;
+        if (stopping && (until == 0 || t->stop_deadline_ms < until))
+            until = t->stop_deadline_ms;
+        int64_t now = pst__now_ms();
+        int timeout = until == 0 ? -1 : until > now ? (int)(until - now) : 0;
+        struct pollfd p[2] = { { fd, POLLOUT, 0 }, { t->wake_fd, POLLIN, 0 } };
+        int n = poll(p, !stopping && t->wake_fd >= 0 ? 2 : 1, timeout);
+        if (n < 0 && errno != EINTR)
+            return pst_error_set(err, -errno, "poll on %s: %s",
+                                 pst_stream_peer(t->stream), strerror(errno));
+        if (n > 0 && !stopping && t->wake_fd >= 0 && p[1].revents) {
+            note_stop(t);
+            continue;
+        }
+        if (n == 0) {
+            if (stopping && until == t->stop_deadline_ms)
+                return pst_error_set(err, PST_E_STOPPED,
+                                     "stopping: %s took %zu of %zu bytes "
+                                     "within the stop grace of %d ms",
+                                     pst_stream_peer(t->stream), sent, total,
+                                     t->opt.stop_grace_ms);
+            return pst_error_set(err, PST_E_TIMEOUT,
+                                 "write to %s timed out after %d ms (%zu of "
+                                 "%zu bytes taken)",
+                                 pst_stream_peer(t->stream),
+                                 t->opt.write_timeout_ms, sent, total);
+        }
+    }
+}
+
 int pst__transport_write(pst_transport *t, const struct iovec *iov, int iovcnt,
                          pst_error *err)
 {
+    int fd = pst_stream_fd(t->stream);
+    if (t->opt.stop_grace_ms > 0 && (t->wake_fd >= 0 || t->wake_flag) &&
+        fd >= 0 && t->stream->ops->write_some)
+        return write_watching_stop(t, iov, iovcnt, fd, err);
     int timeout = t->opt.write_timeout_ms > 0 ? t->opt.write_timeout_ms : -1;
     int rc = pst_stream_write(t->stream, iov, iovcnt, timeout);
     if (rc == 0)
@@ -244,6 +341,9 @@ void pst_transport_set_timeouts(pst_transport *t, int idle_timeout_ms,
     t->opt.idle_timeout_ms = idle_timeout_ms;
     t->opt.read_timeout_ms = read_timeout_ms;
     t->opt.write_timeout_ms = write_timeout_ms;
+    if (t->started)
+        t->deadline_ms = read_timeout_ms > 0 ? pst__now_ms() + read_timeout_ms
+                                             : 0;
 }
 
 size_t pst_transport_buffered(const pst_transport *t)

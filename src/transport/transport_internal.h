@@ -36,6 +36,8 @@ struct pst_transport {
     int wake_fd;
     const atomic_bool *wake_flag;
     void *ext;               /* a kind's own state (one block, freed with t) */
+    int64_t stop_deadline_ms; /* stop_grace_ms: writes end by then (0 = the
+                                 wake has not fired yet) */
 };
 
 /* A transport of the given kind over s (freed on failure). */
@@ -57,7 +59,8 @@ void pst__transport_deliver(pst_transport *t, size_t n, const uint8_t **msg,
 int pst__transport_fill(pst_transport *t, size_t room, size_t max_read,
                         int max_wait_ms, pst_error *err);
 
-/* Write iov through the stream with the write timeout; detail on failure. */
+/* Write iov through the stream with the write timeout (and, with
+ * stop_grace_ms, the stop grace); detail on failure. */
 int pst__transport_write(pst_transport *t, const struct iovec *iov, int iovcnt,
                          pst_error *err);
 

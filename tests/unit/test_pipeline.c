@@ -186,6 +186,25 @@ static void script_silent(fake_server *fs)
         atomic_fetch_add(&fs->handled, 1);
 }
 
+/* Hold back the answers to "never" requests; on any other request, send
+ * those late answers first, then answer it. Until EOF. */
+static void script_late_when_asked(fake_server *fs)
+{
+    fake_req held[8], q;
+    int n = 0;
+    while (fake_recv(fs->fd, &q) == 0) {
+        atomic_fetch_add(&fs->handled, 1);
+        if (strcmp(q.msg, "never") == 0 && n < 8) {
+            held[n++] = q;
+            continue;
+        }
+        for (int i = 0; i < n; i++)
+            fake_reply_echo(fs->fd, &held[i]);
+        n = 0;
+        fake_reply_echo(fs->fd, &q);
+    }
+}
+
 /* Read one request, then hang up. */
 static void script_hang_up(fake_server *fs)
 {
@@ -753,6 +772,52 @@ static void test_max_pending(void)
     fake_server_join(&fs);
 }
 
+/* Abandoned calls whose replies do not come must not hold every slot for
+ * ever: with all max_pending slots abandoned, a new call reuses one; the
+ * late replies that do come after all, for the reused slot's old seqid
+ * too, are dropped without breaking the connection. */
+static void test_abandoned_slots_reclaimed(void)
+{
+    fake_server fs;
+    CHECK(fake_server_start(&fs, script_late_when_asked, NULL) == 0);
+    pst_pipeline *pl = adopt(&fs, 2);
+    CHECK(pl != NULL);
+    if (!pl)
+        return;
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, 0);
+    tst_Echo_echo_args args = tst_echo_args("never");
+    tst_Echo_echo_result res;
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ_INT(pst_pipeline_call_until(pl, TST_ECHO, &args, &res, &a,
+                                             pst_deadline_in_ms(20), NULL),
+                     PST_E_TIMEOUT);
+    pst_pipeline_stats st;
+    pst_pipeline_stats_get(pl, &st);
+    CHECK_EQ_INT(st.pending, 2);
+
+    args = tst_echo_args("now");
+    memset(&res, 0, sizeof res);
+    pst_call_info info;
+    memset(&info, 0, sizeof info);
+    CHECK_EQ_INT(pst_pipeline_call_until(pl, TST_ECHO, &args, &res, &a,
+                                         pst_deadline_in_ms(60000), &info),
+                 0);
+    CHECK(tst_str_eq(res.success, "now"));
+    CHECK(pst_pipeline_is_open(pl));
+    pst_pipeline_stats_get(pl, &st);
+    CHECK_EQ_INT(st.reclaimed, 1);
+    CHECK_EQ_INT(st.late_replies, 2);
+    CHECK_EQ_INT(st.pending, 0);
+
+    args = tst_echo_args("again");
+    CHECK_EQ_INT(pst_pipeline_call(pl, TST_ECHO, &args, &res, &a), 0);
+    CHECK(tst_str_eq(res.success, "again"));
+    pst_arena_release(&a);
+    pst_pipeline_free(pl);
+    fake_server_join(&fs);
+}
+
 static void test_deadline_helpers(void)
 {
     int64_t now = pst_monotonic_ms();
@@ -801,5 +866,6 @@ int main(void)
     RUN(test_close_wakes_waiters);
     RUN(test_deadlines_staggered);
     RUN(test_max_pending);
+    RUN(test_abandoned_slots_reclaimed);
     return test_report();
 }

@@ -5,6 +5,7 @@
  */
 #include <sched.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "postern/pipeline.h"
 #include "test.h"
@@ -246,6 +247,130 @@ static void test_unix_socket(void)
     unlink(path);
 }
 
+/* The per-thread outcome of a view's last call belongs to that pipeline for
+ * its life: a pipeline that malloc places where a freed one was (usual
+ * without ASan's quarantine) must not report the old one's error. */
+static void test_call_info_not_inherited_by_address(void)
+{
+    echo_server es;
+    es_init(&es);
+    CHECK(es_start(&es, 0, PST_SERVER_THREADED) == 0);
+    pst_pipeline *a = connect_to(&es, NULL, false);
+    CHECK(a != NULL);
+    if (!a) {
+        es_destroy(&es);
+        return;
+    }
+    pst_client *va = pst_pipeline_as_client(a);
+    pst_pipeline_close(a);
+    tst_Echo_echo_args args = tst_echo_args("x");
+    tst_Echo_echo_result res;
+    memset(&res, 0, sizeof res);
+    CHECK_EQ_INT(pst_client_call(va, TST_ECHO, &args, &res, NULL),
+                 PST_E_CLOSED);
+    CHECK_EQ_INT(pst_client_error(va)->code, PST_E_CLOSED);
+    void *old = a;
+    pst_client_free(va);
+    pst_pipeline_free(a);
+
+    pst_pipeline *b = connect_to(&es, NULL, false);
+    CHECK(b != NULL);
+    if (b) {
+        if ((void *)b != old)
+            fprintf(stderr, "  (the new pipeline is at another address)\n");
+        pst_client *vb = pst_pipeline_as_client(b);
+        CHECK(pst_pipeline_is_open(b));
+        CHECK_EQ_INT(pst_client_error(vb)->code, 0);
+        CHECK(pst_client_app_exception(vb) == NULL);
+        pst_client_free(vb);
+        pst_pipeline_free(b);
+    }
+    es_destroy(&es);
+}
+
+/* One thread sends many calls before it waits for any. The server stops
+ * reading once its reply writes block (the thread-based models) or its
+ * unsent output passes its limit (non-blocking), so the sender must take
+ * replies while it waits to write; every call is then answered. A sender
+ * stuck for 10 s is a deadlock (the watchdog closes the pipeline). */
+enum { SENDS = 1500, SEND_BYTES = 16 * 1024 };
+
+typedef struct sender {
+    pst_pipeline *pl;
+    int sent, answered, failed;
+    atomic_bool done;
+} sender;
+
+static void *sender_main(void *p)
+{
+    sender *s = p;
+    char *msg = malloc(SEND_BYTES + 1);
+    memset(msg, 'm', SEND_BYTES);
+    msg[SEND_BYTES] = '\0';
+    tst_Echo_echo_args args = tst_echo_args(msg);
+    pst_pending *h = calloc(SENDS, sizeof *h);
+    for (; s->sent < SENDS; s->sent++)
+        if (pst_pipeline_send(s->pl, TST_ECHO, &args, PST_DEADLINE_NEVER,
+                              &h[s->sent], NULL) != 0)
+            break;
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, 0);
+    for (int i = 0; i < s->sent; i++) {
+        tst_Echo_echo_result res;
+        memset(&res, 0, sizeof res);
+        if (pst_pipeline_wait(s->pl, h[i], &res, &a, PST_DEADLINE_NEVER,
+                              NULL) == 0 &&
+            res.success.len == SEND_BYTES)
+            s->answered++;
+        else
+            s->failed++;
+        pst_arena_reset(&a);
+    }
+    pst_arena_release(&a);
+    free(h);
+    free(msg);
+    atomic_store(&s->done, true);
+    return NULL;
+}
+
+static void one_sender(pst_server_model model)
+{
+    echo_server es;
+    es_init(&es);
+    CHECK(es_start(&es, 0, model) == 0);
+    char ep[64];
+    pst_pipeline_options o = PST_PIPELINE_OPTIONS_INIT;
+    o.framed = true;
+    o.max_pending = SENDS;
+    pst_error err = { 0, "" };
+    pst_pipeline *pl = pst_pipeline_connect(es_endpoint(&es, ep, sizeof ep),
+                                            &o, &err);
+    CHECK(pl != NULL);
+    if (pl) {
+        sender s = { pl, 0, 0, 0, false };
+        pthread_t t;
+        pthread_create(&t, NULL, sender_main, &s);
+        for (int i = 0; i < 1000 && !atomic_load(&s.done); i++)
+            usleep(10000);
+        bool stuck = !atomic_load(&s.done);
+        CHECK(!stuck);
+        if (stuck)
+            pst_pipeline_close(pl);  /* fails the calls, ends the thread */
+        pthread_join(t, NULL);
+        CHECK_EQ_INT(s.sent, SENDS);
+        CHECK_EQ_INT(s.answered, SENDS);
+        CHECK_EQ_INT(s.failed, 0);
+        pst_pipeline_free(pl);
+    }
+    es_destroy(&es);
+}
+
+static void test_one_thread_sends_many(void)
+{
+    one_sender(PST_SERVER_THREADED);
+    one_sender(PST_SERVER_NONBLOCKING);
+}
+
 int main(void)
 {
     RUN(test_eight_threads_one_connection);
@@ -253,5 +378,7 @@ int main(void)
     RUN(test_outcomes);
     RUN(test_server_goes_away);
     RUN(test_unix_socket);
+    RUN(test_call_info_not_inherited_by_address);
+    RUN(test_one_thread_sends_many);
     return test_report();
 }

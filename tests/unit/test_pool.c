@@ -467,6 +467,64 @@ static void test_wait_for_a_free_connection(void)
     es_destroy(&s);
 }
 
+/* Endpoint B is in back-off and A's only connection is lent to a call the
+ * server holds. A caller that must wait is woken when B's back-off ends
+ * (B is reachable by then) and served by B, rather than sleeping until A's
+ * connection comes back (here: never, until the wait gives up after 5 s). */
+static void test_waiter_woken_when_backoff_ends(void)
+{
+    echo_server a, b;
+    es_init(&a);
+    es_init(&b);
+    CHECK(es_start(&a, 0, PST_SERVER_THREADED) == 0);
+    int bport = unused_port();
+    char eps[96];
+    snprintf(eps, sizeof eps, "127.0.0.1:%d,127.0.0.1:%d", a.port, bport);
+    pst_pool *p = new_pool(eps, 1);
+    CHECK(p != NULL);
+    if (!p) {
+        es_destroy(&a);
+        es_destroy(&b);
+        return;
+    }
+    pst_arena ar;
+    pst_arena_init(&ar, NULL, 0, 0);
+    CHECK_EQ_INT(echo_call(p, "to a", &ar), 0);
+    /* B refuses: down for its first back-off; the call goes to A. */
+    CHECK_EQ_INT(echo_call(p, "b is down", &ar), 0);
+    pst_pool_endpoint_stats es;
+    CHECK_EQ_INT(pst_pool_endpoint_stats_get(p, 1, &es), 0);
+    CHECK(!es.up);
+
+    /* While B refuses, the held call can only go to A. */
+    holder h = { p, 1 };
+    pthread_t t;
+    pthread_create(&t, NULL, hold_main, &h);
+    for (long i = 0; i < 200000000L && atomic_load(&a.holding) < 1; i++)
+        sched_yield();
+    CHECK(es_start(&b, bport, PST_SERVER_THREADED) == 0);
+    tst_Echo_echo_args args = tst_echo_args("served by b");
+    tst_Echo_echo_result res;
+    memset(&res, 0, sizeof res);
+    pst_call_info info;
+    memset(&info, 0, sizeof info);
+    CHECK_EQ_INT(pst_pool_call_until(p, TST_ECHO, &args, &res, &ar,
+                                     pst_deadline_in_ms(5000), &info),
+                 0);
+    CHECK(tst_str_eq(res.success, "served by b"));
+    CHECK_EQ_INT(atomic_load(&b.calls), 1);
+    CHECK_EQ_INT(pst_pool_endpoint_stats_get(p, 1, &es), 0);
+    CHECK(es.up);
+
+    es_open_gate(&a);
+    pthread_join(t, NULL);
+    CHECK_EQ_INT(h.rc, 0);
+    pst_arena_release(&ar);
+    pst_pool_free(p);
+    es_destroy(&a);
+    es_destroy(&b);
+}
+
 int main(void)
 {
     RUN(test_bad_options);
@@ -477,5 +535,6 @@ int main(void)
     RUN(test_threads_bounded_connections);
     RUN(test_timeout_and_exceptions);
     RUN(test_wait_for_a_free_connection);
+    RUN(test_waiter_woken_when_backoff_ends);
     return test_report();
 }
