@@ -24,6 +24,16 @@
  * the workers) pass OUT_HIGH, the loop stops reading it (and stops answering
  * what it already buffered) until they fall under OUT_LOW.
  *
+ * Everything read is answered: a peer's end of stream (FIN, or a hang-up
+ * while paused) only means no more requests will come; those already read
+ * are answered (or run, when oneway) as back-pressure eases. A reply that
+ * cannot be delivered closes the connection with a log line that says what
+ * was dropped with it.
+ *
+ * Timers (idle, read, write) are armed from the clock read after the
+ * handlers that ran before them, and expire against the wake-up's clock
+ * after its events (loop.h).
+ *
  * Stop: loops stop accepting, answer every complete request they already
  * read, flush, then shut the write side down and close once the peer has
  * closed (or after LINGER_MS). A connection that does not drain within the
@@ -50,135 +60,8 @@
 #include "postern/arena.h"
 #include "postern/processor.h"
 #include "server/loop.h"
+#include "server/nb_internal.h"
 #include "server/server_internal.h"
-
-#define READ_SCRATCH   (64u * 1024)   /* per loop: one recv at most this    */
-#define ARENA_BLOCK    (32u * 1024)   /* per loop / worker: small calls     */
-#define OUT_HIGH       (1u << 20)     /* stop reading a connection above    */
-#define OUT_LOW        (OUT_HIGH / 2) /* ... and resume below               */
-#define INFLIGHT_HIGH  1024u          /* worker jobs per connection         */
-#define SCRATCH_KEEP   (1u << 20)     /* shrink loop's output scratch above */
-#define SNIFF_MAX      PST__SNIFF_BYTES /* bytes that always decide */
-#define LINGER_MS      2000           /* after shutdown(SHUT_WR)            */
-#define STOP_GRACE_MS  10000          /* stop: drain limit without write_timeout */
-#define ACCEPT_PAUSE_MS 100           /* after EMFILE and friends           */
-#define ACCEPT_BATCH   64
-
-#define LIKELY(x) __builtin_expect(!!(x), 1)
-#define UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define COLD __attribute__((cold, noinline))
-
-#define container_of(p, type, member) \
-    ((type *)(void *)((char *)(p) - offsetof(type, member)))
-
-typedef struct nb_loop nb_loop;
-typedef struct nb_conn nb_conn;
-typedef struct nb_job nb_job;
-typedef struct nb_pool nb_pool;
-typedef struct nb_run nb_run;
-
-enum {
-    C_CLOSED    = 1u << 0,  /* fd closed; struct waits for workers or free */
-    C_EOF       = 1u << 1,  /* peer shut its write side: answer, then close */
-    C_ERROR     = 1u << 2,  /* protocol error: flush earlier replies, close */
-    C_DRAIN     = 1u << 3,  /* server stopping: read no more, finish, close */
-    C_LINGER    = 1u << 4,  /* our write side is shut; waiting for peer EOF */
-    C_PAUSED    = 1u << 5,  /* back-pressure: not reading                   */
-    C_WPROGRESS = 1u << 6,  /* this pass wrote bytes (refreshes write timer)*/
-    C_MSGDONE   = 1u << 7,  /* this pass completed a message (read timer)   */
-    C_TOUCHED   = 1u << 8,  /* in the current batch of finished jobs        */
-    C_DROP      = 1u << 9   /* a job failed: drop the replies after it      */
-};
-
-struct nb_conn {
-    pst__io io;
-    pst__timer timer;
-    nb_loop *loop;
-    nb_conn *prev, *next;          /* the loop's open connections */
-    const pst_protocol *proto;     /* NULL until sniffed */
-    uint16_t flags;
-    bool framed;
-    uint32_t inflight;             /* jobs at the workers */
-    /* partial input (NULL while none) */
-    uint8_t *in;
-    uint32_t in_len, in_cap;
-    uint32_t rescan_at;            /* unframed: walk the message again from
-                                      this many bytes (0 = at every read) */
-    /* unsent output (NULL while none) */
-    uint8_t *out;
-    size_t out_off, out_len, out_cap;
-    /* workers: jobs in request order; replies leave from the head */
-    nb_job *jobs_head, *jobs_tail;
-    size_t inflight_bytes;
-    uint32_t unsent_calls;         /* answered calls whose replies sit in out */
-    nb_conn *touched_next;
-};
-
-struct nb_job {
-    nb_job *next;                  /* pool queue, then loop's done list */
-    nb_job *conn_next;             /* connection's order */
-    nb_conn *conn;
-    const pst_protocol *proto;
-    bool framed, done;
-    int rc;
-    pst_wbuf reply;
-    pst_error err;
-    size_t len;
-    uint8_t req[];
-};
-
-struct nb_pool {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    nb_job *head, *tail;
-    bool quit;
-    int nthreads;
-    pthread_t *threads;
-    pst_server *s;
-};
-
-struct nb_loop {
-    pst__loop loop;
-    nb_run *run;
-    pst_server *s;
-    int index;
-    pthread_t thread;
-    bool thread_started;
-    bool stopping, listening;
-
-    pst__io listen_io, stop_io, wake_io;
-    pst__timer_list idle_list, read_list, write_list, linger_list,
-        accept_list, grace_list;
-    pst__timer accept_timer, grace_timer;
-
-    nb_conn *conns;                /* open connections */
-    atomic_uint nconns;            /* open + handed over, for balancing */
-    unsigned zombies;              /* closed, waiting for their jobs */
-    nb_conn *graveyard;            /* closed during this wake-up; freed after */
-
-    uint8_t *scratch;              /* READ_SCRATCH bytes */
-    pst_wbuf out;                  /* replies of the current pass */
-    pst_arena arena;
-    uint8_t *arena_block;
-    uint64_t calls_batch;          /* calls answered into `out` this pass */
-    nb_job *batch_head, *batch_tail; /* jobs of this pass, for the pool */
-
-    /* cross-thread inbox, under mu */
-    pthread_mutex_t mu;
-    bool mu_init;
-    int *inbox;
-    size_t inbox_len, inbox_cap;
-    nb_job *done_head, *done_tail;
-    bool wake_pending;
-};
-
-struct nb_run {
-    pst_server *s;
-    nb_loop *loops;
-    int nloops;
-    nb_pool *pool;
-    bool tcp;                      /* set TCP_NODELAY on accepted sockets */
-};
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -199,6 +82,17 @@ static inline void wr_be32(uint8_t *p, uint32_t v)
 static inline size_t out_pending(const nb_conn *c)
 {
     return c->out_len - c->out_off;
+}
+
+/* Frame the reply written after the 4 bytes reserved at `mark`: put its
+ * length there, or take the 4 bytes back when there is no reply (a oneway
+ * call, or a reply dropped because it was cut short). */
+static inline void frame_reply(pst_wbuf *out, size_t mark)
+{
+    if (out->len <= mark + 4)
+        out->len = mark;
+    else
+        wr_be32(out->data + mark, (uint32_t)(out->len - mark - 4));
 }
 
 /* "127.0.0.1:5678", "[::1]:5678" or "unix socket" for log lines. */
@@ -248,9 +142,15 @@ static void conn_close(nb_conn *c, pst_log_level level, const char *why)
     if (c->flags & C_CLOSED)
         return;
     if (why) {
-        char peer[80];
-        pst__server_log(l->s, level, "%s: closing: %s",
-                        peer_name(c->io.fd, peer, sizeof peer), why);
+        /* what this close throws away, so a client that is gone is
+         * accounted for in the log */
+        char peer[80], lost[128] = "";
+        if (c->in_len || c->inflight)
+            snprintf(lost, sizeof lost, " (dropping %u bytes read and not "
+                     "answered, %u calls at the workers)", c->in_len,
+                     c->inflight);
+        pst__server_log(l->s, level, "%s: closing: %s%s",
+                        peer_name(c->io.fd, peer, sizeof peer), why, lost);
     }
     pst__loop_del(&l->loop, &c->io);
     close(c->io.fd);
@@ -507,6 +407,17 @@ static bool over_low(const nb_conn *c)
            c->inflight >= INFLIGHT_HIGH / 2;
 }
 
+/* Handlers ran on the loop thread, for as long as they took: read the clock
+ * again, so the timers armed from here on (this connection's and those of
+ * the connections after it in this wake-up) count from now. Timers still
+ * expire against the wake-up's time, after its events (pst__loop_run_once),
+ * so a connection whose bytes waited behind a slow handler is not taken for
+ * idle. */
+static inline void handlers_ran(nb_loop *l)
+{
+    pst__loop_update_time(&l->loop);
+}
+
 /* Answer one request on the loop thread, appending the reply to l->out. */
 static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
 {
@@ -536,13 +447,8 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
         out->len = mark;
         out->err = 0;
     }
-    if (c->framed) {
-        size_t reply = out->len - mark - 4;
-        if (reply == 0)
-            out->len = mark;               /* oneway: nothing to frame */
-        else
-            wr_be32(out->data + mark, (uint32_t)reply);
-    }
+    if (c->framed)
+        frame_reply(out, mark);
     if (rc < 0) {
         /* The processor may have written an exception saying why (a
          * message that is not a call); it goes out before the close. */
@@ -647,11 +553,7 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
             out->len = mark;
             out->err = 0;
         }
-        size_t reply = out->len - mark - 4;
-        if (reply == 0 && out->len == mark + 4)
-            out->len = mark;                /* oneway: nothing to frame */
-        else if (out->len > mark)
-            wr_be32(out->data + mark, (uint32_t)reply);
+        frame_reply(out, mark);
         if (UNLIKELY(rc < 0)) {
             /* The processor may have written an exception saying why (a
              * message that is not a call); it goes out before the close. */
@@ -665,6 +567,8 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
         if (UNLIKELY(pend + out->len > OUT_HIGH))
             c->flags |= C_PAUSED;
     }
+    if (off || (c->flags & C_ERROR))
+        handlers_ran(l);
     return off;
 }
 
@@ -677,6 +581,7 @@ static size_t conn_process(nb_conn *c, const uint8_t *data, size_t len)
     pst_server *s = c->loop->s;
     const pst_codec_config *cfg = &s->opt.codec;
     size_t off = 0;
+    bool ran = false;              /* a handler ran on this thread */
     c->rescan_at = 0;
     if (LIKELY(c->proto && c->framed && s->opt.workers <= 0))
         return conn_process_framed(c, data, len);
@@ -777,6 +682,7 @@ static size_t conn_process(nb_conn *c, const uint8_t *data, size_t len)
         }
         int rc = s->opt.workers > 0 ? dispatch_job(c, p + hdr, mlen)
                                     : dispatch_inline(c, p + hdr, mlen);
+        ran |= s->opt.workers <= 0;
         if (rc < 0)
             break;
         off += hdr + mlen;
@@ -784,6 +690,8 @@ static size_t conn_process(nb_conn *c, const uint8_t *data, size_t len)
         if (over_high(c))
             c->flags |= C_PAUSED;
     }
+    if (ran)
+        handlers_ran(c->loop);
     return off;
 }
 
@@ -1017,6 +925,17 @@ static void conn_start_linger(nb_conn *c)
     pst__timer_arm(&l->loop, &l->linger_list, &c->timer);
 }
 
+/* The peer closed and every complete request it sent was answered: what is
+ * left of c->in is a message it never finished. */
+static void eof_drop_partial(nb_conn *c)
+{
+    char peer[80];
+    pst__server_log(c->loop->s, PST_LOG_DEBUG, "%s: peer closed with %u bytes "
+                    "of an incomplete message",
+                    peer_name(c->io.fd, peer, sizeof peer), c->in_len);
+    in_drop(c);
+}
+
 /* After any activity: resume from back-pressure, finish or linger when
  * done, set the epoll interest and the one timer that applies. */
 static void conn_update(nb_conn *c)
@@ -1039,6 +958,8 @@ static void conn_update(nb_conn *c)
                 return;
         }
     }
+    if ((c->flags & C_EOF) && c->in_len && !(c->flags & (C_PAUSED | C_ERROR)))
+        eof_drop_partial(c);
     bool busy = out_pending(c) || c->inflight;
     bool done_reading = c->flags & (C_EOF | C_ERROR | C_DRAIN);
     if (done_reading && !busy) {
@@ -1053,7 +974,7 @@ static void conn_update(nb_conn *c)
         ev |= EPOLLIN;
     if (out_pending(c))
         ev |= EPOLLOUT;
-    if (pst__loop_mod(&l->loop, &c->io, ev) < 0) {
+    if (!(c->flags & C_HUP) && pst__loop_mod(&l->loop, &c->io, ev) < 0) {
         conn_closef(c, PST_LOG_ERROR, "epoll_ctl: %s", strerror(errno));
         return;
     }
@@ -1170,19 +1091,57 @@ static void conn_read(nb_conn *c)
         }
     }
     if (eof) {
-        /* Peer is done sending: answer what is complete, then close. */
-        if (c->in_len && !(c->flags & C_ERROR)) {
-            char peer[80];
-            pst__server_log(l->s, PST_LOG_DEBUG, "%s: peer closed with %u "
-                            "bytes of an incomplete message",
-                            peer_name(c->io.fd, peer, sizeof peer), c->in_len);
-        }
-        in_drop(c);
+        /* Peer is done sending: answer what is complete, then close. While
+         * paused, c->in may still hold complete requests: conn_update
+         * answers them as back-pressure eases, and only then drops what is
+         * left (an incomplete message). */
         c->flags |= C_EOF;
     }
     if (l->batch_head)
         submit_batch(l);
     conn_send(c);
+}
+
+/* The peer hung up (both directions gone: a Unix socket's peer closed)
+ * while we were not reading it: paused by back-pressure, or done reading.
+ * What it sent still runs, as when a TCP peer closes: take the rest of its
+ * bytes from the socket (while paused; the kernel's buffer bounds them),
+ * mark it at end of stream, and stop watching the fd, whose HUP would
+ * otherwise wake the loop without end. Replies cannot be delivered: the
+ * first one written fails and closes the connection, logging what it drops.
+ * Returns -1 when c was closed. */
+static int conn_hung_up(nb_conn *c)
+{
+    nb_loop *l = c->loop;
+    if ((c->flags & C_PAUSED) && !(c->flags & (C_EOF | C_ERROR | C_DRAIN))) {
+        for (;;) {
+            if (c->in_len == c->in_cap) {
+                size_t cap = c->in_len * 2 > 4096 ? (size_t)c->in_len * 2 : 4096;
+                if (in_reserve(c, cap) < 0) {
+                    conn_close(c, PST_LOG_ERROR, "peer hung up; out of memory "
+                               "for the requests it sent");
+                    return -1;
+                }
+            }
+            ssize_t n = recv(c->io.fd, c->in + c->in_len,
+                             c->in_cap - c->in_len, 0);
+            if (n > 0)
+                c->in_len += (uint32_t)n;
+            else if (!(n < 0 && errno == EINTR))
+                break;              /* end of stream, or nothing more */
+        }
+    }
+    c->flags |= C_EOF | C_HUP;
+    pst__loop_del(&l->loop, &c->io);
+    if (out_pending(c)) {
+        if (conn_send(c) < 0)
+            return -1;
+        if (out_pending(c)) {
+            conn_close(c, PST_LOG_INFO, "peer hung up with replies unsent");
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static void conn_on_io(pst__loop *pl, pst__io *io, uint32_t events)
@@ -1202,14 +1161,10 @@ static void conn_on_io(pst__loop *pl, pst__io *io, uint32_t events)
     if ((events & EPOLLOUT) && conn_send(c) < 0)
         return;
     if (events & (EPOLLIN | EPOLLHUP)) {
-        if (c->io.events & EPOLLIN) {
+        if (c->io.events & EPOLLIN)
             conn_read(c);
-        } else if (events & EPOLLHUP) {
-            /* both directions are gone and we are not reading: nothing we
-             * could still deliver */
-            conn_close(c, PST_LOG_DEBUG, "peer hung up");
+        else if ((events & EPOLLHUP) && conn_hung_up(c) < 0)
             return;
-        }
     }
     if (!(c->flags & C_CLOSED))
         conn_update(c);
@@ -1244,13 +1199,16 @@ static void conn_open(nb_loop *l, int fd)
     conn_update(c);
 }
 
-/* The loop with the fewest connections, this one on a tie. */
-static nb_loop *pick_loop(nb_loop *self)
+/* The running loop with the fewest connections, this one on a tie. A loop
+ * that has exited (its count is zero for good) is never chosen. */
+nb_loop *pst__nb_pick_loop(nb_loop *self)
 {
     nb_run *run = self->run;
     nb_loop *best = self;
     unsigned bestn = atomic_load(&self->nconns);
     for (int i = 0; i < run->nloops; i++) {
+        if (atomic_load_explicit(&run->loops[i].gone, memory_order_relaxed))
+            continue;
         unsigned n = atomic_load(&run->loops[i].nconns);
         if (n < bestn) {
             best = &run->loops[i];
@@ -1263,6 +1221,14 @@ static nb_loop *pick_loop(nb_loop *self)
 static void hand_over(nb_loop *l, nb_loop *to, int fd)
 {
     pthread_mutex_lock(&to->mu);
+    if (to->exited) {
+        /* it exited after pick_loop looked: keep the connection here */
+        pthread_mutex_unlock(&to->mu);
+        atomic_fetch_sub(&to->nconns, 1);
+        atomic_fetch_add(&l->nconns, 1);
+        conn_open(l, fd);
+        return;
+    }
     if (to->inbox_len == to->inbox_cap) {
         size_t cap = to->inbox_cap ? to->inbox_cap * 2 : 16;
         int *p = realloc(to->inbox, cap * sizeof *p);
@@ -1339,7 +1305,7 @@ static void on_listen(pst__loop *pl, pst__io *io, uint32_t events)
             int one = 1;
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         }
-        nb_loop *to = pick_loop(l);
+        nb_loop *to = pst__nb_pick_loop(l);
         atomic_fetch_add(&to->nconns, 1);
         if (to == l)
             conn_open(l, fd);
@@ -1508,17 +1474,40 @@ static int loop_init(nb_run *run, nb_loop *l, int index)
     return 0;
 }
 
+/* Connections handed over but never opened: close them. */
+static void close_inbox(nb_loop *l, int *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        close(fds[i]);
+        atomic_fetch_sub(&l->s->stats.active, 1);
+        atomic_fetch_sub(&l->nconns, 1);
+    }
+    free(fds);
+}
+
+/* loop_main is returning: no loop may hand this one a connection from now
+ * on (pst__nb_pick_loop skips it, hand_over checks under the lock), and
+ * those handed over before are closed rather than left waiting. */
+static void loop_exit(nb_loop *l)
+{
+    pthread_mutex_lock(&l->mu);
+    l->exited = true;
+    atomic_store(&l->gone, true);
+    int *fds = l->inbox;
+    size_t n = l->inbox_len;
+    l->inbox = NULL;
+    l->inbox_len = l->inbox_cap = 0;
+    pthread_mutex_unlock(&l->mu);
+    close_inbox(l, fds, n);
+}
+
 /* Free what a loop holds; run after every thread that could touch it has
  * been joined. */
 static void loop_cleanup(nb_loop *l)
 {
     while (l->conns)
         conn_close(l->conns, PST_LOG_DEBUG, NULL);
-    for (size_t i = 0; i < l->inbox_len; i++) {
-        close(l->inbox[i]);
-        atomic_fetch_sub(&l->s->stats.active, 1);
-    }
-    free(l->inbox);
+    close_inbox(l, l->inbox, l->inbox_len);
     l->inbox = NULL;
     l->inbox_len = 0;
     /* finished jobs whose connections are gone (only after a failure) */
@@ -1569,6 +1558,7 @@ static void *loop_main(void *arg)
         if (l->stopping && !l->conns && !l->zombies)
             break;
     }
+    loop_exit(l);
     return NULL;
 }
 
