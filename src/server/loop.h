@@ -1,5 +1,6 @@
 /*
- * loop.h: a small epoll event loop (internal; used by nonblocking.c).
+ * loop.h: a small epoll event loop (internal; used by the NONBLOCKING model,
+ * nonblocking.c and nb_*.c).
  *
  * In the spirit of redis's ae.c: one epoll instance, level-triggered
  * readiness callbacks, and cheap timers. Each watched object embeds a

@@ -1,13 +1,25 @@
 /*
- * nb_internal.h: what the files of the NONBLOCKING server model share: its
- * limits, the per-loop, per-connection and per-job structs, and the few
- * functions one file calls in another (internal; see nonblocking.c for the
- * model as a whole).
+ * nb_internal.h: what the files of the NONBLOCKING server model share (see
+ * nonblocking.c for the model as a whole):
+ *
+ *   nonblocking.c  run: loops and their threads, wake-ups, stop
+ *   nb_accept.c    the listening socket, accepting, which loop gets a conn
+ *   nb_conn.c      a connection's life: open, the state machine, close
+ *   nb_read.c      reading, the front door's sniffing, the input buffer,
+ *                  answering requests inline or handing them to the workers
+ *   nb_http.c      where a connection that speaks HTTP goes
+ *   nb_reply.c     sending, the unsent output, the worker pool and the
+ *                  collection of its replies in request order
+ *   nb_timer.c     idle, read, write and linger timeouts, stop's grace
+ *
+ * Helpers on the per-call path are static inline here so every file keeps
+ * them inlined.
  *
  * Thread-safety: an nb_loop and its connections belong to the loop's thread,
  * except the fields marked "under mu" and the atomics; an nb_job belongs to
  * the loop until submitted, then to the worker that takes it, then to the
- * loop again through its done list.
+ * loop again through its done list. Every function below runs on the loop's
+ * thread unless it says otherwise.
  */
 #ifndef POSTERN_SERVER_NB_INTERNAL_H
 #define POSTERN_SERVER_NB_INTERNAL_H
@@ -17,9 +29,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "postern/arena.h"
 #include "postern/processor.h"
+#include "postern/protocol.h"
 #include "server/loop.h"
 #include "server/server_internal.h"
 
@@ -35,11 +49,17 @@
 #define ACCEPT_PAUSE_MS 100           /* after EMFILE and friends           */
 #define ACCEPT_BATCH   64
 
-#define LIKELY(x) __builtin_expect(!!(x), 1)
-#define UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define COLD __attribute__((cold, noinline))
+#ifndef PST__LIKELY
+#define PST__LIKELY(x) __builtin_expect(!!(x), 1)
+#define PST__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#endif
+#ifndef PST__COLD
+#define PST__COLD __attribute__((cold, noinline))
+#endif
 
-#define container_of(p, type, member) \
+/* The struct holding `member` at p (callbacks get the embedded pst__io or
+ * pst__timer back). */
+#define PST__CONTAINER_OF(p, type, member) \
     ((type *)(void *)((char *)(p) - offsetof(type, member)))
 
 typedef struct nb_loop nb_loop;
@@ -140,7 +160,7 @@ struct nb_loop {
     pthread_mutex_t mu;
     bool mu_init;
     bool exited;                   /* loop_main returned: hand nothing over */
-    atomic_bool gone;              /* `exited`, for pick_loop's lock-free look */
+    atomic_bool gone;              /* `exited`, for pst__nb_pick_loop */
     int *inbox;
     size_t inbox_len, inbox_cap;
     nb_job *done_head, *done_tail;
@@ -155,8 +175,127 @@ struct nb_run {
     bool tcp;                      /* set TCP_NODELAY on accepted sockets */
 };
 
+/* ---- helpers on the per-call path ---------------------------------------- */
+
+static inline uint32_t rd_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static inline void wr_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* Reply bytes c still has to send. */
+static inline size_t out_pending(const nb_conn *c)
+{
+    return c->out_len - c->out_off;
+}
+
+/* Frame the reply written after the 4 bytes reserved at `mark`: put its
+ * length there, or take the 4 bytes back when there is no reply (a oneway
+ * call, or a reply dropped because it was cut short). */
+static inline void frame_reply(pst_wbuf *out, size_t mark)
+{
+    if (out->len <= mark + 4)
+        out->len = mark;
+    else
+        wr_be32(out->data + mark, (uint32_t)(out->len - mark - 4));
+}
+
+/* Free c's partial input (idle connections keep no buffer). */
+static inline void in_drop(nb_conn *c)
+{
+    free(c->in);
+    c->in = NULL;
+    c->in_len = c->in_cap = 0;
+}
+
+/* ---- nonblocking.c ------------------------------------------------------- */
+
+/* Wake loop l's thread (its eventfd); with l->mu held. Any thread. */
+void pst__nb_loop_wake_locked(nb_loop *l);
+
+/* ---- nb_accept.c --------------------------------------------------------- */
+
+/* Watch the listening socket; 0 or -errno. */
+int pst__nb_accept_init(nb_loop *l);
+/* Stop accepting (the loop is stopping). */
+void pst__nb_accept_stop(nb_loop *l);
 /* The running loop with the fewest connections (`self` on a tie) for a
  * connection `self` accepted. */
 nb_loop *pst__nb_pick_loop(nb_loop *self);
+
+/* ---- nb_conn.c ----------------------------------------------------------- */
+
+/* Serve fd (accepted, or handed over by another loop) on l. */
+void pst__nb_conn_open(nb_loop *l, int fd);
+/* After any activity on c: back-pressure, finishing, epoll interest, timer. */
+void pst__nb_conn_update(nb_conn *c);
+/* Close c now, logging `why` (NULL: silently) and what the close drops. */
+void pst__nb_conn_close(nb_conn *c, pst_log_level level, const char *why);
+void pst__nb_conn_closef(nb_conn *c, pst_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* A request that cannot be answered: log why, count it, answer what came
+ * before it, then close. */
+void pst__nb_conn_fail(nb_conn *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Free the connections closed during this wake-up. */
+void pst__nb_free_graveyard(nb_loop *l);
+/* "127.0.0.1:5678", "[::1]:5678" or "unix socket fd N", into buf. */
+const char *pst__nb_peer_name(int fd, char *buf, size_t n);
+
+/* ---- nb_read.c ----------------------------------------------------------- */
+
+/* Read what c's socket has and answer every complete request in it. */
+void pst__nb_conn_read(nb_conn *c);
+/* Append what is left in c's socket to c->in, answering nothing; 0, or -1
+ * when c was closed. */
+int pst__nb_conn_read_rest(nb_conn *c);
+/* Answer (or hand to the workers) the complete requests in [data,
+ * data+len); returns the bytes consumed. */
+size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len);
+/* Drop the first `used` bytes of c->in. */
+void pst__nb_in_consume(nb_conn *c, size_t used);
+/* At end of stream, with every complete request answered: drop (and log)
+ * the incomplete message left in c->in. */
+void pst__nb_eof_drop_partial(nb_conn *c);
+
+/* ---- nb_http.c ----------------------------------------------------------- */
+
+/* c's first bytes [p, p+avail) are HTTP: take the connection over. */
+void pst__nb_conn_start_http(nb_conn *c, const uint8_t *p, size_t avail);
+
+/* ---- nb_reply.c ---------------------------------------------------------- */
+
+/* Send c's unsent output and the loop's fresh replies; 0, or -1 when c was
+ * closed. */
+int pst__nb_conn_send(nb_conn *c);
+/* Give the jobs of this pass to the worker pool. */
+void pst__nb_submit_batch(nb_loop *l);
+/* Jobs the workers finished: send their replies in request order. */
+void pst__nb_handle_done(nb_job *jobs);
+void pst__nb_job_free(nb_job *j);
+/* The worker pool of `workers` threads; start returns 0 or a PST_E_ code. */
+int pst__nb_pool_start(nb_run *run);
+void pst__nb_pool_stop(nb_run *run);
+
+/* ---- nb_timer.c ---------------------------------------------------------- */
+
+/* Register the loop's timer lists (connections' timeouts, stop's grace). */
+void pst__nb_timers_init(nb_loop *l);
+/* After a pass over c: (re)arm the one timer that applies. */
+void pst__nb_conn_arm_timer(nb_conn *c, bool done_reading);
 
 #endif
