@@ -1,5 +1,6 @@
 /*
- * loop.h: a small epoll event loop (internal; used by nonblocking.c).
+ * loop.h: a small epoll event loop (internal; used by the NONBLOCKING model,
+ * nonblocking.c and nb_*.c).
  *
  * In the spirit of redis's ae.c: one epoll instance, level-triggered
  * readiness callbacks, and cheap timers. Each watched object embeds a
@@ -11,7 +12,11 @@
  * Arming, re-arming and disarming are O(1) pointer updates, and the loop
  * only looks at each list's head. That covers connection timeouts (idle,
  * read, write: one list each) without a heap or a wheel. Time is
- * CLOCK_MONOTONIC_COARSE in milliseconds, read once per wake-up.
+ * CLOCK_MONOTONIC_COARSE in milliseconds, read once per wake-up and again
+ * by the owner after work that may have taken long (handlers run inline), so
+ * a timer is armed from the time it is armed. Timers expire against the
+ * wake-up's time, after that wake-up's events were dispatched: a connection
+ * whose bytes arrived while the loop was busy is served, not timed out.
  *
  * Thread-safety: a loop and everything registered on it belong to the one
  * thread that runs it.
@@ -21,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 typedef struct pst__loop pst__loop;
 typedef struct pst__io pst__io;
@@ -55,7 +61,8 @@ struct pst__timer_list {
 
 struct pst__loop {
     int epfd;
-    int64_t now_ms;        /* coarse monotonic time of the last wake-up */
+    int64_t now_ms;        /* coarse monotonic time: timers are armed from it */
+    int64_t wake_ms;       /* now_ms at the last wake-up: timers expire by it */
     pst__timer_list *lists;
 };
 
@@ -81,8 +88,14 @@ void pst__timer_arm(pst__loop *l, pst__timer_list *list, pst__timer *t);
 void pst__timer_disarm(pst__timer *t);
 static inline bool pst__timer_armed(const pst__timer *t) { return t->list != 0; }
 
-/* Refresh now_ms from the coarse clock. */
-void pst__loop_update_time(pst__loop *l);
+/* Refresh now_ms from the coarse clock (a vDSO read of the last tick: cheap
+ * enough for once per pass of handlers). */
+static inline void pst__loop_update_time(pst__loop *l)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    l->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Wait for events (at most max_wait_ms; -1 = until the next timer or event),
  * dispatch them, then run due timers. Returns the number of events

@@ -14,6 +14,7 @@ int pst__loop_init(pst__loop *l)
     if (l->epfd < 0)
         return -errno;
     pst__loop_update_time(l);
+    l->wake_ms = l->now_ms;
     return 0;
 }
 
@@ -49,14 +50,6 @@ void pst__loop_del(pst__loop *l, pst__io *io)
     if (io->fd >= 0)
         epoll_ctl(l->epfd, EPOLL_CTL_DEL, io->fd, NULL);
     io->events = 0;
-}
-
-void pst__loop_update_time(pst__loop *l)
-{
-    struct timespec ts;
-    /* Coarse: a vDSO read of the last tick, plenty for millisecond timeouts. */
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    l->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void pst__loop_add_timer_list(pst__loop *l, pst__timer_list *list,
@@ -102,7 +95,8 @@ void pst__timer_arm(pst__loop *l, pst__timer_list *list, pst__timer *t)
     list->tail = t;
 }
 
-/* Milliseconds until the earliest deadline, or -1 when no timer is armed. */
+/* Milliseconds until the earliest deadline, or -1 when no timer is armed
+ * (from now_ms, the freshest time known). */
 static int next_timeout(const pst__loop *l)
 {
     int64_t best = -1;
@@ -122,11 +116,14 @@ static int next_timeout(const pst__loop *l)
     return best > 1000000 ? 1000000 : (int)best;
 }
 
+/* Expire against the wake-up's time: a deadline that passed while this
+ * wake-up's handlers ran is left to the next wake-up, which first looks at
+ * the events that arrived meanwhile. */
 static void run_timers(pst__loop *l)
 {
     for (pst__timer_list *list = l->lists; list; list = list->next_list) {
         pst__timer *t;
-        while ((t = list->head) && t->deadline_ms <= l->now_ms) {
+        while ((t = list->head) && t->deadline_ms <= l->wake_ms) {
             pst__timer_disarm(t);
             list->fn(l, t);
         }
@@ -146,6 +143,7 @@ int pst__loop_run_once(pst__loop *l, int max_wait_ms)
         n = 0;
     }
     pst__loop_update_time(l);
+    l->wake_ms = l->now_ms;
     for (int i = 0; i < n; i++) {
         pst__io *io = evs[i].data.ptr;
         io->fn(l, io, evs[i].events);

@@ -126,13 +126,34 @@ static const pst_method_desc t_Echo_methods[] = {
 };
 static const pst_service_desc t_Echo_desc = { "Echo", NULL, 2, t_Echo_methods };
 
-/* The handlers: echo copies the message back; note counts. */
+/* The handlers: echo copies the message back; note counts.
+ *
+ * Two hooks for tests that need a slow handler or a big reply: a message
+ * that starts with "SLEEP" makes echo and note sleep T_SLEEP_MS first (a
+ * handler that holds its thread), and an echo whose message starts with
+ * "BIG" is answered with T_BIG_REPLY bytes (a reply that trips the server's
+ * back-pressure). t_fill writes lowercase letters only, so no other test
+ * triggers them. */
+#define T_SLEEP_MS 600
+#define T_BIG_REPLY (2u << 20)
+
 static atomic_long t_notes;
+
+static inline bool t_str_starts(pst_str s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
+}
 
 static inline int t_echo(pst_call *call, const t_EchoReq *req, t_Echo_echo_result *result)
 {
+    static char big[T_BIG_REPLY];
     (void)call;
+    if (t_str_starts(req->msg, "SLEEP"))
+        usleep(T_SLEEP_MS * 1000);
     result->success.msg = req->msg;
+    if (t_str_starts(req->msg, "BIG"))
+        result->success.msg = (pst_str){ big, sizeof big };
     pst_set_isset(&t_Echo_echo_result_desc, result, 0, true);
     return 0;
 }
@@ -140,7 +161,8 @@ static inline int t_echo(pst_call *call, const t_EchoReq *req, t_Echo_echo_resul
 static inline int t_note(pst_call *call, pst_str msg)
 {
     (void)call;
-    (void)msg;
+    if (t_str_starts(msg, "SLEEP"))
+        usleep(T_SLEEP_MS * 1000);
     atomic_fetch_add(&t_notes, 1);
     return 0;
 }
@@ -559,9 +581,15 @@ static inline void t_log_fn(void *ctx, pst_log_level level, const char *msg)
     pthread_mutex_unlock(&l->mu);
 }
 
+/* Whether the server logged `needle`; readable during the run and after
+ * t_server_stop (false, with a message, if the log's lock is unusable). */
 static inline bool t_log_has(tlog *l, const char *needle)
 {
-    pthread_mutex_lock(&l->mu);
+    int e = pthread_mutex_lock(&l->mu);
+    if (e != 0) {
+        fprintf(stderr, "t_log_has: cannot lock the log: %s\n", strerror(e));
+        return false;
+    }
     bool found = strstr(l->text, needle) != NULL;
     pthread_mutex_unlock(&l->mu);
     return found;
@@ -607,7 +635,10 @@ static inline int t_server_start(tserver *t, pst_server_options *opt)
     return 0;
 }
 
-/* Stop gracefully, join, return what run returned; stats copied out. */
+/* Stop gracefully, join, return what run returned; stats copied out. The
+ * log stays readable (t_log_has) after this: its lock is a default mutex,
+ * which holds nothing that needs freeing, so it is never destroyed; the next
+ * t_server_start initialises it again. */
 static inline int t_server_stop(tserver *t, pst_server_stats *st)
 {
     pst_server_stop(t->s);
@@ -615,7 +646,6 @@ static inline int t_server_stop(tserver *t, pst_server_stats *st)
     if (st)
         pst_server_stats_get(t->s, st);
     pst_server_free(t->s);
-    pthread_mutex_destroy(&t->log.mu);
     return t->rc;
 }
 

@@ -1,0 +1,300 @@
+/*
+ * nb_internal.h: what the files of the NONBLOCKING server model share (see
+ * nonblocking.c for the model as a whole):
+ *
+ *   nonblocking.c  run: loops and their threads, wake-ups, stop
+ *   nb_accept.c    the listening socket, accepting, which loop gets a conn
+ *   nb_conn.c      a connection's life: open, the state machine, close
+ *   nb_read.c      reading, the front door's sniffing, the input buffer,
+ *                  answering requests inline or handing them to the workers
+ *   nb_http.c      where a connection that speaks HTTP goes
+ *   nb_reply.c     sending, the unsent output, the worker pool and the
+ *                  collection of its replies in request order
+ *   nb_timer.c     idle, read, write and linger timeouts, stop's grace
+ *
+ * Helpers on the per-call path are static inline here so every file keeps
+ * them inlined.
+ *
+ * Thread-safety: an nb_loop and its connections belong to the loop's thread,
+ * except the fields marked "under mu" and the atomics; an nb_job belongs to
+ * the loop until submitted, then to the worker that takes it, then to the
+ * loop again through its done list. Every function below runs on the loop's
+ * thread unless it says otherwise.
+ */
+#ifndef POSTERN_SERVER_NB_INTERNAL_H
+#define POSTERN_SERVER_NB_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "postern/arena.h"
+#include "postern/processor.h"
+#include "postern/protocol.h"
+#include "server/loop.h"
+#include "server/server_internal.h"
+
+#define READ_SCRATCH   (64u * 1024)   /* per loop: one recv at most this    */
+#define ARENA_BLOCK    (32u * 1024)   /* per loop / worker: small calls     */
+#define OUT_HIGH       (1u << 20)     /* stop reading a connection above    */
+#define OUT_LOW        (OUT_HIGH / 2) /* ... and resume below               */
+#define INFLIGHT_HIGH  1024u          /* worker jobs per connection         */
+#define SCRATCH_KEEP   (1u << 20)     /* shrink loop's output scratch above */
+#define SNIFF_MAX      PST__SNIFF_BYTES /* bytes that always decide */
+#define LINGER_MS      2000           /* after shutdown(SHUT_WR)            */
+#define ACCEPT_PAUSE_MS 100           /* after EMFILE and friends           */
+#define ACCEPT_BATCH   64
+
+#ifndef PST__LIKELY
+#define PST__LIKELY(x) __builtin_expect(!!(x), 1)
+#define PST__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#endif
+#ifndef PST__COLD
+#define PST__COLD __attribute__((cold, noinline))
+#endif
+
+/* The struct holding `member` at p (callbacks get the embedded pst__io or
+ * pst__timer back). */
+#define PST__CONTAINER_OF(p, type, member) \
+    ((type *)(void *)((char *)(p) - offsetof(type, member)))
+
+typedef struct nb_loop nb_loop;
+typedef struct nb_conn nb_conn;
+typedef struct nb_job nb_job;
+typedef struct nb_pool nb_pool;
+typedef struct nb_run nb_run;
+
+enum {
+    C_CLOSED    = 1u << 0,  /* fd closed; struct waits for workers or free */
+    C_EOF       = 1u << 1,  /* peer shut its write side: answer, then close */
+    C_ERROR     = 1u << 2,  /* protocol error: flush earlier replies, close */
+    C_DRAIN     = 1u << 3,  /* server stopping: read no more, finish, close */
+    C_LINGER    = 1u << 4,  /* our write side is shut; waiting for peer EOF */
+    C_PAUSED    = 1u << 5,  /* back-pressure: not reading                   */
+    C_WPROGRESS = 1u << 6,  /* this pass wrote bytes (refreshes write timer)*/
+    C_MSGDONE   = 1u << 7,  /* this pass completed a message (read timer)   */
+    C_TOUCHED   = 1u << 8,  /* in the current batch of finished jobs        */
+    C_DROP      = 1u << 9,  /* a job failed: drop the replies after it      */
+    C_HUP       = 1u << 10  /* peer gone both ways: fd out of epoll, replies
+                               cannot be delivered; what was read still runs */
+};
+
+struct nb_conn {
+    pst__io io;
+    pst__timer timer;
+    nb_loop *loop;
+    nb_conn *prev, *next;          /* the loop's open connections */
+    const pst_protocol *proto;     /* NULL until sniffed */
+    uint16_t flags;
+    bool framed;
+    uint32_t inflight;             /* jobs at the workers */
+    /* partial input (NULL while none) */
+    uint8_t *in;
+    uint32_t in_len, in_cap;
+    uint32_t rescan_at;            /* unframed: walk the message again from
+                                      this many bytes (0 = at every read) */
+    /* unsent output (NULL while none) */
+    uint8_t *out;
+    size_t out_off, out_len, out_cap;
+    /* workers: jobs in request order; replies leave from the head */
+    nb_job *jobs_head, *jobs_tail;
+    size_t inflight_bytes;
+    uint32_t unsent_calls;         /* answered calls whose replies sit in out */
+    nb_conn *touched_next;
+};
+
+struct nb_job {
+    nb_job *next;                  /* pool queue, then loop's done list */
+    nb_job *conn_next;             /* connection's order */
+    nb_conn *conn;
+    const pst_protocol *proto;
+    bool framed, done;
+    int rc;
+    pst_wbuf reply;
+    pst_error err;
+    size_t len;
+    uint8_t req[];
+};
+
+struct nb_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    nb_job *head, *tail;
+    bool quit;
+    int nthreads;
+    pthread_t *threads;
+    pst_server *s;
+};
+
+struct nb_loop {
+    pst__loop loop;
+    nb_run *run;
+    pst_server *s;
+    int index;
+    pthread_t thread;
+    bool thread_started;
+    bool stopping, listening;
+
+    pst__io listen_io, stop_io, wake_io;
+    pst__timer_list idle_list, read_list, write_list, linger_list,
+        accept_list, grace_list;
+    pst__timer accept_timer, grace_timer;
+
+    nb_conn *conns;                /* open connections */
+    atomic_uint nconns;            /* open + handed over, for balancing */
+    unsigned zombies;              /* closed, waiting for their jobs */
+    nb_conn *graveyard;            /* closed during this wake-up; freed after */
+
+    uint8_t *scratch;              /* READ_SCRATCH bytes */
+    pst_wbuf out;                  /* replies of the current pass */
+    pst_arena arena;
+    uint8_t *arena_block;
+    uint64_t calls_batch;          /* calls answered into `out` this pass */
+    nb_job *batch_head, *batch_tail; /* jobs of this pass, for the pool */
+
+    /* cross-thread inbox, under mu */
+    pthread_mutex_t mu;
+    bool mu_init;
+    bool exited;                   /* loop_main returned: hand nothing over */
+    atomic_bool gone;              /* `exited`, for pst__nb_pick_loop */
+    int *inbox;
+    size_t inbox_len, inbox_cap;
+    nb_job *done_head, *done_tail;
+    bool wake_pending;
+};
+
+struct nb_run {
+    pst_server *s;
+    nb_loop *loops;
+    int nloops;
+    nb_pool *pool;
+    bool tcp;                      /* set TCP_NODELAY on accepted sockets */
+};
+
+/* ---- helpers on the per-call path ---------------------------------------- */
+
+static inline uint32_t rd_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static inline void wr_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* Reply bytes c still has to send. */
+static inline size_t out_pending(const nb_conn *c)
+{
+    return c->out_len - c->out_off;
+}
+
+/* Frame the reply written after the 4 bytes reserved at `mark`: put its
+ * length there, or take the 4 bytes back when there is no reply (a oneway
+ * call, or a reply dropped because it was cut short). */
+static inline void frame_reply(pst_wbuf *out, size_t mark)
+{
+    if (out->len <= mark + 4)
+        out->len = mark;
+    else
+        wr_be32(out->data + mark, (uint32_t)(out->len - mark - 4));
+}
+
+/* Free c's partial input (idle connections keep no buffer). */
+static inline void in_drop(nb_conn *c)
+{
+    free(c->in);
+    c->in = NULL;
+    c->in_len = c->in_cap = 0;
+}
+
+/* ---- nonblocking.c ------------------------------------------------------- */
+
+/* Wake loop l's thread (its eventfd); with l->mu held. Any thread. */
+void pst__nb_loop_wake_locked(nb_loop *l);
+
+/* ---- nb_accept.c --------------------------------------------------------- */
+
+/* Watch the listening socket; 0 or -errno. */
+int pst__nb_accept_init(nb_loop *l);
+/* Stop accepting (the loop is stopping). */
+void pst__nb_accept_stop(nb_loop *l);
+/* The running loop with the fewest connections (`self` on a tie) for a
+ * connection `self` accepted. */
+nb_loop *pst__nb_pick_loop(nb_loop *self);
+
+/* ---- nb_conn.c ----------------------------------------------------------- */
+
+/* Serve fd (accepted, or handed over by another loop) on l. */
+void pst__nb_conn_open(nb_loop *l, int fd);
+/* After any activity on c: back-pressure, finishing, epoll interest, timer. */
+void pst__nb_conn_update(nb_conn *c);
+/* Close c now, logging `why` (NULL: silently) and what the close drops. */
+void pst__nb_conn_close(nb_conn *c, pst_log_level level, const char *why);
+void pst__nb_conn_closef(nb_conn *c, pst_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* A request that cannot be answered: log why, count it, answer what came
+ * before it, then close. */
+void pst__nb_conn_fail(nb_conn *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Free the connections closed during this wake-up. */
+void pst__nb_free_graveyard(nb_loop *l);
+/* "127.0.0.1:5678", "[::1]:5678" or "unix socket fd N", into buf. */
+const char *pst__nb_peer_name(int fd, char *buf, size_t n);
+
+/* ---- nb_read.c ----------------------------------------------------------- */
+
+/* Read what c's socket has and answer every complete request in it. */
+void pst__nb_conn_read(nb_conn *c);
+/* Append what is left in c's socket to c->in, answering nothing; 0, or -1
+ * when c was closed. */
+int pst__nb_conn_read_rest(nb_conn *c);
+/* Answer (or hand to the workers) the complete requests in [data,
+ * data+len); returns the bytes consumed. */
+size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len);
+/* Drop the first `used` bytes of c->in. */
+void pst__nb_in_consume(nb_conn *c, size_t used);
+/* At end of stream, with every complete request answered: drop (and log)
+ * the incomplete message left in c->in. */
+void pst__nb_eof_drop_partial(nb_conn *c);
+
+/* ---- nb_http.c ----------------------------------------------------------- */
+
+/* c's first bytes [p, p+avail) are HTTP: take the connection over. */
+void pst__nb_conn_start_http(nb_conn *c, const uint8_t *p, size_t avail);
+
+/* ---- nb_reply.c ---------------------------------------------------------- */
+
+/* Send c's unsent output and the loop's fresh replies; 0, or -1 when c was
+ * closed. */
+int pst__nb_conn_send(nb_conn *c);
+/* Give the jobs of this pass to the worker pool. */
+void pst__nb_submit_batch(nb_loop *l);
+/* Jobs the workers finished: send their replies in request order. */
+void pst__nb_handle_done(nb_job *jobs);
+void pst__nb_job_free(nb_job *j);
+/* The worker pool of `workers` threads; start returns 0 or a PST_E_ code. */
+int pst__nb_pool_start(nb_run *run);
+void pst__nb_pool_stop(nb_run *run);
+
+/* ---- nb_timer.c ---------------------------------------------------------- */
+
+/* Register the loop's timer lists (connections' timeouts, stop's grace). */
+void pst__nb_timers_init(nb_loop *l);
+/* After a pass over c: (re)arm the one timer that applies. */
+void pst__nb_conn_arm_timer(nb_conn *c, bool done_reading);
+
+#endif
