@@ -57,13 +57,16 @@ typedef struct pst__front_scratch {
 } pst__front_scratch;
 
 void pst__front_conn_init(pst__front_conn *fc);
+/* What fc speaks now, for metrics: HTTP, or JSON-RPC after its CONNECT. */
+pst__conn_kind pst__front_conn_kind(const pst__front_conn *fc);
 
 /* Serve what is complete in buf[0..len): append responses to out, set
  * *consumed to the bytes of the requests answered. Stops early once out
  * holds more than out_budget bytes (pipelined floods): call again after
- * sending. `peer` names the connection in log lines; peer_addr (may be
- * NULL) is its address, for pages_allow. arena is the call arena, reset
- * by this function between requests. */
+ * sending. `peer` names the connection in log lines (NULL: named from fd
+ * when a line is logged); fd is the socket, for pages_allow (-1: none).
+ * arena is the call arena, reset by this function between requests.
+ * buf is written to: chunked bodies are decoded in place. */
 pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
                                 pst__front_scratch *sc, uint8_t *buf,
                                 size_t len, size_t *consumed, pst_wbuf *out,

@@ -11,6 +11,7 @@
 
 #include "core/processor_internal.h"
 #include "front.h"
+#include "transport/transport_internal.h"
 
 enum { MODE_HTTP = 0, MODE_JSONRPC = 1 };
 
@@ -21,6 +22,33 @@ void pst__front_conn_init(pst__front_conn *fc)
 {
     memset(fc, 0, sizeof *fc);
     pst__http_parser_reset(&fc->parser);
+}
+
+pst__conn_kind pst__front_conn_kind(const pst__front_conn *fc)
+{
+    return fc->mode == MODE_JSONRPC ? PST__KIND_JSONRPC : PST__KIND_HTTP;
+}
+
+/* The peer's name for log lines, looked up (getpeername) only when a line
+ * is written: the epoll model does not keep names per connection. */
+typedef struct peer_name {
+    const char *given;
+    int fd;
+    char buf[80];
+} peer_name;
+
+static const char *name_of(peer_name *p)
+{
+    if (p->given)
+        return p->given;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (p->fd < 0 || getpeername(p->fd, (struct sockaddr *)&ss, &len) < 0)
+        snprintf(p->buf, sizeof p->buf, "fd %d", p->fd);
+    else
+        pst__sockaddr_format(&ss, len, p->buf, sizeof p->buf);
+    p->given = p->buf;
+    return p->given;
 }
 
 static bool str_eq(pst_str s, const char *lit)
@@ -259,7 +287,7 @@ static void count_call(pst_server *s, pst__front_scratch *sc,
                       rep->outcome, now_ns() - t0);
 }
 
-static void thrift_post(pst__front_req *r, const char *peer)
+static void thrift_post(pst__front_req *r, peer_name *peer)
 {
     pst_server *s = r->s;
     pst_server_options pinned = s->opt;
@@ -285,7 +313,7 @@ static void thrift_post(pst__front_req *r, const char *peer)
     atomic_fetch_add(&s->stats.calls, 1);
     if (rc < 0) {
         pst__metrics_perr(r->sc->shard, PST__PERR_BAD_MESSAGE);
-        pst__server_log(s, PST_LOG_WARN, "%s: HTTP POST %.*s: %s", peer,
+        pst__server_log(s, PST_LOG_WARN, "%s: HTTP POST %.*s: %s", name_of(peer),
                         (int)r->req->path.len, r->req->path.ptr, err.message);
         if (r->out->len == mark) {
             pst__front_error(r, 400, "%s", err.message);
@@ -318,7 +346,7 @@ static bool call_path(pst_str path, pst_str *service, pst_str *method)
 }
 
 static pst__front_next connect_upgrade(pst__front_req *r, pst__front_conn *fc,
-                                       const char *peer)
+                                       peer_name *peer)
 {
     pst_server *s = r->s;
     pst_str path = r->req->path;
@@ -331,7 +359,7 @@ static pst__front_next connect_upgrade(pst__front_req *r, pst__front_conn *fc,
             "CONNECT serves these paths:\n"
             "  " THRIFT_RPC_PATH "  Thrift (binary or compact, framed or not)\n"
             "  " JSON_RPC_PATH "    JSON-RPC 1.0 (Go net/rpc/jsonrpc)\n";
-        pst__server_log(s, PST_LOG_INFO, "%s: CONNECT to unknown path %.*s", peer,
+        pst__server_log(s, PST_LOG_INFO, "%s: CONNECT to unknown path %.*s", name_of(peer),
                         (int)(path.len > 100 ? 100 : path.len), path.ptr);
         r->keep_alive = false;
         if ((s->opt.http_off & PST_HTTP_OFF_CONNECT))
@@ -344,7 +372,7 @@ static pst__front_next connect_upgrade(pst__front_req *r, pst__front_conn *fc,
     pst_wbuf_append(r->out, PST_HTTP_CONNECT_REPLY, sizeof PST_HTTP_CONNECT_REPLY - 1);
     pst__metrics_kind(r->sc->shard, PST__KIND_HTTP,
                       thrift ? PST__KIND_CONNECT : PST__KIND_JSONRPC);
-    pst__server_log(s, PST_LOG_DEBUG, "%s: CONNECT %s", peer,
+    pst__server_log(s, PST_LOG_DEBUG, "%s: CONNECT %s", name_of(peer),
                     thrift ? THRIFT_RPC_PATH : JSON_RPC_PATH);
     if (thrift)
         return PST__FRONT_THRIFT;
@@ -353,7 +381,7 @@ static pst__front_next connect_upgrade(pst__front_req *r, pst__front_conn *fc,
 }
 
 static pst__front_next route(pst__front_req *r, pst__front_conn *fc,
-                             const char *peer, int fd)
+                             peer_name *peer, int fd)
 {
     pst_server *s = r->s;
     const pst_http_request *req = r->req;
@@ -470,7 +498,7 @@ static size_t json_value_end(pst__front_conn *fc, const uint8_t *p, size_t n)
 
 static pst__front_next jsonrpc_feed(pst__front_req *r, pst__front_conn *fc,
                                     uint8_t *buf, size_t len, size_t *consumed,
-                                    size_t out_budget, const char *peer)
+                                    size_t out_budget, peer_name *peer)
 {
     size_t off = *consumed;
     while (off < len && r->out->len <= out_budget) {
@@ -489,7 +517,7 @@ static pst__front_next jsonrpc_feed(pst__front_req *r, pst__front_conn *fc,
             pst__server_log(r->s, PST_LOG_WARN,
                             "%s: closing: JSON-RPC stream holds no object at "
                             "byte %zu",
-                            peer, off);
+                            name_of(peer), off);
             return PST__FRONT_CLOSE;
         }
         if (n == 0) {
@@ -498,7 +526,7 @@ static pst__front_next jsonrpc_feed(pst__front_req *r, pst__front_conn *fc,
                 pst__server_log(r->s, PST_LOG_WARN,
                                 "%s: closing: JSON-RPC request over max_message "
                                 "%llu bytes",
-                                peer, (unsigned long long)r->s->opt.codec.max_message);
+                                name_of(peer), (unsigned long long)r->s->opt.codec.max_message);
                 return PST__FRONT_CLOSE;
             }
             break;
@@ -515,10 +543,10 @@ static pst__front_next jsonrpc_feed(pst__front_req *r, pst__front_conn *fc,
 
 static pst__front_next http_error(pst_server *s, pst__front_scratch *sc,
                                   pst_wbuf *out, int status, const pst_error *err,
-                                  const char *peer)
+                                  peer_name *peer)
 {
     pst__metrics_perr(sc->shard, PST__PERR_HTTP);
-    pst__server_log(s, PST_LOG_INFO, "%s: HTTP %d: %s", peer, status, err->message);
+    pst__server_log(s, PST_LOG_INFO, "%s: HTTP %d: %s", name_of(peer), status, err->message);
     pst__front_req r = { s, sc, NULL, NULL, 0, out, NULL, false };
     pst__front_error(&r, status, "%s", err->message);
     return PST__FRONT_CLOSE;
@@ -541,11 +569,12 @@ pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
 
     *consumed = 0;
     size_t off = 0;
+    peer_name pn = { peer, fd, "" };
     pst__front_req r = { s, sc, &sc->req, NULL, 0, out, arena, true };
     while (off < len) {
         if (fc->mode == MODE_JSONRPC) {
             *consumed = off;
-            return jsonrpc_feed(&r, fc, buf, len, consumed, out_budget, peer);
+            return jsonrpc_feed(&r, fc, buf, len, consumed, out_budget, &pn);
         }
         if (out->len > out_budget)
             break;
@@ -561,7 +590,7 @@ pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
         if (st == PST_HTTP_MORE)
             break;
         if (st == PST_HTTP_ERROR)
-            return http_error(s, sc, out, fc->parser.status, &err, peer);
+            return http_error(s, sc, out, fc->parser.status, &err, &pn);
         pst_http_request *req = &sc->req;
         if (!fc->in_body) {
             fc->in_body = true;
@@ -576,7 +605,7 @@ pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
             st = pst__http_chunked_decode(&fc->chunked, p + req->head_len, have,
                                           &lim, &err);
             if (st == PST_HTTP_ERROR)
-                return http_error(s, sc, out, fc->chunked.status, &err, peer);
+                return http_error(s, sc, out, fc->chunked.status, &err, &pn);
             complete = st == PST_HTTP_DONE;
             body_len = fc->chunked.out;
             msg_len = req->head_len + fc->chunked.in;
@@ -598,7 +627,7 @@ pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
         r.body = body;
         r.body_len = body_len;
         r.keep_alive = req->keep_alive;
-        pst__front_next next = route(&r, fc, peer, fd);
+        pst__front_next next = route(&r, fc, &pn, fd);
         pst_arena_reset(arena);
         off += msg_len;
         *consumed = off;

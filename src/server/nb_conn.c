@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "server/front.h"
 #include "server/nb_internal.h"
 
 /* ---- lifetime ------------------------------------------------------------ */
@@ -45,6 +46,7 @@ static void conn_free(nb_conn *c)
 {
     free(c->in);
     free(c->out);
+    free(c->http);
     free(c);
 }
 
@@ -89,6 +91,8 @@ void pst__nb_conn_close(nb_conn *c, pst_log_level level, const char *why)
     free(c->out);
     c->out = NULL;
     c->out_off = c->out_len = c->out_cap = 0;
+    if (c->http)
+        pst__metrics_kind(l->shard, pst__front_conn_kind(c->http), PST__KIND_COUNT);
     atomic_fetch_sub(&l->s->stats.active, 1);
     atomic_fetch_sub(&l->nconns, 1);
     if (c->inflight) {

@@ -78,9 +78,13 @@ enum {
     C_MSGDONE   = 1u << 7,  /* this pass completed a message (read timer)   */
     C_TOUCHED   = 1u << 8,  /* in the current batch of finished jobs        */
     C_DROP      = 1u << 9,  /* a job failed: drop the replies after it      */
-    C_HUP       = 1u << 10  /* peer gone both ways: fd out of epoll, replies
+    C_HUP       = 1u << 10, /* peer gone both ways: fd out of epoll, replies
                                cannot be delivered; what was read still runs */
+    C_UPGRADED  = 1u << 11  /* Thrift after CONNECT: HTTP no longer sniffed */
 };
+
+struct pst__front_conn;
+struct pst__front_scratch;
 
 struct nb_conn {
     pst__io io;
@@ -104,6 +108,7 @@ struct nb_conn {
     size_t inflight_bytes;
     uint32_t unsent_calls;         /* answered calls whose replies sit in out */
     nb_conn *touched_next;
+    struct pst__front_conn *http;  /* HTTP state; NULL for Thrift */
 };
 
 struct nb_job {
@@ -153,6 +158,8 @@ struct nb_loop {
     pst_arena arena;
     uint8_t *arena_block;
     uint64_t calls_batch;          /* calls answered into `out` this pass */
+    pst__metrics_shard *shard;     /* this loop's counters (may be NULL) */
+    struct pst__front_scratch *front; /* HTTP request scratch, on first use */
     nb_job *batch_head, *batch_tail; /* jobs of this pass, for the pool */
 
     /* cross-thread inbox, under mu */
@@ -273,8 +280,11 @@ void pst__nb_eof_drop_partial(nb_conn *c);
 
 /* ---- nb_http.c ----------------------------------------------------------- */
 
-/* c's first bytes [p, p+avail) are HTTP: take the connection over. */
-void pst__nb_conn_start_http(nb_conn *c, const uint8_t *p, size_t avail);
+/* c's first bytes [p, p+avail) are HTTP: take the connection over;
+ * returns the bytes answered. */
+size_t pst__nb_conn_start_http(nb_conn *c, const uint8_t *p, size_t avail);
+/* pst__nb_conn_process for a connection that speaks HTTP (c->http). */
+size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len);
 
 /* ---- nb_reply.c ---------------------------------------------------------- */
 

@@ -296,6 +296,8 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
     c->rescan_at = 0;
     if (PST__LIKELY(c->proto && c->framed && s->opt.workers <= 0))
         return conn_process_framed(c, data, len);
+    if (c->http)
+        return pst__nb_http_process(c, data, len);
     while (off < len && !(c->flags & (C_ERROR | C_PAUSED))) {
         const uint8_t *p = data + off;
         size_t avail = len - off, hdr, mlen;
@@ -308,7 +310,7 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
                 sn.kind = PST_SNIFF_UNKNOWN;
             }
             if (sn.kind == PST_SNIFF_HTTP) {
-                pst__nb_conn_start_http(c, p, avail);
+                off += pst__nb_conn_start_http(c, p, avail);
                 break;
             }
             if (sn.kind != PST_SNIFF_THRIFT) {

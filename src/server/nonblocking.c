@@ -137,6 +137,7 @@ static int loop_init(nb_run *run, nb_loop *l, int index)
     l->mu_init = true;
     l->scratch = malloc(READ_SCRATCH);
     l->arena_block = malloc(ARENA_BLOCK);
+    l->shard = pst__metrics_acquire(&s->metrics);
     if (!l->scratch || !l->arena_block)
         return PST_E_NOMEM;
     pst_arena_init(&l->arena, l->arena_block, ARENA_BLOCK, 0);
@@ -215,6 +216,9 @@ static void loop_cleanup(nb_loop *l)
         pst_arena_release(&l->arena);
     free(l->arena_block);
     free(l->scratch);
+    free(l->front);
+    pst__metrics_release(&l->s->metrics, l->shard);
+    l->shard = NULL;
 }
 
 static void *loop_main(void *arg)

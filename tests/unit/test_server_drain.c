@@ -151,6 +151,6 @@ int main(void)
     RUN(test_drain_simple);
     RUN(test_drain_threaded);
     RUN(test_drain_pool);
-    (void)test_drain_nonblocking;
+    RUN(test_drain_nonblocking);
     return test_report();
 }
