@@ -105,6 +105,9 @@ typedef struct pst_server_options {
     int drain_ms;                /* pst_server_drain: answer /health with 503
                                     this long, still serving, then stop;
                                     0 = stop at once */
+    bool metrics_off;            /* count nothing per call (GET /metrics
+                                    and /status then show zeros); for
+                                    measuring what counting costs */
 } pst_server_options;
 
 #define PST_SERVER_WRITE_TIMEOUT_MS 30000
@@ -121,7 +124,7 @@ typedef struct pst_server_options {
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
       PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN, 0,    \
-      0, 0, 0, 0, NULL, NULL, 0 }
+      0, 0, 0, 0, NULL, NULL, 0, false }
 
 typedef struct pst_server pst_server;
 

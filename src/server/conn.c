@@ -476,7 +476,8 @@ void pst__conn_serve(pst_server *s, int fd)
         pst__conn_drop(s, fd);
         return;
     }
-    pst__metrics_shard *sh = pst__metrics_acquire(&s->metrics);
+    pst__metrics_shard *sh = s->opt.metrics_off ? NULL
+                                                : pst__metrics_acquire(&s->metrics);
     uint8_t first[SNIFF_BYTES];
     size_t n = 0;
     pst_sniff sn;

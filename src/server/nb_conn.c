@@ -42,6 +42,18 @@ const char *pst__nb_peer_name(int fd, char *buf, size_t n)
     return buf;
 }
 
+pst__conn_kind pst__nb_conn_kind(const nb_conn *c)
+{
+    if (c->http)
+        return pst__front_conn_kind(c->http);
+    if (c->flags & C_UPGRADED)
+        return PST__KIND_CONNECT;
+    bool compact = c->proto == &pst_protocol_compact;
+    if (c->framed)
+        return compact ? PST__KIND_COMPACT_FRAMED : PST__KIND_BINARY_FRAMED;
+    return compact ? PST__KIND_COMPACT : PST__KIND_BINARY;
+}
+
 static void conn_free(nb_conn *c)
 {
     free(c->in);
@@ -91,8 +103,8 @@ void pst__nb_conn_close(nb_conn *c, pst_log_level level, const char *why)
     free(c->out);
     c->out = NULL;
     c->out_off = c->out_len = c->out_cap = 0;
-    if (c->http)
-        pst__metrics_kind(l->shard, pst__front_conn_kind(c->http), PST__KIND_COUNT);
+    if (c->http || c->proto)
+        pst__metrics_kind(l->shard, pst__nb_conn_kind(c), PST__KIND_COUNT);
     atomic_fetch_sub(&l->s->stats.active, 1);
     atomic_fetch_sub(&l->nconns, 1);
     if (c->inflight) {

@@ -30,7 +30,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
+#include "core/processor_internal.h"
 #include "postern/arena.h"
 #include "postern/processor.h"
 #include "postern/protocol.h"
@@ -214,6 +216,29 @@ static inline void frame_reply(pst_wbuf *out, size_t mark)
         wr_be32(out->data + mark, (uint32_t)(out->len - mark - 4));
 }
 
+/* Monotonic nanoseconds, for call latency (vDSO: no system call). */
+static inline uint64_t nb_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Count one call that ended at `now` and began at *since (the previous
+ * call's end, or the batch's start: one clock read per call), and move
+ * *since on. */
+static inline void nb_count_call(pst__metrics_shard *sh, pst_server *s,
+                                 const pst__call_report *rep, uint64_t *since)
+{
+    uint64_t now = nb_now_ns();
+    if (PST__LIKELY(rep->method != NULL))
+        pst__metrics_call(sh, pst__metrics_method_index(&s->metrics, rep->method),
+                          rep->outcome, now - *since);
+    else
+        pst__metrics_perr(sh, PST__PERR_UNKNOWN_METHOD);
+    *since = now;
+}
+
 /* Free c's partial input (idle connections keep no buffer). */
 static inline void in_drop(nb_conn *c)
 {
@@ -257,6 +282,8 @@ void pst__nb_conn_fail(nb_conn *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* What c speaks, for metrics (its protocol and framing once sniffed). */
+pst__conn_kind pst__nb_conn_kind(const nb_conn *c);
 /* Free the connections closed during this wake-up. */
 void pst__nb_free_graveyard(nb_loop *l);
 /* "127.0.0.1:5678", "[::1]:5678" or "unix socket fd N", into buf. */

@@ -146,8 +146,14 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
     pst_error err;              /* only its head needs clearing */
     err.code = 0;
     err.message[0] = '\0';
-    int rc = pst_process(&s->proc, c->proto, msg, len, out, &l->arena,
-                         &s->opt.codec, &err);
+    pst__call_report rep;
+    uint64_t t0 = l->shard ? nb_now_ns() : 0;
+    int rc = pst__process(&s->proc, c->proto, msg, len, out, &l->arena,
+                          &s->opt.codec, &err, &rep);
+    if (l->shard) {
+        nb_count_call(l->shard, s, &rep, &t0);
+        pst__metrics_bytes(l->shard, len + (c->framed ? 4 : 0), out->len - mark);
+    }
     pst__arena_reset(&l->arena);
     if (rc == 0 && out->err)
         rc = out->err;
@@ -234,6 +240,9 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
     /* over_high(c) without workers: nothing in flight, and c's unsent
      * output does not change while we answer */
     size_t pend = out_pending(c);
+    pst__metrics_shard *sh = l->shard;
+    uint64_t since = sh ? nb_now_ns() : 0;
+    size_t out_before = out->len;
     while (len - off >= 4 && !(c->flags & (C_ERROR | C_PAUSED))) {
         const uint8_t *p = data + off;
         uint32_t flen = rd_be32(p);
@@ -254,9 +263,12 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
         out->max = mark + 4 + (size_t)max_message;
         err.code = 0;               /* only its head needs clearing */
         err.message[0] = '\0';
-        int rc = pst_process(&s->proc, proto, p + 4, flen, out, &l->arena,
-                             cfg, &err);
+        pst__call_report rep;
+        int rc = pst__process(&s->proc, proto, p + 4, flen, out, &l->arena,
+                              cfg, &err, &rep);
         pst__arena_reset(&l->arena);
+        if (sh)
+            nb_count_call(sh, s, &rep, &since);
         if (PST__UNLIKELY(out->err)) {     /* a reply cut short: drop it */
             if (rc == 0)
                 rc = out->err;
@@ -280,6 +292,8 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
     }
     if (off || (c->flags & C_ERROR))
         handlers_ran(l);
+    if (sh)
+        pst__metrics_bytes(sh, off, out->len - out_before);
     return off;
 }
 
@@ -329,6 +343,8 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
             }
             c->proto = sn.protocol;
             c->framed = sn.framing == PST_FRAMING_FRAMED;
+            if (!(c->flags & C_UPGRADED)) /* else counted as CONNECT */
+                pst__metrics_kind(c->loop->shard, PST__KIND_COUNT, pst__nb_conn_kind(c));
             if (s->opt.log_level >= PST_LOG_DEBUG) {
                 char peer[80];
                 pst__server_log(s, PST_LOG_DEBUG, "%s: speaks %s %s",

@@ -147,6 +147,8 @@ static void *worker_main(void *arg)
     pst_arena arena;
     uint8_t *block = malloc(ARENA_BLOCK);
     pst_arena_init(&arena, block, block ? ARENA_BLOCK : 0, 0);
+    pst__metrics_shard *sh = s->opt.metrics_off ? NULL
+                                                : pst__metrics_acquire(&s->metrics);
     for (;;) {
         pthread_mutex_lock(&pool->mu);
         while (!pool->head && !pool->quit)
@@ -170,9 +172,16 @@ static void *worker_main(void *arg)
             if (j->rc == 0)
                 j->reply.len = 4;
         }
-        if (j->rc == 0)
-            j->rc = pst_process(&s->proc, j->proto, j->req, j->len, &j->reply,
-                                &arena, &s->opt.codec, &j->err);
+        if (j->rc == 0) {
+            pst__call_report rep;
+            uint64_t t0 = sh ? nb_now_ns() : 0;
+            j->rc = pst__process(&s->proc, j->proto, j->req, j->len, &j->reply,
+                                 &arena, &s->opt.codec, &j->err, &rep);
+            if (sh) {
+                nb_count_call(sh, s, &rep, &t0);
+                pst__metrics_bytes(sh, j->len + (j->framed ? 4 : 0), j->reply.len);
+            }
+        }
         pst_arena_reset(&arena);
         if (j->rc == 0 && j->reply.err)
             j->rc = j->reply.err;
@@ -187,6 +196,7 @@ static void *worker_main(void *arg)
         pst__nb_loop_wake_locked(l);
         pthread_mutex_unlock(&l->mu);
     }
+    pst__metrics_release(&s->metrics, sh);
     pst_arena_release(&arena);
     free(block);
     return NULL;

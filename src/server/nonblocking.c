@@ -137,7 +137,7 @@ static int loop_init(nb_run *run, nb_loop *l, int index)
     l->mu_init = true;
     l->scratch = malloc(READ_SCRATCH);
     l->arena_block = malloc(ARENA_BLOCK);
-    l->shard = pst__metrics_acquire(&s->metrics);
+    l->shard = s->opt.metrics_off ? NULL : pst__metrics_acquire(&s->metrics);
     if (!l->scratch || !l->arena_block)
         return PST_E_NOMEM;
     pst_arena_init(&l->arena, l->arena_block, ARENA_BLOCK, 0);
