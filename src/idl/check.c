@@ -736,7 +736,9 @@ static void check_service(checker *C, pst_idl_def *d)
 }
 
 /* After every service has its method table: extends cycles, and methods
- * that hide a base's method of the same name. */
+ * that redefine a base's method of the same name (an error in Apache
+ * Thrift too: a handler table would hold two functions for one name on
+ * the wire). */
 static void check_extends(checker *C)
 {
     pst_idl_program *p = C->p;
@@ -767,10 +769,15 @@ static void check_extends(checker *C)
         for (unsigned j = 0; j < d->nfunctions; j++) {
             unsigned hops = 0;
             for (const pst_idl_def *b = d->extends; b && hops < 64; b = b->extends, hops++) {
-                if (b->method_names && pst__idl_symtab_get(b->method_names, d->functions[j].name)) {
-                    pst__idl_warn(C->s, &d->functions[j].loc, "method '%s' of '%s' hides the "
-                                  "one of base service '%s'", d->functions[j].name, d->name,
-                                  b->name);
+                const pst_idl_function *prev =
+                    b->method_names ? pst__idl_symtab_get(b->method_names,
+                                                          d->functions[j].name)
+                                    : NULL;
+                if (prev) {
+                    pst__idl_error(C->s, &d->functions[j].loc, "method '%s' is already defined "
+                                   "in base service '%s' (%s:%u); service '%s' cannot "
+                                   "redefine it", d->functions[j].name, b->name,
+                                   prev->loc.file, prev->loc.line, d->name);
                     break;
                 }
             }
