@@ -2,8 +2,10 @@
  * check.c: the semantic rules, after names are resolved.
  *
  *  - fields: unique ids and names per struct, union, exception, parameter
- *    list and throws clause; a union has at most one default value;
- *  - methods: unique names per service; oneway methods return void and
+ *    list and throws clause; a union has at most one default value and
+ *    no required member (one declared required is made optional, with a
+ *    warning);
+ *  - methods: unique names per service and its bases; oneway methods return void and
  *    throw nothing; throws clauses name exceptions only; `extends` has no
  *    cycle;
  *  - constants and default values: typed against their declared type
@@ -874,6 +876,23 @@ static void mark_recursive(checker *C)
         node[i]->check_state = STATE_NONE;
 }
 
+/* A union has one member set, so none can be required: Apache Thrift
+ * makes a `required` member optional with a warning, and so does postern
+ * (a required member would make every value that sets another member
+ * undecodable). */
+static void union_members_optional(checker *C, pst_idl_def *d)
+{
+    for (unsigned i = 0; i < d->fields.count; i++) {
+        pst_idl_field *f = &d->fields.items[i];
+        if (f->req != PST_IDL_REQ_REQUIRED)
+            continue;
+        pst__idl_warn(C->s, &f->loc, "member '%s' of union '%s' is declared required; "
+                      "union members are optional, so it is taken as optional (as Thrift "
+                      "does)", f->name, d->name);
+        f->req = PST_IDL_REQ_OPTIONAL;
+    }
+}
+
 /* ---- the pass ----------------------------------------------------------- */
 
 void pst__idl_check(pst_idl_session *s, pst_idl_program *p)
@@ -889,6 +908,8 @@ void pst__idl_check(pst_idl_session *s, pst_idl_program *p)
         case PST_IDL_DEF_STRUCT:
         case PST_IDL_DEF_UNION:
         case PST_IDL_DEF_EXCEPTION:
+            if (d->kind == PST_IDL_DEF_UNION)
+                union_members_optional(&C, d);
             check_fields(&C, &d->fields, what);
             check_field_nesting(&C, &d->fields);
             break;

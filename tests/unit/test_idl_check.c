@@ -116,6 +116,41 @@ static void test_bad_inputs(void)
     }
 }
 
+/* A union member declared required becomes optional, with a warning (as
+ * in Apache Thrift); the file still loads. */
+static void test_required_union_member(void)
+{
+    static const char text[] = "union UR {\n  1: required i32 a,\n  2: i32 b\n}\n";
+    bool ok = false;
+    pst_idl_options wopt = { 0 };
+    wopt.warnings = true;
+    char *msgs = load_messages(text, &ok, &wopt);
+    CHECK(ok);
+    CHECK(msgs && strstr(msgs, "e.thrift:2:19: warning: member 'a' of union 'UR' is "
+                               "declared required; union members are optional") != NULL);
+    if (msgs && !strstr(msgs, "union members are optional"))
+        fprintf(stderr, "  got: %s\n", msgs);
+    free(msgs);
+    pst_idl_session *s = pst__idl_session_new(NULL);
+    pst_idl_program *p = pst__idl_load_buffer(s, "e.thrift", text, strlen(text));
+    CHECK(p && p->ndefs == 1);
+    if (p && p->ndefs == 1) {
+        CHECK_EQ_INT(p->defs[0]->fields.items[0].req, PST_IDL_REQ_OPTIONAL);
+        CHECK_EQ_INT(p->defs[0]->fields.items[1].req, PST_IDL_REQ_DEFAULT);
+    }
+    pst__idl_session_free(s);
+    /* required members of structs and exceptions stay required */
+    static const char st[] = "struct S { 1: required i32 a }\nexception E { 1: required i32 a }";
+    s = pst__idl_session_new(NULL);
+    p = pst__idl_load_buffer(s, "e.thrift", st, strlen(st));
+    CHECK(p && p->ndefs == 2);
+    if (p && p->ndefs == 2) {
+        CHECK_EQ_INT(p->defs[0]->fields.items[0].req, PST_IDL_REQ_REQUIRED);
+        CHECK_EQ_INT(p->defs[1]->fields.items[0].req, PST_IDL_REQ_REQUIRED);
+    }
+    pst__idl_session_free(s);
+}
+
 static void test_deep_nesting(void)
 {
     /* 100000 levels of anything: a clear error, no stack overflow */
@@ -333,6 +368,7 @@ static void test_includes(void)
 int main(void)
 {
     RUN(test_bad_inputs);
+    RUN(test_required_union_member);
     RUN(test_deep_nesting);
     RUN(test_exponential_constants);
     RUN(test_memory_limit);
