@@ -158,21 +158,11 @@ const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,
                                      const uint8_t *v)
 {
-    const pst_field *first = NULL;
     for (unsigned i = 0; i < d->nfields; i++) {
         const pst_field *f = &d->fields[i];
-        bool set = pst_isset(d, v, f->isset_bit);
-        if (f->req == PST_REQ_REQUIRED && !set)
+        if (f->req == PST_REQ_REQUIRED && !pst_isset(d, v, f->isset_bit))
             return pst__dec_fail(c, PST_E_MISSING_FIELD, p, d, f,
                                  "required field (id %d) missing", f->id);
-        if (d->kind == PST_UNION && set) {
-            if (first)
-                return pst__dec_fail(c, PST_E_PROTOCOL, p, d, NULL,
-                                     "union has more than one member set "
-                                     "(%s and %s)",
-                                     first->name, f->name);
-            first = f;
-        }
     }
     return p;
 }

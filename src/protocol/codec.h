@@ -228,19 +228,18 @@ const uint8_t *pst__dec_bad_desc(pst__dec *c, const uint8_t *at,
  * skipper knows no names). Returns NULL. */
 const uint8_t *pst__dec_skip_context(pst__dec *c, const pst_struct_desc *d,
                                      int id) PST__COLD;
-/* After STOP: required fields present, at most one union member. */
+/* After STOP: required fields present (a union keeps only the last
+ * member read, see pst__union_member_read). */
 const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,
                                      const uint8_t *v) PST__COLD;
 
 /* Does the struct need the post-STOP check at all? The walkers ask only
  * when some field may be missing (not every field was read, in order):
- * then unions and structs with a required field do. The scan is over a
- * few bytes per field and stops at the first required one. */
+ * then structs with a required field do. The scan is over a few bytes per
+ * field and stops at the first required one. */
 PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
 {
-    if (d->kind == PST_UNION)
-        return 1;
     for (unsigned i = 0; i < d->nfields; i++)
         if (d->fields[i].req == PST_REQ_REQUIRED)
             return 1;
@@ -294,6 +293,20 @@ PST__INLINE bool pst__nested_init(const pst_struct_desc *d, const pst_field *f,
 PST__INLINE void pst__isset_on(uint8_t *isset, unsigned bit)
 {
     isset[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+}
+
+/* A union member was read: it becomes the one member set. Apache Thrift
+ * C++ and Python write a union's default member as well as the one set,
+ * and read both; keeping the last member read is what their readers end
+ * up with. Cold: unions only. */
+PST__INLINE void pst__union_member_read(const pst_struct_desc *d, uint8_t *isset,
+                                        unsigned bit)
+{
+    for (unsigned i = 0; i < d->nfields; i++) {
+        unsigned b = d->fields[i].isset_bit;
+        isset[b >> 3] &= (uint8_t)~(1u << (b & 7));
+    }
+    pst__isset_on(isset, bit);
 }
 
 /* A copy of n input bytes in the arena (strings are copied: the input

@@ -515,9 +515,12 @@ static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        pst__isset_on(isset, f->isset_bit);
+        if (PST__UNLIKELY(d->kind == PST_UNION))
+            pst__union_member_read(d, isset, f->isset_bit);
+        else
+            pst__isset_on(isset, f->isset_bit);
     }
-    if (PST__UNLIKELY(!in_order || want != fend || d->kind == PST_UNION) &&
+    if (PST__UNLIKELY(!in_order || want != fend) &&
         pst__dec_struct_needs_check(d))
         return pst__dec_check_struct(c, p, d, v);
     return p;
