@@ -540,8 +540,15 @@ static pst_idl_value *resolve_scalar(checker *C, const pst_idl_value *v,
     case PST_IDL_BOOL:
         if (v->kind != PST_IDL_V_INT)
             return mismatch(C, v, decl, what);
+        /* Apache Thrift's generators (C++, Python, Java, Go) render an
+         * integer as a bool by `> 0`: -1 is false. Same here, and said,
+         * since C would read it the other way. */
+        if (v->i != 0 && v->i != 1)
+            pst__idl_warn(C->s, &v->loc, "integer %" PRId64 " as a bool in %s is taken as "
+                          "%s (true only when greater than zero, as in Thrift)", v->i, what,
+                          v->i > 0 ? "true" : "false");
         r = rv_new(C, PST_IDL_V_INT, &v->loc);
-        r->i = v->i != 0;
+        r->i = v->i > 0;
         return r;
     case PST_IDL_I8:
     case PST_IDL_I16:
