@@ -20,6 +20,7 @@
 #define PST__LIKELY(x) __builtin_expect(!!(x), 1)
 #define PST__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define PST__COLD __attribute__((cold, noinline))
+#define PST__NOINLINE __attribute__((noinline))
 #define PST__INLINE static inline __attribute__((always_inline))
 
 /* Depth, as Thrift counts it, is struct nesting (the top-level struct is
@@ -245,6 +246,18 @@ PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
             return 1;
     return 0;
 }
+
+/* After a set or map is decoded: each element or key once, at its first
+ * position, a map key with the last value read, as Apache Thrift's C++
+ * and Python readers leave them (unique.c says which key types compare).
+ * pst__keys_may_repeat is the cheap first look (n >= 2); pst__dec_unique
+ * does the work (values NULL for a set) and returns p, or NULL when out of
+ * memory (recorded in c). */
+bool pst__keys_may_repeat(unsigned kind, const void *keys, uint32_t n);
+const uint8_t *pst__dec_unique(pst__dec *c, const uint8_t *p, const pst_type *k,
+                               void *keys, const pst_type *v, void *values,
+                               uint32_t *count, const pst_struct_desc *d,
+                               const pst_field *f) PST__COLD;
 
 /* Defaults, or zero: small structs without a libc call. */
 PST__INLINE void pst__struct_init(const pst_struct_desc *d, void *v)
