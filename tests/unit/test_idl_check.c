@@ -335,6 +335,26 @@ static void test_includes(void)
     CHECK(diag_has(s, "twice.thrift:2:9: two included files are named 'base'"));
     pst__idl_session_free(s);
 
+    /* Includes nest 64 files deep (the root is depth 0); one more is an
+     * error at the include that goes too deep (a documented limit:
+     * Thrift has none) */
+    for (int i = 0; i <= 65; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "deep/d%d.thrift", i);
+        if (i < 65)
+            snprintf(text, sizeof text, "include \"d%d.thrift\"\nstruct S%d {}\n", i + 1, i);
+        else
+            snprintf(text, sizeof text, "struct S%d {}\n", i);
+        put(name, text);
+    }
+    s = pst__idl_session_new(NULL);
+    CHECK(load_file(s, "deep/d1.thrift") != NULL); /* d2 .. d65: 64 deep */
+    pst__idl_session_free(s);
+    s = pst__idl_session_new(NULL);
+    CHECK(load_file(s, "deep/d0.thrift") == NULL);
+    CHECK(diag_has(s, "d64.thrift:1:9: includes nested deeper than 64 files"));
+    pst__idl_session_free(s);
+
     put("self.thrift", "include \"self.thrift\"\n");
     s = pst__idl_session_new(NULL);
     CHECK(load_file(s, "self.thrift") == NULL);
