@@ -73,7 +73,8 @@ typedef struct compat_RD {
 } compat_RD;
 
 extern const pst_struct_desc compat_RD_desc;
-/* Zero *v, then set the IDL default values (and their isset bits). */
+/* Zero *v, then set the IDL default values (and their isset bits, except
+ * a required field's: it says whether a decoder read the field). */
 void compat_RD_init(compat_RD *v);
 static inline bool compat_RD_isset_a(const compat_RD *v) { return (v->isset_[0] & 0x01u) != 0; }
 static inline void compat_RD_set_a(compat_RD *v) { v->isset_[0] |= 0x01u; }
