@@ -229,8 +229,8 @@ const uint8_t *pst__dec_bad_desc(pst__dec *c, const uint8_t *at,
  * skipper knows no names). Returns NULL. */
 const uint8_t *pst__dec_skip_context(pst__dec *c, const pst_struct_desc *d,
                                      int id) PST__COLD;
-/* After STOP: required fields present (a union keeps only the last
- * member read, see pst__union_member_read). */
+/* After STOP: required fields present (a union has one member set at
+ * most, see pst__union_member_read). */
 const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,
                                      const uint8_t *v) PST__COLD;
@@ -308,18 +308,27 @@ PST__INLINE void pst__isset_on(uint8_t *isset, unsigned bit)
     isset[bit >> 3] |= (uint8_t)(1u << (bit & 7));
 }
 
-/* A union member was read: it becomes the one member set. Apache Thrift
- * C++ and Python write a union's default member as well as the one set,
- * and read both; keeping the last member read is what their readers end
- * up with. Cold: unions only. */
-PST__INLINE void pst__union_member_read(const pst_struct_desc *d, uint8_t *isset,
-                                        unsigned bit)
+/* A second member of union d arrived (f, just read into v) while another
+ * is set: decide which one stays (codec.c). */
+void pst__union_second_member(const pst_struct_desc *d, uint8_t *v,
+                              const pst_field *f) PST__COLD;
+
+/* Member f of union d was read into v: it becomes the member set, unless
+ * another one is set already (Apache Thrift C++ and Python write a
+ * union's default member as well as the one set), which
+ * pst__union_second_member decides. Unions only. */
+PST__INLINE void pst__union_member_read(const pst_struct_desc *d, uint8_t *v,
+                                        const pst_field *f)
 {
+    uint8_t *isset = v + d->isset_offset;
     for (unsigned i = 0; i < d->nfields; i++) {
         unsigned b = d->fields[i].isset_bit;
-        isset[b >> 3] &= (uint8_t)~(1u << (b & 7));
+        if (&d->fields[i] != f && ((isset[b >> 3] >> (b & 7)) & 1)) {
+            pst__union_second_member(d, v, f);
+            return;
+        }
     }
-    pst__isset_on(isset, bit);
+    pst__isset_on(isset, f->isset_bit);
 }
 
 /* A copy of n input bytes in the arena (strings are copied: the input

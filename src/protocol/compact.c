@@ -542,7 +542,7 @@ static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
         if (PST__UNLIKELY(!p))
             return NULL;
         if (PST__UNLIKELY(d->kind == PST_UNION))
-            pst__union_member_read(d, isset, f->isset_bit);
+            pst__union_member_read(d, v, f);
         else
             pst__isset_on(isset, f->isset_bit);
     }

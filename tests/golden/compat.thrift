@@ -17,6 +17,12 @@ union UD {
   2: string s
 }
 
+/** The default member after the one set: Thrift writes `s`, then `i = 7`. */
+union UE {
+  1: string s
+  2: i32 i = 7
+}
+
 /** A required field with a default must still be on the wire. */
 struct RD {
   1: required i32 a = 5

@@ -3,8 +3,9 @@
  * Apache Thrift 0.17 (C++ and Python) writes, and decides as Thrift does:
  *
  *  - a union member declared required is optional, so UR{b=5} decodes;
- *  - a union with two members on the wire keeps the last one read (Thrift
- *    writes a union's default member as well as the one set);
+ *  - a union with two members on the wire keeps the one really set: Thrift
+ *    writes a union's default member (holding its default) as well as the
+ *    one set, and that one gives way; otherwise the last member read stays;
  *  - a required field with an IDL default that is missing from the wire
  *    fails to decode, naming the struct and the field (binary plans and
  *    walkers, nested too);
@@ -77,8 +78,9 @@ static void test_union_two_members(void)
     static const uint8_t bin[] = { 0x08, 0x00, 0x01, 0x00, 0x00, 0x00, 0x07, 0x0b, 0x00,
                                    0x02, 0x00, 0x00, 0x00, 0x01, 0x78, 0x00 };
     static const uint8_t cmp[] = { 0x15, 0x0e, 0x18, 0x01, 0x78, 0x00 };
-    /* the same two members in the other order: i is read last (compact:
-     * a field id below the last one takes the long header, 05 02) */
+    /* the same two members in the other order: i, holding its default,
+     * still gives way to s (compact: a field id below the last one takes
+     * the long header, 05 02) */
     static const uint8_t bin_rev[] = { 0x0b, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x78, 0x08,
                                        0x00, 0x01, 0x00, 0x00, 0x00, 0x07, 0x00 };
     static const uint8_t cmp_rev[] = { 0x28, 0x01, 0x78, 0x05, 0x02, 0x0e, 0x00 };
@@ -106,8 +108,37 @@ static void test_union_two_members(void)
 
         rc = decode(protos[i], rev[i], rlen[i], &compat_UD_desc, &u, a, &err);
         CHECK_EQ_INT(rc, 0);
-        CHECK(compat_UD_isset_i(&u) && !compat_UD_isset_s(&u));
-        CHECK_EQ_INT(u.i, 7);
+        CHECK(!compat_UD_isset_i(&u) && compat_UD_isset_s(&u));
+        CHECK(str_eq(u.s, "x"));
+        pst_arena_free(a);
+    }
+}
+
+/* The default member (holding its default) that Thrift adds gives way to
+ * the member really set, whichever comes last; two members that are not
+ * that: the last one read stays. */
+static void test_union_default_member_last(void)
+{
+    /* UE with s = "x" set, as Thrift writes it: s, then i = 7 */
+    static const uint8_t bin[] = { 0x0b, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x78, 0x08,
+                                   0x00, 0x02, 0x00, 0x00, 0x00, 0x07, 0x00 };
+    static const uint8_t cmp[] = { 0x18, 0x01, 0x78, 0x15, 0x0e, 0x00 };
+    /* s = "x", then i = 8 (not the default) */
+    static const uint8_t bin8[] = { 0x0b, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x78, 0x08,
+                                    0x00, 0x02, 0x00, 0x00, 0x00, 0x08, 0x00 };
+    static const uint8_t cmp8[] = { 0x18, 0x01, 0x78, 0x15, 0x10, 0x00 };
+    const uint8_t *in[] = { bin, cmp }, *in8[] = { bin8, cmp8 };
+    size_t len[] = { sizeof bin, sizeof cmp }, len8[] = { sizeof bin8, sizeof cmp8 };
+    for (int i = 0; i < 2; i++) {
+        pst_arena *a = pst_arena_new(0);
+        pst_error err = { 0, "" };
+        compat_UE u;
+        CHECK_EQ_INT(decode(protos[i], in[i], len[i], &compat_UE_desc, &u, a, &err), 0);
+        CHECK(compat_UE_isset_s(&u) && !compat_UE_isset_i(&u));
+        CHECK(str_eq(u.s, "x"));
+        CHECK_EQ_INT(decode(protos[i], in8[i], len8[i], &compat_UE_desc, &u, a, &err), 0);
+        CHECK(!compat_UE_isset_s(&u) && compat_UE_isset_i(&u));
+        CHECK_EQ_INT(u.i, 8);
         pst_arena_free(a);
     }
 }
@@ -343,6 +374,7 @@ int main(void)
 {
     RUN(test_required_union_member);
     RUN(test_union_two_members);
+    RUN(test_union_default_member_last);
     RUN(test_required_with_default);
     RUN(test_duplicates);
     RUN(test_many_duplicates);

@@ -336,7 +336,8 @@ static void test_union(void)
     pst_wbuf_free(&w);
     /* ... but two members on the wire are read as Apache Thrift reads
      * them (its C++ and Python write a union's default member as well as
-     * the one set): the last member read is the one set */
+     * the one set): with no default in the union, the last member read
+     * is the one set */
     CHECK_EQ_INT(encode(&T_Everything_desc, &(T_Everything){ 0 }, &w, NULL), 0);
     static const pst_field two_fields[] = {
         { 1, PST_K_I32, PST_REQ_DEFAULT, 0, 0, &pst_type_i32, "x" },

@@ -104,6 +104,24 @@ void compat_UD_init(compat_UD *v)
     pst_struct_init(&compat_UD_desc, v);
 }
 
+static const pst_field compat_UE__fields[2] = {
+    /* id, kind, requiredness, isset bit, offset, type, name */
+    { 1, PST_K_STRING, PST_REQ_DEFAULT, 0, offsetof(compat_UE, s), &pst_type_string, "s" },
+    { 2, PST_K_I32, PST_REQ_DEFAULT, 1, offsetof(compat_UE, i), &pst_type_i32, "i" },
+};
+static const compat_UE compat_UE__defaults = {
+    .i = 7,
+    .isset_ = { 0x00 }
+};
+const pst_struct_desc compat_UE_desc = {
+    .name = "UE", .size = sizeof(compat_UE), .isset_offset = offsetof(compat_UE, isset_),
+    .nfields = 2, .kind = PST_UNION, .fields = compat_UE__fields, .defaults = &compat_UE__defaults,
+};
+void compat_UE_init(compat_UE *v)
+{
+    pst_struct_init(&compat_UE_desc, v);
+}
+
 static const pst_field compat_RD__fields[2] = {
     /* id, kind, requiredness, isset bit, offset, type, name */
     { 1, PST_K_I32, PST_REQ_REQUIRED, 0, offsetof(compat_RD, a), &pst_type_i32, "a" },

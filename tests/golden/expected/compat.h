@@ -62,7 +62,27 @@ static inline bool compat_UD_isset_s(const compat_UD *v) { return (v->isset_[0] 
 static inline void compat_UD_set_s(compat_UD *v) { v->isset_[0] |= 0x02u; }
 
 /*
- * struct RD (compat.thrift:21)
+ * union UE (compat.thrift:21)
+ * A union: set exactly one field.
+ *
+ * The default member after the one set: Thrift writes `s`, then `i = 7`.
+ */
+typedef struct compat_UE {
+    pst_str s;                          /* 1: string s */
+    int32_t i;                          /* 2: i32 i = 7 */
+    uint8_t isset_[1];                  /* presence bits: use _isset_/_set_ below */
+} compat_UE;
+
+extern const pst_struct_desc compat_UE_desc;
+/* Zero *v, then set the IDL default values (not marked set: a union sets one member). */
+void compat_UE_init(compat_UE *v);
+static inline bool compat_UE_isset_s(const compat_UE *v) { return (v->isset_[0] & 0x01u) != 0; }
+static inline void compat_UE_set_s(compat_UE *v) { v->isset_[0] |= 0x01u; }
+static inline bool compat_UE_isset_i(const compat_UE *v) { return (v->isset_[0] & 0x02u) != 0; }
+static inline void compat_UE_set_i(compat_UE *v) { v->isset_[0] |= 0x02u; }
+
+/*
+ * struct RD (compat.thrift:27)
  *
  * A required field with a default must still be on the wire.
  */
@@ -82,7 +102,7 @@ static inline bool compat_RD_isset_b(const compat_RD *v) { return (v->isset_[0] 
 static inline void compat_RD_set_b(compat_RD *v) { v->isset_[0] |= 0x02u; }
 
 /*
- * struct Outer (compat.thrift:26)
+ * struct Outer (compat.thrift:32)
  */
 typedef struct compat_Outer {
     compat_RD rd;                       /* 1: RD rd */
@@ -99,7 +119,7 @@ static inline bool compat_Outer_isset_rds(const compat_Outer *v) { return (v->is
 static inline void compat_Outer_set_rds(compat_Outer *v) { v->isset_[0] |= 0x02u; }
 
 /*
- * struct Dups (compat.thrift:32)
+ * struct Dups (compat.thrift:38)
  *
  * Duplicate set elements and map keys on the wire.
  */
@@ -139,7 +159,7 @@ static inline bool compat_Dups_isset_lists(const compat_Dups *v) { return (v->is
 static inline void compat_Dups_set_lists(compat_Dups *v) { v->isset_[1] |= 0x01u; }
 
 /*
- * struct Flags (compat.thrift:49)
+ * struct Flags (compat.thrift:55)
  */
 typedef struct compat_Flags {
     bool neg;                           /* 1: bool neg = -1 */
@@ -156,24 +176,24 @@ static inline bool compat_Flags_isset_pos(const compat_Flags *v) { return (v->is
 static inline void compat_Flags_set_pos(compat_Flags *v) { v->isset_[0] |= 0x02u; }
 
 /*
- * const bool B_MINUS_ONE = -1 (compat.thrift:45)
+ * const bool B_MINUS_ONE = -1 (compat.thrift:51)
  *
  * Integers as bools: true when greater than zero, as Thrift renders them.
  */
 extern const bool compat_B_MINUS_ONE;
 
 /*
- * const bool B_ZERO = 0 (compat.thrift:46)
+ * const bool B_ZERO = 0 (compat.thrift:52)
  */
 extern const bool compat_B_ZERO;
 
 /*
- * const bool B_ONE = 1 (compat.thrift:47)
+ * const bool B_ONE = 1 (compat.thrift:53)
  */
 extern const bool compat_B_ONE;
 
 /*
- * const bool B_TWO = 2 (compat.thrift:48)
+ * const bool B_TWO = 2 (compat.thrift:54)
  */
 extern const bool compat_B_TWO;
 
