@@ -104,8 +104,13 @@ typedef struct pst_protocol {
      * Checks every size against the bytes left before allocating, depth
      * against cfg->max_depth, required fields, and rejects unknown wire
      * types; unknown field ids, and known ids with another wire type, are
-     * skipped (as Thrift does). On failure r->p does not move, r->err says
-     * what and where, and v is partly written. A truncated value is
+     * skipped (as Thrift does). A union with two members on the wire
+     * keeps the one really set (Thrift writes a union's default member
+     * too; that one gives way, else the last one read stays); a set
+     * (map) of scalars, uuids, strings or binaries holds each element
+     * (key) once, at its first position, with a map key's last value
+     * (docs/thrift-differences.md). On failure r->p does not move, r->err
+     * says what and where, and v is partly written. A truncated value is
      * PST_E_SHORT; one that would pass cfg->max_message, PST_E_LIMIT. */
     int (*read_struct)(pst_rbuf *r, const pst_struct_desc *d, void *v,
                        pst_arena *a, const pst_codec_config *cfg);
