@@ -213,6 +213,9 @@ typedef struct pst_service_desc {
                                              base's handler struct */
     uint32_t nmethods;
     const pst_method_desc *methods;       /* own methods, IDL order */
+    const char *idl;                      /* the IDL text the service was
+                                             generated from, its includes
+                                             after it (GET /schema), or NULL */
 } pst_service_desc;
 
 /* Method by name through the extends chain, or NULL. */

@@ -5,6 +5,7 @@
  *   /metrics   Prometheus text (metrics_prom.c)
  *   /status    for people: HTML to a browser, JSON to Accept:
  *              application/json, plain text otherwise
+ *   /schema    the IDL the service was generated from, includes too
  *   /Service   the service's methods with their signatures
  *
  * Pages are built on the calling thread from the server's shared counters
@@ -137,7 +138,8 @@ static void page_index(pst__front_req *r, pst_http_media media)
                "<h1>postern: %s</h1><ul>"
                "<li><a href=\"/status\">/status</a>: how the server is doing</li>"
                "<li><a href=\"/health\">/health</a>: for load balancers</li>"
-               "<li><a href=\"/metrics\">/metrics</a>: for Prometheus</li></ul>"
+               "<li><a href=\"/metrics\">/metrics</a>: for Prometheus</li>"
+               "<li><a href=\"/schema\">/schema</a>: the IDL</li></ul>"
                "<h2>Methods</h2><ul>",
             s->proc.service->name, s->proc.service->name);
         for (uint32_t i = 0; i < m->nmethods; i++) {
@@ -167,6 +169,7 @@ static void page_index(pst__front_req *r, pst_http_media media)
     }
     put(w, "postern: %s\n\npages:\n  /status   how the server is doing\n"
            "  /health   for load balancers\n  /metrics  for Prometheus\n"
+           "  /schema   the IDL\n"
            "  /%s  the methods\n\nmethods (POST /Service/method with JSON):\n",
         s->proc.service->name, s->proc.service->name);
     for (uint32_t i = 0; i < m->nmethods; i++) {
@@ -477,6 +480,20 @@ static void page_status(pst__front_req *r, pst_http_media media)
     }
 }
 
+/* ---- /schema -------------------------------------------------------------------- */
+
+static void page_schema(pst__front_req *r)
+{
+    const char *idl = r->s->proc.service->idl;
+    if (!idl) {
+        pst__front_error(r, 404, "service %s was described without its IDL text "
+                                 "(descriptors not made by postern gen)",
+                         r->s->proc.service->name);
+        return;
+    }
+    pst__front_respond(r, 200, "text/plain; charset=utf-8", idl, strlen(idl));
+}
+
 bool pst__front_page(pst__front_req *r)
 {
     const pst_http_request *req = r->req;
@@ -487,6 +504,8 @@ bool pst__front_page(pst__front_req *r)
         page_metrics(r);
     else if (path_is(req, "/status"))
         page_status(r, media);
+    else if (path_is(req, "/schema"))
+        page_schema(r);
     else if (path_is(req, "/"))
         page_index(r, media);
     else if (req->path.len > 1 && !memchr(req->path.ptr + 1, '/', req->path.len - 1))

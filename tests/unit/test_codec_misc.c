@@ -48,10 +48,10 @@ static void test_helpers(void)
 static void test_service_method(void)
 {
     static const pst_method_desc base_m[] = { { "ping", NULL, NULL, false, NULL } };
-    static const pst_service_desc base = { "Base", NULL, 1, base_m };
+    static const pst_service_desc base = { "Base", NULL, 1, base_m, NULL };
     static const pst_method_desc own_m[] = { { "echo", NULL, NULL, false, NULL },
                                              { "echoAll", NULL, NULL, true, NULL } };
-    static const pst_service_desc svc = { "Svc", &base, 2, own_m };
+    static const pst_service_desc svc = { "Svc", &base, 2, own_m, NULL };
     CHECK(pst_service_method(&svc, "echo", 4) == &own_m[0]);
     CHECK(pst_service_method(&svc, "echoAll", 7) == &own_m[1]);
     CHECK(pst_service_method(&svc, "echoAllX", 4) == &own_m[0]); /* by length */
