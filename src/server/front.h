@@ -101,6 +101,9 @@ void pst__front_error(pst__front_req *r, int status, const char *fmt, ...)
 #endif
     ;
 
+/* The CORS lines for a response to r (into buf), or NULL when its Origin
+ * is not one of cors_origins. */
+const char *pst__front_cors(const pst__front_req *r, char *buf, size_t cap);
 /* GET/HEAD pages. true when the path is a page (answered). */
 bool pst__front_page(pst__front_req *r);
 /* POST /Service/method with a JSON body. */

@@ -233,7 +233,7 @@ static bool origin_allowed(const pst_server *s, pst_str origin)
 }
 
 /* The lines a response to an allowed origin carries (into buf). */
-static const char *cors_lines(const pst__front_req *r, char *buf, size_t cap)
+const char *pst__front_cors(const pst__front_req *r, char *buf, size_t cap)
 {
     if (!origin_allowed(r->s, r->req->origin))
         return NULL;
@@ -325,7 +325,7 @@ static void thrift_post(pst__front_req *r, peer_name *peer)
     pst_str ct = r->req->content_type;
     char type[128];
     snprintf(type, sizeof type, "%.*s", (int)(ct.len < 120 ? ct.len : 120), ct.ptr);
-    pst__front_respond_at(r, 200, type, mark, cors_lines(r, cors, sizeof cors));
+    pst__front_respond_at(r, 200, type, mark, pst__front_cors(r, cors, sizeof cors));
 }
 
 /* ---- routing ------------------------------------------------------------------ */
