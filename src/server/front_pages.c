@@ -6,6 +6,7 @@
  *   /status    for people: HTML to a browser, JSON to Accept:
  *              application/json, plain text otherwise
  *   /schema    the IDL the service was generated from, includes too
+ *   /connections  open connections: peer, kind, age, bytes, calls
  *   /Service   the service's methods with their signatures
  *
  * Pages are built on the calling thread from the server's shared counters
@@ -139,7 +140,8 @@ static void page_index(pst__front_req *r, pst_http_media media)
                "<li><a href=\"/status\">/status</a>: how the server is doing</li>"
                "<li><a href=\"/health\">/health</a>: for load balancers</li>"
                "<li><a href=\"/metrics\">/metrics</a>: for Prometheus</li>"
-               "<li><a href=\"/schema\">/schema</a>: the IDL</li></ul>"
+               "<li><a href=\"/schema\">/schema</a>: the IDL</li>"
+               "<li><a href=\"/connections\">/connections</a>: who is connected</li></ul>"
                "<h2>Methods</h2><ul>",
             s->proc.service->name, s->proc.service->name);
         for (uint32_t i = 0; i < m->nmethods; i++) {
@@ -169,7 +171,7 @@ static void page_index(pst__front_req *r, pst_http_media media)
     }
     put(w, "postern: %s\n\npages:\n  /status   how the server is doing\n"
            "  /health   for load balancers\n  /metrics  for Prometheus\n"
-           "  /schema   the IDL\n"
+           "  /schema   the IDL\n  /connections  who is connected\n"
            "  /%s  the methods\n\nmethods (POST /Service/method with JSON):\n",
         s->proc.service->name, s->proc.service->name);
     for (uint32_t i = 0; i < m->nmethods; i++) {
@@ -480,6 +482,19 @@ static void page_status(pst__front_req *r, pst_http_media media)
     }
 }
 
+/* ---- /connections ---------------------------------------------------------------- */
+
+enum { CONNECTIONS_SHOWN = 1000 };
+
+static void page_connections(pst__front_req *r, pst_http_media media)
+{
+    size_t mark = r->out->len;
+    bool json = media == PST_HTTP_MEDIA_JSON;
+    pst__conn_registry_write(&r->s->conns, r->out, json, CONNECTIONS_SHOWN);
+    pst__front_respond_at(r, 200, json ? "application/json" : "text/plain; charset=utf-8",
+                          mark, NULL);
+}
+
 /* ---- /schema -------------------------------------------------------------------- */
 
 static void page_schema(pst__front_req *r)
@@ -506,6 +521,8 @@ bool pst__front_page(pst__front_req *r)
         page_status(r, media);
     else if (path_is(req, "/schema"))
         page_schema(r);
+    else if (path_is(req, "/connections"))
+        page_connections(r, media);
     else if (path_is(req, "/"))
         page_index(r, media);
     else if (req->path.len > 1 && !memchr(req->path.ptr + 1, '/', req->path.len - 1))

@@ -111,6 +111,7 @@ struct nb_conn {
     uint32_t unsent_calls;         /* answered calls whose replies sit in out */
     nb_conn *touched_next;
     struct pst__front_conn *http;  /* HTTP state; NULL for Thrift */
+    pst__conn_entry entry;         /* in the server's list, for /connections */
 };
 
 struct nb_job {

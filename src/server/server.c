@@ -204,12 +204,14 @@ pst_server *pst_server_new(const pst_processor *proc,
         free(s);
         return NULL;
     }
+    pst__conn_registry_init(&s->conns);
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     s->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     int rc = s->opt.unix_path ? listen_unix(s, err) : listen_tcp(s, err);
     if (rc < 0) {
         pst__metrics_destroy(&s->metrics);
+        pst__conn_registry_destroy(&s->conns);
         close(s->stop_fd);
         close(s->drain_fd);
         free(s);
@@ -295,6 +297,7 @@ void pst_server_free(pst_server *s)
     close(s->stop_fd);
     close(s->drain_fd);
     pst__metrics_destroy(&s->metrics);
+    pst__conn_registry_destroy(&s->conns);
     free(s);
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conn_registry.h"
 #include "metrics.h"
 #include "postern/server.h"
 
@@ -30,6 +31,7 @@ struct pst_server {
             protocol_errors, timeouts;
     } stats;
     pst__metrics metrics;         /* per-thread shards, for /metrics */
+    pst__conn_registry conns;     /* open connections, for /connections */
     atomic_bool draining;         /* /health answers 503 */
     atomic_bool not_ready;        /* the application said not ready */
     int64_t started_ms;           /* CLOCK_MONOTONIC at new, for uptime */
