@@ -16,9 +16,15 @@
  * closes that endpoint's idle connections (they are likely stale too) but
  * does not take it down: the next call reconnects and decides. An idle
  * connection that the server closed is noticed before reuse and dropped.
- * A call whose connect fails tries the next endpoint (nothing was sent);
- * a call that fails after its request was written is not retried (it may
- * have run).
+ * A call whose connect fails tries the next endpoint (nothing was sent).
+ * A call whose connection turns out closed before any byte of its request
+ * reached the socket (the pipeline was already broken, or the first write
+ * failed with nothing taken, e.g. the server restarted just after the idle
+ * check) cannot have run: it is made again on another connection or
+ * endpoint, up to the number of endpoints + 2 times, within its deadline,
+ * and counted once. A call that fails after any of its request was written
+ * is never retried, whatever the method (it may have run): the caller
+ * decides whether it is safe to repeat.
  *
  * pst_pool_call has pst_client_call's contract and return codes, plus:
  *   PST_E_UNAVAILABLE  no endpoint is up (all in back-off, or every
@@ -109,6 +115,8 @@ typedef struct pst_pool_stats {
                                   PST_E_APP_EXCEPTION */
     uint64_t connects;         /* connections opened */
     uint64_t connect_failures;
+    uint64_t retries;          /* calls made again after their connection
+                                  closed before the request was sent */
     uint32_t endpoints;        /* configured */
     uint32_t endpoints_up;     /* not in back-off */
     uint32_t connections;      /* open now, idle or lent */
@@ -124,6 +132,7 @@ typedef struct pst_pool_endpoint_stats {
     int last_error;            /* status of the last failure that took it
                                   down, 0 if none */
     uint64_t calls, failures, connects, connect_failures;
+    uint64_t retries;          /* unsent calls moved off this endpoint */
     uint32_t connections, idle;
 } pst_pool_endpoint_stats;
 

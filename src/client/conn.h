@@ -61,11 +61,13 @@ typedef bool (*pst__conn_on_readable)(void *ctx);
 
 /* pst__conn_write for a peer that may stop reading until its replies are
  * taken: while there is no room, on_readable is called whenever the socket
- * is also readable. Needs a stream with write_some (sockets). */
+ * is also readable. Needs a stream with write_some (sockets). *taken gets
+ * how many bytes the stream may have accepted (n when it cannot tell): 0
+ * after a failure means none of the request left this process. */
 int pst__conn_write_draining(pst_stream *s, const uint8_t *p, size_t n,
                              pst_deadline deadline,
                              pst__conn_on_readable on_readable, void *ctx,
-                             pst_error *err);
+                             size_t *taken, pst_error *err);
 
 /* True if nothing is waiting to be read and the peer has not hung up: an
  * idle connection that is still fit for a new call. */
@@ -93,6 +95,14 @@ pst_pipeline *pst__pipeline_connect_ep(const pst__endpoint *ep,
                                        pst_deadline deadline, pst_error *err);
 /* Open, and nothing unexpected readable: fit to carry a new call. */
 bool pst__pipeline_idle_ok(pst_pipeline *pl);
+/* pst_pipeline_call_until that also says, when the call fails, whether
+ * none of its request reached the socket (*unsent): the connection was
+ * already broken, or it broke on the first write with no byte taken. Such
+ * a call cannot have run and is safe to make again elsewhere. */
+int pst__pipeline_call_unsent(pst_pipeline *pl, const pst_method_desc *m,
+                              const void *args, void *result, pst_arena *a,
+                              pst_deadline deadline, pst_call_info *info,
+                              bool *unsent);
 
 /* ---- per-thread outcome of the info-less calls (call_info.c) ---- */
 /* A number naming one pipeline or pool for its whole life and never reused

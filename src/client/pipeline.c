@@ -417,9 +417,12 @@ static int begin_write_locked(pst_pipeline *pl, pst_deadline deadline)
 }
 
 /* Register the call (unless oneway) and write its request. */
+/* *unsent (may be NULL) is set when the call failed with none of its
+ * request on the socket because the connection is broken or broke on the
+ * first byte. */
 static int send_request(pst_pipeline *pl, const pst_method_desc *m,
                         const void *args, pst_deadline deadline,
-                        int32_t *seqid_out, pst_error *err)
+                        int32_t *seqid_out, bool *unsent, pst_error *err)
 {
     if (!pl || !m || !m->name || !m->args || (!m->oneway && !m->result))
         return pst_error_set(err, PST_E_INVALID,
@@ -432,6 +435,8 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
     if (pl->broken) {
         int code = pl->broken;
         pthread_mutex_unlock(&pl->mu);
+        if (unsent)
+            *unsent = true;
         return pst_error_set(err, PST_E_CLOSED,
                              "%s: the connection is broken (%s)", m->name,
                              code == PST_E_CLOSED ? "closed"
@@ -456,6 +461,7 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
     }
 
     bool write_tried = false;
+    size_t taken = 0;
     int rc = begin_write_locked(pl, deadline);
     bool holding = rc == 0;
     pthread_mutex_unlock(&pl->mu);
@@ -473,7 +479,7 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
             write_tried = true;
             rc = pst__conn_write_draining(pl->stream, pl->wbuf.data,
                                           pl->wbuf.len, deadline,
-                                          writer_reads, pl, err);
+                                          writer_reads, pl, &taken, err);
         }
         if (pl->wbuf.cap > (1u << 20)) {
             /* Do not keep a huge request's buffer for the life of the
@@ -499,6 +505,8 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
      * stream corrupt, or the socket is gone. Only a failure before writing
      * (encoding, or the deadline) leaves the connection as it was. */
     if (write_tried) {
+        if (unsent && taken == 0 && rc != PST_E_TIMEOUT)
+            *unsent = true;
         pst_error why = { 0, "" };
         pst_error_set(&why, rc, "%s: writing the request failed (%s)",
                       m->name, pst_strerror(rc));
@@ -586,6 +594,17 @@ int pst_pipeline_call_until(pst_pipeline *pl, const pst_method_desc *m,
                             const void *args, void *result, pst_arena *a,
                             pst_deadline deadline, pst_call_info *info)
 {
+    return pst__pipeline_call_unsent(pl, m, args, result, a, deadline, info,
+                                     NULL);
+}
+
+int pst__pipeline_call_unsent(pst_pipeline *pl, const pst_method_desc *m,
+                              const void *args, void *result, pst_arena *a,
+                              pst_deadline deadline, pst_call_info *info,
+                              bool *unsent)
+{
+    if (unsent)
+        *unsent = false;
     pst_error *err = info ? &info->error : NULL;
     int rc;
     if (!a && m && !m->oneway)
@@ -597,7 +616,7 @@ int pst_pipeline_call_until(pst_pipeline *pl, const pst_method_desc *m,
         if (pl)
             deadline = pst__deadline_or(deadline, pl->call_timeout_ms);
         int32_t seqid = 0;
-        rc = send_request(pl, m, args, deadline, &seqid, err);
+        rc = send_request(pl, m, args, deadline, &seqid, unsent, err);
         if (rc == 0 && seqid != 0)
             rc = wait_reply(pl, seqid, result, a, deadline, info);
     }
@@ -629,7 +648,7 @@ int pst_pipeline_send(pst_pipeline *pl, const pst_method_desc *m,
     if (pl)
         deadline = pst__deadline_or(deadline, pl->call_timeout_ms);
     int32_t seqid = 0;
-    int rc = send_request(pl, m, args, deadline, &seqid, err);
+    int rc = send_request(pl, m, args, deadline, &seqid, NULL, err);
     if (rc == 0)
         out->seqid = seqid;
     return rc;
