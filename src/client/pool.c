@@ -42,6 +42,7 @@ struct pst_pool {
     pst_pipeline_options popt;
     int connect_timeout_ms, call_timeout_ms;
     uint32_t max_per;
+    bool idempotent;         /* unanswered calls may be made again */
     int64_t backoff_initial_ms, backoff_max_ms;
     uint64_t calls, failures, connects, connect_failures, retries;
     uint64_t serial;         /* names it in per-thread call info */
@@ -261,12 +262,13 @@ int pst_pool_call_until(pst_pool *p, const pst_method_desc *m,
         return rc;
     }
     deadline = pst__deadline_or(deadline, p->call_timeout_ms);
-    /* A call none of whose request reached the socket (its connection had
-     * closed: a server restarted, the pooled connection was stale) cannot
-     * have run, so it goes again on another connection, or endpoint: each
-     * such failure closes the connection, and on a fresh one takes its
-     * endpoint down. Bounded, in case every connection fails that way. A
-     * call that may have been written is never made again. */
+    /* A call whose request never completely reached the socket (its
+     * connection had closed: a server restarted, the pooled connection was
+     * stale) cannot have run, so it goes again on another connection, or
+     * endpoint: each such failure closes the connection, and on a fresh one
+     * takes its endpoint down. With `idempotent`, so does a call whose
+     * connection the peer closed before any byte of its reply came. Bounded,
+     * in case every connection fails that way. */
     size_t retries_left = p->neps + 2;
     for (;;) {
         size_t i = 0;
@@ -282,10 +284,12 @@ int pst_pool_call_until(pst_pool *p, const pst_method_desc *m,
                 info->status = rc;
             return rc;
         }
-        bool unsent = false;
-        rc = pst__pipeline_call_unsent(pl, m, args, result, a, deadline, info,
-                                       &unsent);
-        bool retry = rc < 0 && unsent && retries_left > 0 &&
+        pst__call_fate fate = PST__FATE_OTHER;
+        rc = pst__pipeline_call_fate(pl, m, args, result, a, deadline, info,
+                                     &fate);
+        bool retry = rc < 0 && retries_left > 0 &&
+                     (fate == PST__FATE_UNSENT ||
+                      (fate == PST__FATE_UNANSWERED && p->idempotent)) &&
                      !pst__deadline_passed(deadline);
         release(p, i, pl, fresh, rc, retry);
         if (!retry)
@@ -422,6 +426,7 @@ pst_pool *pst_pool_new(const pst_pool_options *opt, pst_error *err)
     }
     p->connect_timeout_ms = o.connect_timeout_ms ? o.connect_timeout_ms : 1000;
     p->call_timeout_ms = o.call_timeout_ms;
+    p->idempotent = o.idempotent;
     p->serial = pst__call_owner_serial();
     p->max_per = o.max_per_endpoint ? (uint32_t)o.max_per_endpoint : 8;
     p->backoff_initial_ms = o.backoff_initial_ms ? o.backoff_initial_ms : 100;

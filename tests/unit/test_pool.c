@@ -384,7 +384,8 @@ static void swallow_stop(swallow_server *sw)
 }
 
 /* A call whose request was written and then got no reply may have run: it
- * fails, and is not made again on the other endpoint. */
+ * fails, and is not made again on the other endpoint - unless the pool was
+ * told its methods are idempotent. */
 static void test_written_call_not_retried(void)
 {
     swallow_server sw;
@@ -407,6 +408,31 @@ static void test_written_call_not_retried(void)
         pst_pool_stats_get(p, &st);
         CHECK_EQ_INT(st.retries, 0);
         CHECK_EQ_INT(st.failures, 1);
+        pst_arena_release(&a);
+        pst_pool_free(p);
+    }
+
+    pst_pool_options o = PST_POOL_OPTIONS_INIT;
+    o.endpoints = eps;
+    o.framed = true;
+    o.idempotent = true;
+    pst_error err = { 0, "" };
+    p = pst_pool_new(&o, &err);
+    CHECK(p != NULL);
+    if (p) {
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        CHECK_EQ_INT(echo_call(p, "runs twice safely", &a), 0);
+        CHECK_EQ_INT(atomic_load(&sw.requests), 2);
+        CHECK_EQ_INT(atomic_load(&s.calls), 1);
+        pst_pool_stats st;
+        pst_pool_stats_get(p, &st);
+        CHECK_EQ_INT(st.calls, 1);
+        CHECK_EQ_INT(st.retries, 1);
+        CHECK_EQ_INT(st.failures, 0);
+        pst_pool_endpoint_stats es;
+        CHECK_EQ_INT(pst_pool_endpoint_stats_get(p, 0, &es), 0);
+        CHECK(!es.up); /* a fresh connection failed there */
         pst_arena_release(&a);
         pst_pool_free(p);
     }
