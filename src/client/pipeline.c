@@ -429,10 +429,10 @@ static int begin_write_locked(pst_pipeline *pl, pst_deadline deadline)
     return 0;
 }
 
-/* Register the call (unless oneway) and write its request. */
-/* *unsent (may be NULL) is set when the call failed without the whole
- * request on the socket: the connection was broken, or the write failed
- * before its last byte. */
+/* Register the call (unless oneway) and write its request. *unsent (may be
+ * NULL) is set when the call failed without the whole request on the
+ * socket: the connection was broken, or the write failed before its last
+ * byte. */
 static int send_request(pst_pipeline *pl, const pst_method_desc *m,
                         const void *args, pst_deadline deadline,
                         int32_t *seqid_out, bool *unsent, pst_error *err)

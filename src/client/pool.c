@@ -214,8 +214,8 @@ static int acquire(pst_pool *p, pst_deadline deadline, size_t *epi,
     }
 }
 
-/* Give pl back (or close it). `retried`: the call failed unsent and goes
- * on elsewhere, so it is counted there, not here. */
+/* Give pl back (or close it). `retried`: the call failed here in a way that
+ * lets it be made again elsewhere, and is counted there, not here. */
 static void release(pst_pool *p, size_t i, pst_pipeline *pl, bool fresh,
                     int rc, bool retried)
 {

@@ -5,7 +5,7 @@
  * (and some were made).
  *
  *   haproxy_caller --port N --stop-file PATH [--threads N]
- *                  [--mode per-call|pool]
+ *                  [--mode per-call|pool] [--pause-us N]
  *
  * per-call  every call on a new connection (what a short-lived client or a
  *           script does): the balancer chooses a server for each call.
@@ -13,6 +13,9 @@
  *           is idempotent: connections are kept and reused, and a call
  *           whose connection closed before any byte of its reply came (its
  *           server stopped) is made again on a new one.
+ *
+ * --pause-us: a pause after each call (default 0), so that a test shares
+ * the machine with others; calls are still in flight at any moment.
  *
  * Each reply must carry the message sent (thread and sequence number), so
  * a reply meant for another call counts as a failure too.
@@ -33,6 +36,7 @@
 static int g_port;
 static const char *g_stop_file;
 static bool g_pool_mode;
+static int g_pause_us;
 static pst_client *g_pool_view;
 static atomic_ullong g_calls, g_failures;
 static atomic_bool g_stop;
@@ -99,6 +103,10 @@ static void *caller(void *arg)
         atomic_fetch_add(&g_calls, 1);
         if (rc != 0)
             atomic_fetch_add(&g_failures, 1);
+        if (g_pause_us > 0) {
+            struct timespec ts = { 0, (long)g_pause_us * 1000 };
+            nanosleep(&ts, NULL);
+        }
     }
     pst_arena_release(&arena);
     return NULL;
@@ -107,7 +115,7 @@ static void *caller(void *arg)
 static void usage(void)
 {
     fprintf(stderr, "usage: haproxy_caller --port N --stop-file PATH [--threads N] "
-                    "[--mode per-call|pool]\n");
+                    "[--mode per-call|pool] [--pause-us N]\n");
     exit(2);
 }
 
@@ -122,6 +130,8 @@ int main(int argc, char **argv)
             g_port = atoi(v);
         else if (!strcmp(a, "--threads"))
             threads = atoi(v);
+        else if (!strcmp(a, "--pause-us"))
+            g_pause_us = atoi(v);
         else if (!strcmp(a, "--stop-file"))
             g_stop_file = v;
         else if (!strcmp(a, "--mode") && (!strcmp(v, "pool") || !strcmp(v, "per-call")))
@@ -130,7 +140,8 @@ int main(int argc, char **argv)
             usage();
         i++;
     }
-    if (g_port <= 0 || g_port > 65535 || !g_stop_file || threads < 1 || threads > 64)
+    if (g_port <= 0 || g_port > 65535 || !g_stop_file || threads < 1 || threads > 64 ||
+        g_pause_us < 0 || g_pause_us > 999999)
         usage();
 
     pst_pool *pool = NULL;

@@ -149,7 +149,7 @@ for s in s0 s1 s2; do
 done
 
 rm -f "$tmp/stop"
-"$caller" --port "$hport" --stop-file "$tmp/stop" --threads 4 --mode "$mode" \
+"$caller" --port "$hport" --stop-file "$tmp/stop" --threads 4 --mode "$mode" --pause-us 200 \
     >"$tmp/caller.out" 2>"$tmp/caller.log" &
 caller_pid=$!
 sleep 1
