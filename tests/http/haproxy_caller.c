@@ -122,7 +122,8 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     int threads = 4;
-    for (int i = 1; i < argc; i++) {
+    /* Every option takes a value: they come in pairs. */
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             usage();
@@ -138,7 +139,6 @@ int main(int argc, char **argv)
             g_pool_mode = !strcmp(v, "pool");
         else
             usage();
-        i++;
     }
     if (g_port <= 0 || g_port > 65535 || !g_stop_file || threads < 1 || threads > 64 ||
         g_pause_us < 0 || g_pause_us > 999999)
