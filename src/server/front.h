@@ -6,9 +6,11 @@
  * to pst__front_feed and writes what it appends to `out`. The same call
  * serves, on one connection, in order:
  *
- *   GET/HEAD  /  /health  /metrics  /status  /Service      pages
+ *   GET/HEAD  / /health /metrics /status /connections /schema /Service
+ *                                                         pages
  *   POST      application/x-thrift (any path)             one Thrift call
  *   POST      /Service/method, any other content type     a JSON call
+ *   OPTIONS   (CORS preflight)
  *   CONNECT   /_thrift_rpc_  /_json_rpc_                  an upgrade
  *
  * and, after CONNECT /_json_rpc_, Go's JSON-RPC 1.0 stream. Nothing here
