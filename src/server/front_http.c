@@ -198,6 +198,19 @@ static bool addr_in(const char *list, const struct sockaddr_storage *ss)
     return false;
 }
 
+/* With an admin port, pages are served there only. */
+static bool on_admin_port(const pst_server *s, int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+        return false;
+    int port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+             : ss.ss_family == AF_INET  ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
+                                        : -1;
+    return port == s->admin_port;
+}
+
 static bool pages_allowed(pst_server *s, int fd)
 {
     if (!s->opt.pages_allow)
@@ -395,6 +408,9 @@ static pst__front_next route(pst__front_req *r, pst__front_conn *fc,
     case PST_HTTP_HEAD:
         if (off & PST_HTTP_OFF_PAGES) {
             pst__front_error(r, 404, "pages are switched off on this server");
+        } else if (s->admin_fd >= 0 && !on_admin_port(s, fd)) {
+            pst__front_error(r, 404, "pages are served on the admin port %d",
+                             s->admin_port);
         } else if (!pages_allowed(s, fd)) {
             pst__front_error(r, 403, "pages are not served to this address "
                                      "(server option pages_allow)");

@@ -146,7 +146,7 @@ struct nb_loop {
     bool thread_started;
     bool stopping, listening;
 
-    pst__io listen_io, stop_io, wake_io;
+    pst__io listen_io, stop_io, wake_io, admin_io;
     pst__timer_list idle_list, read_list, write_list, linger_list,
         accept_list, grace_list;
     pst__timer accept_timer, grace_timer;

@@ -23,6 +23,8 @@ struct pst_server {
     pst_server_options opt;       /* copied; defaults filled in by new */
     int listen_fd;                /* non-blocking listening socket */
     int port;                     /* bound port (0 for Unix sockets) */
+    int admin_fd;                 /* the admin port's listener, or -1 */
+    int admin_port;
     int stop_fd;                  /* eventfd: becomes readable on stop */
     int drain_fd;                 /* eventfd: a drain began (sampler thread) */
     atomic_bool stopping;         /* set by pst_server_stop */

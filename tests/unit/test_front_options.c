@@ -1,6 +1,7 @@
 /* test_front_options.c: each kind of HTTP traffic can be switched off, the
- * pages limited to some peer networks, and CORS answered only for allowed
- * origins; in a thread-based and the nonblocking model. */
+ * pages limited to some peer networks or moved to an admin port, and CORS
+ * answered only for allowed origins; in a thread-based and the nonblocking
+ * model (the admin port in all four). */
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -185,12 +186,45 @@ static void cors(pst_server_model m)
     finish(&r);
 }
 
+static void admin_port(pst_server_model m)
+{
+    pst_server_options o = PST_SERVER_OPTIONS_INIT;
+    o.admin_port = PST_ADMIN_PORT_ANY;
+    running r;
+    start(&r, m, &o);
+    int admin = pst_server_admin_port(r.s);
+    CHECK(admin > 0 && admin != r.port);
+    CHECK_EQ_INT(status_of(r.port, get_health), 404);      /* moved */
+    CHECK_EQ_INT(status_of(admin, get_health), 200);
+    CHECK_EQ_INT(status_of(admin, "GET /metrics HTTP/1.0\r\n\r\n"), 200);
+    CHECK_EQ_INT(status_of(r.port, post_json), 200);       /* calls stay */
+    CHECK_EQ_INT(post_thrift(r.port), 200);
+    finish(&r);
+    /* stopped: both ports refuse */
+    CHECK_EQ_INT(status_of(admin, get_health), 0);
+
+    pst_server_options none = PST_SERVER_OPTIONS_INIT;
+    start(&r, m, &none);
+    CHECK_EQ_INT(pst_server_admin_port(r.s), 0);
+    finish(&r);
+
+    pst_server_options bad = PST_SERVER_OPTIONS_INIT;
+    bad.admin_port = 70000;
+    bad.log = quiet;
+    pst_error err = { 0, "" };
+    CHECK(pst_server_new(&proc, &bad, &err) == NULL);
+    CHECK(strstr(err.message, "admin_port 70000") != NULL);
+}
+
 static void test_threaded(void)
 {
     all_on(PST_SERVER_THREADED);
     each_off(PST_SERVER_THREADED);
     pages_allow(PST_SERVER_THREADED);
     cors(PST_SERVER_THREADED);
+    admin_port(PST_SERVER_THREADED);
+    admin_port(PST_SERVER_POOL);
+    admin_port(PST_SERVER_SIMPLE);
 }
 
 static void test_nonblocking(void)
@@ -199,6 +233,7 @@ static void test_nonblocking(void)
     each_off(PST_SERVER_NONBLOCKING);
     pages_allow(PST_SERVER_NONBLOCKING);
     cors(PST_SERVER_NONBLOCKING);
+    admin_port(PST_SERVER_NONBLOCKING);
 }
 
 int main(void)
