@@ -138,6 +138,41 @@ static void jw_int(jw *j, int64_t v)
     put(j, s, (size_t)(end - s));
 }
 
+/* What "%.17g" prints for v, without snprintf, when v is a multiple of
+ * 1/16 under 1e12 in magnitude: then it has at most 12 + 4 significant
+ * digits, so "%.17g" prints it exactly, in fixed notation, without
+ * trailing zeros. The text goes to the end of buf; NULL for other values. */
+static char *fmt_sixteenths(char *end, double v)
+{
+    double s = v * 16; /* exact: a power of two */
+    if (!(fabs(v) < 1e12) || s != (double)(int64_t)s)
+        return NULL;
+    int64_t n = (int64_t)s;
+    uint64_t u = n < 0 ? (uint64_t)-n : (uint64_t)n;
+    char *p = end;
+    unsigned frac = (unsigned)(u & 15) * 625; /* sixteenths in 1/10000 */
+    if (frac) {
+        int digits = 4;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++) {
+            *--p = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        *--p = '.';
+    }
+    u >>= 4;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (signbit(v))
+        *--p = '-'; /* -0 too, as "%.17g" prints it */
+    return p;
+}
+
 static void jw_double(jw *j, double v)
 {
     bool quote = jw_sep(j);
@@ -153,6 +188,17 @@ static void jw_double(jw *j, double v)
         return;
     }
     char buf[40];
+    char *end = buf + sizeof buf - 1;
+    *end = '"';
+    char *s = fmt_sixteenths(end, v);
+    if (s) {
+        if (quote) {
+            *--s = '"';
+            end++;
+        }
+        put(j, s, (size_t)(end - s));
+        return;
+    }
     int n = snprintf(buf + 1, sizeof buf - 2, "%.17g", v);
     if (quote) {
         buf[0] = '"';
@@ -949,6 +995,66 @@ static int r_i64(pst__walk_in *in, int64_t *v)
 {
     return jr_int(JR(in), INT64_MIN, INT64_MAX, "i64", v);
 }
+/* Clinger's fast path: a decimal of at most 15 significant digits (exact
+ * in a double) scaled by a power of ten up to 1e22 (exact too) is one
+ * correctly rounded multiplication or division, the same double strtod
+ * gives. s: digits, '.', an exponent, after the sign. 0 when it does not
+ * apply (then strtod decides). */
+static int fast_double(const char *s, bool neg, double *v)
+{
+    static const double pow10[23] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    };
+    uint64_t m = 0;
+    int digits = 0, scale = 0;
+    bool dot = false, any = false;
+    for (; *s && *s != 'e' && *s != 'E'; s++) {
+        if (*s == '.') {
+            if (dot)
+                return 0;
+            dot = true;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return 0;
+        any = true;
+        if (m == 0 && *s == '0') { /* leading zeros count for nothing */
+            scale -= dot;
+            continue;
+        }
+        if (++digits > 15)
+            return 0;
+        m = m * 10 + (uint64_t)(*s - '0');
+        scale -= dot;
+    }
+    if (!any)
+        return 0;
+    if (*s) { /* exponent: [+-] digits, small */
+        s++;
+        bool eneg = *s == '-';
+        if (*s == '-' || *s == '+')
+            s++;
+        if (!*s)
+            return 0;
+        int e = 0;
+        for (; *s; s++) {
+            if (*s < '0' || *s > '9' || e > 1000)
+                return 0;
+            e = e * 10 + (*s - '0');
+        }
+        scale += eneg ? -e : e;
+    }
+    double d = (double)m;
+    if (m == 0)
+        scale = 0;
+    if (scale < -22 || scale > 22)
+        return 0;
+    d = scale < 0 ? d / pow10[-scale] : d * pow10[scale];
+    *v = neg ? -d : d;
+    return 1;
+}
+
 static int r_double(pst__walk_in *in, double *v)
 {
     jr *j = JR(in);
@@ -978,6 +1084,8 @@ static int r_double(pst__walk_in *in, double *v)
             other = true;
     }
     digit = digit && !other;
+    if (digit && fast_double(s, neg, v))
+        return 0;
     char *end = NULL;
     double d = digit ? strtod(buf, &end) : 0;
     if (!digit || !end || *end) {

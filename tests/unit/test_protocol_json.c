@@ -205,6 +205,54 @@ static void test_double_text(void)
     free(s);
 }
 
+/* The fast path for short doubles prints exactly what "%.17g" does, and
+ * the reader's (Clinger's: few digits, small exponent) reads every printed
+ * value back to its bits, as strtod does. */
+static void test_double_fast_path(void)
+{
+    uint64_t x = 0x243f6a8885a308d3ull;
+    int bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double v;
+        switch (i % 4) {
+        case 0: v = (double)(int64_t)(x % 4000000000000ull) / 16 - 1.25e11; break;
+        case 1: v = (double)(int64_t)(x % 100000) / 16 - 3000; break;
+        case 2: v = (double)(int64_t)(x >> 12) / 4096.0; break; /* mostly slow path */
+        default: memcpy(&v, &x, 8); break;                       /* any bits */
+        }
+        if (i < 8) {
+            static const double edge[] = { 0.0, -0.0, 1e12 - 0.0625, -1e12 + 0.0625,
+                                           0.0625, -0.0625, 1e12, 999999999999.9375 };
+            v = edge[i];
+        }
+        if (isnan(v) || isinf(v))
+            continue;
+        T_Everything e;
+        memset(&e, 0, sizeof e);
+        e.dbl = v;
+        char *s = encode_text(&T_Everything_desc, &e);
+        char want[64];
+        snprintf(want, sizeof want, "\"6\":{\"dbl\":%.17g}", v);
+        if (!strstr(s, want)) {
+            if (bad++ < 5)
+                fprintf(stderr, "  %s not in %.60s...\n", want, strstr(s, "\"6\""));
+        }
+        /* and it reads back to the same bits (the reader's fast path) */
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        T_Everything back;
+        if (decode_text(s, &T_Everything_desc, &back, &a, NULL) != 0 ||
+            !dbl_same(back.dbl, v)) {
+            if (bad++ < 5)
+                fprintf(stderr, "  %s does not read back\n", want);
+        }
+        pst_arena_release(&a);
+        free(s);
+    }
+    CHECK_EQ_INT(bad, 0);
+}
+
 /* map keys: numbers quoted (pair context), strings as they are */
 static void test_map_keys(void)
 {
@@ -481,6 +529,7 @@ int main(void)
     run_common_tests();
     RUN(test_message_bytes);
     RUN(test_double_text);
+    RUN(test_double_fast_path);
     RUN(test_map_keys);
     RUN(test_string_escapes);
     RUN(test_base64);
