@@ -225,6 +225,10 @@ static void jw_text(jw *j, const char *p, size_t n)
 {
     jw_sep(j);
     put1(j, '"');
+    if (n == 0) { /* p may be NULL (an unset string) */
+        put1(j, '"');
+        return;
+    }
     const uint8_t *s = (const uint8_t *)p, *run = s, *end = s + n;
     for (; s < end; s++) {
         uint8_t e = esc_char[*s];
