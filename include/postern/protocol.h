@@ -6,7 +6,7 @@
  * call, over contiguous memory: a message is always complete in memory before
  * it is decoded (framed transports deliver whole frames; unframed ones find
  * the message's end with message_length first). Protocols know nothing of
- * sockets. Binary and compact are built in; JSON, debug and multiplexed fit
+ * sockets. Binary, compact and JSON are built in; debug and multiplexed fit
  * the same table (multiplexed wraps another protocol's message header).
  *
  * Thread-safety: protocol tables are immutable; buffers belong to one thread.
@@ -123,12 +123,34 @@ typedef struct pst_protocol {
     int (*message_length)(const uint8_t *p, size_t n,
                           const pst_codec_config *cfg, size_t *len,
                           pst_error *err);
+
+    /* After the struct, for protocols whose messages have a trailer (JSON's
+     * closing ']'); NULL when there is none. Writers of a message call
+     * pst_protocol_write_message_end after write_struct. Readers may leave
+     * the trailer unread: message_length and frames already delimit the
+     * message, and read_message_end only checks it. */
+    int (*write_message_end)(pst_wbuf *w);
+    int (*read_message_end)(pst_rbuf *r, const pst_codec_config *cfg);
 } pst_protocol;
+
+static inline int pst_protocol_write_message_end(const pst_protocol *p,
+                                                 pst_wbuf *w)
+{
+    return p->write_message_end ? p->write_message_end(w) : 0;
+}
+static inline int pst_protocol_read_message_end(const pst_protocol *p,
+                                                pst_rbuf *r,
+                                                const pst_codec_config *cfg)
+{
+    return p->read_message_end ? p->read_message_end(r, cfg) : 0;
+}
 
 extern const pst_protocol pst_protocol_binary;
 extern const pst_protocol pst_protocol_compact;
+/* TJSONProtocol (Thrift C++ 0.17's bytes), on the generic walker. */
+extern const pst_protocol pst_protocol_json;
 
-/* By name ("binary", "compact"), or NULL. */
+/* By name ("binary", "compact", "json"), or NULL. */
 const pst_protocol *pst_protocol_by_name(const char *name);
 
 /* ---- TApplicationException --------------------------------------------- */

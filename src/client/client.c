@@ -357,6 +357,8 @@ static int sync_call(pst_client *c, const pst_method_desc *m,
     int rc = c->proto->write_message_begin(&c->out, &h);
     if (rc == 0)
         rc = c->proto->write_struct(&c->out, m->args, args, &c->codec);
+    if (rc == 0)
+        rc = pst_protocol_write_message_end(c->proto, &c->out);
     if (rc == 0 && c->out.err)
         rc = c->out.err;
     if (rc < 0) /* nothing was sent: the connection is still fine */

@@ -992,4 +992,6 @@ const pst_protocol pst_protocol_binary = {
     bin_read_struct,
     bin_skip_struct,
     bin_message_length,
+    NULL, /* no message trailer */
+    NULL,
 };

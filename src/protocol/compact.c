@@ -1236,4 +1236,6 @@ const pst_protocol pst_protocol_compact = {
     cmp_read_struct,
     cmp_skip_struct,
     cmp_message_length,
+    NULL, /* no message trailer */
+    NULL,
 };

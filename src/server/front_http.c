@@ -312,7 +312,7 @@ static void thrift_post(pst__front_req *r, peer_name *peer)
     if (sn.kind != PST_SNIFF_THRIFT) {
         pst__metrics_perr(r->sc->shard, PST__PERR_BAD_MESSAGE);
         pst__front_error(r, 400, "the body (%zu bytes) is not one Thrift message "
-                                 "(binary or compact, unframed)",
+                                 "(binary, compact or JSON, unframed)",
                          r->body_len);
         return;
     }

@@ -65,7 +65,8 @@ static void test_protocol_by_name(void)
 {
     CHECK(pst_protocol_by_name("binary") == &pst_protocol_binary);
     CHECK(pst_protocol_by_name("compact") == &pst_protocol_compact);
-    CHECK(pst_protocol_by_name("json") == NULL);
+    CHECK(pst_protocol_by_name("json") == &pst_protocol_json);
+    CHECK(pst_protocol_by_name("morse") == NULL);
     CHECK(pst_protocol_by_name(NULL) == NULL);
     CHECK(strcmp(pst_protocol_binary.name, "binary") == 0);
     CHECK(strcmp(pst_protocol_compact.name, "compact") == 0);

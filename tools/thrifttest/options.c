@@ -30,12 +30,13 @@ int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
         *out = NULL;
         return 0;
     }
-    if (!strcmp(value, "binary") || !strcmp(value, "compact")) {
+    if (!strcmp(value, "binary") || !strcmp(value, "compact") ||
+        !strcmp(value, "json")) {
         *out = pst_protocol_by_name(value);
         if (*out)
             return 0;
     }
-    fprintf(stderr, "%s: %s must be %sbinary or compact, got '%s'\n", tt_prog,
+    fprintf(stderr, "%s: %s must be %sbinary, compact or json, got '%s'\n", tt_prog,
             opt, allow_auto ? "auto, " : "", value);
     return -1;
 }
