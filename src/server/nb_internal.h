@@ -147,7 +147,7 @@ struct nb_loop {
     bool stopping, listening;
 
     pst__io listen_io, stop_io, wake_io, admin_io;
-    pst__timer_list idle_list, read_list, write_list, linger_list,
+    pst__timer_list idle_list, read_list, write_list, linger_list, http_list,
         accept_list, grace_list;
     pst__timer accept_timer, grace_timer;
 
