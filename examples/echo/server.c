@@ -5,6 +5,10 @@
  *               [--transport auto|framed|buffered]
  *               [--server-type simple|threaded|thread-pool|nonblocking]
  *               [--workers N] [--io-threads N] [--max-connections N]
+ *               [--metrics-off]
+ *
+ * --metrics-off turns per-call counting off (options.metrics_off), so the
+ * benchmark can measure what the metrics cost.
  *
  * With the defaults it tells each connection's protocol and framing from its
  * first bytes, so any Thrift client can call it. SIGINT/SIGTERM stop it
@@ -52,7 +56,8 @@ static void usage(FILE *f)
             "usage: echo-server [--port N] [--bind ADDR] [--protocol auto|binary|compact]\n"
             "                   [--transport auto|framed|buffered]\n"
             "                   [--server-type simple|threaded|thread-pool|nonblocking]\n"
-            "                   [--workers N] [--io-threads N] [--max-connections N]\n");
+            "                   [--workers N] [--io-threads N] [--max-connections N]\n"
+            "                   [--metrics-off]\n");
 }
 
 static int parse_int(const char *opt, const char *v, int lo, int hi, int *out)
@@ -93,6 +98,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--max-connections")) {
             bad = parse_int(a, v, 0, 10000000, &opt.max_connections);
             i++;
+        } else if (!strcmp(a, "--metrics-off")) {
+            opt.metrics_off = true;
         } else if (!strcmp(a, "--bind") && v) {
             opt.bind = v;
             i++;
