@@ -36,7 +36,12 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
     nb_loop *l = c->loop;
     pst_server *s = l->s;
     pst__front_scratch *sc = loop_scratch(l);
-    if (!sc) {
+    if (!c->http) {
+        c->http = malloc(sizeof *c->http);
+        if (c->http)
+            pst__front_conn_init(c->http);
+    }
+    if (!sc || !c->http) {
         pst__nb_conn_close(c, PST_LOG_ERROR, "out of memory for HTTP");
         return 0;
     }
@@ -56,6 +61,14 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
     case PST__FRONT_MORE:
         if (consumed < len && l->out.len + pending > OUT_HIGH)
             c->flags |= C_PAUSED;  /* more is complete: after the output */
+        if (consumed == len && pst__front_conn_kind(c->http) == PST__KIND_HTTP) {
+            /* Every request read was answered, so the state is its initial
+             * one: an idle keep-alive connection then costs what an idle
+             * Thrift connection does (the struct is made again, by one
+             * small malloc, when its next request arrives). */
+            free(c->http);
+            c->http = NULL;
+        }
         return consumed;
     case PST__FRONT_CLOSE:
         /* answered; close once the answer is out (the Thrift path's
@@ -68,7 +81,7 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
         /* CONNECT /_thrift_rpc_: Thrift from here on, sniffed afresh */
         free(c->http);
         c->http = NULL;
-        c->flags |= C_UPGRADED;
+        c->flags = (uint16_t)((c->flags & ~C_HTTP) | C_UPGRADED);
         return consumed + pst__nb_conn_process(c, data + consumed, len - consumed);
     }
 }
@@ -93,12 +106,7 @@ size_t pst__nb_conn_start_http(nb_conn *c, const uint8_t *p, size_t avail)
         c->flags |= C_ERROR;
         return 0;
     }
-    c->http = malloc(sizeof *c->http);
-    if (!c->http) {
-        pst__nb_conn_close(c, PST_LOG_ERROR, "out of memory for HTTP");
-        return 0;
-    }
-    pst__front_conn_init(c->http);
+    c->flags |= C_HTTP;
     pst__metrics_kind(c->loop->shard, PST__KIND_COUNT, PST__KIND_HTTP);
     return pst__nb_http_process(c, p, avail);
 }
