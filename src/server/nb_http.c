@@ -37,7 +37,8 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
     pst_server *s = l->s;
     pst__front_scratch *sc = loop_scratch(l);
     if (!c->http) {
-        c->http = malloc(sizeof *c->http);
+        c->http = l->spare_http ? l->spare_http : malloc(sizeof *c->http);
+        l->spare_http = NULL;
         if (c->http)
             pst__front_conn_init(c->http);
     }
@@ -64,9 +65,13 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
         if (consumed == len && pst__front_conn_kind(c->http) == PST__KIND_HTTP) {
             /* Every request read was answered, so the state is its initial
              * one: an idle keep-alive connection then costs what an idle
-             * Thrift connection does (the struct is made again, by one
-             * small malloc, when its next request arrives). */
-            free(c->http);
+             * Thrift connection does. The struct goes to the loop's spare
+             * (the next request, on whichever connection, takes it back
+             * without a malloc) or, if there is one already, is freed. */
+            if (l->spare_http)
+                free(c->http);
+            else
+                l->spare_http = c->http;
             c->http = NULL;
         }
         return consumed;

@@ -166,6 +166,8 @@ struct nb_loop {
     uint64_t calls_batch;          /* calls answered into `out` this pass */
     pst__metrics_shard *shard;     /* this loop's counters (may be NULL) */
     struct pst__front_scratch *front; /* HTTP request scratch, on first use */
+    struct pst__front_conn *spare_http; /* one idle HTTP state, reused by the
+                                           next request (no malloc per call) */
     nb_job *batch_head, *batch_tail; /* jobs of this pass, for the pool */
 
     /* cross-thread inbox, under mu */
