@@ -6,9 +6,11 @@ PKGS="cmake make gcc g++ clang pkg-config zlib1g-dev
       thrift-compiler python3-thrift libthrift-dev libboost-dev libevent-dev"
 # What the HTTP tests and benchmarks point at the front door: curl,
 # Prometheus (promtool and a real scrape), Go (net/rpc/jsonrpc), wrk,
-# tinyproxy (CONNECT through a proxy). Their
-# recommends (exporters, documentation servers) are not wanted.
-TOOLS="curl prometheus golang-go wrk tinyproxy"
+# tinyproxy (CONNECT through a proxy); nginx-light and valgrind only for
+# bench/http (the reference /health server, callgrind's instruction
+# counts), no test needs them. Their recommends (exporters, documentation
+# servers) are not wanted.
+TOOLS="curl prometheus golang-go wrk tinyproxy nginx-light valgrind"
 
 missing_of() {
     out=""
