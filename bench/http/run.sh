@@ -164,12 +164,17 @@ alternate() { # PART NAME...
 }
 
 # mem_trial KIND N ROUND: RSS growth of a fresh echo-server while N idle
-# connections of KIND (http|rpc) are held open.
+# connections of KIND (http|rpc) are held open, after one connection of
+# that kind has come and gone.
 mem_trial() {
   local kind=$1 n=$2 round=$3 before after hold=$((20 + $2 / 500))
   PORT=$(free_port)
   server_cmd postern
   start_server "$TMP/mem.$kind.$n.$round.log" "${CMD[@]}" || return 1
+  # one connection of the kind first, closed: what the first request of a
+  # kind sets up once (the loop's HTTP request scratch, touched pages of
+  # the read and write buffers) is not per connection
+  python3 "$HTTP_HERE/idle_conns.py" "$PORT" 1 "$kind" 0 >/dev/null 2>&1
   sleep 0.3
   before=$(rss_kb "$SPID")
   python3 "$HTTP_HERE/idle_conns.py" "$PORT" "$n" "$kind" "$hold" >"$TMP/idle.out" 2>"$TMP/idle.err" &
