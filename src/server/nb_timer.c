@@ -30,7 +30,7 @@ void pst__nb_conn_arm_timer(nb_conn *c, bool done_reading)
         want = l->read_list.duration_ms > 0 ? &l->read_list : &l->idle_list;
         /* a started HTTP request has its own bound even without a read
          * timeout (slow senders of headers) */
-        if (c->http && want == &l->idle_list && l->http_list.duration_ms > 0)
+        if ((c->flags & C_HTTP) && want == &l->idle_list && l->http_list.duration_ms > 0)
             want = &l->http_list;
         refresh = want == &l->idle_list || (c->flags & C_MSGDONE);
     } else if (!done_reading) {
