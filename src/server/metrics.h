@@ -134,6 +134,25 @@ static inline void pst__metrics_call(pst__metrics_shard *sh, int index,
     pst__count_add(&ms->sum_ns, ns);
 }
 
+/* The same in two steps, for callers that time several calls with one
+ * clock read: the outcome now, the latency later. */
+static inline void pst__metrics_outcome(pst__metrics_shard *sh, int index,
+                                        pst__outcome outcome)
+{
+    if (sh && index >= 0)
+        pst__count_add(&sh->methods[index].outcome[outcome], 1);
+}
+
+static inline void pst__metrics_latency(pst__metrics_shard *sh, int index,
+                                        unsigned bucket, uint64_t ns)
+{
+    if (!sh || index < 0)
+        return;
+    pst__method_stats *ms = &sh->methods[index];
+    pst__count_add(&ms->bucket[bucket], 1);
+    pst__count_add(&ms->sum_ns, ns);
+}
+
 static inline void pst__metrics_bytes(pst__metrics_shard *sh, uint64_t in,
                                       uint64_t out)
 {

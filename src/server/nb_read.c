@@ -243,7 +243,8 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
      * output does not change while we answer */
     size_t pend = out_pending(c);
     pst__metrics_shard *sh = l->shard;
-    uint64_t since = sh ? nb_now_ns() : 0;
+    nb_lat lat;
+    nb_lat_begin(&lat, l);
     size_t out_before = out->len;
     while (len - off >= 4 && !(c->flags & (C_ERROR | C_PAUSED))) {
         const uint8_t *p = data + off;
@@ -269,8 +270,7 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
         int rc = pst__process(&s->proc, proto, p + 4, flen, out, &l->arena,
                               cfg, &err, &rep);
         pst__arena_reset(&l->arena);
-        if (sh)
-            nb_count_call(sh, s, &rep, &since);
+        nb_lat_call(&lat, s, &rep);
         if (PST__UNLIKELY(out->err)) {     /* a reply cut short: drop it */
             if (rc == 0)
                 rc = out->err;
@@ -294,8 +294,10 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
     }
     if (off || (c->flags & C_ERROR))
         handlers_ran(l);
-    if (sh)
+    if (sh) {
+        nb_lat_flush(&lat);
         pst__metrics_bytes(sh, off, out->len - out_before);
+    }
     return off;
 }
 
