@@ -40,17 +40,20 @@ install(FILES ${CMAKE_BINARY_DIR}/postern-config.cmake
 
 # pkg-config: written at install time, so the paths are those of the prefix
 # actually installed to (cmake --install --prefix P overrides the configured
-# one; DESTDIR stays out of them, as packaging wants).
+# one; DESTDIR stays out of them, as packaging wants). Written straight into
+# the destination: two installs at once (make test installs twice) must not
+# share a file in the build tree.
 install(CODE "
   set(POSTERN_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
   set(CMAKE_INSTALL_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")
   set(CMAKE_INSTALL_INCLUDEDIR \"${CMAKE_INSTALL_INCLUDEDIR}\")
   set(CMAKE_INSTALL_BINDIR \"${CMAKE_INSTALL_BINDIR}\")
   set(PROJECT_VERSION \"${PROJECT_VERSION}\")
-  configure_file(\"${CMAKE_SOURCE_DIR}/cmake/templates/postern.pc.in\"
-                 \"${CMAKE_BINARY_DIR}/postern.pc\" @ONLY)
+  set(pc \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${POSTERN_PKGCONFIG_DIR}/postern.pc\")
+  message(STATUS \"Installing: \${pc}\")
+  configure_file(\"${CMAKE_SOURCE_DIR}/cmake/templates/postern.pc.in\" \"\${pc}\" @ONLY)
+  list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${pc}\")
 ")
-install(FILES ${CMAKE_BINARY_DIR}/postern.pc DESTINATION ${POSTERN_PKGCONFIG_DIR})
 
 # make package: one .deb with everything above, installed under /usr.
 set(CPACK_GENERATOR DEB)
@@ -73,5 +76,6 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34)")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "pkg-config | cmake")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_STRIP_FILES ON)
-set(CPACK_OUTPUT_FILE_PREFIX ${CMAKE_BINARY_DIR}/package)
+# Relative to where cpack runs: build/package/ for make package.
+set(CPACK_OUTPUT_FILE_PREFIX package)
 include(CPack)
