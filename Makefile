@@ -47,8 +47,11 @@ test-tsan: deps
 		ctest --output-on-failure -j $(JOBS) -L threads
 
 # DESTDIR (staged installs) is read by cmake --install from the environment.
+# A real install as root refreshes the loader's cache, so programs find the
+# new libpostern.so.0 under /usr/local/lib at once.
 install: build
 	@DESTDIR="$(DESTDIR)" cmake --install build --prefix "$(PREFIX)"
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 package: build
 	@cd build && cpack -G DEB
