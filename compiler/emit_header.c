@@ -95,10 +95,16 @@ static void struct_decl(pst__gen *g, const pst__gstruct *s, const char *title, c
     pst__sbuf_printf(h, "} %s;\n\n", P);
     pst__sbuf_printf(h, "extern const pst_struct_desc %s_desc;\n", P);
     bool is_union = s->def && s->def->kind == PST_IDL_DEF_UNION;
+    bool required_default = false;
+    for (unsigned k = 0; k < s->n; k++)
+        required_default |= s->fields[k].req == 1 && s->fields[k].dflt != NULL;
     pst__sbuf_printf(h, "/* Zero *v, then set the IDL default values%s. */\n",
                      !s->has_defaults ? " (there are none)"
                      : is_union ? " (not marked set: a union sets one member)"
-                                : " (and their isset bits)");
+                     : required_default ? " (and their isset bits, except\n"
+                                          " * a required field's: it says whether a "
+                                          "decoder read the field)"
+                                        : " (and their isset bits)");
     pst__sbuf_printf(h, "void %s_init(%s *v);\n", P, P);
     for (unsigned k = 0; k < s->n; k++) {
         const pst__gfield *f = s->by_id[k];

@@ -104,6 +104,50 @@ static void const_def(pst__gen *g, const pst_idl_def *d)
     pst__sbuf_free(&init);
 }
 
+/* ---- the IDL text, for GET /schema --------------------------------------- */
+
+static void add_program_text(pst__idl_symtab *seen, pst__sbuf *text,
+                             const pst_idl_program *p, pst__gen *g)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%p", (const void *)p);
+    if (pst__idl_symtab_get(seen, key))
+        return;
+    pst__idl_symtab_put(seen, pst__gen_sprintf(g, "%s", key), (void *)p);
+    const char *slash = strrchr(p->path, '/');
+    pst__sbuf_printf(text, "// ---- %s\n", slash ? slash + 1 : p->path);
+    pst__sbuf_put(text, p->text ? p->text : "", p->text ? p->text_len : 0);
+    if (p->text_len && p->text[p->text_len - 1] != '\n')
+        pst__sbuf_put(text, "\n", 1);
+    for (unsigned i = 0; i < p->nincludes; i++)
+        if (p->includes[i].program)
+            add_program_text(seen, text, p->includes[i].program, g);
+}
+
+/* The name of a static array holding this file's IDL text and its
+ * includes', defined once. Written as byte values, not a string literal:
+ * C11 only promises literals of 4095 characters. */
+static const char *idl_text(pst__gen *g)
+{
+    static const char *const suffix = "__idl";
+    const char *name = pst__gen_sprintf(g, "%s%s", g->prefix, suffix);
+    if (pst__idl_symtab_get(g->globals, name))
+        return pst__gen_sprintf(g, "(const char *)%s", name);
+    pst__gen_claim(g, name, "the IDL text of '%s'", g->p->path, NULL);
+    pst__sbuf text = { 0 };
+    pst__idl_symtab *seen = pst__idl_symtab_new(&g->pool);
+    add_program_text(seen, &text, g->p, g);
+    pst__sbuf *b = &g->body;
+    pst__sbuf_puts(b, "/* The IDL of this file and its includes, for GET /schema. */\n");
+    pst__sbuf_printf(b, "static const unsigned char %s[%zu] = {", name, text.len + 1);
+    for (size_t i = 0; i < text.len; i++)
+        pst__sbuf_printf(b, "%s%u,", i % 20 ? " " : "\n    ",
+                         (unsigned)(unsigned char)text.data[i]);
+    pst__sbuf_printf(b, "\n    0\n};\n\n");
+    pst__sbuf_free(&text);
+    return pst__gen_sprintf(g, "(const char *)%s", name);
+}
+
 /* ---- services ----------------------------------------------------------- */
 
 /* How the wrapper passes args member m of field f to the handler. */
@@ -228,11 +272,12 @@ static void service_def(pst__gen *g, const pst_idl_def *svc)
     }
     pst__sbuf_free(&table);
     pst__sbuf_printf(b, "const pst_service_desc %s_desc = {\n"
-                        "    .name = %s, .base = %s%s%s, .nmethods = %u, .methods = %s,\n};\n\n",
+                        "    .name = %s, .base = %s%s%s, .nmethods = %u, .methods = %s,\n"
+                        "    .idl = %s,\n};\n\n",
                      S, c_str(g, svc->name), svc->extends ? "&" : "NULL",
                      svc->extends ? pst__gen_def_name(g, svc->extends) : "",
                      svc->extends ? "_desc" : "", svc->nfunctions,
-                     svc->nfunctions ? methods : "NULL");
+                     svc->nfunctions ? methods : "NULL", idl_text(g));
     for (unsigned i = 0; i < svc->nfunctions; i++)
         stub_def(g, svc, &svc->functions[i], methods, i);
 }

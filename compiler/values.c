@@ -5,7 +5,8 @@
  * defined just before the object that points at them; a struct held by
  * pointer (a recursive type) becomes a static const instance. A struct value
  * starts from the struct's IDL defaults, as Apache Thrift's constructors do,
- * and marks every field it sets (or defaults) in isset_.
+ * and marks every field it sets (or defaults) in isset_, except a required
+ * field left at its default: its bit says whether a decoder read it.
  *
  * Strings longer than C11's guaranteed literal length (4095) are emitted as
  * char arrays so -pedantic stays quiet.
@@ -328,7 +329,10 @@ static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
     unsigned nbytes = s->n ? (s->n + 7) / 8 : 1;
     /* A union's defaults are filled in but not marked set: a decoded
      * union must have exactly its one received member set. A union value
-     * given in the IDL is just that member. */
+     * given in the IDL is just that member. A required field's default is
+     * not marked either: decoders start from the defaults instance and
+     * then require the bit, so a required field missing from the wire
+     * fails as in Thrift (encoders write required fields regardless). */
     bool is_union = s->def && s->def->kind == PST_IDL_DEF_UNION;
     uint8_t *bits = pst__idl_alloc(&g->pool, nbytes);
     pst__sbuf_puts(out, "{");
@@ -337,7 +341,7 @@ static void struct_init(pst__gen *g, pst__sbuf *out, const pst__gstruct *s,
         size_t idx = (size_t)(f - s->fields);
         const pst_idl_value *fv = v && v->kind == PST_IDL_V_STRUCT && idx < v->count
                                       ? v->items[idx] : NULL;
-        bool mark = fv != NULL || !is_union;
+        bool mark = fv != NULL || (!is_union && f->req != 1 /* required */);
         /* A default that (through pointers) contains the same field's
          * default again is written once; inside itself the field is left
          * unset (NULL), or the value would be infinite. */

@@ -6,9 +6,10 @@ PKGS="cmake make gcc g++ clang pkg-config zlib1g-dev
       thrift-compiler python3-thrift libthrift-dev libboost-dev libevent-dev"
 # What the HTTP tests and benchmarks point at the front door: curl,
 # Prometheus (promtool and a real scrape), Go (net/rpc/jsonrpc), wrk,
-# tinyproxy (CONNECT through a proxy). Their
+# tinyproxy (CONNECT through a proxy), Chromium (the /status page,
+# headless), HAProxy (servers restarted behind a balancer). Their
 # recommends (exporters, documentation servers) are not wanted.
-TOOLS="curl prometheus golang-go wrk tinyproxy"
+TOOLS="curl prometheus golang-go wrk tinyproxy chromium haproxy"
 
 missing_of() {
     out=""

@@ -5,10 +5,15 @@
  *               [--transport auto|framed|buffered]
  *               [--server-type simple|threaded|thread-pool|nonblocking]
  *               [--workers N] [--io-threads N] [--max-connections N]
+ *               [--drain-ms N]
  *
  * With the defaults it tells each connection's protocol and framing from its
  * first bytes, so any Thrift client can call it. SIGINT/SIGTERM stop it
- * gracefully: calls already read are answered before it exits.
+ * gracefully: calls already read are answered before it exits. With
+ * --drain-ms N, SIGTERM first drains: GET /health answers 503 for N ms while
+ * everything is still served (a load balancer's health check takes the
+ * server out of rotation), then it stops as above. SIGINT always stops at
+ * once.
  */
 #include <errno.h>
 #include <signal.h>
@@ -27,9 +32,13 @@ static _Atomic(pst_server *) g_server;
 
 static void on_signal(int sig)
 {
-    (void)sig;
     pst_server *s = atomic_load(&g_server);
-    if (s)
+    if (!s)
+        return;
+    /* pst_server_drain is pst_server_stop when drain_ms is 0. */
+    if (sig == SIGTERM)
+        pst_server_drain(s);
+    else
         pst_server_stop(s);
 }
 
@@ -52,7 +61,10 @@ static void usage(FILE *f)
             "usage: echo-server [--port N] [--bind ADDR] [--protocol auto|binary|compact]\n"
             "                   [--transport auto|framed|buffered]\n"
             "                   [--server-type simple|threaded|thread-pool|nonblocking]\n"
-            "                   [--workers N] [--io-threads N] [--max-connections N]\n");
+            "                   [--workers N] [--io-threads N] [--max-connections N]\n"
+            "                   [--drain-ms N]\n"
+            "SIGTERM drains first (/health answers 503 for --drain-ms, default 0),\n"
+            "then stops gracefully; SIGINT stops at once.\n");
 }
 
 static int parse_int(const char *opt, const char *v, int lo, int hi, int *out)
@@ -92,6 +104,9 @@ int main(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--max-connections")) {
             bad = parse_int(a, v, 0, 10000000, &opt.max_connections);
+            i++;
+        } else if (!strcmp(a, "--drain-ms")) {
+            bad = parse_int(a, v, 0, 3600000, &opt.drain_ms);
             i++;
         } else if (!strcmp(a, "--bind") && v) {
             opt.bind = v;

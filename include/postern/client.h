@@ -14,7 +14,9 @@
  * either kind unchanged.
  *
  * pst_client_call returns:
- *   0                          result->success holds the value (if not void)
+ *   0                          result->success holds the value (if not void;
+ *                              a set success wins over an exception field
+ *                              set in the same reply, as in Thrift)
  *   PST_E_DECLARED_EXCEPTION   one of result's exception fields is set
  *   PST_E_APP_EXCEPTION        the server sent a TApplicationException;
  *                              pst_client_app_exception() has it

@@ -16,9 +16,19 @@
  * closes that endpoint's idle connections (they are likely stale too) but
  * does not take it down: the next call reconnects and decides. An idle
  * connection that the server closed is noticed before reuse and dropped.
- * A call whose connect fails tries the next endpoint (nothing was sent);
- * a call that fails after its request was written is not retried (it may
- * have run).
+ * A call whose connect fails tries the next endpoint (nothing was sent).
+ * A call whose connection turns out closed before its whole request
+ * reached the socket (the pipeline was already broken, or a write failed
+ * before the last byte, e.g. the server restarted just after the idle
+ * check) cannot have run: it is made again on another connection or
+ * endpoint, up to the number of endpoints + 2 times, within its deadline,
+ * and counted once. A call whose request was written is not made again,
+ * since it may have run - unless the options say `idempotent` (every method
+ * may safely run twice) and the peer closed or reset the connection before
+ * any byte of the reply came. That is what a server restarting behind a TCP
+ * load balancer looks like: a postern server that stops gracefully answers
+ * every request it has read, so such a call did not run there, but a client
+ * cannot tell that from a server that crashed mid-call.
  *
  * pst_pool_call has pst_client_call's contract and return codes, plus:
  *   PST_E_UNAVAILABLE  no endpoint is up (all in back-off, or every
@@ -57,10 +67,13 @@ typedef struct pst_pool_options {
     int backoff_initial_ms;        /* 0 = 100 */
     int backoff_max_ms;            /* 0 = 30000 */
     pst_codec_config codec;
+    bool idempotent;               /* every method may run twice: also make
+                                      again a call left unanswered by a
+                                      closed connection (see above) */
 } pst_pool_options;
 
 #define PST_POOL_OPTIONS_INIT                                                 \
-    { NULL, NULL, false, 0, 0, 0, 0, 0, PST_CODEC_CONFIG_INIT }
+    { NULL, NULL, false, 0, 0, 0, 0, 0, PST_CODEC_CONFIG_INIT, false }
 
 typedef struct pst_pool pst_pool;
 
@@ -109,6 +122,8 @@ typedef struct pst_pool_stats {
                                   PST_E_APP_EXCEPTION */
     uint64_t connects;         /* connections opened */
     uint64_t connect_failures;
+    uint64_t retries;          /* calls made again after their connection
+                                  closed (see above) */
     uint32_t endpoints;        /* configured */
     uint32_t endpoints_up;     /* not in back-off */
     uint32_t connections;      /* open now, idle or lent */
@@ -124,6 +139,7 @@ typedef struct pst_pool_endpoint_stats {
     int last_error;            /* status of the last failure that took it
                                   down, 0 if none */
     uint64_t calls, failures, connects, connect_failures;
+    uint64_t retries;          /* calls made again after failing here */
     uint32_t connections, idle;
 } pst_pool_endpoint_stats;
 

@@ -6,7 +6,7 @@
  * call, over contiguous memory: a message is always complete in memory before
  * it is decoded (framed transports deliver whole frames; unframed ones find
  * the message's end with message_length first). Protocols know nothing of
- * sockets. Binary and compact are built in; JSON, debug and multiplexed fit
+ * sockets. Binary, compact and JSON are built in; debug and multiplexed fit
  * the same table (multiplexed wraps another protocol's message header).
  *
  * Thread-safety: protocol tables are immutable; buffers belong to one thread.
@@ -104,8 +104,13 @@ typedef struct pst_protocol {
      * Checks every size against the bytes left before allocating, depth
      * against cfg->max_depth, required fields, and rejects unknown wire
      * types; unknown field ids, and known ids with another wire type, are
-     * skipped (as Thrift does). On failure r->p does not move, r->err says
-     * what and where, and v is partly written. A truncated value is
+     * skipped (as Thrift does). A union with two members on the wire
+     * keeps the one really set (Thrift writes a union's default member
+     * too; that one gives way, else the last one read stays); a set
+     * (map) of scalars, uuids, strings or binaries holds each element
+     * (key) once, at its first position, with a map key's last value
+     * (docs/thrift-differences.md). On failure r->p does not move, r->err
+     * says what and where, and v is partly written. A truncated value is
      * PST_E_SHORT; one that would pass cfg->max_message, PST_E_LIMIT. */
     int (*read_struct)(pst_rbuf *r, const pst_struct_desc *d, void *v,
                        pst_arena *a, const pst_codec_config *cfg);
@@ -118,12 +123,34 @@ typedef struct pst_protocol {
     int (*message_length)(const uint8_t *p, size_t n,
                           const pst_codec_config *cfg, size_t *len,
                           pst_error *err);
+
+    /* After the struct, for protocols whose messages have a trailer (JSON's
+     * closing ']'); NULL when there is none. Writers of a message call
+     * pst_protocol_write_message_end after write_struct. Readers may leave
+     * the trailer unread: message_length and frames already delimit the
+     * message, and read_message_end only checks it. */
+    int (*write_message_end)(pst_wbuf *w);
+    int (*read_message_end)(pst_rbuf *r, const pst_codec_config *cfg);
 } pst_protocol;
+
+static inline int pst_protocol_write_message_end(const pst_protocol *p,
+                                                 pst_wbuf *w)
+{
+    return p->write_message_end ? p->write_message_end(w) : 0;
+}
+static inline int pst_protocol_read_message_end(const pst_protocol *p,
+                                                pst_rbuf *r,
+                                                const pst_codec_config *cfg)
+{
+    return p->read_message_end ? p->read_message_end(r, cfg) : 0;
+}
 
 extern const pst_protocol pst_protocol_binary;
 extern const pst_protocol pst_protocol_compact;
+/* TJSONProtocol (Thrift C++ 0.17's bytes), on the generic walker. */
+extern const pst_protocol pst_protocol_json;
 
-/* By name ("binary", "compact"), or NULL. */
+/* By name ("binary", "compact", "json"), or NULL. */
 const pst_protocol *pst_protocol_by_name(const char *name);
 
 /* ---- TApplicationException --------------------------------------------- */

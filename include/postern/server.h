@@ -108,7 +108,14 @@ typedef struct pst_server_options {
     bool metrics_off;            /* count nothing per call (GET /metrics
                                     and /status then show zeros); for
                                     measuring what counting costs */
+    int admin_port;              /* > 0: pages (GET /, /health, /metrics,
+                                    /status ...) are served on this port of
+                                    the same address, and no longer on the
+                                    RPC port; PST_ADMIN_PORT_ANY: any free
+                                    port (pst_server_admin_port); 0 = none */
 } pst_server_options;
+
+#define PST_ADMIN_PORT_ANY (-1)
 
 #define PST_SERVER_WRITE_TIMEOUT_MS 30000
 #define PST_SERVER_STOP_GRACE_MS    10000
@@ -124,7 +131,7 @@ typedef struct pst_server_options {
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
       PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN, 0,    \
-      0, 0, 0, 0, NULL, NULL, 0, false }
+      0, 0, 0, 0, NULL, NULL, 0, false, 0 }
 
 typedef struct pst_server pst_server;
 
@@ -143,6 +150,8 @@ pst_server *pst_server_new(const pst_processor *proc,
                            const pst_server_options *opt, pst_error *err);
 /* The port actually bound (useful with port 0). */
 int pst_server_port(const pst_server *s);
+/* The admin port bound, or 0 without one. */
+int pst_server_admin_port(const pst_server *s);
 /* Serve until pst_server_stop; returns 0 after a graceful stop. */
 int pst_server_run(pst_server *s);
 /* Ask the server to stop gracefully; returns at once. */

@@ -24,7 +24,9 @@
  * Every generated struct ends with `uint8_t isset_[N]`: one bit per field,
  * in field order. Decoding sets the bit of each field it reads; encoding
  * writes an optional field only when its bit is set, and a union's single
- * member only when set. Default and required fields are always written.
+ * member only when set. Default and required fields are always written. A
+ * descriptor's defaults instance leaves required fields' bits clear, so a
+ * decoder can tell that a required field was not on the wire.
  *
  * Decoded strings, lists and nested pointers point into the arena given to
  * the decoder (or into the input buffer, see protocol.h) and live as long as
@@ -211,6 +213,9 @@ typedef struct pst_service_desc {
                                              base's handler struct */
     uint32_t nmethods;
     const pst_method_desc *methods;       /* own methods, IDL order */
+    const char *idl;                      /* the IDL text the service was
+                                             generated from, its includes
+                                             after it (GET /schema), or NULL */
 } pst_service_desc;
 
 /* Method by name through the extends chain, or NULL. */

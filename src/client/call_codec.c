@@ -19,6 +19,8 @@ int pst__encode_request(pst_wbuf *w, const pst_protocol *proto,
     int rc = proto->write_message_begin(w, &h);
     if (rc == 0)
         rc = proto->write_struct(w, m->args, args, cfg);
+    if (rc == 0)
+        rc = pst_protocol_write_message_end(proto, w);
     if (rc == 0 && w->err)
         rc = w->err;
     if (rc < 0)

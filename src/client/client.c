@@ -232,19 +232,26 @@ static int keep_app_exception(pst_client *c, const pst_app_exception *ex,
                          c->appex.message.ptr);
 }
 
-/* After a decoded REPLY: success, a declared exception, or nothing. */
+/* After a decoded REPLY: success, a declared exception, or nothing. As
+ * Apache Thrift's generated clients (and pst__decode_reply, which the
+ * pipeline and pool use) read it, a set success wins over a declared
+ * exception set in the same reply. */
 static int check_result(pst_client *c, const pst_method_desc *m,
                         const void *result)
 {
     const pst_struct_desc *rd = m->result;
-    bool has_success = false, success_set = false;
+    bool has_success = false;
     for (uint16_t i = 0; i < rd->nfields; i++) {
         const pst_field *f = &rd->fields[i];
-        bool set = pst_isset(rd, result, f->isset_bit);
         if (f->id == 0) {
             has_success = true;
-            success_set = set;
-        } else if (set) {
+            if (pst_isset(rd, result, f->isset_bit))
+                return 0;
+        }
+    }
+    for (uint16_t i = 0; i < rd->nfields; i++) {
+        const pst_field *f = &rd->fields[i];
+        if (f->id != 0 && pst_isset(rd, result, f->isset_bit)) {
             const char *tn = f->type && f->type->sdesc ? f->type->sdesc->name
                                                        : "an exception";
             return pst_error_set(&c->err, PST_E_DECLARED_EXCEPTION,
@@ -252,7 +259,7 @@ static int check_result(pst_client *c, const pst_method_desc *m,
                                  f->id, f->name ? f->name : "");
         }
     }
-    if (has_success && !success_set)
+    if (has_success)
         return pst_error_set(&c->err, PST_E_MISSING_RESULT,
                              "%s failed: unknown result (the reply carried "
                              "neither a value nor an exception)",
@@ -350,6 +357,8 @@ static int sync_call(pst_client *c, const pst_method_desc *m,
     int rc = c->proto->write_message_begin(&c->out, &h);
     if (rc == 0)
         rc = c->proto->write_struct(&c->out, m->args, args, &c->codec);
+    if (rc == 0)
+        rc = pst_protocol_write_message_end(c->proto, &c->out);
     if (rc == 0 && c->out.err)
         rc = c->out.err;
     if (rc < 0) /* nothing was sent: the connection is still fine */

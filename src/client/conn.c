@@ -147,8 +147,9 @@ enum { RECHECK_MS = 10 };
 int pst__conn_write_draining(pst_stream *s, const uint8_t *p, size_t n,
                              pst_deadline deadline,
                              pst__conn_on_readable on_readable, void *ctx,
-                             pst_error *err)
+                             size_t *taken, pst_error *err)
 {
+    *taken = 0;
     if (pst__deadline_passed(deadline))
         return pst_error_set(err, PST_E_TIMEOUT,
                              "deadline passed before the request was written");
@@ -159,11 +160,14 @@ int pst__conn_write_draining(pst_stream *s, const uint8_t *p, size_t n,
         struct iovec iov = { (void *)(p + off), n - off };
         size_t done = 0;
         int rc = pst_stream_write_some(s, &iov, 1, &done);
-        if (rc == PST_E_UNSUPPORTED || fd < 0)
+        if (rc == PST_E_UNSUPPORTED || fd < 0) {
+            *taken = n; /* unknown: as if all of it went */
             return pst__conn_write(s, p + off, n - off, deadline, err);
+        }
         if (rc < 0)
             return write_failed(s, n, rc, err);
         off += done;
+        *taken = off;
         if (off == n)
             break;
         if (done == 0 && pst__deadline_passed(deadline))

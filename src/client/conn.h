@@ -61,11 +61,13 @@ typedef bool (*pst__conn_on_readable)(void *ctx);
 
 /* pst__conn_write for a peer that may stop reading until its replies are
  * taken: while there is no room, on_readable is called whenever the socket
- * is also readable. Needs a stream with write_some (sockets). */
+ * is also readable. Needs a stream with write_some (sockets). *taken gets
+ * how many bytes the stream may have accepted (n when it cannot tell): less
+ * than n after a failure means the peer cannot have the whole request. */
 int pst__conn_write_draining(pst_stream *s, const uint8_t *p, size_t n,
                              pst_deadline deadline,
                              pst__conn_on_readable on_readable, void *ctx,
-                             pst_error *err);
+                             size_t *taken, pst_error *err);
 
 /* True if nothing is waiting to be read and the peer has not hung up: an
  * idle connection that is still fit for a new call. */
@@ -93,6 +95,26 @@ pst_pipeline *pst__pipeline_connect_ep(const pst__endpoint *ep,
                                        pst_deadline deadline, pst_error *err);
 /* Open, and nothing unexpected readable: fit to carry a new call. */
 bool pst__pipeline_idle_ok(pst_pipeline *pl);
+/* How a failed pipeline call ended, for the pool's retries. */
+typedef enum pst__call_fate {
+    PST__FATE_OTHER = 0,   /* succeeded, or failed in a way that may have
+                              run it */
+    PST__FATE_UNSENT,      /* the request was never completely written (the
+                              connection was already broken, or a write
+                              failed before its last byte): it cannot have
+                              run */
+    PST__FATE_UNANSWERED   /* written, then the peer closed or reset the
+                              connection before any byte of a reply came:
+                              it may have run (if the server crashed), or
+                              not (a server that stops gracefully answers
+                              every request it read) */
+} pst__call_fate;
+
+/* pst_pipeline_call_until that also tells how a failed call ended. */
+int pst__pipeline_call_fate(pst_pipeline *pl, const pst_method_desc *m,
+                            const void *args, void *result, pst_arena *a,
+                            pst_deadline deadline, pst_call_info *info,
+                            pst__call_fate *fate);
 
 /* ---- per-thread outcome of the info-less calls (call_info.c) ---- */
 /* A number naming one pipeline or pool for its whole life and never reused

@@ -75,6 +75,8 @@ struct pst_pipeline {
     pl_slot *idle_head, *idle_tail;
     int broken;
     pst_error broken_err;
+    bool broken_unanswered;       /* the peer closed or reset it with no
+                                     byte of a reply buffered */
     pst_pipeline_stats stats;
 
     bool writing;
@@ -197,6 +199,15 @@ static void break_locked(pst_pipeline *pl, int status, const pst_error *why)
 
 /* ---- the read side ------------------------------------------------------- */
 
+/* The reader (who owns `t`) saw the read fail with rc: remember whether the
+ * peer hung up with no byte of any reply on the way. */
+static void note_peer_gone_locked(pst_pipeline *pl, int rc)
+{
+    if (!pl->broken && (rc == PST_E_CLOSED || rc == -ECONNRESET) &&
+        pst_transport_buffered(pl->t) == 0)
+        pl->broken_unanswered = true;
+}
+
 static void fail_break(pst_pipeline *pl, int status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -311,6 +322,7 @@ static int lead_locked(pst_pipeline *pl, pl_slot *me, pst_deadline deadline)
         if (rc == PST_E_TIMEOUT)
             continue;  /* the loop head tells whether it still matters */
         if (rc < 0) {
+            note_peer_gone_locked(pl, rc);
             break_locked(pl, rc, &e);
             continue;
         }
@@ -388,6 +400,7 @@ static bool writer_reads(void *ctx)
         if (rc == PST_E_TIMEOUT)
             break;  /* nothing more for now; a partial reply stays buffered */
         if (rc < 0) {
+            note_peer_gone_locked(pl, rc);
             break_locked(pl, rc, &e);
             break;
         }
@@ -416,10 +429,13 @@ static int begin_write_locked(pst_pipeline *pl, pst_deadline deadline)
     return 0;
 }
 
-/* Register the call (unless oneway) and write its request. */
+/* Register the call (unless oneway) and write its request. *unsent (may be
+ * NULL) is set when the call failed without the whole request on the
+ * socket: the connection was broken, or the write failed before its last
+ * byte. */
 static int send_request(pst_pipeline *pl, const pst_method_desc *m,
                         const void *args, pst_deadline deadline,
-                        int32_t *seqid_out, pst_error *err)
+                        int32_t *seqid_out, bool *unsent, pst_error *err)
 {
     if (!pl || !m || !m->name || !m->args || (!m->oneway && !m->result))
         return pst_error_set(err, PST_E_INVALID,
@@ -432,6 +448,8 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
     if (pl->broken) {
         int code = pl->broken;
         pthread_mutex_unlock(&pl->mu);
+        if (unsent)
+            *unsent = true;
         return pst_error_set(err, PST_E_CLOSED,
                              "%s: the connection is broken (%s)", m->name,
                              code == PST_E_CLOSED ? "closed"
@@ -456,6 +474,7 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
     }
 
     bool write_tried = false;
+    size_t taken = 0;
     int rc = begin_write_locked(pl, deadline);
     bool holding = rc == 0;
     pthread_mutex_unlock(&pl->mu);
@@ -473,7 +492,7 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
             write_tried = true;
             rc = pst__conn_write_draining(pl->stream, pl->wbuf.data,
                                           pl->wbuf.len, deadline,
-                                          writer_reads, pl, err);
+                                          writer_reads, pl, &taken, err);
         }
         if (pl->wbuf.cap > (1u << 20)) {
             /* Do not keep a huge request's buffer for the life of the
@@ -499,6 +518,10 @@ static int send_request(pst_pipeline *pl, const pst_method_desc *m,
      * stream corrupt, or the socket is gone. Only a failure before writing
      * (encoding, or the deadline) leaves the connection as it was. */
     if (write_tried) {
+        /* A peer without the whole request cannot have run it. (A timed
+         * out call is not made again: its deadline has passed.) */
+        if (unsent && taken < pl->wbuf.len && rc != PST_E_TIMEOUT)
+            *unsent = true;
         pst_error why = { 0, "" };
         pst_error_set(&why, rc, "%s: writing the request failed (%s)",
                       m->name, pst_strerror(rc));
@@ -586,8 +609,20 @@ int pst_pipeline_call_until(pst_pipeline *pl, const pst_method_desc *m,
                             const void *args, void *result, pst_arena *a,
                             pst_deadline deadline, pst_call_info *info)
 {
+    return pst__pipeline_call_fate(pl, m, args, result, a, deadline, info,
+                                   NULL);
+}
+
+int pst__pipeline_call_fate(pst_pipeline *pl, const pst_method_desc *m,
+                            const void *args, void *result, pst_arena *a,
+                            pst_deadline deadline, pst_call_info *info,
+                            pst__call_fate *fate)
+{
+    if (fate)
+        *fate = PST__FATE_OTHER;
     pst_error *err = info ? &info->error : NULL;
     int rc;
+    bool unsent = false;
     if (!a && m && !m->oneway)
         a = pst__thread_scratch_arena();
     if (!a && m && !m->oneway) {
@@ -597,10 +632,19 @@ int pst_pipeline_call_until(pst_pipeline *pl, const pst_method_desc *m,
         if (pl)
             deadline = pst__deadline_or(deadline, pl->call_timeout_ms);
         int32_t seqid = 0;
-        rc = send_request(pl, m, args, deadline, &seqid, err);
-        if (rc == 0 && seqid != 0)
+        rc = send_request(pl, m, args, deadline, &seqid, &unsent, err);
+        if (rc == 0 && seqid != 0) {
             rc = wait_reply(pl, seqid, result, a, deadline, info);
+            if (fate && (rc == PST_E_CLOSED || rc == -ECONNRESET)) {
+                pthread_mutex_lock(&pl->mu);
+                if (pl->broken_unanswered)
+                    *fate = PST__FATE_UNANSWERED;
+                pthread_mutex_unlock(&pl->mu);
+            }
+        }
     }
+    if (fate && unsent && rc < 0)
+        *fate = PST__FATE_UNSENT;
     if (info)
         info->status = rc;
     return rc;
@@ -629,7 +673,7 @@ int pst_pipeline_send(pst_pipeline *pl, const pst_method_desc *m,
     if (pl)
         deadline = pst__deadline_or(deadline, pl->call_timeout_ms);
     int32_t seqid = 0;
-    int rc = send_request(pl, m, args, deadline, &seqid, err);
+    int rc = send_request(pl, m, args, deadline, &seqid, NULL, err);
     if (rc == 0)
         out->seqid = seqid;
     return rc;

@@ -29,7 +29,7 @@ typedef struct pool_ep {
     uint32_t open;           /* idle + lent + being opened */
     uint32_t nidle;
     pst_pipeline **idle;     /* max_per_endpoint entries */
-    uint64_t calls, failures, connects, connect_failures;
+    uint64_t calls, failures, connects, connect_failures, retries;
 } pool_ep;
 
 struct pst_pool {
@@ -42,8 +42,9 @@ struct pst_pool {
     pst_pipeline_options popt;
     int connect_timeout_ms, call_timeout_ms;
     uint32_t max_per;
+    bool idempotent;         /* unanswered calls may be made again */
     int64_t backoff_initial_ms, backoff_max_ms;
-    uint64_t calls, failures, connects, connect_failures;
+    uint64_t calls, failures, connects, connect_failures, retries;
     uint64_t serial;         /* names it in per-thread call info */
 };
 
@@ -213,8 +214,10 @@ static int acquire(pst_pool *p, pst_deadline deadline, size_t *epi,
     }
 }
 
+/* Give pl back (or close it). `retried`: the call failed here in a way that
+ * lets it be made again elsewhere, and is counted there, not here. */
 static void release(pst_pool *p, size_t i, pst_pipeline *pl, bool fresh,
-                    int rc)
+                    int rc, bool retried)
 {
     int broken = pst_pipeline_error(pl, NULL);
     /* After a timeout the server may still be working on the old call, and
@@ -222,9 +225,11 @@ static void release(pst_pool *p, size_t i, pst_pipeline *pl, bool fresh,
     bool keep = broken == 0 && rc != PST_E_TIMEOUT;
     pthread_mutex_lock(&p->mu);
     pool_ep *e = &p->eps[i];
-    e->calls++;
-    p->calls++;
-    if (is_failure(rc)) {
+    if (!retried) {
+        e->calls++;
+        p->calls++;
+    }
+    if (!retried && is_failure(rc)) {
         e->failures++;
         p->failures++;
     }
@@ -257,22 +262,46 @@ int pst_pool_call_until(pst_pool *p, const pst_method_desc *m,
         return rc;
     }
     deadline = pst__deadline_or(deadline, p->call_timeout_ms);
-    size_t i = 0;
-    pst_pipeline *pl = NULL;
-    bool fresh = false;
-    int rc = acquire(p, deadline, &i, &pl, &fresh, err);
-    if (rc < 0) {
+    /* A call whose request never completely reached the socket (its
+     * connection had closed: a server restarted, the pooled connection was
+     * stale) cannot have run, so it goes again on another connection, or
+     * endpoint: each such failure closes the connection, and on a fresh one
+     * takes its endpoint down. With `idempotent`, so does a call whose
+     * connection the peer closed before any byte of its reply came. Bounded,
+     * in case every connection fails that way. */
+    size_t retries_left = p->neps + 2;
+    for (;;) {
+        size_t i = 0;
+        pst_pipeline *pl = NULL;
+        bool fresh = false;
+        int rc = acquire(p, deadline, &i, &pl, &fresh, err);
+        if (rc < 0) {
+            pthread_mutex_lock(&p->mu);
+            p->calls++;
+            p->failures++;
+            pthread_mutex_unlock(&p->mu);
+            if (info)
+                info->status = rc;
+            return rc;
+        }
+        pst__call_fate fate = PST__FATE_OTHER;
+        rc = pst__pipeline_call_fate(pl, m, args, result, a, deadline, info,
+                                     &fate);
+        bool retry = rc < 0 && retries_left > 0 &&
+                     (fate == PST__FATE_UNSENT ||
+                      (fate == PST__FATE_UNANSWERED && p->idempotent)) &&
+                     !pst__deadline_passed(deadline);
+        release(p, i, pl, fresh, rc, retry);
+        if (!retry)
+            return rc;
+        retries_left--;
         pthread_mutex_lock(&p->mu);
-        p->calls++;
-        p->failures++;
+        p->retries++;
+        p->eps[i].retries++;
         pthread_mutex_unlock(&p->mu);
-        if (info)
-            info->status = rc;
-        return rc;
+        if (info) /* the next attempt's outcome replaces this one's */
+            memset(info, 0, sizeof *info);
     }
-    rc = pst_pipeline_call_until(pl, m, args, result, a, deadline, info);
-    release(p, i, pl, fresh, rc);
-    return rc;
 }
 
 int pst_pool_call(pst_pool *p, const pst_method_desc *m, const void *args,
@@ -303,6 +332,7 @@ void pst_pool_stats_get(const pst_pool *pc, pst_pool_stats *out)
     out->failures = p->failures;
     out->connects = p->connects;
     out->connect_failures = p->connect_failures;
+    out->retries = p->retries;
     out->endpoints = (uint32_t)p->neps;
     for (size_t i = 0; i < p->neps; i++) {
         out->endpoints_up += p->eps[i].up;
@@ -336,6 +366,7 @@ int pst_pool_endpoint_stats_get(const pst_pool *pc, size_t i,
     out->failures = e->failures;
     out->connects = e->connects;
     out->connect_failures = e->connect_failures;
+    out->retries = e->retries;
     out->connections = e->open;
     out->idle = e->nidle;
     pthread_mutex_unlock(&p->mu);
@@ -395,6 +426,7 @@ pst_pool *pst_pool_new(const pst_pool_options *opt, pst_error *err)
     }
     p->connect_timeout_ms = o.connect_timeout_ms ? o.connect_timeout_ms : 1000;
     p->call_timeout_ms = o.call_timeout_ms;
+    p->idempotent = o.idempotent;
     p->serial = pst__call_owner_serial();
     p->max_per = o.max_per_endpoint ? (uint32_t)o.max_per_endpoint : 8;
     p->backoff_initial_ms = o.backoff_initial_ms ? o.backoff_initial_ms : 100;

@@ -30,6 +30,8 @@ static int write_app_exception(const pst_protocol *proto, pst_wbuf *out,
     int rc = proto->write_message_begin(out, &h);
     if (rc == 0)
         rc = proto->write_struct(out, &pst_app_exception_desc, &ex, cfg);
+    if (rc == 0)
+        rc = pst_protocol_write_message_end(proto, out);
     if (rc == 0 && out->err)
         rc = out->err;
     if (rc < 0)
@@ -278,6 +280,8 @@ int pst__process(const pst_processor *proc, const pst_protocol *proto,
     rc = proto->write_message_begin(out, &rh);
     if (PST__LIKELY(rc == 0))
         rc = proto->write_struct(out, rd, result, cfg);
+    if (PST__LIKELY(rc == 0))
+        rc = pst_protocol_write_message_end(proto, out);
     if (rc == 0 && out->err)
         rc = out->err;
     if (PST__UNLIKELY(rc < 0))

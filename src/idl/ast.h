@@ -241,6 +241,9 @@ typedef struct pst_idl_program {
     const char *c_prefix;           /* `namespace c`, dots as '_', or a
                                        C-safe form of the base name */
     const char *doc;                /* file doc comment, or NULL */
+    const char *text;               /* the file's text as read (in the
+                                       session's pool), for embedding */
+    size_t text_len;
     pst_idl_namespace *namespaces;
     unsigned nnamespaces, namespaces_cap;
     pst_idl_include *includes;

@@ -2,8 +2,10 @@
  * check.c: the semantic rules, after names are resolved.
  *
  *  - fields: unique ids and names per struct, union, exception, parameter
- *    list and throws clause; a union has at most one default value;
- *  - methods: unique names per service; oneway methods return void and
+ *    list and throws clause; a union has at most one default value and
+ *    no required member (one declared required is made optional, with a
+ *    warning);
+ *  - methods: unique names per service and its bases; oneway methods return void and
  *    throw nothing; throws clauses name exceptions only; `extends` has no
  *    cycle;
  *  - constants and default values: typed against their declared type
@@ -538,8 +540,15 @@ static pst_idl_value *resolve_scalar(checker *C, const pst_idl_value *v,
     case PST_IDL_BOOL:
         if (v->kind != PST_IDL_V_INT)
             return mismatch(C, v, decl, what);
+        /* Apache Thrift's generators (C++, Python, Java, Go) render an
+         * integer as a bool by `> 0`: -1 is false. Same here, and said,
+         * since C would read it the other way. */
+        if (v->i != 0 && v->i != 1)
+            pst__idl_warn(C->s, &v->loc, "integer %" PRId64 " as a bool in %s is taken as "
+                          "%s (true only when greater than zero, as in Thrift)", v->i, what,
+                          v->i > 0 ? "true" : "false");
         r = rv_new(C, PST_IDL_V_INT, &v->loc);
-        r->i = v->i != 0;
+        r->i = v->i > 0;
         return r;
     case PST_IDL_I8:
     case PST_IDL_I16:
@@ -736,7 +745,9 @@ static void check_service(checker *C, pst_idl_def *d)
 }
 
 /* After every service has its method table: extends cycles, and methods
- * that hide a base's method of the same name. */
+ * that redefine a base's method of the same name (an error in Apache
+ * Thrift too: a handler table would hold two functions for one name on
+ * the wire). */
 static void check_extends(checker *C)
 {
     pst_idl_program *p = C->p;
@@ -767,10 +778,15 @@ static void check_extends(checker *C)
         for (unsigned j = 0; j < d->nfunctions; j++) {
             unsigned hops = 0;
             for (const pst_idl_def *b = d->extends; b && hops < 64; b = b->extends, hops++) {
-                if (b->method_names && pst__idl_symtab_get(b->method_names, d->functions[j].name)) {
-                    pst__idl_warn(C->s, &d->functions[j].loc, "method '%s' of '%s' hides the "
-                                  "one of base service '%s'", d->functions[j].name, d->name,
-                                  b->name);
+                const pst_idl_function *prev =
+                    b->method_names ? pst__idl_symtab_get(b->method_names,
+                                                          d->functions[j].name)
+                                    : NULL;
+                if (prev) {
+                    pst__idl_error(C->s, &d->functions[j].loc, "method '%s' is already defined "
+                                   "in base service '%s' (%s:%u); service '%s' cannot "
+                                   "redefine it", d->functions[j].name, b->name,
+                                   prev->loc.file, prev->loc.line, d->name);
                     break;
                 }
             }
@@ -867,6 +883,23 @@ static void mark_recursive(checker *C)
         node[i]->check_state = STATE_NONE;
 }
 
+/* A union has one member set, so none can be required: Apache Thrift
+ * makes a `required` member optional with a warning, and so does postern
+ * (a required member would make every value that sets another member
+ * undecodable). */
+static void union_members_optional(checker *C, pst_idl_def *d)
+{
+    for (unsigned i = 0; i < d->fields.count; i++) {
+        pst_idl_field *f = &d->fields.items[i];
+        if (f->req != PST_IDL_REQ_REQUIRED)
+            continue;
+        pst__idl_warn(C->s, &f->loc, "member '%s' of union '%s' is declared required; "
+                      "union members are optional, so it is taken as optional (as Thrift "
+                      "does)", f->name, d->name);
+        f->req = PST_IDL_REQ_OPTIONAL;
+    }
+}
+
 /* ---- the pass ----------------------------------------------------------- */
 
 void pst__idl_check(pst_idl_session *s, pst_idl_program *p)
@@ -882,6 +915,8 @@ void pst__idl_check(pst_idl_session *s, pst_idl_program *p)
         case PST_IDL_DEF_STRUCT:
         case PST_IDL_DEF_UNION:
         case PST_IDL_DEF_EXCEPTION:
+            if (d->kind == PST_IDL_DEF_UNION)
+                union_members_optional(&C, d);
             check_fields(&C, &d->fields, what);
             check_field_nesting(&C, &d->fields);
             break;

@@ -117,8 +117,13 @@ void pst__idl_lexer_init(pst__idl_lexer *lx, pst_idl_session *s, const char *fil
     memset(lx, 0, sizeof *lx);
     lx->s = s;
     lx->file = file;
-    lx->src = lx->p = lx->line_start = data;
     lx->end = data + len;
+    /* A UTF-8 byte order mark at the very start is not text (editors on
+     * Windows write one; Apache Thrift skips it). Columns on line 1 count
+     * from after it, as an editor shows them. */
+    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+        data += 3;
+    lx->src = lx->p = lx->line_start = data;
     lx->line = 1;
     lx->fail = fail;
 }

@@ -356,6 +356,8 @@ static pst_idl_program *load(pst_idl_session *s, const char *path, const char *d
         return NULL;
     p->name = program_name(s, stored_path);
     p->c_prefix = c_prefix(s, p);
+    p->text = data;
+    p->text_len = len;
     p->load_state = LOAD_ACTIVE;
     pst__idl_symtab_put(s->files, key, p);
     bool ok = load_includes(s, p, depth);

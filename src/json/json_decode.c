@@ -327,7 +327,7 @@ static const char *store_enum_name(jdec *c, const char *at, const pst_type *t,
     if (e) {
         for (uint32_t i = 0; i < e->count; i++) {
             const char *en = e->values[i].name;
-            if (strncmp(en, name.ptr, name.len) == 0 && en[name.len] == '\0') {
+            if (pst__json_name_is(en, name.ptr, name.len)) {
                 *(int32_t *)m = e->values[i].value;
                 return ret;
             }
@@ -706,15 +706,14 @@ static const char *jd_struct(jdec *c, const char *p, const pst_struct_desc *d,
         if (!p)
             return NULL;
         name = raw;
-        char buf[128];
-        if (esc) {
-            /* no field name needs escapes, but JSON allows them */
-            if (raw.len > sizeof buf) {
-                name.len = 0;
-            } else {
-                name.len = pst__json_unescape(buf, raw.ptr, raw.len);
-                name.ptr = buf;
-            }
+        if (PST__UNLIKELY(esc)) {
+            /* no field name needs escapes, but JSON allows them; the
+             * arena, not the stack, so deep nesting keeps small frames */
+            char *buf = pst__arena_bytes(c->arena, raw.len);
+            if (!buf)
+                return nomem(c, np, raw.len);
+            name.len = pst__json_unescape(buf, raw.ptr, raw.len);
+            name.ptr = buf;
         }
         const pst_field *f =
             name.len ? pst__json_field(d, want, name.ptr, name.len) : NULL;

@@ -44,12 +44,14 @@ PST__INLINE size_t pst__json_plain_run(const uint8_t *s, size_t n)
     return i;
 }
 
-/* Does the NUL-terminated field name equal name[0..n)? */
+/* Does the NUL-terminated name `field` equal name[0..n)? name may hold
+ * NULs (\u0000 in JSON): field's end is checked before each byte, so a
+ * shorter field is never read past. */
 PST__INLINE bool pst__json_name_is(const char *field, const char *name,
                                    size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (field[i] != name[i]) /* a NUL in field differs first */
+        if (field[i] == '\0' || field[i] != name[i])
             return false;
     return field[n] == '\0';
 }

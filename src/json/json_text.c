@@ -247,21 +247,38 @@ size_t pst__double_format(char dst[32], double d)
     return n > 0 && n < 32 ? (size_t)n : 0;
 }
 
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 size_t pst__i64_format(char dst[24], int64_t x)
 {
-    char tmp[24];
-    size_t n = 0;
     uint64_t u = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
     size_t len = 0;
     if (x < 0)
         dst[len++] = '-';
-    while (n)
-        dst[len++] = tmp[--n];
-    return len;
+    if (u < 10) {
+        dst[len] = (char)('0' + u);
+        return len + 1;
+    }
+    /* digits from the back, two at a time */
+    char tmp[24];
+    size_t n = sizeof tmp;
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        n -= 2;
+        memcpy(tmp + n, digit_pairs + 2 * r, 2);
+    }
+    if (u >= 10) {
+        n -= 2;
+        memcpy(tmp + n, digit_pairs + 2 * u, 2);
+    } else {
+        tmp[--n] = (char)('0' + u);
+    }
+    memcpy(dst + len, tmp + n, sizeof tmp - n);
+    return len + sizeof tmp - n;
 }
 
 int pst__i64_parse(const char *s, size_t n, int64_t *out)

@@ -129,9 +129,10 @@ PST__INLINE const uint8_t *br_value(pst__dec *c, const uint8_t *p,
     return pst__dec_bad_desc(c, p, d, f);
 }
 
-static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
-                              const pst_type *t, pst_list *l, uint32_t depth,
-                              const pst_struct_desc *d, const pst_field *f)
+static const uint8_t *br_list_items(pst__dec *c, const uint8_t *p,
+                                    const pst_type *t, pst_list *l,
+                                    uint32_t depth, const pst_struct_desc *d,
+                                    const pst_field *f)
 {
     NEED(5, "list header");
     unsigned et = p[0];
@@ -205,9 +206,10 @@ static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
     }
 }
 
-static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
-                             pst_map *m, uint32_t depth,
-                             const pst_struct_desc *d, const pst_field *f)
+static const uint8_t *br_map_items(pst__dec *c, const uint8_t *p,
+                                   const pst_type *t, pst_map *m,
+                                   uint32_t depth, const pst_struct_desc *d,
+                                   const pst_field *f)
 {
     NEED(6, "map header");
     unsigned kt = p[0], vt = p[1];
@@ -247,6 +249,30 @@ static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
         if (!p)
             return NULL;
     }
+    return p;
+}
+
+/* A set holds each element once and a map each key once (with the last
+ * value read), as Thrift's readers leave them; lists are as sent. */
+static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
+                              const pst_type *t, pst_list *l, uint32_t depth,
+                              const pst_struct_desc *d, const pst_field *f)
+{
+    p = br_list_items(c, p, t, l, depth, d, f);
+    if (PST__UNLIKELY(t->kind == PST_K_SET) && p && l->count > 1 &&
+        pst__keys_may_repeat(t->elem->kind, l->data, l->count))
+        return pst__dec_unique(c, p, t->elem, l->data, NULL, NULL, &l->count, d, f);
+    return p;
+}
+
+static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
+                             pst_map *m, uint32_t depth,
+                             const pst_struct_desc *d, const pst_field *f)
+{
+    p = br_map_items(c, p, t, m, depth, d, f);
+    if (p && m->count > 1 && pst__keys_may_repeat(t->elem->kind, m->keys, m->count))
+        return pst__dec_unique(c, p, t->elem, m->keys, t->value, m->values, &m->count,
+                               d, f);
     return p;
 }
 
@@ -357,9 +383,12 @@ static const uint8_t *br_fields(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        pst__isset_on(v + d->isset_offset, f->isset_bit);
+        if (PST__UNLIKELY(d->kind == PST_UNION))
+            pst__union_member_read(d, v, f);
+        else
+            pst__isset_on(v + d->isset_offset, f->isset_bit);
     }
-    if (PST__UNLIKELY(!in_order || want != fend || d->kind == PST_UNION) &&
+    if (PST__UNLIKELY(!in_order || want != fend) &&
         pst__dec_struct_needs_check(d))
         return pst__dec_check_struct(c, p, d, v);
     return p;
@@ -963,4 +992,6 @@ const pst_protocol pst_protocol_binary = {
     bin_read_struct,
     bin_skip_struct,
     bin_message_length,
+    NULL, /* no message trailer */
+    NULL,
 };

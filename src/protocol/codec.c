@@ -154,25 +154,74 @@ const uint8_t *pst__dec_skip_context(pst__dec *c, const pst_struct_desc *d,
     return NULL;
 }
 
+/* Does member g of union d hold the union's IDL default value in v? The
+ * default member is the one whose value in the defaults instance is not
+ * zero (a union has at most one default); a default of 0 or "" cannot be
+ * told from no default, and scalars, uuids, strings and binaries are the
+ * only kinds compared. */
+static bool union_default_value(const pst_struct_desc *d, const uint8_t *v,
+                                const pst_field *g)
+{
+    const uint8_t *dv = (const uint8_t *)d->defaults + g->offset;
+    const uint8_t *x = v + g->offset;
+    switch (g->kind) {
+    case PST_K_STRING:
+    case PST_K_BINARY: {
+        const pst_str *a = (const pst_str *)(const void *)dv;
+        const pst_str *b = (const pst_str *)(const void *)x;
+        return a->len > 0 && a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0;
+    }
+    case PST_K_BOOL:
+    case PST_K_I8:
+    case PST_K_I16:
+    case PST_K_I32:
+    case PST_K_ENUM:
+    case PST_K_I64:
+    case PST_K_DOUBLE:
+    case PST_K_UUID: {
+        size_t n = g->type ? g->type->size : 0;
+        bool nonzero = false;
+        for (size_t i = 0; i < n; i++)
+            nonzero |= dv[i] != 0;
+        return nonzero && memcmp(dv, x, n) == 0;
+    }
+    default:
+        return false;
+    }
+}
+
+void pst__union_second_member(const pst_struct_desc *d, uint8_t *v,
+                              const pst_field *f)
+{
+    uint8_t *isset = v + d->isset_offset;
+    const pst_field *prev = NULL;
+    for (unsigned i = 0; i < d->nfields && !prev; i++) {
+        const pst_field *g = &d->fields[i];
+        if (g != f && ((isset[g->isset_bit >> 3] >> (g->isset_bit & 7)) & 1))
+            prev = g;
+    }
+    /* Thrift's writers add the default member, holding its default, to
+     * the member really set: that one gives way, whichever came first.
+     * Otherwise the last member read stays. */
+    if (d->defaults && prev && union_default_value(d, v, f) &&
+        !union_default_value(d, v, prev))
+        return;
+    for (unsigned i = 0; i < d->nfields; i++) {
+        unsigned b = d->fields[i].isset_bit;
+        isset[b >> 3] &= (uint8_t)~(1u << (b & 7));
+    }
+    pst__isset_on(isset, f->isset_bit);
+}
+
 const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,
                                      const uint8_t *v)
 {
-    const pst_field *first = NULL;
     for (unsigned i = 0; i < d->nfields; i++) {
         const pst_field *f = &d->fields[i];
-        bool set = pst_isset(d, v, f->isset_bit);
-        if (f->req == PST_REQ_REQUIRED && !set)
+        if (f->req == PST_REQ_REQUIRED && !pst_isset(d, v, f->isset_bit))
             return pst__dec_fail(c, PST_E_MISSING_FIELD, p, d, f,
                                  "required field (id %d) missing", f->id);
-        if (d->kind == PST_UNION && set) {
-            if (first)
-                return pst__dec_fail(c, PST_E_PROTOCOL, p, d, NULL,
-                                     "union has more than one member set "
-                                     "(%s and %s)",
-                                     first->name, f->name);
-            first = f;
-        }
     }
     return p;
 }

@@ -20,6 +20,7 @@
 #define PST__LIKELY(x) __builtin_expect(!!(x), 1)
 #define PST__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define PST__COLD __attribute__((cold, noinline))
+#define PST__NOINLINE __attribute__((noinline))
 #define PST__INLINE static inline __attribute__((always_inline))
 
 /* Depth, as Thrift counts it, is struct nesting (the top-level struct is
@@ -228,24 +229,35 @@ const uint8_t *pst__dec_bad_desc(pst__dec *c, const uint8_t *at,
  * skipper knows no names). Returns NULL. */
 const uint8_t *pst__dec_skip_context(pst__dec *c, const pst_struct_desc *d,
                                      int id) PST__COLD;
-/* After STOP: required fields present, at most one union member. */
+/* After STOP: required fields present (a union has one member set at
+ * most, see pst__union_member_read). */
 const uint8_t *pst__dec_check_struct(pst__dec *c, const uint8_t *p,
                                      const pst_struct_desc *d,
                                      const uint8_t *v) PST__COLD;
 
 /* Does the struct need the post-STOP check at all? The walkers ask only
  * when some field may be missing (not every field was read, in order):
- * then unions and structs with a required field do. The scan is over a
- * few bytes per field and stops at the first required one. */
+ * then structs with a required field do. The scan is over a few bytes per
+ * field and stops at the first required one. */
 PST__INLINE int pst__dec_struct_needs_check(const pst_struct_desc *d)
 {
-    if (d->kind == PST_UNION)
-        return 1;
     for (unsigned i = 0; i < d->nfields; i++)
         if (d->fields[i].req == PST_REQ_REQUIRED)
             return 1;
     return 0;
 }
+
+/* After a set or map is decoded: each element or key once, at its first
+ * position, a map key with the last value read, as Apache Thrift's C++
+ * and Python readers leave them (unique.c says which key types compare).
+ * pst__keys_may_repeat is the cheap first look (n >= 2); pst__dec_unique
+ * does the work (values NULL for a set) and returns p, or NULL when out of
+ * memory (recorded in c). */
+bool pst__keys_may_repeat(unsigned kind, const void *keys, uint32_t n);
+const uint8_t *pst__dec_unique(pst__dec *c, const uint8_t *p, const pst_type *k,
+                               void *keys, const pst_type *v, void *values,
+                               uint32_t *count, const pst_struct_desc *d,
+                               const pst_field *f) PST__COLD;
 
 /* Defaults, or zero: small structs without a libc call. */
 PST__INLINE void pst__struct_init(const pst_struct_desc *d, void *v)
@@ -294,6 +306,29 @@ PST__INLINE bool pst__nested_init(const pst_struct_desc *d, const pst_field *f,
 PST__INLINE void pst__isset_on(uint8_t *isset, unsigned bit)
 {
     isset[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+}
+
+/* A second member of union d arrived (f, just read into v) while another
+ * is set: decide which one stays (codec.c). */
+void pst__union_second_member(const pst_struct_desc *d, uint8_t *v,
+                              const pst_field *f) PST__COLD;
+
+/* Member f of union d was read into v: it becomes the member set, unless
+ * another one is set already (Apache Thrift C++ and Python write a
+ * union's default member as well as the one set), which
+ * pst__union_second_member decides. Unions only. */
+PST__INLINE void pst__union_member_read(const pst_struct_desc *d, uint8_t *v,
+                                        const pst_field *f)
+{
+    uint8_t *isset = v + d->isset_offset;
+    for (unsigned i = 0; i < d->nfields; i++) {
+        unsigned b = d->fields[i].isset_bit;
+        if (&d->fields[i] != f && ((isset[b >> 3] >> (b & 7)) & 1)) {
+            pst__union_second_member(d, v, f);
+            return;
+        }
+    }
+    pst__isset_on(isset, f->isset_bit);
 }
 
 /* A copy of n input bytes in the arena (strings are copied: the input

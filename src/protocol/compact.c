@@ -249,9 +249,10 @@ PST__INLINE const uint8_t *cr_value(pst__dec *c, const uint8_t *p,
     return pst__dec_bad_desc(c, p, d, f);
 }
 
-static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
-                              const pst_type *t, pst_list *l, uint32_t depth,
-                              const pst_struct_desc *d, const pst_field *f)
+static const uint8_t *cr_list_items(pst__dec *c, const uint8_t *p,
+                                    const pst_type *t, pst_list *l,
+                                    uint32_t depth, const pst_struct_desc *d,
+                                    const pst_field *f)
 {
     const uint8_t *at = p;
     NEED(1, "list header");
@@ -352,9 +353,10 @@ static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
     }
 }
 
-static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
-                             pst_map *m, uint32_t depth,
-                             const pst_struct_desc *d, const pst_field *f)
+static const uint8_t *cr_map_items(pst__dec *c, const uint8_t *p,
+                                   const pst_type *t, pst_map *m,
+                                   uint32_t depth, const pst_struct_desc *d,
+                                   const pst_field *f)
 {
     const uint8_t *at = p;
     uint32_t n = 0;
@@ -394,6 +396,30 @@ static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
         if (!p)
             return NULL;
     }
+    return p;
+}
+
+/* A set holds each element once and a map each key once (with the last
+ * value read), as Thrift's readers leave them; lists are as sent. */
+static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
+                              const pst_type *t, pst_list *l, uint32_t depth,
+                              const pst_struct_desc *d, const pst_field *f)
+{
+    p = cr_list_items(c, p, t, l, depth, d, f);
+    if (PST__UNLIKELY(t->kind == PST_K_SET) && p && l->count > 1 &&
+        pst__keys_may_repeat(t->elem->kind, l->data, l->count))
+        return pst__dec_unique(c, p, t->elem, l->data, NULL, NULL, &l->count, d, f);
+    return p;
+}
+
+static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
+                             pst_map *m, uint32_t depth,
+                             const pst_struct_desc *d, const pst_field *f)
+{
+    p = cr_map_items(c, p, t, m, depth, d, f);
+    if (p && m->count > 1 && pst__keys_may_repeat(t->elem->kind, m->keys, m->count))
+        return pst__dec_unique(c, p, t->elem, m->keys, t->value, m->values, &m->count,
+                               d, f);
     return p;
 }
 
@@ -515,9 +541,12 @@ static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        pst__isset_on(isset, f->isset_bit);
+        if (PST__UNLIKELY(d->kind == PST_UNION))
+            pst__union_member_read(d, v, f);
+        else
+            pst__isset_on(isset, f->isset_bit);
     }
-    if (PST__UNLIKELY(!in_order || want != fend || d->kind == PST_UNION) &&
+    if (PST__UNLIKELY(!in_order || want != fend) &&
         pst__dec_struct_needs_check(d))
         return pst__dec_check_struct(c, p, d, v);
     return p;
@@ -1207,4 +1236,6 @@ const pst_protocol pst_protocol_compact = {
     cmp_read_struct,
     cmp_skip_struct,
     cmp_message_length,
+    NULL, /* no message trailer */
+    NULL,
 };

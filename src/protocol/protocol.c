@@ -11,5 +11,7 @@ const pst_protocol *pst_protocol_by_name(const char *name)
         return &pst_protocol_binary;
     if (strcmp(name, "compact") == 0)
         return &pst_protocol_compact;
+    if (strcmp(name, "json") == 0)
+        return &pst_protocol_json;
     return NULL;
 }

@@ -168,7 +168,7 @@ static uint64_t now_ns(void)
 
 static void serve_messages(pst_server *s, pst_transport *t,
                            const pst_protocol *proto, pst__metrics_shard *sh,
-                           size_t frame_overhead)
+                           pst__conn_entry *ce, size_t frame_overhead)
 {
     const char *peer = pst_stream_peer(pst_transport_stream(t));
     _Alignas(16) uint8_t block[ARENA_BLOCK];
@@ -200,6 +200,8 @@ static void serve_messages(pst_server *s, pst_transport *t,
             pst__metrics_bytes(sh, len + frame_overhead,
                                out.len ? out.len + frame_overhead : 0);
         }
+        pst__conn_entry_count(ce, len + frame_overhead,
+                              out.len ? out.len + frame_overhead : 0, 1);
         int wrc = 0;
         pst_error werr = { 0, "" };
         if (out.len > 0)
@@ -237,7 +239,8 @@ static pst__conn_kind thrift_kind(const pst_sniff *sn)
 
 /* Serve Thrift on st, whose first n bytes (already read) are at first. */
 static void serve_thrift(pst_server *s, pst_stream *st, const uint8_t *first,
-                         size_t n, const pst_sniff *sn, pst__metrics_shard *sh)
+                         size_t n, const pst_sniff *sn, pst__metrics_shard *sh,
+                         pst__conn_entry *ce)
 {
     pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
     to.idle_timeout_ms = s->opt.idle_timeout_ms;
@@ -256,7 +259,7 @@ static void serve_thrift(pst_server *s, pst_stream *st, const uint8_t *first,
     pst_transport_set_wake(t, s->stop_fd, &s->stopping);
     pst__server_log(s, PST_LOG_DEBUG, "%s: speaks %s %s", pst_stream_peer(st),
                     sn->protocol->name, pst_transport_name(t));
-    serve_messages(s, t, sn->protocol, sh,
+    serve_messages(s, t, sn->protocol, sh, ce,
                    sn->framing == PST_FRAMING_FRAMED ? 4 : 0);
     close_stream(st);
     pst_transport_free(t); /* frees st too */
@@ -266,7 +269,7 @@ static void serve_thrift(pst_server *s, pst_stream *st, const uint8_t *first,
  * what comes next, are a new Thrift conversation: sniff it again. st is
  * closed and freed here. */
 static void serve_upgraded(pst_server *s, pst_stream *st, const uint8_t *rest,
-                           size_t n, pst__metrics_shard *sh)
+                           size_t n, pst__metrics_shard *sh, pst__conn_entry *ce)
 {
     uint8_t first[SNIFF_BYTES];
     size_t have = n < SNIFF_BYTES ? n : SNIFF_BYTES;
@@ -291,7 +294,7 @@ static void serve_upgraded(pst_server *s, pst_stream *st, const uint8_t *rest,
         return;
     }
     serve_thrift(s, st, n >= SNIFF_BYTES ? rest : first, n >= SNIFF_BYTES ? n : have,
-                 &sn, sh);
+                 &sn, sh, ce);
 }
 
 enum { HTTP_OUT_BUDGET = 1 << 20, HTTP_FIRST_CAP = 4096 };
@@ -335,7 +338,7 @@ static int http_send(pst_server *s, pst_stream *st, const uint8_t *p, size_t n)
  * a request asks to, the server stops, or CONNECT upgrades the connection.
  * st is closed and freed. Returns what the connection spoke last. */
 static pst__conn_kind serve_http(pst_server *s, pst_stream *st, const uint8_t *first,
-                       size_t n, pst__metrics_shard *sh)
+                       size_t n, pst__metrics_shard *sh, pst__conn_entry *ce)
 {
     const char *peer = pst_stream_peer(st);
     pst__front_scratch *sc = calloc(1, sizeof *sc);
@@ -376,6 +379,8 @@ static pst__conn_kind serve_http(pst_server *s, pst_stream *st, const uint8_t *f
         if (out.len > 0) {
             int wrc = http_send(s, st, out.data, out.len);
             pst__metrics_bytes(sh, 0, out.len);
+            pst__conn_entry_count(ce, 0, out.len, 0);
+            pst__conn_entry_kind(ce, pst__front_conn_kind(&fc));
             out.len = 0;
             out.err = 0;
             if (wrc < 0) {
@@ -389,7 +394,8 @@ static pst__conn_kind serve_http(pst_server *s, pst_stream *st, const uint8_t *f
         if (next == PST__FRONT_CLOSE)
             break;
         if (next == PST__FRONT_THRIFT) {
-            serve_upgraded(s, st, in, len, sh);
+            pst__conn_entry_kind(ce, PST__KIND_CONNECT);
+            serve_upgraded(s, st, in, len, sh, ce);
             upgraded = true;
             break;
         }
@@ -453,6 +459,7 @@ static pst__conn_kind serve_http(pst_server *s, pst_stream *st, const uint8_t *f
             break;
         }
         pst__metrics_bytes(sh, got, 0);
+        pst__conn_entry_count(ce, got, 0, 0);
         len += got;
         fed = true;
     }
@@ -478,6 +485,10 @@ void pst__conn_serve(pst_server *s, int fd)
     }
     pst__metrics_shard *sh = s->opt.metrics_off ? NULL
                                                 : pst__metrics_acquire(&s->metrics);
+    pst__conn_entry ce;
+    char peer[128];
+    snprintf(peer, sizeof peer, "%s", pst_stream_peer(st));
+    pst__conn_register(&s->conns, &ce, fd, peer);
     uint8_t first[SNIFF_BYTES];
     size_t n = 0;
     pst_sniff sn;
@@ -488,13 +499,16 @@ void pst__conn_serve(pst_server *s, int fd)
         pst_stream_free(st);
     } else if (sn.kind == PST_SNIFF_HTTP) {
         pst__metrics_kind(sh, PST__KIND_COUNT, PST__KIND_HTTP);
-        pst__metrics_kind(sh, serve_http(s, st, first, n, sh), PST__KIND_COUNT);
+        pst__conn_entry_kind(&ce, PST__KIND_HTTP);
+        pst__metrics_kind(sh, serve_http(s, st, first, n, sh, &ce), PST__KIND_COUNT);
     } else {
         pst__conn_kind kind = thrift_kind(&sn);
         pst__metrics_kind(sh, PST__KIND_COUNT, kind);
-        serve_thrift(s, st, first, n, &sn, sh);
+        pst__conn_entry_kind(&ce, kind);
+        serve_thrift(s, st, first, n, &sn, sh, &ce);
         pst__metrics_kind(sh, kind, PST__KIND_COUNT);
     }
+    pst__conn_unregister(&s->conns, &ce);
     pst__metrics_release(&s->metrics, sh);
     atomic_fetch_sub(&s->stats.active, 1);
 }

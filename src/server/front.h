@@ -6,9 +6,11 @@
  * to pst__front_feed and writes what it appends to `out`. The same call
  * serves, on one connection, in order:
  *
- *   GET/HEAD  /  /health  /metrics  /status  /Service      pages
+ *   GET/HEAD  / /health /metrics /status /connections /schema /Service
+ *                                                         pages
  *   POST      application/x-thrift (any path)             one Thrift call
  *   POST      /Service/method, any other content type     a JSON call
+ *   OPTIONS   (CORS preflight)
  *   CONNECT   /_thrift_rpc_  /_json_rpc_                  an upgrade
  *
  * and, after CONNECT /_json_rpc_, Go's JSON-RPC 1.0 stream. Nothing here
@@ -101,6 +103,9 @@ void pst__front_error(pst__front_req *r, int status, const char *fmt, ...)
 #endif
     ;
 
+/* The CORS lines for a response to r (into buf), or NULL when its Origin
+ * is not one of cors_origins. */
+const char *pst__front_cors(const pst__front_req *r, char *buf, size_t cap);
 /* GET/HEAD pages. true when the path is a page (answered). */
 bool pst__front_page(pst__front_req *r);
 /* POST /Service/method with a JSON body. */

@@ -198,6 +198,19 @@ static bool addr_in(const char *list, const struct sockaddr_storage *ss)
     return false;
 }
 
+/* With an admin port, pages are served there only. */
+static bool on_admin_port(const pst_server *s, int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+        return false;
+    int port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+             : ss.ss_family == AF_INET  ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
+                                        : -1;
+    return port == s->admin_port;
+}
+
 static bool pages_allowed(pst_server *s, int fd)
 {
     if (!s->opt.pages_allow)
@@ -233,7 +246,7 @@ static bool origin_allowed(const pst_server *s, pst_str origin)
 }
 
 /* The lines a response to an allowed origin carries (into buf). */
-static const char *cors_lines(const pst__front_req *r, char *buf, size_t cap)
+const char *pst__front_cors(const pst__front_req *r, char *buf, size_t cap)
 {
     if (!origin_allowed(r->s, r->req->origin))
         return NULL;
@@ -299,7 +312,7 @@ static void thrift_post(pst__front_req *r, peer_name *peer)
     if (sn.kind != PST_SNIFF_THRIFT) {
         pst__metrics_perr(r->sc->shard, PST__PERR_BAD_MESSAGE);
         pst__front_error(r, 400, "the body (%zu bytes) is not one Thrift message "
-                                 "(binary or compact, unframed)",
+                                 "(binary, compact or JSON, unframed)",
                          r->body_len);
         return;
     }
@@ -325,7 +338,7 @@ static void thrift_post(pst__front_req *r, peer_name *peer)
     pst_str ct = r->req->content_type;
     char type[128];
     snprintf(type, sizeof type, "%.*s", (int)(ct.len < 120 ? ct.len : 120), ct.ptr);
-    pst__front_respond_at(r, 200, type, mark, cors_lines(r, cors, sizeof cors));
+    pst__front_respond_at(r, 200, type, mark, pst__front_cors(r, cors, sizeof cors));
 }
 
 /* ---- routing ------------------------------------------------------------------ */
@@ -395,6 +408,9 @@ static pst__front_next route(pst__front_req *r, pst__front_conn *fc,
     case PST_HTTP_HEAD:
         if (off & PST_HTTP_OFF_PAGES) {
             pst__front_error(r, 404, "pages are switched off on this server");
+        } else if (s->admin_fd >= 0 && !on_admin_port(s, fd)) {
+            pst__front_error(r, 404, "pages are served on the admin port %d",
+                             s->admin_port);
         } else if (!pages_allowed(s, fd)) {
             pst__front_error(r, 403, "pages are not served to this address "
                                      "(server option pages_allow)");

@@ -127,7 +127,9 @@ static void json_error(pst__front_req *r, int status, const char *kind,
     APPEND_LIT(r->out, "\",\"message\":");
     pst_json_write_string(r->out, message, strlen(message));
     APPEND_LIT(r->out, "}}\n");
-    pst__front_respond_at(r, status, "application/json", mark, NULL);
+    char cors[300];
+    pst__front_respond_at(r, status, "application/json", mark,
+                          pst__front_cors(r, cors, sizeof cors));
 }
 
 static bool blank(const uint8_t *p, size_t n)
@@ -161,6 +163,7 @@ void pst__front_json_call(pst__front_req *r, pst_str service, pst_str method)
     }
     pst_json_reader rd;
     pst_error err = { 0, "" };
+    char cors[300];
     pst_json_reader_init(&rd, doc, len, r->arena, &s->opt.codec, &err);
     json_call c;
     if (run_call(r, m, &rd, false, &c, &err) < 0) {
@@ -180,7 +183,8 @@ void pst__front_json_call(pst__front_req *r, pst_str service, pst_str method)
             return;
         }
         APPEND_LIT(r->out, "\n");
-        pst__front_respond_at(r, m->oneway ? 202 : 200, "application/json", mark, NULL);
+        pst__front_respond_at(r, m->oneway ? 202 : 200, "application/json", mark,
+                              pst__front_cors(r, cors, sizeof cors));
         return;
     case PST__OUTCOME_DECLARED: {
         const pst_field *f = set_exception(m->result, c.result);
@@ -198,7 +202,8 @@ void pst__front_json_call(pst__front_req *r, pst_str service, pst_str method)
             return;
         }
         APPEND_LIT(r->out, "}}\n");
-        pst__front_respond_at(r, 422, "application/json", mark, NULL);
+        pst__front_respond_at(r, 422, "application/json", mark,
+                              pst__front_cors(r, cors, sizeof cors));
         return;
     }
     default:

@@ -5,6 +5,8 @@
  *   /metrics   Prometheus text (metrics_prom.c)
  *   /status    for people: HTML to a browser, JSON to Accept:
  *              application/json, plain text otherwise
+ *   /schema    the IDL the service was generated from, includes too
+ *   /connections  open connections: peer, kind, age, bytes, calls
  *   /Service   the service's methods with their signatures
  *
  * Pages are built on the calling thread from the server's shared counters
@@ -137,7 +139,9 @@ static void page_index(pst__front_req *r, pst_http_media media)
                "<h1>postern: %s</h1><ul>"
                "<li><a href=\"/status\">/status</a>: how the server is doing</li>"
                "<li><a href=\"/health\">/health</a>: for load balancers</li>"
-               "<li><a href=\"/metrics\">/metrics</a>: for Prometheus</li></ul>"
+               "<li><a href=\"/metrics\">/metrics</a>: for Prometheus</li>"
+               "<li><a href=\"/schema\">/schema</a>: the IDL</li>"
+               "<li><a href=\"/connections\">/connections</a>: who is connected</li></ul>"
                "<h2>Methods</h2><ul>",
             s->proc.service->name, s->proc.service->name);
         for (uint32_t i = 0; i < m->nmethods; i++) {
@@ -167,6 +171,7 @@ static void page_index(pst__front_req *r, pst_http_media media)
     }
     put(w, "postern: %s\n\npages:\n  /status   how the server is doing\n"
            "  /health   for load balancers\n  /metrics  for Prometheus\n"
+           "  /schema   the IDL\n  /connections  who is connected\n"
            "  /%s  the methods\n\nmethods (POST /Service/method with JSON):\n",
         s->proc.service->name, s->proc.service->name);
     for (uint32_t i = 0; i < m->nmethods; i++) {
@@ -341,34 +346,116 @@ static void status_json(pst__front_req *r, const pst__metrics_totals *t,
     put(w, "]}}\n");
 }
 
-/* A small line chart of v[0..n) as inline SVG (no scripts, no assets). */
+/* "3 h 12 min", "4 min 10 s", "12 s": how long a person reads at a glance. */
+static void fmt_uptime(char *buf, size_t n, double s)
+{
+    long long t = (long long)s;
+    if (t >= 86400)
+        snprintf(buf, n, "%lld d %lld h", t / 86400, t % 86400 / 3600);
+    else if (t >= 3600)
+        snprintf(buf, n, "%lld h %lld min", t / 3600, t % 3600 / 60);
+    else if (t >= 60)
+        snprintf(buf, n, "%lld min %lld s", t / 60, t % 60);
+    else
+        snprintf(buf, n, "%lld s", t);
+}
+
+/* A line chart of v[0..n) (oldest first, one sample per history interval,
+ * the newest at the right edge) as inline SVG: no scripts, no assets.
+ * Values below 0 mean "no data" and leave a gap in the line. */
 static void svg_chart(pst_wbuf *w, const char *title, const double *v, int n,
                       double scale, const char *unit)
 {
-    const int W = 360, H = 90;
+    enum { W = 520, H = 140, L = 44, R = 8, T = 8, B = 20 };
+    const double pw = W - L - R, ph = H - T - B;
     double max = 0;
     for (int i = 0; i < n; i++)
         if (v[i] * scale > max)
             max = v[i] * scale;
-    if (max <= 0)
-        max = 1;
-    put(w, "<figure><figcaption>%s (max %.3g %s, last 15 min)</figcaption>"
-           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-           "viewBox=\"0 0 %d %d\" role=\"img\"><rect width=\"%d\" height=\"%d\" "
-           "fill=\"#f6f8fa\" stroke=\"#ccc\"/>",
-        title, max, unit, W, H, W, H, W, H);
-    if (n > 0) {
-        put(w, "<polyline fill=\"none\" stroke=\"#0366d6\" stroke-width=\"2\" points=\"");
-        int slots = PST__HISTORY_SAMPLES;
-        for (int i = 0; i < n; i++) {
-            double x = (double)(slots - n + i) * W / (slots - 1);
-            double y = H - 4 - (v[i] < 0 ? 0 : v[i] * scale) / max * (H - 8);
-            put(w, "%s%.1f,%.1f", i ? " " : "", x, y);
-        }
-        put(w, "\"/>");
+    /* A round top for the axis: 1, 2 or 5 times a power of ten. */
+    /* A round top for the axis (1, 2 or 5 times a power of ten), with some
+     * room above the highest value so a flat line does not hug the frame. */
+    double want = max * 1.15;
+    double decade = max > 0 ? 1e-3 : 1;
+    while (decade * 10 < want)
+        decade *= 10;
+    double top = decade;
+    if (top < want)
+        top = decade * 2 >= want ? decade * 2 : decade * 5 >= want ? decade * 5 : decade * 10;
+    put(w, "<figure><figcaption>%s <small>(%s)</small></figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" "
+           "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
+           "aria-label=\"%s over the last 15 minutes\">",
+        title, unit, W, H, W, H, title);
+    for (int g = 0; g <= 4; g++) {
+        double y = T + ph * g / 4;
+        put(w, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", L,
+            W - R, y, y, g == 4 ? "#9aa4af" : "#e3e7eb");
     }
+    char toplabel[32];
+    if (top >= 1000)
+        snprintf(toplabel, sizeof toplabel, "%.0fk", top / 1000);
+    else
+        snprintf(toplabel, sizeof toplabel, "%.3g", top);
+    put(w, "<g font-size=\"11\" fill=\"#57606a\"><text x=\"%d\" y=\"%d\" "
+           "text-anchor=\"end\">%s</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">"
+           "0</text><text x=\"%d\" y=\"%d\">-15 min</text><text x=\"%d\" y=\"%d\" "
+           "text-anchor=\"middle\">-7.5 min</text><text x=\"%d\" y=\"%d\" "
+           "text-anchor=\"end\">now</text></g>",
+        L - 4, T + 10, toplabel, L - 4, T + (int)ph + 4, L, H - 4, L + (int)pw / 2, H - 4,
+        W - R, H - 4);
+    int slots = PST__HISTORY_SAMPLES;
+    int drawn = 0;
+    for (int i = 0; i < n; i++) {
+        if (v[i] < 0) {
+            if (drawn)
+                put(w, "\"/>");
+            drawn = 0;
+            continue;
+        }
+        double x = L + (double)(slots - n + i) * pw / (slots - 1);
+        double y = T + ph - v[i] * scale / top * ph;
+        put(w, "%s%.1f,%.1f", drawn ? " " : "<polyline fill=\"none\" stroke=\"#0969da\" "
+                                            "stroke-width=\"2\" stroke-linejoin=\"round\" "
+                                            "points=\"",
+            x, y);
+        drawn++;
+    }
+    if (drawn)
+        put(w, "\"/>");
+    if (n > 0 && v[n - 1] >= 0) /* the newest value, visible from the first sample */
+        put(w, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#0969da\"/>", L + pw,
+            T + ph - v[n - 1] * scale / top * ph);
+    if (n == 0)
+        put(w, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"12\" "
+               "fill=\"#57606a\">no samples yet: one every %d s</text>",
+            L + pw / 2, T + ph / 2, PST__HISTORY_INTERVAL_S);
     put(w, "</svg></figure>");
 }
+
+static const char status_css[] =
+    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;"
+    "color:#1f2328;background:#f6f8fa}"
+    "header{background:#24292f;color:#fff;padding:14px 32px;display:flex;"
+    "align-items:center;gap:16px}header h1{font-size:20px;margin:0;font-weight:600}"
+    "header .sub{color:#c9d1d9;font-size:13px}main{padding:20px 32px;max-width:1140px}"
+    ".badge{border-radius:10px;padding:2px 10px;font-size:12px;font-weight:600}"
+    ".ok{background:#2da44e}.warn{background:#bf8700}.bad{background:#cf222e}"
+    ".cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:16px}"
+    ".card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;"
+    "min-width:96px}.card b{display:block;font-size:20px;font-weight:600}"
+    ".card span{color:#57606a;font-size:12px}";
+
+static const char status_css2[] =
+    "figure{display:inline-block;margin:0 16px 16px 0;background:#fff;"
+    "border:1px solid #d0d7de;border-radius:6px;padding:8px 10px}"
+    "figcaption{font-weight:600;margin-bottom:4px}figcaption small{color:#57606a;"
+    "font-weight:400}"
+    "section{display:inline-block;vertical-align:top;margin:0 16px 16px 0}"
+    "h2{font-size:15px;margin:8px 0}table{border-collapse:collapse;background:#fff;"
+    "border:1px solid #d0d7de}td,th{padding:4px 12px;border-bottom:1px solid #eaeef2;"
+    "text-align:right;font-variant-numeric:tabular-nums}th{background:#f6f8fa;"
+    "font-weight:600}th:first-child,td:first-child{text-align:left}"
+    "footer{color:#57606a;padding:0 32px 24px}a{color:#0969da}";
 
 static void status_html(pst__front_req *r, const pst__metrics_totals *t,
                         double uptime, const pst__history_view *h)
@@ -376,24 +463,52 @@ static void status_html(pst__front_req *r, const pst__metrics_totals *t,
     pst_server *s = r->s;
     pst_wbuf *w = r->out;
     pst__metrics *m = &s->metrics;
-    put(w, "<!doctype html><html><head><meta charset=\"utf-8\">"
-           "<meta http-equiv=\"refresh\" content=\"10\"><title>postern status: %s</title>"
-           "<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}"
-           "table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #ddd;"
-           "text-align:right}th:first-child,td:first-child{text-align:left}"
-           "figure{display:inline-block;margin:0 2em 1em 0}figcaption{color:#555}</style>"
-           "</head><body><h1>postern: %s</h1>",
-        s->proc.service->name, s->proc.service->name);
-    put(w, "<p>version %s &middot; up %.0f s &middot; model %s (io_threads %d, workers %d)"
-           " &middot; %s</p>",
-        PST_VERSION_STRING, uptime, model_name(s->opt.model), s->opt.io_threads,
-        s->opt.workers,
-        atomic_load(&s->draining) ? "<b>draining</b>"
-        : atomic_load(&s->not_ready) ? "<b>not ready</b>" : "serving");
+    const char *svc = s->proc.service->name;
+    bool draining = atomic_load(&s->draining), not_ready = atomic_load(&s->not_ready);
+    put(w, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<meta http-equiv=\"refresh\" content=\"10\"><title>postern status: %s</title>",
+        svc);
+    put(w, "<style>");
+    pst_wbuf_append(w, status_css, sizeof status_css - 1);
+    pst_wbuf_append(w, status_css2, sizeof status_css2 - 1);
+    put(w, "</style></head><body>");
+    put(w, "<header><h1>%s</h1><span class=\"badge %s\">%s</span><span class=\"sub\">"
+           "postern %s &middot; %s model (io_threads %d, workers %d, max_connections %d)"
+           "</span></header><main>",
+        svc, draining ? "warn" : not_ready ? "bad" : "ok",
+        draining ? "draining" : not_ready ? "not ready" : "serving", PST_VERSION_STRING,
+        model_name(s->opt.model), s->opt.io_threads, s->opt.workers,
+        s->opt.max_connections);
+
+    uint64_t calls = 0, errors = 0, open = 0;
+    for (uint32_t i = 0; i < m->nmethods; i++) {
+        method_row row;
+        method_row_of(m, i, &row);
+        calls += row.calls;
+        errors += row.errors;
+    }
+    for (int k = 0; k < PST__KIND_COUNT; k++)
+        open += t->open[k];
+    char up[48];
+    fmt_uptime(up, sizeof up, uptime);
+    put(w, "<div class=\"cards\"><div class=\"card\"><b>%s</b><span>uptime</span></div>"
+           "<div class=\"card\"><b>%.1f</b><span>calls/s (last %d s)</span></div>"
+           "<div class=\"card\"><b>%llu</b><span>calls</span></div>"
+           "<div class=\"card\"><b>%llu</b><span>errors</span></div>"
+           "<div class=\"card\"><b>%llu</b><span>connections open</span></div>",
+        up, h->n ? h->qps[h->n - 1] : 0.0, PST__HISTORY_INTERVAL_S,
+        (unsigned long long)calls, (unsigned long long)errors, (unsigned long long)open);
+    put(w, "<div class=\"card\"><b>%.1f MB</b><span>in</span></div>"
+           "<div class=\"card\"><b>%.1f MB</b><span>out</span></div>"
+           "<div class=\"card\"><b>%llu</b><span title=\"over max_connections\">refused</span>"
+           "</div></div>",
+        (double)t->bytes_in / 1e6, (double)t->bytes_out / 1e6,
+        (unsigned long long)atomic_load(&s->stats.refused));
+
     svg_chart(w, "calls per second", h->qps, h->n, 1, "calls/s");
     svg_chart(w, "p99 latency", h->p99, h->n, 1e3, "ms");
-    put(w, "<h2>Methods</h2><table><tr><th>method</th><th>calls</th><th>errors</th>"
-           "<th>p50</th><th>p99</th></tr>");
+    put(w, "<br><section><h2>Methods</h2><table><tr><th>method</th><th>calls</th>"
+           "<th>errors</th><th>p50</th><th>p99</th></tr>");
     for (uint32_t i = 0; i < m->nmethods; i++) {
         method_row row;
         method_row_of(m, i, &row);
@@ -404,17 +519,15 @@ static void status_html(pst__front_req *r, const pst__metrics_totals *t,
             m->owners[i]->name, m->methods[i]->name, (unsigned long long)row.calls,
             (unsigned long long)row.errors, p50, p99);
     }
-    put(w, "</table><h2>Connections</h2><table><tr><th>kind</th><th>open</th>"
-           "<th>accepted</th></tr>");
+    put(w, "</table></section><section><h2>Connections</h2><table><tr><th>kind</th>"
+           "<th>open</th><th>accepted</th></tr>");
     for (int k = 0; k < PST__KIND_COUNT; k++)
         put(w, "<tr><td>%s</td><td>%llu</td><td>%llu</td></tr>",
             pst__conn_kind_name((pst__conn_kind)k), (unsigned long long)t->open[k],
             (unsigned long long)t->opened[k]);
-    put(w, "</table><p>refused over max_connections: %llu &middot; bytes in %llu, out %llu"
-           "</p><p><a href=\"/\">index</a> &middot; <a href=\"/metrics\">metrics</a></p>"
-           "</body></html>\n",
-        (unsigned long long)atomic_load(&s->stats.refused),
-        (unsigned long long)t->bytes_in, (unsigned long long)t->bytes_out);
+    put(w, "</table></section></main><footer><a href=\"/\">index</a> &middot; "
+           "<a href=\"/metrics\">metrics</a> &middot; <a href=\"/status\">refreshes every "
+           "10 s</a></footer></body></html>\n");
 }
 
 static void status_text(pst__front_req *r, const pst__metrics_totals *t,
@@ -477,6 +590,33 @@ static void page_status(pst__front_req *r, pst_http_media media)
     }
 }
 
+/* ---- /connections ---------------------------------------------------------------- */
+
+enum { CONNECTIONS_SHOWN = 1000 };
+
+static void page_connections(pst__front_req *r, pst_http_media media)
+{
+    size_t mark = r->out->len;
+    bool json = media == PST_HTTP_MEDIA_JSON;
+    pst__conn_registry_write(&r->s->conns, r->out, json, CONNECTIONS_SHOWN);
+    pst__front_respond_at(r, 200, json ? "application/json" : "text/plain; charset=utf-8",
+                          mark, NULL);
+}
+
+/* ---- /schema -------------------------------------------------------------------- */
+
+static void page_schema(pst__front_req *r)
+{
+    const char *idl = r->s->proc.service->idl;
+    if (!idl) {
+        pst__front_error(r, 404, "service %s was described without its IDL text "
+                                 "(descriptors not made by postern gen)",
+                         r->s->proc.service->name);
+        return;
+    }
+    pst__front_respond(r, 200, "text/plain; charset=utf-8", idl, strlen(idl));
+}
+
 bool pst__front_page(pst__front_req *r)
 {
     const pst_http_request *req = r->req;
@@ -487,6 +627,10 @@ bool pst__front_page(pst__front_req *r)
         page_metrics(r);
     else if (path_is(req, "/status"))
         page_status(r, media);
+    else if (path_is(req, "/schema"))
+        page_schema(r);
+    else if (path_is(req, "/connections"))
+        page_connections(r, media);
     else if (path_is(req, "/"))
         page_index(r, media);
     else if (req->path.len > 1 && !memchr(req->path.ptr + 1, '/', req->path.len - 1))

@@ -55,8 +55,9 @@ typedef enum pst__perr {
 } pst__perr;
 
 /* Latency buckets' upper bounds in nanoseconds (Prometheus `le`), from
- * 50 us to 10 s; the last bucket, +Inf, is implicit. */
-#define PST__LAT_BOUNDS 17
+ * 5 us (a loop-thread handler's usual time) to 10 s; the last bucket,
+ * +Inf, is implicit. */
+#define PST__LAT_BOUNDS 20
 extern const uint64_t pst__lat_bounds_ns[PST__LAT_BOUNDS];
 
 typedef _Atomic uint64_t pst__counter;

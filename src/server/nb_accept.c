@@ -4,7 +4,8 @@
  * loop wakes per connection); the loop that accepts hands the connection to
  * the running loop with the fewest connections, through that loop's inbox
  * and eventfd. Accepting pauses for a while when the process is out of
- * descriptors, and stops with the server.
+ * descriptors, and stops with the server. Loop 0 also watches the admin
+ * port, when there is one, and keeps what it accepts there.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -87,17 +88,14 @@ static void on_accept_timer(pst__loop *pl, pst__timer *t)
     listen_resume(PST__CONTAINER_OF(t, nb_loop, accept_timer));
 }
 
-static void on_listen(pst__loop *pl, pst__io *io, uint32_t events)
+/* Accept what is waiting on the listening socket lfd. */
+static void accept_from(nb_loop *l, pst__io *io)
 {
-    (void)pl;
-    (void)events;
-    nb_loop *l = PST__CONTAINER_OF(io, nb_loop, listen_io);
     pst_server *s = l->s;
     uint64_t max = s->opt.max_connections > 0
                        ? (uint64_t)s->opt.max_connections : 0;
     for (int i = 0; i < ACCEPT_BATCH && !atomic_load(&s->stopping); i++) {
-        int fd = accept4(s->listen_fd, NULL, NULL,
-                         SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             int e = errno;
             if (e == EINTR || e == ECONNABORTED || e == EPROTO)
@@ -109,9 +107,11 @@ static void on_listen(pst__loop *pl, pst__io *io, uint32_t events)
             pst__server_log(s, PST_LOG_ERROR, "nonblocking: accept: %s; "
                             "pausing accepts for %d ms", strerror(e),
                             ACCEPT_PAUSE_MS);
-            pst__loop_del(&l->loop, &l->listen_io);
-            l->listening = false;
-            pst__timer_arm(&l->loop, &l->accept_list, &l->accept_timer);
+            if (io == &l->listen_io) {
+                pst__loop_del(&l->loop, &l->listen_io);
+                l->listening = false;
+                pst__timer_arm(&l->loop, &l->accept_list, &l->accept_timer);
+            }
             return;
         }
         uint64_t before = atomic_fetch_add(&s->stats.active, 1);
@@ -131,13 +131,28 @@ static void on_listen(pst__loop *pl, pst__io *io, uint32_t events)
             int one = 1;
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         }
-        nb_loop *to = pst__nb_pick_loop(l);
+        /* admin connections (pages) stay on the loop that watches them */
+        nb_loop *to = io == &l->listen_io ? pst__nb_pick_loop(l) : l;
         atomic_fetch_add(&to->nconns, 1);
         if (to == l)
             pst__nb_conn_open(l, fd);
         else
             hand_over(l, to, fd);
     }
+}
+
+static void on_listen(pst__loop *pl, pst__io *io, uint32_t events)
+{
+    (void)pl;
+    (void)events;
+    accept_from(PST__CONTAINER_OF(io, nb_loop, listen_io), io);
+}
+
+static void on_admin_listen(pst__loop *pl, pst__io *io, uint32_t events)
+{
+    (void)pl;
+    (void)events;
+    accept_from(PST__CONTAINER_OF(io, nb_loop, admin_io), io);
 }
 
 /* Watch the shared listening socket (EPOLLEXCLUSIVE when several loops
@@ -153,6 +168,15 @@ int pst__nb_accept_init(nb_loop *l)
     if (rc < 0)
         return rc;
     l->listening = true;
+    /* the admin port's listener: loop 0 alone (pages are light) */
+    l->admin_io.fd = -1;
+    if (l->index == 0 && l->s->admin_fd >= 0) {
+        l->admin_io.fd = l->s->admin_fd;
+        l->admin_io.fn = on_admin_listen;
+        rc = pst__loop_add(&l->loop, &l->admin_io, EPOLLIN);
+        if (rc < 0)
+            return rc;
+    }
     return 0;
 }
 
@@ -162,5 +186,9 @@ void pst__nb_accept_stop(nb_loop *l)
     if (l->listening)
         pst__loop_del(&l->loop, &l->listen_io);
     l->listening = false;
+    if (l->admin_io.fd >= 0) {
+        pst__loop_del(&l->loop, &l->admin_io);
+        l->admin_io.fd = -1;
+    }
     pst__timer_disarm(&l->accept_timer);
 }

@@ -82,6 +82,7 @@ void pst__nb_conn_close(nb_conn *c, pst_log_level level, const char *why)
                                           sizeof peer), why, lost);
     }
     pst__loop_del(&l->loop, &c->io);
+    pst__conn_unregister(&l->s->conns, &c->entry); /* before its fd closes */
     close(c->io.fd);
     c->io.fd = -1;
     c->flags |= C_CLOSED;
@@ -303,6 +304,7 @@ void pst__nb_conn_open(nb_loop *l, int fd)
     c->io.fd = fd;
     c->io.fn = conn_on_io;
     c->loop = l;
+    pst__conn_register(&l->s->conns, &c->entry, fd, NULL);
     c->next = l->conns;
     if (l->conns)
         l->conns->prev = c;

@@ -52,6 +52,7 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
     pst__metrics_bytes(l->shard, consumed, l->out.len - before);
     if (consumed)
         c->flags |= C_MSGDONE;
+    pst__conn_entry_kind(&c->entry, pst__front_conn_kind(c->http));
     switch (next) {
     case PST__FRONT_MORE:
         if (consumed < len && l->out.len + pending > OUT_HIGH)
@@ -69,6 +70,7 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
         free(c->http);
         c->http = NULL;
         c->flags |= C_UPGRADED;
+        pst__conn_entry_kind(&c->entry, PST__KIND_CONNECT);
         return consumed + pst__nb_conn_process(c, data + consumed, len - consumed);
     }
 }
@@ -100,5 +102,6 @@ size_t pst__nb_conn_start_http(nb_conn *c, const uint8_t *p, size_t avail)
     }
     pst__front_conn_init(c->http);
     pst__metrics_kind(c->loop->shard, PST__KIND_COUNT, PST__KIND_HTTP);
+    pst__conn_entry_kind(&c->entry, PST__KIND_HTTP);
     return pst__nb_http_process(c, p, avail);
 }

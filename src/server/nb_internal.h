@@ -111,6 +111,7 @@ struct nb_conn {
     uint32_t unsent_calls;         /* answered calls whose replies sit in out */
     nb_conn *touched_next;
     struct pst__front_conn *http;  /* HTTP state; NULL for Thrift */
+    pst__conn_entry entry;         /* in the server's list, for /connections */
 };
 
 struct nb_job {
@@ -145,7 +146,7 @@ struct nb_loop {
     bool thread_started;
     bool stopping, listening;
 
-    pst__io listen_io, stop_io, wake_io;
+    pst__io listen_io, stop_io, wake_io, admin_io;
     pst__timer_list idle_list, read_list, write_list, linger_list,
         accept_list, grace_list;
     pst__timer accept_timer, grace_timer;

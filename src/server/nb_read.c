@@ -100,8 +100,10 @@ int pst__nb_conn_read_rest(nb_conn *c)
             }
         }
         ssize_t n = recv(c->io.fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
-        if (n > 0)
+        if (n > 0) {
             c->in_len += (uint32_t)n;
+            pst__conn_entry_count(&c->entry, (uint64_t)n, 0, 0);
+        }
         else if (!(n < 0 && errno == EINTR))
             return 0;               /* end of stream, or nothing more */
     }
@@ -345,6 +347,7 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
             c->framed = sn.framing == PST_FRAMING_FRAMED;
             if (!(c->flags & C_UPGRADED)) /* else counted as CONNECT */
                 pst__metrics_kind(c->loop->shard, PST__KIND_COUNT, pst__nb_conn_kind(c));
+            pst__conn_entry_kind(&c->entry, pst__nb_conn_kind(c));
             if (s->opt.log_level >= PST_LOG_DEBUG) {
                 char peer[80];
                 pst__server_log(s, PST_LOG_DEBUG, "%s: speaks %s %s",
@@ -455,6 +458,7 @@ void pst__nb_conn_read(nb_conn *c)
             n = recv(c->io.fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
             if (n > 0) {
                 c->in_len += (uint32_t)n;
+                pst__conn_entry_count(&c->entry, (uint64_t)n, 0, 0);
                 got += (size_t)n;
                 /* An unframed message's end is found by walking it: do not
                  * walk a big one again for every few bytes, read on until it
@@ -498,6 +502,7 @@ void pst__nb_conn_read(nb_conn *c)
         if (n == 0) {
             eof = true;
         } else {
+            pst__conn_entry_count(&c->entry, (uint64_t)n, 0, 0);
             size_t used = pst__nb_conn_process(c, l->scratch, (size_t)n);
             if (!(c->flags & C_ERROR) && used < (size_t)n &&
                 in_keep(c, l->scratch + used, (size_t)n - used) < 0) {

@@ -60,6 +60,7 @@ int pst__nb_conn_send(nb_conn *c)
     l->calls_batch = 0;
     if (pend + fresh == 0) {
         count_calls(l, fresh_calls);      /* oneway calls: nothing to send */
+        pst__conn_entry_count(&c->entry, 0, 0, fresh_calls);
         return 0;
     }
     struct iovec iov[2];
@@ -87,6 +88,7 @@ int pst__nb_conn_send(nb_conn *c)
         n = 0;
     }
     size_t done = (size_t)n;
+    pst__conn_entry_count(&c->entry, 0, done, fresh_calls);
     if (done)
         c->flags |= C_WPROGRESS;
     size_t from_pend = done < pend ? done : pend;

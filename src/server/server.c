@@ -110,10 +110,12 @@ static int listen_unix(pst_server *s, pst_error *err)
     return 0;
 }
 
-static int listen_tcp(pst_server *s, pst_error *err)
+/* Listen on opt.bind:port; the socket and the port bound (for port 0). */
+static int listen_tcp_on(pst_server *s, int port, int *fd_out, int *port_out,
+                         pst_error *err)
 {
     char service[16];
-    snprintf(service, sizeof service, "%d", s->opt.port);
+    snprintf(service, sizeof service, "%d", port);
     struct addrinfo hints = { 0 }, *res = NULL;
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -121,7 +123,7 @@ static int listen_tcp(pst_server *s, pst_error *err)
     int g = getaddrinfo(s->opt.bind, service, &hints, &res);
     if (g != 0)
         return pst_error_set(err, PST_E_INVALID, "bind address %s:%d: %s",
-                             s->opt.bind, s->opt.port, gai_strerror(g));
+                             s->opt.bind, port, gai_strerror(g));
     int last = 0;
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
         int fd = socket(ai->ai_family,
@@ -142,17 +144,32 @@ static int listen_tcp(pst_server *s, pst_error *err)
         struct sockaddr_storage a;
         socklen_t al = sizeof a;
         getsockname(fd, (struct sockaddr *)&a, &al);
-        s->port = a.ss_family == AF_INET6
-                      ? ntohs(((struct sockaddr_in6 *)&a)->sin6_port)
-                      : ntohs(((struct sockaddr_in *)&a)->sin_port);
-        s->listen_fd = fd;
+        *port_out = a.ss_family == AF_INET6
+                        ? ntohs(((struct sockaddr_in6 *)&a)->sin6_port)
+                        : ntohs(((struct sockaddr_in *)&a)->sin_port);
+        *fd_out = fd;
         freeaddrinfo(res);
         return 0;
     }
     freeaddrinfo(res);
     return pst_error_set(err, last ? -last : PST_E_IO,
                          "cannot listen on %s:%d: %s", s->opt.bind,
-                         s->opt.port, last ? strerror(last) : "no address");
+                         port, last ? strerror(last) : "no address");
+}
+
+static int listen_tcp(pst_server *s, pst_error *err)
+{
+    return listen_tcp_on(s, s->opt.port, &s->listen_fd, &s->port, err);
+}
+
+/* The admin port, when asked for: pages are served there only. */
+static int listen_admin(pst_server *s, pst_error *err)
+{
+    s->admin_fd = -1;
+    if (s->opt.admin_port == 0)
+        return 0;
+    return listen_tcp_on(s, s->opt.admin_port == PST_ADMIN_PORT_ANY ? 0 : s->opt.admin_port,
+                         &s->admin_fd, &s->admin_port, err);
 }
 
 pst_server *pst_server_new(const pst_processor *proc,
@@ -173,6 +190,7 @@ pst_server *pst_server_new(const pst_processor *proc,
     s->opt = opt ? *opt : defaults;
     fill_defaults(&s->opt);
     s->listen_fd = -1;
+    s->admin_fd = -1;
     atomic_init(&s->stopping, false);
     if ((unsigned)s->opt.model > PST_SERVER_NONBLOCKING) {
         pst_error_set(err, PST_E_INVALID, "unknown server model %d",
@@ -204,12 +222,31 @@ pst_server *pst_server_new(const pst_processor *proc,
         free(s);
         return NULL;
     }
+    pst__conn_registry_init(&s->conns);
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     s->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (s->opt.admin_port < PST_ADMIN_PORT_ANY || s->opt.admin_port > 65535) {
+        pst_error_set(err, PST_E_INVALID, "admin_port %d is out of range",
+                      s->opt.admin_port);
+        pst__metrics_destroy(&s->metrics);
+        pst__conn_registry_destroy(&s->conns);
+        close(s->stop_fd);
+        close(s->drain_fd);
+        free(s);
+        return NULL;
+    }
     int rc = s->opt.unix_path ? listen_unix(s, err) : listen_tcp(s, err);
+    if (rc == 0) {
+        rc = listen_admin(s, err);
+        if (rc < 0) {
+            close(s->listen_fd);
+            s->listen_fd = -1;
+        }
+    }
     if (rc < 0) {
         pst__metrics_destroy(&s->metrics);
+        pst__conn_registry_destroy(&s->conns);
         close(s->stop_fd);
         close(s->drain_fd);
         free(s);
@@ -223,6 +260,11 @@ int pst_server_port(const pst_server *s)
     return s->port;
 }
 
+int pst_server_admin_port(const pst_server *s)
+{
+    return s->admin_fd >= 0 ? s->admin_port : 0;
+}
+
 /* Once stopping, new connections should be refused by the kernel at once
  * rather than wait in the backlog for a server that will never accept them.
  * Only the thread in pst_server_run calls this. */
@@ -231,6 +273,10 @@ static void close_listener(pst_server *s)
     if (s->listen_fd >= 0) {
         close(s->listen_fd);
         s->listen_fd = -1;
+    }
+    if (s->admin_fd >= 0) {
+        close(s->admin_fd);
+        s->admin_fd = -1;
     }
 }
 
@@ -290,11 +336,14 @@ void pst_server_free(pst_server *s)
         return;
     if (s->listen_fd >= 0)
         close(s->listen_fd);
+    if (s->admin_fd >= 0)
+        close(s->admin_fd);
     if (s->opt.unix_path)
         unlink(s->opt.unix_path);
     close(s->stop_fd);
     close(s->drain_fd);
     pst__metrics_destroy(&s->metrics);
+    pst__conn_registry_destroy(&s->conns);
     free(s);
 }
 
@@ -345,9 +394,10 @@ int pst__server_accept(pst_server *s)
             close_listener(s);
             return PST_E_STOPPED;
         }
-        struct pollfd p[2] = { { s->listen_fd, POLLIN, 0 },
-                               { s->stop_fd, POLLIN, 0 } };
-        if (poll(p, 2, -1) < 0) {
+        struct pollfd p[3] = { { s->listen_fd, POLLIN, 0 },
+                               { s->stop_fd, POLLIN, 0 },
+                               { s->admin_fd, POLLIN, 0 } };
+        if (poll(p, s->admin_fd >= 0 ? 3 : 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
             pst__server_log(s, PST_LOG_ERROR, "poll on the listener: %s",
@@ -360,8 +410,9 @@ int pst__server_accept(pst_server *s)
         }
         struct sockaddr_storage peer;
         socklen_t plen = sizeof peer;
-        int fd = accept4(s->listen_fd, (struct sockaddr *)&peer, &plen,
-                         SOCK_CLOEXEC);
+        int from = s->admin_fd >= 0 && p[2].revents && !p[0].revents ? s->admin_fd
+                                                                      : s->listen_fd;
+        int fd = accept4(from, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
         if (fd < 0) {
             int e = errno;
             if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR ||

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conn_registry.h"
 #include "metrics.h"
 #include "postern/server.h"
 
@@ -22,6 +23,8 @@ struct pst_server {
     pst_server_options opt;       /* copied; defaults filled in by new */
     int listen_fd;                /* non-blocking listening socket */
     int port;                     /* bound port (0 for Unix sockets) */
+    int admin_fd;                 /* the admin port's listener, or -1 */
+    int admin_port;
     int stop_fd;                  /* eventfd: becomes readable on stop */
     int drain_fd;                 /* eventfd: a drain began (sampler thread) */
     atomic_bool stopping;         /* set by pst_server_stop */
@@ -30,6 +33,7 @@ struct pst_server {
             protocol_errors, timeouts;
     } stats;
     pst__metrics metrics;         /* per-thread shards, for /metrics */
+    pst__conn_registry conns;     /* open connections, for /connections */
     atomic_bool draining;         /* /health answers 503 */
     atomic_bool not_ready;        /* the application said not ready */
     int64_t started_ms;           /* CLOCK_MONOTONIC at new, for uptime */

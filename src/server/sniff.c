@@ -4,6 +4,7 @@
  *   00 00 NN NN name tt    binary, unframed, old header without version
  *                          (name: a method name, tt: CALL or ONEWAY)
  *   82 vv ...              compact, unframed  (vv: version 1, type 1..4)
+ *   [                      JSON, unframed     (TJSONProtocol: [1,"name",...)
  *   LL LL LL LL <one of the above>   framed (0 < length <= max_frame)
  *   "GET " "POST " ...     an HTTP request line
  *
@@ -66,6 +67,10 @@ static verdict thrift_start(const uint8_t *p, size_t n, const pst_protocol **out
         if (p[1] != 0x01)
             return NO;
         *out = &pst_protocol_binary;
+        return MATCH;
+    }
+    if (p[0] == '[') { /* no other kind opens with it, nor does HTTP */
+        *out = &pst_protocol_json;
         return MATCH;
     }
     if (p[0] == 0x82) {

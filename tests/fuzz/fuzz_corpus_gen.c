@@ -15,6 +15,9 @@
  *     DIR/json/       JSON documents for every test descriptor and
  *                     JSON-RPC requests (fuzz_json_seeds.h), behind a few
  *                     of fuzz_json's selector bytes
+ *     DIR/json_protocol/  each request in TJSONProtocol, as a message
+ *                     (fuzz_json_protocol's selector 0x10) and, past its
+ *                     header, as a struct
  *
  * Files are named by content, so running it twice changes nothing.
  */
@@ -181,6 +184,26 @@ static void http_seeds(void)
         }
 }
 
+/* fuzz_json_protocol (fuzz_decode_target.h's selector): 0x10 message */
+static void on_json_request(void *ctx, const pst_protocol *p, const char *what,
+                            const uint8_t *msg, size_t len)
+{
+    (void)ctx;
+    (void)what;
+    (void)p;
+    static const uint8_t message = 0x10, limited = 0x10 | 0x80;
+    put_file("json_protocol", &message, 1, msg, len);
+    put_file("json_protocol", &limited, 1, msg, len);
+    /* the arguments alone: from the struct's '{' (after the fourth comma) */
+    const uint8_t *q = msg, *end = msg + len;
+    for (int commas = 0; q < end && commas < 4; q++)
+        commas += *q == ',';
+    if (q < end && end[-1] == ']') {
+        static const uint8_t as_struct = 0x00;
+        put_file("json_protocol", &as_struct, 1, q, (size_t)(end - 1 - q));
+    }
+}
+
 static void json_seeds(void)
 {
     static const uint8_t extra[] = { 0x00, 0x10, 0x20, 0x40 };
@@ -217,12 +240,14 @@ int main(int argc, char **argv)
     make_dir("sniff");
     make_dir("http");
     make_dir("json");
+    make_dir("json_protocol");
     tt_requests(&pst_protocol_binary, on_request, NULL);
     tt_requests(&pst_protocol_compact, on_request, NULL);
     transport_seeds();
     sniff_seeds();
     http_seeds();
     json_seeds();
+    tt_requests(&pst_protocol_json, on_json_request, NULL);
     printf("fuzz_corpus_gen: %lu files (%zu binary, %zu compact requests) in %s\n",
            written, streams[0].count, streams[1].count, root);
     return 0;

@@ -13,7 +13,9 @@
  *   - every failure comes with a message.
  *
  * The includer defines FUZZ_FAIL(what) (abort for libFuzzer, count for the
- * deterministic unit test).
+ * deterministic unit test), and may define FUZZ_DECODE_PROTOCOL to fuzz one
+ * protocol only (the JSON target does); otherwise the selector byte picks
+ * binary or compact.
  */
 #ifndef FUZZ_DECODE_TARGET_H
 #define FUZZ_DECODE_TARGET_H
@@ -106,6 +108,7 @@ static void fuzz_message(const pst_protocol *p, const uint8_t *data, size_t n,
     pst_msg_header h;
     pst_rbuf_init(&r, data, n, NULL);
     if (p->read_message_begin(&r, &h, cfg) != 0 || p->skip_struct(&r, cfg) != 0 ||
+        pst_protocol_read_message_end(p, &r, cfg) != 0 ||
         (size_t)(r.p - data) != len)
         FUZZ_FAIL("message_length disagrees with header + skip");
     /* a few shorter prefixes: never a success */
@@ -135,7 +138,11 @@ static void fuzz_decode_one(const uint8_t *data, size_t size)
         cfg.max_message = n / 2 + 1;
     cfg.strict_read = (sel & 0x20) != 0;
     const pst_struct_desc *d = fuzz_descs[(sel & 7) % COUNT(fuzz_descs)];
+#ifdef FUZZ_DECODE_PROTOCOL
+    const pst_protocol *p = FUZZ_DECODE_PROTOCOL;
+#else
     const pst_protocol *p = (sel & 8) ? &pst_protocol_compact : &pst_protocol_binary;
+#endif
     if (sel & 0x10) {
         fuzz_message(p, copy, n, &cfg);
     } else {

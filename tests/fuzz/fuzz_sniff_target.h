@@ -9,7 +9,8 @@
  *     giving up);
  *   - the answer is right, by an independent reading of the rules
  *     (server.h, sniff.c): THRIFT only for bytes that open a binary (strict
- *     or old header) or compact message, unframed or after a frame length
+ *     or old header), compact or JSON ('[') message, unframed or after a
+ *     frame length
  *     0 < len <=
  *     max_frame, within what the options pin; HTTP only for a request line
  *     method that cannot still become Thrift; UNKNOWN only when no
@@ -70,11 +71,15 @@ static bool fs_old_binary_start(const uint8_t *p, size_t n, bool *complete)
 }
 
 /* Could bytes p[0..n) be the start of an unframed message of protocol
- * `proto` (binary, strict or old, or compact)? *complete: they already
- * are. */
+ * `proto` (binary, strict or old, compact, or JSON)? *complete: they
+ * already are. */
 static bool fs_msg_start(const pst_protocol *proto, const uint8_t *p, size_t n,
                          bool *complete)
 {
+    if (proto == &pst_protocol_json) {
+        *complete = n >= 1;
+        return n < 1 || p[0] == '[';
+    }
     *complete = n >= 2;
     if (proto == &pst_protocol_binary) {
         if (n >= 1 && p[0] == 0x00)
@@ -128,7 +133,8 @@ static void fs_oracle(const pst_server_options *o, const uint8_t *p, size_t n,
         t->framing = o->framing;
         return;
     }
-    const pst_protocol *protos[2] = { &pst_protocol_binary, &pst_protocol_compact };
+    const pst_protocol *protos[3] = { &pst_protocol_binary, &pst_protocol_compact,
+                                      &pst_protocol_json };
     /* unframed first, as the server prefers it */
     for (int framed = 0; framed < 2; framed++) {
         if (o->framing == (framed ? PST_FRAMING_UNFRAMED : PST_FRAMING_FRAMED))
@@ -138,7 +144,7 @@ static void fs_oracle(const pst_server_options *o, const uint8_t *p, size_t n,
         size_t skip = framed ? 4 : 0;
         const uint8_t *q = p + (n < skip ? n : skip);
         size_t m = n < skip ? 0 : n - skip;
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             bool complete;
             if (o->protocol && o->protocol != protos[i]) {
                 if (fs_msg_start(protos[i], q, m, &complete) && !complete)
@@ -178,7 +184,8 @@ static void fuzz_sniff_one(const uint8_t *data, size_t size)
     unsigned a = data[0], b = data[1];
     o.framing = (pst_framing)(a % 3);
     static const pst_protocol *const pins[4] = { NULL, &pst_protocol_binary,
-                                                 &pst_protocol_compact, NULL };
+                                                 &pst_protocol_compact,
+                                                 &pst_protocol_json };
     o.protocol = pins[(a >> 2) & 3];
     static const uint32_t frames[8] = { 16384000u, 1u,        0x82u,
                                         0x8001u,   0x47455420u, 0x80010000u,

@@ -31,7 +31,8 @@ static void tt_emit_msg(const pst_protocol *p, const char *name, int32_t type,
     pst_wbuf_init(&w, 0);
     pst_msg_header h = { pst_str_c(name), type, seqid };
     if (p->write_message_begin(&w, &h) == 0 &&
-        p->write_struct(&w, d, args, NULL) == 0 && !w.err)
+        p->write_struct(&w, d, args, NULL) == 0 &&
+        pst_protocol_write_message_end(p, &w) == 0 && !w.err)
         emit(ctx, p, name, w.data, w.len);
     pst_wbuf_free(&w);
 }

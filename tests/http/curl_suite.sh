@@ -35,6 +35,15 @@ expect_status "GET / (browser)" 200 -H 'Accept: text/html,*/*;q=0.8' "$base/"
 body_has "GET / (browser)" '<html'
 expect_status "GET /ThriftTest" 200 "$base/ThriftTest"
 body_has "GET /ThriftTest" 'string testString(1: string thing)'
+expect_status "GET /schema" 200 "$base/schema"
+body_has "GET /schema" '^service ThriftTest'
+body_has "GET /schema" '^// ---- ThriftTest.thrift'
+expect_status "GET /connections" 200 "$base/connections"
+body_has "GET /connections" 'open connections'
+body_has "GET /connections" '^127.0.0.1:[0-9]* *http '
+expect_status "GET /connections (json)" 200 -H 'Accept: application/json' "$base/connections"
+/usr/bin/python3 -m json.tool "$tmp/body" >/dev/null || fail "GET /connections (json): not JSON"
+body_has "GET /connections (json)" '"kind":"http"'
 expect_status "GET /status" 200 "$base/status"
 body_has "GET /status" 'ThriftTest.testString'
 expect_status "GET /status (json)" 200 -H 'Accept: application/json' "$base/status"

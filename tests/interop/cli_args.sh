@@ -32,11 +32,11 @@ for prog in "$server" "$client"; do
     expect 2 "--port" "$prog" --port
     expect 2 "--port" "$prog" --port 70000
     expect 2 "--port" "$prog" --port 12ab
-    expect 2 "--protocol" "$prog" --protocol json
+    expect 2 "--protocol" "$prog" --protocol morse
     expect 2 "--transport" "$prog" --transport carrier-pigeon
     expect 2 "--port" "$prog" --port=70000
     expect 2 "--port" "$prog" --port=
-    expect 2 "--protocol" "$prog" --protocol=json
+    expect 2 "--protocol" "$prog" --protocol=morse
     expect 2 "--domain-socket" "$prog" --domain-socket ""
 done
 expect 2 "--server-type" "$server" --server-type fastest

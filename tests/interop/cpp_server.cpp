@@ -5,7 +5,7 @@
 // choice of server, protocol and transport.
 //
 //   cpp_server --port N [--bind ADDR] [--domain-socket PATH]
-//              [--protocol binary|compact] [--transport buffered|framed]
+//              [--protocol binary|compact|json] [--transport buffered|framed]
 //              [--server-type simple|threaded]
 //
 // Prints "ready" on stdout when it is about to accept connections.
@@ -19,6 +19,7 @@
 
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/protocol/TJSONProtocol.h>
 #include <thrift/server/TSimpleServer.h>
 #include <thrift/server/TThreadedServer.h>
 #include <thrift/transport/TBufferTransports.h>
@@ -200,8 +201,10 @@ int main(int argc, char** argv) {
     pfactory = std::make_shared<TBinaryProtocolFactory>();
   else if (protocol == "compact")
     pfactory = std::make_shared<TCompactProtocolFactory>();
+  else if (protocol == "json")
+    pfactory = std::make_shared<TJSONProtocolFactory>();
   else
-    usage_error("--protocol: '%s' is not binary or compact", protocol.c_str());
+    usage_error("--protocol: '%s' is not binary, compact or json", protocol.c_str());
 
   std::shared_ptr<TTransportFactory> tfactory;
   if (transport == "buffered")

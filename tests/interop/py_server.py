@@ -5,7 +5,7 @@ The reference peer for postern's client: every method behaves as the comments
 in ThriftTest.thrift say. The generated Python package (`thrift --gen py`)
 must be importable, e.g. PYTHONPATH=<build>/tests/interop/gen-py.
 
-    py_server.py --port N [--protocol binary|compact]
+    py_server.py --port N [--protocol binary|compact|json]
                  [--transport buffered|framed|http] [--domain-socket PATH]
                  [--accelerated] [--nonstrict]
 
@@ -18,7 +18,7 @@ import sys
 import time
 
 from thrift.Thrift import TApplicationException
-from thrift.protocol import TBinaryProtocol, TCompactProtocol
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
 from thrift.server import THttpServer, TServer
 from thrift.transport import TSocket, TTransport
 
@@ -132,13 +132,15 @@ def main():
     p.add_argument("--port", type=int, default=9090)
     p.add_argument("--bind", default="127.0.0.1")
     p.add_argument("--domain-socket", default=None, help="listen on this Unix socket path")
-    p.add_argument("--protocol", choices=["binary", "compact"], default="binary")
+    p.add_argument("--protocol", choices=["binary", "compact", "json"], default="binary")
     p.add_argument("--transport", choices=["buffered", "framed", "http"], default="buffered")
     p.add_argument("--accelerated", action="store_true",
                    help="use the C-accelerated protocol codecs (fastbinary)")
     p.add_argument("--nonstrict", action="store_true",
                    help="binary: write old-style message headers (no version word)")
     opts = p.parse_args()
+    if opts.accelerated and opts.protocol == "json":
+        p.error("--accelerated has no JSON codec")
     if opts.nonstrict and (opts.protocol != "binary" or opts.accelerated):
         p.error("--nonstrict needs --protocol binary and no --accelerated")
 
@@ -155,7 +157,9 @@ def main():
         tfactory = TTransport.TFramedTransportFactory()
     else:
         tfactory = TTransport.TBufferedTransportFactory()
-    if opts.protocol == "compact":
+    if opts.protocol == "json":
+        pfactory = TJSONProtocol.TJSONProtocolFactory()
+    elif opts.protocol == "compact":
         pfactory = (TCompactProtocol.TCompactProtocolAcceleratedFactory(fallback=False)
                     if opts.accelerated else TCompactProtocol.TCompactProtocolFactory())
     else:

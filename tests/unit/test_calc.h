@@ -187,7 +187,7 @@ static int t_Calc_slow_invoke(const void *h, pst_call *call, const void *args, v
 static const pst_method_desc t_Base_methods[] = {
     { "ping", &t_Base_ping_args_desc, &t_Base_ping_result_desc, false, t_Base_ping_invoke },
 };
-static const pst_service_desc t_Base_desc = { "Base", NULL, 1, t_Base_methods };
+static const pst_service_desc t_Base_desc = { "Base", NULL, 1, t_Base_methods, NULL };
 
 enum { T_ADD, T_ECHO, T_DIVIDE, T_FAIL, T_NOTE, T_SLOW };
 static const pst_method_desc t_Calc_methods[] = {
@@ -198,7 +198,7 @@ static const pst_method_desc t_Calc_methods[] = {
     { "note", &t_Calc_note_args_desc, NULL, true, t_Calc_note_invoke },
     { "slow", &t_Calc_slow_args_desc, &t_Calc_slow_result_desc, false, t_Calc_slow_invoke },
 };
-static const pst_service_desc t_Calc_desc = { "Calc", &t_Base_desc, 6, t_Calc_methods };
+static const pst_service_desc t_Calc_desc = { "Calc", &t_Base_desc, 6, t_Calc_methods, NULL };
 
 /* ---- an implementation -------------------------------------------------- */
 

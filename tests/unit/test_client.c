@@ -23,6 +23,7 @@ typedef enum answer {
     A_NO_RESULT,      /* REPLY with an empty struct */
     A_APP_EXCEPTION,
     A_DECLARED,       /* REPLY carrying field 1 (Oops) */
+    A_BOTH,           /* REPLY carrying success and field 1 (Oops) */
     A_CLOSE,          /* closes without answering */
     A_NOTHING,        /* reads, sends nothing (oneway) */
 } answer;
@@ -87,6 +88,12 @@ static void *fake_main(void *arg)
             res.isset_[0] = 0x2;
             res.oops.why = PST_STR("bad numbers");
             res.oops.code = 99;
+            res.oops.isset_[0] = 0x3;
+            break;
+        case A_BOTH:
+            res.isset_[0] = 0x3;
+            res.oops.why = PST_STR("ignored");
+            res.oops.code = 7;
             res.oops.isset_[0] = 0x3;
             break;
         default: break;
@@ -235,6 +242,31 @@ static void test_results(void)
     }
 }
 
+/* A reply that carries both a success value and a declared exception is
+ * the success, as Apache Thrift's generated clients (and postern's
+ * pipeline and pool) read it: success is looked at first. */
+static void test_success_and_exception(void)
+{
+    const pst_protocol *ps[] = { &pst_protocol_binary, &pst_protocol_compact };
+    for (int i = 0; i < 2; i++) {
+        static const answer script[] = { A_BOTH, A_RIGHT };
+        session ss;
+        start(&ss, ps[i], true, script, 2);
+        pst_arena *ar = pst_arena_new(0);
+        t_Calc_divide_result r;
+        const pst_method_desc *m = &t_Calc_methods[T_DIVIDE];
+        t_Calc_divide_args args = { 40, 2, { 0x3 } };
+        CHECK_EQ_INT(pst_client_call(ss.c, m, &args, &r, ar), 0);
+        CHECK_EQ_INT(r.success, 42);
+        CHECK(pst_isset(&t_Calc_divide_result_desc, &r, 1)); /* as received */
+        CHECK_EQ_INT(pst_client_error(ss.c)->code, 0);
+        CHECK(!pst_client_broken(ss.c));
+        CHECK_EQ_INT(pst_client_call(ss.c, m, &args, &r, ar), 0);
+        finish(&ss);
+        pst_arena_free(ar);
+    }
+}
+
 static void test_connect_failure(void)
 {
     pst_error err = { 0, "" };
@@ -250,6 +282,7 @@ int main(void)
 {
     RUN(test_mismatches);
     RUN(test_results);
+    RUN(test_success_and_exception);
     RUN(test_connect_failure);
     return test_report();
 }

@@ -76,7 +76,7 @@ static void test_everything_encode(void)
     everything_value(&v);
     pst_wbuf w;
     CHECK_EQ_INT(encode(&T_Everything_desc, &v, &w, NULL), 0);
-    uint8_t want[1024];
+    uint8_t want[2048];
     size_t n = unhex(EVERYTHING_HEX, want, sizeof want);
     CHECK_EQ_INT(w.len, n);
     CHECK(w.len == n && memcmp(w.data, want, n) == 0);
@@ -93,7 +93,7 @@ static void test_everything_encode(void)
 
 static void test_everything_decode(void)
 {
-    uint8_t bytes[1024];
+    uint8_t bytes[2048];
     size_t n = unhex(EVERYTHING_HEX, bytes, sizeof bytes);
     T_Everything want, got;
     everything_value(&want);
@@ -122,6 +122,9 @@ static void test_round_trip_numbers(void)
     T_Everything v, back;
     everything_value(&v);
     uint64_t nan_bits = 0x7ff8000000000123ull;
+    /* JSON writes every NaN as "NaN" (as Thrift does): no payload */
+    if (P == &pst_protocol_json)
+        nan_bits = 0x7ff8000000000000ull;
     memcpy(&v.dbl, &nan_bits, 8);
     double ld[] = { -0.0, NAN, 5e-324, 1.7976931348623157e308 };
     v.ldbl = (pst_list){ ld, 4 };
@@ -147,7 +150,7 @@ static void test_empty(void)
     memset(&v, 0, sizeof v);
     pst_wbuf w;
     CHECK_EQ_INT(encode(&T_Everything_desc, &v, &w, NULL), 0);
-    uint8_t want[512];
+    uint8_t want[2048];
     size_t n = unhex(EMPTY_HEX, want, sizeof want);
     CHECK_EQ_INT(w.len, n);
     CHECK(w.len == n && memcmp(w.data, want, n) == 0);
@@ -205,6 +208,7 @@ static void test_message_length(void)
     pst_msg_header h = { PST_STR("method"), PST_MSG_CALL, 42 };
     CHECK_EQ_INT(P->write_message_begin(&w, &h), 0);
     CHECK_EQ_INT(P->write_struct(&w, &T_Everything_desc, &v, NULL), 0);
+    CHECK_EQ_INT(pst_protocol_write_message_end(P, &w), 0);
     size_t total = w.len;
     int bad = 0;
     for (size_t k = 0; k < total; k++) {
@@ -320,10 +324,10 @@ static void test_union(void)
     CHECK_EQ_INT(back.x, 0);
     CHECK_EQ_INT(back.isset_[0], 2);
     pst_wbuf_free(&w);
-    /* empty union: just STOP, decodes with nothing set */
+    /* empty union: just STOP ("{}" in JSON), decodes with nothing set */
     memset(&c, 0, sizeof c);
     CHECK_EQ_INT(encode(&T_Choice_desc, &c, &w, NULL), 0);
-    CHECK_EQ_INT(w.len, 1);
+    CHECK_EQ_INT(w.len, P == &pst_protocol_json ? 2 : 1);
     CHECK_EQ_INT(decode(w.data, w.len, &T_Choice_desc, &back, &a, NULL, NULL, NULL), 0);
     CHECK_EQ_INT(back.isset_[0], 0);
     pst_wbuf_free(&w);
@@ -334,7 +338,10 @@ static void test_union(void)
     CHECK_EQ_INT(encode(&T_Choice_desc, &c, &w, NULL), PST_E_INVALID);
     CHECK_EQ_INT(w.err, PST_E_INVALID);
     pst_wbuf_free(&w);
-    /* ... and two members on the wire: the decoder refuses, naming them */
+    /* ... but two members on the wire are read as Apache Thrift reads
+     * them (its C++ and Python write a union's default member as well as
+     * the one set): with no default in the union, the last member read
+     * is the one set */
     CHECK_EQ_INT(encode(&T_Everything_desc, &(T_Everything){ 0 }, &w, NULL), 0);
     static const pst_field two_fields[] = {
         { 1, PST_K_I32, PST_REQ_DEFAULT, 0, 0, &pst_type_i32, "x" },
@@ -351,10 +358,8 @@ static void test_union(void)
     pst_wbuf_free(&w);
     CHECK_EQ_INT(encode(&two_desc, &both, &w, NULL), 0);
     pst_error err = { 0, "" };
-    CHECK_EQ_INT(decode(w.data, w.len, &two_union, &back, &a, NULL, &err, NULL),
-                 PST_E_PROTOCOL);
-    expect_error(&err, "TwoU");
-    expect_error(&err, "x and y");
+    CHECK_EQ_INT(decode(w.data, w.len, &two_union, &back, &a, NULL, &err, NULL), 0);
+    CHECK_EQ_INT(back.isset_[0], 2);
     pst_wbuf_free(&w);
     pst_arena_release(&a);
 }
@@ -482,6 +487,7 @@ static void test_depth(void)
     pst_msg_header h = { PST_STR("m"), PST_MSG_CALL, 1 };
     CHECK_EQ_INT(P->write_message_begin(&w, &h), 0);
     CHECK_EQ_INT(P->write_struct(&w, &T_Deep_desc, bad, &deep), 0);
+    CHECK_EQ_INT(pst_protocol_write_message_end(P, &w), 0);
     size_t len;
     CHECK_EQ_INT(msg_len(w.data, w.len, &cfg, &len, NULL), PST_E_LIMIT);
     CHECK_EQ_INT(msg_len(w.data, w.len, &deep, &len, NULL), 0);
@@ -512,10 +518,14 @@ static void test_depth(void)
 
     /* unknown data nested through containers only is bounded while
      * skipping: list<list<list<...>>> 400 deep in an unknown field */
-    uint8_t lists[2100];
+    uint8_t lists[4200];
     size_t k = 0;
     int binary = P == &pst_protocol_binary;
-    if (binary) {
+    int json = P == &pst_protocol_json;
+    if (json) {
+        memcpy(lists, "{\"99\":{\"lst\":", 13);
+        k = 13;
+    } else if (binary) {
         lists[k++] = PST_TT_LIST;
         lists[k++] = 0;
         lists[k++] = 99;
@@ -525,7 +535,10 @@ static void test_depth(void)
         lists[k++] = 0x01;
     }
     for (int i = 0; i < 400; i++) {
-        if (binary) {
+        if (json) {
+            memcpy(lists + k, "[\"lst\",1,", 9);
+            k += 9;
+        } else if (binary) {
             lists[k++] = PST_TT_LIST;
             lists[k++] = 0;
             lists[k++] = 0;

@@ -48,10 +48,10 @@ static void test_helpers(void)
 static void test_service_method(void)
 {
     static const pst_method_desc base_m[] = { { "ping", NULL, NULL, false, NULL } };
-    static const pst_service_desc base = { "Base", NULL, 1, base_m };
+    static const pst_service_desc base = { "Base", NULL, 1, base_m, NULL };
     static const pst_method_desc own_m[] = { { "echo", NULL, NULL, false, NULL },
                                              { "echoAll", NULL, NULL, true, NULL } };
-    static const pst_service_desc svc = { "Svc", &base, 2, own_m };
+    static const pst_service_desc svc = { "Svc", &base, 2, own_m, NULL };
     CHECK(pst_service_method(&svc, "echo", 4) == &own_m[0]);
     CHECK(pst_service_method(&svc, "echoAll", 7) == &own_m[1]);
     CHECK(pst_service_method(&svc, "echoAllX", 4) == &own_m[0]); /* by length */
@@ -65,7 +65,8 @@ static void test_protocol_by_name(void)
 {
     CHECK(pst_protocol_by_name("binary") == &pst_protocol_binary);
     CHECK(pst_protocol_by_name("compact") == &pst_protocol_compact);
-    CHECK(pst_protocol_by_name("json") == NULL);
+    CHECK(pst_protocol_by_name("json") == &pst_protocol_json);
+    CHECK(pst_protocol_by_name("morse") == NULL);
     CHECK(pst_protocol_by_name(NULL) == NULL);
     CHECK(strcmp(pst_protocol_binary.name, "binary") == 0);
     CHECK(strcmp(pst_protocol_compact.name, "compact") == 0);

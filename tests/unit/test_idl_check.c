@@ -116,6 +116,41 @@ static void test_bad_inputs(void)
     }
 }
 
+/* A union member declared required becomes optional, with a warning (as
+ * in Apache Thrift); the file still loads. */
+static void test_required_union_member(void)
+{
+    static const char text[] = "union UR {\n  1: required i32 a,\n  2: i32 b\n}\n";
+    bool ok = false;
+    pst_idl_options wopt = { 0 };
+    wopt.warnings = true;
+    char *msgs = load_messages(text, &ok, &wopt);
+    CHECK(ok);
+    CHECK(msgs && strstr(msgs, "e.thrift:2:19: warning: member 'a' of union 'UR' is "
+                               "declared required; union members are optional") != NULL);
+    if (msgs && !strstr(msgs, "union members are optional"))
+        fprintf(stderr, "  got: %s\n", msgs);
+    free(msgs);
+    pst_idl_session *s = pst__idl_session_new(NULL);
+    pst_idl_program *p = pst__idl_load_buffer(s, "e.thrift", text, strlen(text));
+    CHECK(p && p->ndefs == 1);
+    if (p && p->ndefs == 1) {
+        CHECK_EQ_INT(p->defs[0]->fields.items[0].req, PST_IDL_REQ_OPTIONAL);
+        CHECK_EQ_INT(p->defs[0]->fields.items[1].req, PST_IDL_REQ_DEFAULT);
+    }
+    pst__idl_session_free(s);
+    /* required members of structs and exceptions stay required */
+    static const char st[] = "struct S { 1: required i32 a }\nexception E { 1: required i32 a }";
+    s = pst__idl_session_new(NULL);
+    p = pst__idl_load_buffer(s, "e.thrift", st, strlen(st));
+    CHECK(p && p->ndefs == 2);
+    if (p && p->ndefs == 2) {
+        CHECK_EQ_INT(p->defs[0]->fields.items[0].req, PST_IDL_REQ_REQUIRED);
+        CHECK_EQ_INT(p->defs[1]->fields.items[0].req, PST_IDL_REQ_REQUIRED);
+    }
+    pst__idl_session_free(s);
+}
+
 static void test_deep_nesting(void)
 {
     /* 100000 levels of anything: a clear error, no stack overflow */
@@ -300,6 +335,26 @@ static void test_includes(void)
     CHECK(diag_has(s, "twice.thrift:2:9: two included files are named 'base'"));
     pst__idl_session_free(s);
 
+    /* Includes nest 64 files deep (the root is depth 0); one more is an
+     * error at the include that goes too deep (a documented limit:
+     * Thrift has none) */
+    for (int i = 0; i <= 65; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "deep/d%d.thrift", i);
+        if (i < 65)
+            snprintf(text, sizeof text, "include \"d%d.thrift\"\nstruct S%d {}\n", i + 1, i);
+        else
+            snprintf(text, sizeof text, "struct S%d {}\n", i);
+        put(name, text);
+    }
+    s = pst__idl_session_new(NULL);
+    CHECK(load_file(s, "deep/d1.thrift") != NULL); /* d2 .. d65: 64 deep */
+    pst__idl_session_free(s);
+    s = pst__idl_session_new(NULL);
+    CHECK(load_file(s, "deep/d0.thrift") == NULL);
+    CHECK(diag_has(s, "d64.thrift:1:9: includes nested deeper than 64 files"));
+    pst__idl_session_free(s);
+
     put("self.thrift", "include \"self.thrift\"\n");
     s = pst__idl_session_new(NULL);
     CHECK(load_file(s, "self.thrift") == NULL);
@@ -333,6 +388,7 @@ static void test_includes(void)
 int main(void)
 {
     RUN(test_bad_inputs);
+    RUN(test_required_union_member);
     RUN(test_deep_nesting);
     RUN(test_exponential_constants);
     RUN(test_memory_limit);

@@ -198,6 +198,34 @@ static void test_services_and_includes(void)
     unload();
 }
 
+/* A UTF-8 byte order mark at the start of a file is skipped, in the root
+ * file and in included ones (as Apache Thrift does); positions count from
+ * after it (a name after "struct " is at column 8). */
+static void test_byte_order_mark(void)
+{
+    pst_idl_program *p = load("bom.thrift");
+    CHECK(p != NULL);
+    if (p) {
+        CHECK_EQ_INT(p->nincludes, 1);
+        CHECK(strcmp(p->includes[0].name, "bom_included") == 0);
+        const pst_idl_def *d = def(p, "WithBom");
+        CHECK(d && d->loc.line == 7 && d->loc.col == 8);
+        const pst_idl_program *inc = p->includes[0].program;
+        CHECK(inc && inc->ndefs == 1 && inc->defs[0]->loc.line == 2 &&
+              inc->defs[0]->loc.col == 8);
+    }
+    unload();
+    /* From a buffer too; a BOM alone is an empty file */
+    static const char text[] = "\xef\xbb\xbfstruct S { 1: i32 a }";
+    sess = pst__idl_session_new(NULL);
+    p = pst__idl_load_buffer(sess, "mem.thrift", text, sizeof text - 1);
+    CHECK(p && p->ndefs == 1 && p->defs[0]->loc.col == 8);
+    unload();
+    sess = pst__idl_session_new(NULL);
+    CHECK(pst__idl_load_buffer(sess, "bom-only.thrift", "\xef\xbb\xbf", 3) != NULL);
+    unload();
+}
+
 static void test_other_features(void)
 {
     pst_idl_program *p = load("namespaces.thrift");
@@ -281,6 +309,7 @@ int main(void)
     RUN(test_structs);
     RUN(test_enums_and_consts);
     RUN(test_services_and_includes);
+    RUN(test_byte_order_mark);
     RUN(test_other_features);
     return test_report();
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "ThriftTest.h"
+#include "json/json_internal.h"
 #include "postern/json.h"
 #include "test.h"
 #include "test_codec_types.h"
@@ -498,6 +499,50 @@ static void test_many_fields_any_order(void)
     CHECK(strstr(err.message, "li64x: unknown field") == err.message);
 }
 
+/* The text forms against references: printf for integers, strtod for
+ * doubles, RFC 4648's vectors for base64. */
+static void test_text_forms(void)
+{
+    static const int64_t ints[] = { 0, 1, -1, 9, 10, 99, 100, -100, 12345,
+                                    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN,
+                                    999999999999999999LL, 1000000000000000000LL };
+    for (size_t i = 0; i < COUNT(ints) + 2000; i++) {
+        int64_t x = i < COUNT(ints) ? ints[i]
+                                    : (int64_t)((uint64_t)i * 0x9e3779b97f4a7c15ull >> (i % 64));
+        char a[24], b[32];
+        size_t n = pst__i64_format(a, x);
+        snprintf(b, sizeof b, "%lld", (long long)x);
+        CHECK(n == strlen(b) && memcmp(a, b, n) == 0);
+        int64_t back;
+        CHECK(pst__i64_parse(a, n, &back) == 0 && back == x);
+    }
+    uint64_t bits = 0x123456789abcdefull;
+    for (int i = 0; i < 20000; i++) {
+        bits = bits * 6364136223846793005ull + 1442695040888963407ull;
+        double d;
+        memcpy(&d, &bits, 8);
+        if (isnan(d) || isinf(d))
+            continue;
+        char t[32];
+        size_t n = pst__double_format(t, d);
+        CHECK(n > 0 && n < 32);
+        t[n] = '\0';
+        double back = strtod(t, NULL);
+        CHECK(memcmp(&back, &d, 8) == 0);
+    }
+    static const char *const b64[][2] = { { "", "" }, { "f", "Zg==" },
+        { "fo", "Zm8=" }, { "foo", "Zm9v" }, { "foob", "Zm9vYg==" },
+        { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" } };
+    for (size_t i = 0; i < COUNT(b64); i++) {
+        char e[16];
+        uint8_t d[16];
+        size_t n = pst__base64_encode(e, (const uint8_t *)b64[i][0], strlen(b64[i][0]));
+        CHECK(n == strlen(b64[i][1]) && memcmp(e, b64[i][1], n) == 0);
+        CHECK(pst__base64_decode(d, b64[i][1], n) == (long long)strlen(b64[i][0]));
+        CHECK(memcmp(d, b64[i][0], strlen(b64[i][0])) == 0);
+    }
+}
+
 int main(void)
 {
     pst_arena_init(&arena, NULL, 0, 0);
@@ -508,6 +553,7 @@ int main(void)
     RUN(test_decode_accepts);
     RUN(test_envelope);
     RUN(test_many_fields_any_order);
+    RUN(test_text_forms);
     pst_arena_release(&arena);
     return test_report();
 }

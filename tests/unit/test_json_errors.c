@@ -186,6 +186,14 @@ static void test_fields(void)
                 PST_E_PROTOCOL, "is not a value of enum Numberz");
     expect_fail(&ThriftTest_ThriftTest_testEnum_args_desc, "{\"thing\":4294967296}",
                 PST_E_PROTOCOL, "out of range for i32");
+    /* a NUL inside a name never matches (nor reads past) a shorter one */
+    expect_fail(X, "{\"i32_thing\\u0000x\":1}", PST_E_PROTOCOL, "unknown field");
+    expect_fail(X, "{\"i32_thing\\u0000\":1}", PST_E_PROTOCOL, "unknown field");
+    expect_fail(&ThriftTest_ThriftTest_testEnum_args_desc,
+                "{\"thing\":\"ONE\\u0000XYZ\"}", PST_E_PROTOCOL,
+                "is not a value of enum Numberz");
+    expect_fail(&ThriftTest_Insanity_desc, "{\"userMap\":{\"TWO\\u0000\":1}}",
+                PST_E_PROTOCOL, "is not a value of enum Numberz");
     /* paths through lists and maps */
     expect_exact(&ThriftTest_ThriftTest_testList_args_desc, "{\"thing\":[1,2,\"x\"]}",
                  PST_E_PROTOCOL,

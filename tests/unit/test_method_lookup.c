@@ -99,7 +99,7 @@ static void test_many_methods(void)
 {
     make_names();
     static pst_service_desc svc;
-    svc = (pst_service_desc){ "Many", NULL, NNAMES, methods };
+    svc = (pst_service_desc){ "Many", NULL, NNAMES, methods, NULL };
     check_all(&svc, methods, NNAMES);
     check_all(&svc, methods, NNAMES); /* again, from the built index */
     CHECK(agrees(&svc, "", 0));
@@ -113,17 +113,17 @@ static void test_extends(void)
         { "shared_name_longer_than_16", NULL, NULL, false, NULL },
         { "baseOnly", NULL, NULL, false, NULL },
     };
-    static const pst_service_desc base = { "Base", NULL, 3, base_m };
+    static const pst_service_desc base = { "Base", NULL, 3, base_m, NULL };
     static const pst_method_desc mid_m[] = {
         { "ping", NULL, NULL, false, NULL },          /* shadows the base */
         { "dup", NULL, NULL, false, NULL },
         { "dup", NULL, NULL, true, NULL },            /* the first one wins */
     };
-    static const pst_service_desc mid = { "Mid", &base, 3, mid_m };
+    static const pst_service_desc mid = { "Mid", &base, 3, mid_m, NULL };
     static const pst_method_desc top_m[] = {
         { "shared_name_longer_than_16", NULL, NULL, false, NULL },
     };
-    static const pst_service_desc top = { "Top", &mid, 1, top_m };
+    static const pst_service_desc top = { "Top", &mid, 1, top_m, NULL };
     CHECK(pst_service_method(&top, "ping", 4) == &mid_m[0]);
     CHECK(pst_service_method(&top, "dup", 3) == &mid_m[1]);
     CHECK(pst_service_method(&top, "shared_name_longer_than_16", 26) == &top_m[0]);
@@ -134,10 +134,10 @@ static void test_extends(void)
     check_all(&top, mid_m, 3);
 
     /* no methods at all, and no table */
-    static const pst_service_desc empty = { "Empty", NULL, 0, NULL };
+    static const pst_service_desc empty = { "Empty", NULL, 0, NULL, NULL };
     CHECK(pst_service_method(&empty, "x", 1) == NULL);
     CHECK(pst_service_method(&empty, "", 0) == NULL);
-    static const pst_service_desc on_empty = { "OnEmpty", &empty, 1, base_m };
+    static const pst_service_desc on_empty = { "OnEmpty", &empty, 1, base_m, NULL };
     CHECK(pst_service_method(&on_empty, "ping", 4) == &base_m[0]);
     CHECK(pst_service_method(NULL, "ping", 4) == NULL);
 
@@ -145,8 +145,8 @@ static void test_extends(void)
     static pst_service_desc a, b;
     static const pst_method_desc a_m[] = { { "inA", NULL, NULL, false, NULL } };
     static const pst_method_desc b_m[] = { { "inB", NULL, NULL, false, NULL } };
-    a = (pst_service_desc){ "A", &b, 1, a_m };
-    b = (pst_service_desc){ "B", &a, 1, b_m };
+    a = (pst_service_desc){ "A", &b, 1, a_m, NULL };
+    b = (pst_service_desc){ "B", &a, 1, b_m, NULL };
     CHECK(pst_service_method(&a, "inB", 3) == &b_m[0]);
     CHECK(pst_service_method(&b, "inA", 3) == &a_m[0]);
     CHECK(pst_service_method(&a, "inC", 3) == NULL);
@@ -160,12 +160,12 @@ static void test_reused_address(void)
     static const pst_method_desc two[] = { { "second", NULL, NULL, false, NULL },
                                            { "first", NULL, NULL, false, NULL } };
     pst_service_desc *s = malloc(sizeof *s);
-    *s = (pst_service_desc){ "Old", NULL, 1, one };
+    *s = (pst_service_desc){ "Old", NULL, 1, one, NULL };
     CHECK(pst_service_method(s, "first", 5) == &one[0]);
-    *s = (pst_service_desc){ "New", NULL, 2, two };
+    *s = (pst_service_desc){ "New", NULL, 2, two, NULL };
     CHECK(pst_service_method(s, "first", 5) == &two[1]);
     CHECK(pst_service_method(s, "second", 6) == &two[0]);
-    *s = (pst_service_desc){ "Newer", NULL, 1, two };
+    *s = (pst_service_desc){ "Newer", NULL, 1, two, NULL };
     CHECK(pst_service_method(s, "first", 5) == NULL);
     free(s);
 }
@@ -178,7 +178,7 @@ static void test_many_services(void)
     static pst_service_desc svcs[NSVC];
     for (int i = 0; i < NSVC; i++)
         svcs[i] = (pst_service_desc){ "S", i ? &svcs[i - 1] : NULL, 1,
-                                      &methods[i % NNAMES] };
+                                      &methods[i % NNAMES], NULL };
     int bad = 0;
     for (int round = 0; round < 2; round++)
         for (int i = 0; i < NSVC; i++) {
@@ -217,7 +217,7 @@ static void test_threads(void)
 {
     for (int s = 0; s < NFRESH; s++)
         fresh[s] = (pst_service_desc){ "Fresh", NULL, NNAMES - (uint32_t)s,
-                                       methods + s };
+                                       methods + s, NULL };
     pthread_barrier_init(&start, NULL, NTHREADS);
     pthread_t th[NTHREADS];
     for (long t = 0; t < NTHREADS; t++)

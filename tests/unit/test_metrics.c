@@ -26,8 +26,9 @@ static void test_method_index(void)
 static void test_buckets(void)
 {
     CHECK_EQ_INT(pst__lat_bucket(0), 0);
-    CHECK_EQ_INT(pst__lat_bucket(50000), 0);        /* le is inclusive */
-    CHECK_EQ_INT(pst__lat_bucket(50001), 1);
+    CHECK_EQ_INT(pst__lat_bucket(5000), 0);         /* le is inclusive */
+    CHECK_EQ_INT(pst__lat_bucket(5001), 1);
+    CHECK_EQ_INT(pst__lat_bucket(50000), 3);
     CHECK_EQ_INT(pst__lat_bucket(10000000000ull), PST__LAT_BOUNDS - 1);
     CHECK_EQ_INT(pst__lat_bucket(10000000001ull), PST__LAT_BOUNDS);
 }
@@ -111,7 +112,7 @@ static void test_prometheus_text(void)
     pst__metrics m;
     CHECK_EQ_INT(pst__metrics_init(&m, &t_Calc_desc), 0);
     pst__metrics_shard *sh = pst__metrics_acquire(&m);
-    pst__metrics_call(sh, 0, PST__OUTCOME_OK, 40000);      /* <= 50 us */
+    pst__metrics_call(sh, 0, PST__OUTCOME_OK, 40000);      /* <= 50 us, > 25 us */
     pst__metrics_call(sh, 0, PST__OUTCOME_OK, 2000000);    /* <= 2.5 ms */
     pst__metrics_call(sh, 6, PST__OUTCOME_APP_ERROR, 1);
     pst__metrics_perr(sh, PST__PERR_HTTP);
@@ -125,6 +126,7 @@ static void test_prometheus_text(void)
     CHECK(has_line(&w, "postern_calls_total{service=\"Calc\",method=\"add\",outcome=\"ok\"} 2"));
     CHECK(has_line(&w, "postern_calls_total{service=\"Base\",method=\"ping\",outcome=\"application_exception\"} 1"));
     CHECK(has_line(&w, "# TYPE postern_call_duration_seconds histogram"));
+    CHECK(has_line(&w, "postern_call_duration_seconds_bucket{service=\"Calc\",method=\"add\",le=\"2.5e-05\"} 0"));
     CHECK(has_line(&w, "postern_call_duration_seconds_bucket{service=\"Calc\",method=\"add\",le=\"5e-05\"} 1"));
     CHECK(has_line(&w, "postern_call_duration_seconds_bucket{service=\"Calc\",method=\"add\",le=\"0.001\"} 1"));
     CHECK(has_line(&w, "postern_call_duration_seconds_bucket{service=\"Calc\",method=\"add\",le=\"0.0025\"} 2"));

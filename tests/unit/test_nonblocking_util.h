@@ -124,7 +124,7 @@ static const pst_method_desc t_Echo_methods[] = {
       t_Echo_echo_invoke },
     { "note", &t_Echo_note_args_desc, NULL, true, t_Echo_note_invoke },
 };
-static const pst_service_desc t_Echo_desc = { "Echo", NULL, 2, t_Echo_methods };
+static const pst_service_desc t_Echo_desc = { "Echo", NULL, 2, t_Echo_methods, NULL };
 
 /* The handlers: echo copies the message back; note counts.
  *

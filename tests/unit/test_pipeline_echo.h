@@ -182,7 +182,7 @@ static const pst_method_desc tst_Echo_methods[] = {
       tst_Echo_ping_invoke },
 };
 static const pst_service_desc tst_Echo_desc = { "Echo", NULL, 5,
-                                                tst_Echo_methods };
+                                                tst_Echo_methods, NULL };
 
 #define TST_ECHO (&tst_Echo_methods[0])
 #define TST_FAIL (&tst_Echo_methods[1])

@@ -6,7 +6,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "postern/pool.h"
 #include "test.h"
@@ -251,6 +253,191 @@ static void test_endpoint_that_hangs_up(void)
     }
     es_destroy(&s);
     hangup_stop(&h);
+}
+
+/* The client end of the pool's one connection to `port` in this process
+ * (the server's end, also here, has `port` as its own port), or -1. */
+static int pooled_fd_to(int port)
+{
+    int found = -1;
+    for (int fd = 3; fd < 1024; fd++) {
+        struct sockaddr_in me, peer;
+        socklen_t l1 = sizeof me, l2 = sizeof peer;
+        if (getsockname(fd, (struct sockaddr *)&me, &l1) < 0 ||
+            getpeername(fd, (struct sockaddr *)&peer, &l2) < 0 ||
+            me.sin_family != AF_INET)
+            continue;
+        if (ntohs(peer.sin_port) == port && ntohs(me.sin_port) != port) {
+            if (found >= 0)
+                return -1; /* more than one: not the situation under test */
+            found = fd;
+        }
+    }
+    return found;
+}
+
+/* A pooled connection that closes after the idle check and before the
+ * request is written (the server restarted at that moment): the first write
+ * fails with no byte taken, so the call cannot have run, and the pool makes
+ * it on a new connection instead of failing it. To make that moment
+ * certain, the pooled socket is replaced under the pool by one that is
+ * quiet (passes the idle check) but refuses writes (EPIPE, nothing sent). */
+static void test_unsent_call_retried(void)
+{
+    echo_server s;
+    es_init(&s);
+    CHECK(es_start(&s, 0, PST_SERVER_THREADED) == 0);
+    char eps[64];
+    snprintf(eps, sizeof eps, "127.0.0.1:%d", s.port);
+    pst_pool *p = new_pool(eps, 2);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, 0);
+    CHECK_EQ_INT(echo_call(p, "one", &a), 0);
+
+    int fd = pooled_fd_to(s.port);
+    CHECK(fd >= 0);
+    int sp[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+    CHECK(shutdown(sp[0], SHUT_WR) == 0);
+    CHECK(dup2(sp[0], fd) == fd);
+    close(sp[0]);
+
+    CHECK_EQ_INT(echo_call(p, "two", &a), 0);
+    CHECK_EQ_INT(atomic_load(&s.calls), 2);
+    pst_pool_stats st;
+    pst_pool_stats_get(p, &st);
+    CHECK_EQ_INT(st.calls, 2);
+    CHECK_EQ_INT(st.failures, 0);
+    CHECK_EQ_INT(st.retries, 1);
+    CHECK_EQ_INT(st.connects, 2);
+    pst_pool_endpoint_stats es;
+    CHECK_EQ_INT(pst_pool_endpoint_stats_get(p, 0, &es), 0);
+    CHECK(es.up);
+    CHECK_EQ_INT(es.retries, 1);
+    CHECK_EQ_INT(echo_call(p, "three", &a), 0);
+    CHECK_EQ_INT(atomic_load(&s.calls), 3);
+    pst_arena_release(&a);
+    pst_pool_free(p);
+    close(sp[1]);
+    es_destroy(&s);
+}
+
+/* A server that reads what one connection sends, counts the connections
+ * that sent something, and closes each without a reply. */
+typedef struct swallow_server {
+    int fd, port;
+    pthread_t thread;
+    atomic_int requests;
+} swallow_server;
+
+static void *swallow_main(void *p)
+{
+    swallow_server *sw = p;
+    for (;;) {
+        int c = accept(sw->fd, NULL, NULL);
+        if (c < 0)
+            return NULL; /* the listener was shut down */
+        char buf[256];
+        ssize_t n = read(c, buf, sizeof buf);
+        if (n > 0)
+            atomic_fetch_add(&sw->requests, 1);
+        close(c);
+        if (n == 0)
+            return NULL; /* the stop connection */
+    }
+}
+
+static int swallow_start(swallow_server *sw)
+{
+    memset(sw, 0, sizeof *sw);
+    sw->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(sw->fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+        listen(sw->fd, 16) < 0 ||
+        getsockname(sw->fd, (struct sockaddr *)&a, &len) < 0)
+        return -1;
+    sw->port = ntohs(a.sin_port);
+    return pthread_create(&sw->thread, NULL, swallow_main, sw);
+}
+
+static void swallow_stop(swallow_server *sw)
+{
+    /* One last connection that sends nothing ends the loop. */
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)sw->port);
+    connect(c, (struct sockaddr *)&a, sizeof a);
+    shutdown(c, SHUT_WR);
+    pthread_join(sw->thread, NULL);
+    close(c);
+    close(sw->fd);
+}
+
+/* A call whose request was written and then got no reply may have run: it
+ * fails, and is not made again on the other endpoint - unless the pool was
+ * told its methods are idempotent. */
+static void test_written_call_not_retried(void)
+{
+    swallow_server sw;
+    CHECK(swallow_start(&sw) == 0);
+    echo_server s;
+    es_init(&s);
+    CHECK(es_start(&s, 0, PST_SERVER_THREADED) == 0);
+    char eps[128];
+    snprintf(eps, sizeof eps, "127.0.0.1:%d,127.0.0.1:%d", sw.port, s.port);
+    pst_pool *p = new_pool(eps, 2);
+    CHECK(p != NULL);
+    if (p) {
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        int rc = echo_call(p, "maybe ran", &a);
+        CHECK(rc == PST_E_CLOSED || rc == -ECONNRESET);
+        CHECK_EQ_INT(atomic_load(&sw.requests), 1);
+        CHECK_EQ_INT(atomic_load(&s.calls), 0);
+        pst_pool_stats st;
+        pst_pool_stats_get(p, &st);
+        CHECK_EQ_INT(st.retries, 0);
+        CHECK_EQ_INT(st.failures, 1);
+        pst_arena_release(&a);
+        pst_pool_free(p);
+    }
+
+    pst_pool_options o = PST_POOL_OPTIONS_INIT;
+    o.endpoints = eps;
+    o.framed = true;
+    o.idempotent = true;
+    pst_error err = { 0, "" };
+    p = pst_pool_new(&o, &err);
+    CHECK(p != NULL);
+    if (p) {
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        CHECK_EQ_INT(echo_call(p, "runs twice safely", &a), 0);
+        CHECK_EQ_INT(atomic_load(&sw.requests), 2);
+        CHECK_EQ_INT(atomic_load(&s.calls), 1);
+        pst_pool_stats st;
+        pst_pool_stats_get(p, &st);
+        CHECK_EQ_INT(st.calls, 1);
+        CHECK_EQ_INT(st.retries, 1);
+        CHECK_EQ_INT(st.failures, 0);
+        pst_pool_endpoint_stats es;
+        CHECK_EQ_INT(pst_pool_endpoint_stats_get(p, 0, &es), 0);
+        CHECK(!es.up); /* a fresh connection failed there */
+        pst_arena_release(&a);
+        pst_pool_free(p);
+    }
+    es_destroy(&s);
+    swallow_stop(&sw);
 }
 
 static void test_no_server_at_all(void)
@@ -527,11 +714,14 @@ static void test_waiter_woken_when_backoff_ends(void)
 
 int main(void)
 {
+    signal(SIGPIPE, SIG_IGN); /* writes to a closed socket fail, not kill */
     RUN(test_bad_options);
     RUN(test_no_server_at_all);
     RUN(test_round_robin_down_and_back);
     RUN(test_dead_endpoint_from_the_start);
     RUN(test_endpoint_that_hangs_up);
+    RUN(test_unsent_call_retried);
+    RUN(test_written_call_not_retried);
     RUN(test_threads_bounded_connections);
     RUN(test_timeout_and_exceptions);
     RUN(test_wait_for_a_free_connection);

@@ -21,6 +21,7 @@ static void encode(const pst_protocol *p, pst_wbuf *w, const char *name,
     w->len = 0;
     CHECK_EQ_INT(p->write_message_begin(w, &h), 0);
     CHECK_EQ_INT(p->write_struct(w, d, v, &cfg), 0);
+    CHECK_EQ_INT(pst_protocol_write_message_end(p, w), 0);
 }
 
 typedef struct reply {
@@ -48,6 +49,10 @@ static void process(const pst_protocol *p, const pst_wbuf *req, reply *out,
         pst_rbuf r;
         pst_error derr = { 0, "" };
         pst_rbuf_init(&r, copy, w.len, &derr);
+        /* every reply is one whole message, trailer included (JSON's ']') */
+        size_t mlen = 0;
+        CHECK_EQ_INT(p->message_length(copy, w.len, &cfg, &mlen, NULL), 0);
+        CHECK_EQ_INT(mlen, w.len);
         CHECK_EQ_INT(p->read_message_begin(&r, &out->h, &cfg), 0);
         if (out->h.type == PST_MSG_EXCEPTION) {
             CHECK_EQ_INT(p->read_struct(&r, &pst_app_exception_desc, &out->ex, a, &cfg), 0);
@@ -65,13 +70,14 @@ static bool str_is(pst_str s, const char *c)
     return s.len == strlen(c) && memcmp(s.ptr, c, s.len) == 0;
 }
 
-static const pst_protocol *protocols[2];
+static const pst_protocol *protocols[3];
 
 static void for_each_protocol(void (*fn)(const pst_protocol *))
 {
     protocols[0] = &pst_protocol_binary;
     protocols[1] = &pst_protocol_compact;
-    for (int i = 0; i < 2; i++)
+    protocols[2] = &pst_protocol_json;
+    for (int i = 0; i < 3; i++)
         fn(protocols[i]);
 }
 

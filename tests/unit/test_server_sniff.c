@@ -51,6 +51,30 @@ static void test_thrift(void)
     static const uint8_t fcmp[] = { 0, 0, 0x01, 0x00, 0x82, 0x81 }; /* ONEWAY */
     check_decides_at("framed compact", fcmp, 6, PST_SNIFF_THRIFT,
                      &pst_protocol_compact, PST_FRAMING_FRAMED);
+    static const uint8_t json[] = "[1,\"testVoid\",1,0,{}]";
+    check_decides_at("json", json, 1, PST_SNIFF_THRIFT, &pst_protocol_json,
+                     PST_FRAMING_UNFRAMED);
+    static const uint8_t fjson[] = "\0\0\0\x16[1,\"testVoid\",1,0,{}]";
+    check_decides_at("framed json", fjson, 5, PST_SNIFF_THRIFT,
+                     &pst_protocol_json, PST_FRAMING_FRAMED);
+}
+
+/* JSON pinned: binary is not taken; JSON pinned out: '[' is not. */
+static void test_json_pinned(void)
+{
+    pst_server_options o = PST_SERVER_OPTIONS_INIT;
+    o.protocol = &pst_protocol_json;
+    CHECK_EQ_INT(sniff_opt(&o, "\x80\x01", 2).kind, PST_SNIFF_UNKNOWN);
+    pst_sniff s = sniff_opt(&o, "\0\0\0\x02[]", 6);
+    CHECK_EQ_INT(s.kind, PST_SNIFF_THRIFT);
+    CHECK(s.protocol == &pst_protocol_json);
+    CHECK_EQ_INT(s.framing, PST_FRAMING_FRAMED);
+    o.protocol = &pst_protocol_binary;
+    CHECK_EQ_INT(sniff_opt(&o, "[1,", 3).kind, PST_SNIFF_UNKNOWN);
+    /* unframed only: a frame with JSON inside is not JSON */
+    o.protocol = NULL;
+    o.framing = PST_FRAMING_UNFRAMED;
+    CHECK_EQ_INT(sniff_opt(&o, "\0\0\0\x02[]", 6).kind, PST_SNIFF_UNKNOWN);
 }
 
 /* Old binary headers (no version word): name length, name, type. */
@@ -137,6 +161,7 @@ static void test_pinned(void)
 int main(void)
 {
     RUN(test_thrift);
+    RUN(test_json_pinned);
     RUN(test_old_binary);
     RUN(test_http);
     RUN(test_unknown);

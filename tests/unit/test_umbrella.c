@@ -22,7 +22,7 @@ static void test_everything_declared(void)
     CHECK_EQ_INT(to.codec.max_message, cfg.max_message);
     CHECK(pst_protocol_by_name("binary") == &pst_protocol_binary);
     CHECK(pst_protocol_by_name("compact") == &pst_protocol_compact);
-    CHECK(pst_protocol_by_name("json") == NULL);
+    CHECK(pst_protocol_by_name("json") == &pst_protocol_json);
     CHECK_EQ_INT(pst_server_model_by_name("nonblocking"), PST_SERVER_NONBLOCKING);
     CHECK(strcmp(pst_strerror_name(PST_E_TIMEOUT), "PST_E_TIMEOUT") == 0);
 }

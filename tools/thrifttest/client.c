@@ -4,7 +4,7 @@
  * own servers. Every method is called and every answer checked strictly.
  *
  *   thrifttest-client [--host H] [--port N] [--domain-socket PATH]
- *                     [--protocol binary|compact]
+ *                     [--protocol binary|compact|json]
  *                     [--transport buffered|framed|http] [--http-path PATH]
  *                     [--connect PATH] [--proxy HOST:PORT]
  *                     [--testloops N] [--timeout MS] [--quiet]
@@ -59,7 +59,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-client [--host H] [--port N] [--domain-socket PATH]\n"
-            "         [--protocol binary|compact] [--transport buffered|framed|http]\n"
+            "         [--protocol binary|compact|json] [--transport buffered|framed|http]\n"
             "         [--http-path PATH] [--connect PATH] [--proxy HOST:PORT]\n"
             "         [--testloops N] [--timeout MS] [--quiet]\n");
 }

@@ -30,12 +30,13 @@ int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
         *out = NULL;
         return 0;
     }
-    if (!strcmp(value, "binary") || !strcmp(value, "compact")) {
+    if (!strcmp(value, "binary") || !strcmp(value, "compact") ||
+        !strcmp(value, "json")) {
         *out = pst_protocol_by_name(value);
         if (*out)
             return 0;
     }
-    fprintf(stderr, "%s: %s must be %sbinary or compact, got '%s'\n", tt_prog,
+    fprintf(stderr, "%s: %s must be %sbinary, compact or json, got '%s'\n", tt_prog,
             opt, allow_auto ? "auto, " : "", value);
     return -1;
 }
@@ -69,12 +70,23 @@ const char *tt_option_value(int argc, char **argv, int *i)
     return argv[++*i];
 }
 
+static char **split_argv;
+
+static void free_split_argv(void)
+{
+    free(split_argv);
+}
+
 char **tt_split_equals(int *argc, char **argv)
 {
     /* at most twice as many arguments, plus the terminating NULL */
     char **out = calloc((size_t)*argc * 2 + 1, sizeof *out);
     if (!out)
         return argv;
+    if (!split_argv)
+        atexit(free_split_argv);
+    free(split_argv);
+    split_argv = out;
     int n = 0;
     for (int i = 0; i < *argc; i++) {
         char *eq = i > 0 && !strncmp(argv[i], "--", 2) ? strchr(argv[i], '=') : NULL;

@@ -32,7 +32,7 @@ const char *tt_option_value(int argc, char **argv, int *i);
 
 /* Apache Thrift's cross-test runner writes options as --name=value: split
  * each such argument in two, so both spellings parse alike. Returns the
- * new argv (argc updated); it lives as long as the program. */
+ * new argv (argc updated); it lives until the program exits. */
 char **tt_split_equals(int *argc, char **argv);
 
 #endif

@@ -4,7 +4,7 @@
  * servers. Methods behave as tests/interop/ThriftTest.thrift says.
  *
  *   thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]
- *                     [--protocol auto|binary|compact]
+ *                     [--protocol auto|binary|compact|json]
  *                     [--transport auto|buffered|framed|http]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N] [--drain-ms MS]
@@ -37,7 +37,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
-            "         [--protocol auto|binary|compact] [--transport auto|buffered|framed|http]\n"
+            "         [--protocol auto|binary|compact|json] [--transport auto|buffered|framed|http]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
             "         [--workers N] [--io-threads N] [--drain-ms MS]\n");
 }

@@ -1,0 +1,2 @@
+include "a/common.thrift"
+struct L { 1: common.A a }

@@ -1,0 +1,2 @@
+include "b/common.thrift"
+struct R { 1: common.B b }
