@@ -7,9 +7,11 @@ PKGS="cmake make gcc g++ clang pkg-config zlib1g-dev
 # What the HTTP tests and benchmarks point at the front door: curl,
 # Prometheus (promtool and a real scrape), Go (net/rpc/jsonrpc), wrk,
 # tinyproxy (CONNECT through a proxy), Chromium (the /status page,
-# headless), HAProxy (servers restarted behind a balancer). Their
-# recommends (exporters, documentation servers) are not wanted.
-TOOLS="curl prometheus golang-go wrk tinyproxy chromium haproxy"
+# headless), HAProxy (servers restarted behind a balancer); nginx-light and
+# valgrind only for bench/http (the reference /health server, callgrind's
+# instruction counts). Their recommends (exporters, documentation servers)
+# are not wanted.
+TOOLS="curl prometheus golang-go wrk tinyproxy chromium haproxy nginx-light valgrind"
 
 missing_of() {
     out=""

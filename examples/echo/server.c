@@ -5,7 +5,10 @@
  *               [--transport auto|framed|buffered]
  *               [--server-type simple|threaded|thread-pool|nonblocking]
  *               [--workers N] [--io-threads N] [--max-connections N]
- *               [--drain-ms N]
+ *               [--drain-ms N] [--metrics-off]
+ *
+ * --metrics-off turns per-call counting off (options.metrics_off), so the
+ * benchmark can measure what the metrics cost.
  *
  * With the defaults it tells each connection's protocol and framing from its
  * first bytes, so any Thrift client can call it. SIGINT/SIGTERM stop it
@@ -62,7 +65,7 @@ static void usage(FILE *f)
             "                   [--transport auto|framed|buffered]\n"
             "                   [--server-type simple|threaded|thread-pool|nonblocking]\n"
             "                   [--workers N] [--io-threads N] [--max-connections N]\n"
-            "                   [--drain-ms N]\n"
+            "                   [--drain-ms N] [--metrics-off]\n"
             "SIGTERM drains first (/health answers 503 for --drain-ms, default 0),\n"
             "then stops gracefully; SIGINT stops at once.\n");
 }
@@ -108,6 +111,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--drain-ms")) {
             bad = parse_int(a, v, 0, 3600000, &opt.drain_ms);
             i++;
+        } else if (!strcmp(a, "--metrics-off")) {
+            opt.metrics_off = true;
         } else if (!strcmp(a, "--bind") && v) {
             opt.bind = v;
             i++;

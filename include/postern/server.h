@@ -108,6 +108,12 @@ typedef struct pst_server_options {
     bool metrics_off;            /* count nothing per call (GET /metrics
                                     and /status then show zeros); for
                                     measuring what counting costs */
+    int http_request_timeout_ms; /* a started HTTP request (head and body)
+                                    must arrive within this long when
+                                    read_timeout_ms is 0, so slow senders
+                                    of headers cannot hold connections;
+                                    0 = PST_HTTP_REQUEST_TIMEOUT_MS, < 0 =
+                                    none */
     int admin_port;              /* > 0: pages (GET /, /health, /metrics,
                                     /status ...) are served on this port of
                                     the same address, and no longer on the
@@ -116,6 +122,7 @@ typedef struct pst_server_options {
 } pst_server_options;
 
 #define PST_ADMIN_PORT_ANY (-1)
+#define PST_HTTP_REQUEST_TIMEOUT_MS 30000
 
 #define PST_SERVER_WRITE_TIMEOUT_MS 30000
 #define PST_SERVER_STOP_GRACE_MS    10000
@@ -131,7 +138,7 @@ typedef struct pst_server_options {
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
       PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN, 0,    \
-      0, 0, 0, 0, NULL, NULL, 0, false, 0 }
+      0, 0, 0, 0, NULL, NULL, 0, false, 0, 0 }
 
 typedef struct pst_server pst_server;
 

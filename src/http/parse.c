@@ -97,7 +97,18 @@ static pst_http_step fail(ctx *c, int status, const char *fmt, ...)
 
 static bool ieq(const uint8_t *s, const char *lower, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    /* Eight bytes at a time, the same byte-wise test (OR 0x20, compare):
+     * field names and media types are mostly 10-20 bytes, and a byte loop
+     * here was ~350 instructions of every Thrift-over-HTTP call. */
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t a, b;
+        memcpy(&a, s + i, 8);
+        memcpy(&b, lower + i, 8);
+        if ((a | PST__HTTP_ONES * 0x20) != b)
+            return false;
+    }
+    for (; i < n; i++)
         if ((s[i] | 0x20) != (uint8_t)lower[i])
             return false;
     return true;

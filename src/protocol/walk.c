@@ -255,6 +255,12 @@ static int rd_value(pst__walk_in *in, const pst_type *t, uint8_t *m,
                 if (rd_value(in, e, data + (size_t)i * e->size, depth) < 0)
                     return -1;
             l->count = n;
+            /* a set holds each element once, as Thrift's readers leave it */
+            if (t->kind == PST_K_SET && n > 1 &&
+                pst__keys_may_repeat(e->kind, l->data, n) &&
+                !pst__dec_unique(&in->c, in->p, e, l->data, NULL, NULL, &l->count,
+                                 in->d, in->f))
+                return -1;
         }
         return ops->coll_end(in, ctype);
     }
@@ -287,6 +293,11 @@ static int rd_value(pst__walk_in *in, const pst_type *t, uint8_t *m,
                     rd_value(in, vt, vals + (size_t)i * vt->size, depth) < 0)
                     return -1;
             mp->count = n;
+            /* each key once, with the last value read */
+            if (n > 1 && pst__keys_may_repeat(kt->kind, keys, n) &&
+                !pst__dec_unique(&in->c, in->p, kt, keys, vt, vals, &mp->count,
+                                 in->d, in->f))
+                return -1;
         }
         return ops->map_end(in);
     }
@@ -334,7 +345,10 @@ static int rd_struct(pst__walk_in *in, const pst_struct_desc *d, uint8_t *v,
                 return -1;
             in->d = d;
             in->f = f;
-            pst__isset_on(v + d->isset_offset, f->isset_bit);
+            if (d->kind == PST_UNION) /* two members on the wire: Thrift's rule */
+                pst__union_member_read(d, v, f);
+            else
+                pst__isset_on(v + d->isset_offset, f->isset_bit);
         }
         if (ops->field_end(in) < 0)
             return -1;

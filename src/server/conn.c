@@ -427,10 +427,13 @@ static pst__conn_kind serve_http(pst_server *s, pst_stream *st, const uint8_t *f
         int timeout = -1;
         if (len == 0) {
             timeout = s->opt.idle_timeout_ms > 0 ? s->opt.idle_timeout_ms : -1;
-        } else if (s->opt.read_timeout_ms > 0) {
+        } else if (s->opt.read_timeout_ms > 0 || s->opt.http_request_timeout_ms > 0) {
+            /* a started request: the read timeout, else the HTTP one */
             int64_t now = now_ms();
             if (!deadline)
-                deadline = now + s->opt.read_timeout_ms;
+                deadline = now + (s->opt.read_timeout_ms > 0
+                                      ? s->opt.read_timeout_ms
+                                      : s->opt.http_request_timeout_ms);
             timeout = deadline > now ? (int)(deadline - now) : 0;
         }
         size_t got = 0;

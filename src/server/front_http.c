@@ -336,8 +336,12 @@ static void thrift_post(pst__front_req *r, peer_name *peer)
     }
     char cors[300];
     pst_str ct = r->req->content_type;
+    /* the request's type, echoed; a copy rather than snprintf, which cost
+     * ~700 instructions per call (15% of a Thrift-over-HTTP call) */
     char type[128];
-    snprintf(type, sizeof type, "%.*s", (int)(ct.len < 120 ? ct.len : 120), ct.ptr);
+    size_t type_len = ct.len < 120 ? ct.len : 120;
+    memcpy(type, ct.ptr, type_len);
+    type[type_len] = '\0';
     pst__front_respond_at(r, 200, type, mark, pst__front_cors(r, cors, sizeof cors));
 }
 
@@ -465,6 +469,25 @@ static pst__front_next route(pst__front_req *r, pst__front_conn *fc,
 
 enum { JS_IN_STRING = 1, JS_ESCAPE = 2, JS_STARTED = 4 };
 
+/* The first quote or backslash in p[i..n), or n: eight bytes at a time,
+ * since most of a request is string contents (a byte-wise scan was ~1,500
+ * instructions of a ~100-byte Echo call). "Has a zero byte" is exact. */
+static size_t json_string_stop(const uint8_t *p, size_t i, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x, q, b;
+        memcpy(&x, p + i, 8);
+        q = x ^ (ones * '"');
+        b = x ^ (ones * '\\');
+        if (((q - ones) & ~q & highs) | ((b - ones) & ~b & highs))
+            break;
+    }
+    while (i < n && p[i] != '"' && p[i] != '\\')
+        i++;
+    return i;
+}
+
 /* Find where the JSON value starting at p[0] (after whitespace) ends,
  * resuming from fc's scan state. Returns its length once complete, 0 while
  * incomplete, SIZE_MAX when p holds something no object starts with. */
@@ -482,6 +505,8 @@ static size_t json_value_end(pst__front_conn *fc, const uint8_t *p, size_t n)
                 fl |= JS_ESCAPE;
             else if (c == '"')
                 fl &= (uint8_t)~JS_IN_STRING;
+            else
+                i = json_string_stop(p, i + 1, n) - 1; /* the loop's i++: the stop */
             continue;
         }
         if (!(fl & JS_STARTED)) {

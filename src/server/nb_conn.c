@@ -46,6 +46,8 @@ pst__conn_kind pst__nb_conn_kind(const nb_conn *c)
 {
     if (c->http)
         return pst__front_conn_kind(c->http);
+    if (c->flags & C_HTTP)
+        return PST__KIND_HTTP;  /* idle between requests */
     if (c->flags & C_UPGRADED)
         return PST__KIND_CONNECT;
     bool compact = c->proto == &pst_protocol_compact;
@@ -104,7 +106,7 @@ void pst__nb_conn_close(nb_conn *c, pst_log_level level, const char *why)
     free(c->out);
     c->out = NULL;
     c->out_off = c->out_len = c->out_cap = 0;
-    if (c->http || c->proto)
+    if ((c->flags & C_HTTP) || c->proto)
         pst__metrics_kind(l->shard, pst__nb_conn_kind(c), PST__KIND_COUNT);
     atomic_fetch_sub(&l->s->stats.active, 1);
     atomic_fetch_sub(&l->nconns, 1);

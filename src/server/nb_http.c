@@ -36,7 +36,13 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
     nb_loop *l = c->loop;
     pst_server *s = l->s;
     pst__front_scratch *sc = loop_scratch(l);
-    if (!sc) {
+    if (!c->http) {
+        c->http = l->spare_http ? l->spare_http : malloc(sizeof *c->http);
+        l->spare_http = NULL;
+        if (c->http)
+            pst__front_conn_init(c->http);
+    }
+    if (!sc || !c->http) {
         pst__nb_conn_close(c, PST_LOG_ERROR, "out of memory for HTTP");
         return 0;
     }
@@ -57,6 +63,18 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
     case PST__FRONT_MORE:
         if (consumed < len && l->out.len + pending > OUT_HIGH)
             c->flags |= C_PAUSED;  /* more is complete: after the output */
+        if (consumed == len && pst__front_conn_kind(c->http) == PST__KIND_HTTP) {
+            /* Every request read was answered, so the state is its initial
+             * one: an idle keep-alive connection then costs what an idle
+             * Thrift connection does. The struct goes to the loop's spare
+             * (the next request, on whichever connection, takes it back
+             * without a malloc) or, if there is one already, is freed. */
+            if (l->spare_http)
+                free(c->http);
+            else
+                l->spare_http = c->http;
+            c->http = NULL;
+        }
         return consumed;
     case PST__FRONT_CLOSE:
         /* answered; close once the answer is out (the Thrift path's
@@ -69,7 +87,7 @@ size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len)
         /* CONNECT /_thrift_rpc_: Thrift from here on, sniffed afresh */
         free(c->http);
         c->http = NULL;
-        c->flags |= C_UPGRADED;
+        c->flags = (uint16_t)((c->flags & ~C_HTTP) | C_UPGRADED);
         pst__conn_entry_kind(&c->entry, PST__KIND_CONNECT);
         return consumed + pst__nb_conn_process(c, data + consumed, len - consumed);
     }
@@ -95,12 +113,7 @@ size_t pst__nb_conn_start_http(nb_conn *c, const uint8_t *p, size_t avail)
         c->flags |= C_ERROR;
         return 0;
     }
-    c->http = malloc(sizeof *c->http);
-    if (!c->http) {
-        pst__nb_conn_close(c, PST_LOG_ERROR, "out of memory for HTTP");
-        return 0;
-    }
-    pst__front_conn_init(c->http);
+    c->flags |= C_HTTP;
     pst__metrics_kind(c->loop->shard, PST__KIND_COUNT, PST__KIND_HTTP);
     pst__conn_entry_kind(&c->entry, PST__KIND_HTTP);
     return pst__nb_http_process(c, p, avail);

@@ -82,7 +82,9 @@ enum {
     C_DROP      = 1u << 9,  /* a job failed: drop the replies after it      */
     C_HUP       = 1u << 10, /* peer gone both ways: fd out of epoll, replies
                                cannot be delivered; what was read still runs */
-    C_UPGRADED  = 1u << 11  /* Thrift after CONNECT: HTTP no longer sniffed */
+    C_UPGRADED  = 1u << 11, /* Thrift after CONNECT: HTTP no longer sniffed */
+    C_HTTP      = 1u << 12  /* speaks HTTP; `http` may be NULL between
+                               requests (made again when bytes arrive) */
 };
 
 struct pst__front_conn;
@@ -110,7 +112,9 @@ struct nb_conn {
     size_t inflight_bytes;
     uint32_t unsent_calls;         /* answered calls whose replies sit in out */
     nb_conn *touched_next;
-    struct pst__front_conn *http;  /* HTTP state; NULL for Thrift */
+    struct pst__front_conn *http;  /* HTTP state while a request is in
+                                      progress or after CONNECT to JSON-RPC;
+                                      NULL for Thrift and idle HTTP */
     pst__conn_entry entry;         /* in the server's list, for /connections */
 };
 
@@ -147,7 +151,7 @@ struct nb_loop {
     bool stopping, listening;
 
     pst__io listen_io, stop_io, wake_io, admin_io;
-    pst__timer_list idle_list, read_list, write_list, linger_list,
+    pst__timer_list idle_list, read_list, write_list, linger_list, http_list,
         accept_list, grace_list;
     pst__timer accept_timer, grace_timer;
 
@@ -163,6 +167,8 @@ struct nb_loop {
     uint64_t calls_batch;          /* calls answered into `out` this pass */
     pst__metrics_shard *shard;     /* this loop's counters (may be NULL) */
     struct pst__front_scratch *front; /* HTTP request scratch, on first use */
+    struct pst__front_conn *spare_http; /* one idle HTTP state, reused by the
+                                           next request (no malloc per call) */
     nb_job *batch_head, *batch_tail; /* jobs of this pass, for the pool */
 
     /* cross-thread inbox, under mu */

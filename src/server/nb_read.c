@@ -312,7 +312,7 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
     c->rescan_at = 0;
     if (PST__LIKELY(c->proto && c->framed && s->opt.workers <= 0))
         return conn_process_framed(c, data, len);
-    if (c->http)
+    if (c->flags & C_HTTP)
         return pst__nb_http_process(c, data, len);
     while (off < len && !(c->flags & (C_ERROR | C_PAUSED))) {
         const uint8_t *p = data + off;

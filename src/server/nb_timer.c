@@ -28,6 +28,10 @@ void pst__nb_conn_arm_timer(nb_conn *c, bool done_reading)
         refresh = false;
     } else if (c->in_len && !done_reading) {
         want = l->read_list.duration_ms > 0 ? &l->read_list : &l->idle_list;
+        /* a started HTTP request has its own bound even without a read
+         * timeout (slow senders of headers) */
+        if ((c->flags & C_HTTP) && want == &l->idle_list && l->http_list.duration_ms > 0)
+            want = &l->http_list;
         refresh = want == &l->idle_list || (c->flags & C_MSGDONE);
     } else if (!done_reading) {
         want = &l->idle_list;
@@ -70,6 +74,17 @@ static void on_read_timeout(pst__loop *pl, pst__timer *t)
                             c->loop->s->opt.read_timeout_ms, c->in_len);
 }
 
+static void on_http_timeout(pst__loop *pl, pst__timer *t)
+{
+    (void)pl;
+    nb_conn *c = PST__CONTAINER_OF(t, nb_conn, timer);
+    atomic_fetch_add(&c->loop->s->stats.timeouts, 1);
+    pst__nb_conn_closef(c, PST_LOG_INFO,
+                        "HTTP request incomplete after %d ms "
+                        "(http_request_timeout_ms; %u bytes so far)",
+                        c->loop->s->opt.http_request_timeout_ms, c->in_len);
+}
+
 static void on_write_timeout(pst__loop *pl, pst__timer *t)
 {
     (void)pl;
@@ -105,8 +120,8 @@ static void on_grace(pst__loop *pl, pst__timer *t)
         pst__nb_conn_close(l->conns, PST_LOG_DEBUG, NULL);
 }
 
-/* The loop's timer lists: the connections' idle, read, write and linger
- * timeouts, and stop's grace period. */
+/* The loop's timer lists: the connections' idle, read, write, HTTP request
+ * and linger timeouts, and stop's grace period. */
 void pst__nb_timers_init(nb_loop *l)
 {
     pst_server *s = l->s;
@@ -119,4 +134,6 @@ void pst__nb_timers_init(nb_loop *l)
                              on_write_timeout);
     pst__loop_add_timer_list(pl, &l->linger_list, LINGER_MS, on_linger_timeout);
     pst__loop_add_timer_list(pl, &l->grace_list, s->opt.stop_grace_ms, on_grace);
+    pst__loop_add_timer_list(pl, &l->http_list, s->opt.http_request_timeout_ms,
+                             on_http_timeout);
 }

@@ -217,6 +217,7 @@ static void loop_cleanup(nb_loop *l)
     free(l->arena_block);
     free(l->scratch);
     free(l->front);
+    free(l->spare_http);
     pst__metrics_release(&l->s->metrics, l->shard);
     l->shard = NULL;
 }

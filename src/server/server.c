@@ -52,6 +52,10 @@ static void fill_defaults(pst_server_options *o)
     if (o->stop_grace_ms <= 0)
         o->stop_grace_ms = o->write_timeout_ms > 0 ? o->write_timeout_ms
                                                    : PST_SERVER_STOP_GRACE_MS;
+    if (o->http_request_timeout_ms == 0)
+        o->http_request_timeout_ms = PST_HTTP_REQUEST_TIMEOUT_MS;
+    else if (o->http_request_timeout_ms < 0)
+        o->http_request_timeout_ms = 0;
     if (o->write_timeout_ms == 0)
         o->write_timeout_ms = PST_SERVER_WRITE_TIMEOUT_MS;
     else if (o->write_timeout_ms < 0)

@@ -216,6 +216,31 @@ static void admin_port(pst_server_model m)
     CHECK(strstr(err.message, "admin_port 70000") != NULL);
 }
 
+/* A client that sends part of a request head and then nothing: closed by
+ * the HTTP request timeout (no read timeout is set). */
+static void slow_header(pst_server_model m)
+{
+    pst_server_options o = PST_SERVER_OPTIONS_INIT;
+    o.http_request_timeout_ms = 300;
+    running r;
+    start(&r, m, &o);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { 0 };
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)r.port);
+    struct timeval tv = { 10, 0 }; /* a bound for a hang, not a speed */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+    static const char part[] = "GET /health HTTP/1.1\r\nHost: x\r\n";
+    CHECK(write(fd, part, sizeof part - 1) == (ssize_t)(sizeof part - 1));
+    char buf[64];
+    CHECK_EQ_INT(read(fd, buf, sizeof buf), 0); /* the server closed */
+    close(fd);
+    CHECK_EQ_INT(status_of(r.port, get_health), 200); /* others carry on */
+    finish(&r);
+}
+
 static void test_threaded(void)
 {
     all_on(PST_SERVER_THREADED);
@@ -223,6 +248,7 @@ static void test_threaded(void)
     pages_allow(PST_SERVER_THREADED);
     cors(PST_SERVER_THREADED);
     admin_port(PST_SERVER_THREADED);
+    slow_header(PST_SERVER_THREADED);
     admin_port(PST_SERVER_POOL);
     admin_port(PST_SERVER_SIMPLE);
 }
@@ -234,6 +260,7 @@ static void test_nonblocking(void)
     pages_allow(PST_SERVER_NONBLOCKING);
     cors(PST_SERVER_NONBLOCKING);
     admin_port(PST_SERVER_NONBLOCKING);
+    slow_header(PST_SERVER_NONBLOCKING);
 }
 
 int main(void)
