@@ -4,9 +4,14 @@
 #   make test     build, then run the whole test suite (interop included)
 #   make test-sanitize   the suite under AddressSanitizer + UBSan (build-asan/)
 #   make test-clang      build with clang -Werror and run the suite (build-clang/)
+#   make test-tsan       the tests that use threads under ThreadSanitizer (build-tsan/)
+#   make install  [PREFIX=/usr/local] [DESTDIR=...]   library, headers, compiler,
+#                        man page, postern.pc and the CMake package
+#   make package         a Debian package: build/package/postern_VERSION_ARCH.deb
 JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
 
-.PHONY: all deps build demo test test-sanitize test-clang bench clean
+.PHONY: all deps build demo test test-sanitize test-clang test-tsan install package bench clean
 
 all: build
 
@@ -33,8 +38,26 @@ test-clang: deps
 	@cmake --build build-clang -j $(JOBS)
 	@cd build-clang && ctest --output-on-failure -j $(JOBS)
 
+# The tests labelled `threads` (tests/CMakeLists.txt): every test that runs
+# a server, a pipeline, a pool or other threads of the library.
+test-tsan: deps
+	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOSTERN_TSAN=ON >/dev/null
+	@cmake --build build-tsan -j $(JOBS)
+	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $$TSAN_OPTIONS" \
+		ctest --output-on-failure -j $(JOBS) -L threads
+
+# DESTDIR (staged installs) is read by cmake --install from the environment.
+# A real install as root refreshes the loader's cache, so programs find the
+# new libpostern.so.0 under /usr/local/lib at once.
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install build --prefix "$(PREFIX)"
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+package: build
+	@cd build && cpack -G DEB
+
 bench: build
 	@bench/run.sh
 
 clean:
-	rm -rf build build-asan build-clang
+	rm -rf build build-asan build-clang build-tsan

@@ -17,10 +17,7 @@
 
 #include "gen.h"
 #include "idl/idl.h"
-
-#ifndef POSTERN_VERSION
-#define POSTERN_VERSION "0.1.0"
-#endif
+#include "postern/version.h"
 
 enum { EXIT_IDL = 1, EXIT_USAGE = 2 };
 
@@ -311,7 +308,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("postern %s\n", POSTERN_VERSION);
+        printf("postern %s\n", PST_VERSION_STRING);
         return 0;
     }
     if (strcmp(cmd, "gen") != 0)
