@@ -13,9 +13,11 @@
  * Every connection's kind is told from its first bytes (the front door):
  *   0x80 0x01 ...            binary, unframed
  *   0x82 ...                 compact, unframed
+ *   [ ...                    JSON, unframed
  *   4-byte length, then one of the above: framed
- * unless `protocol` / `framing` pin them. (HTTP and CONNECT come later on
- * the same sniffing.)
+ *   GET / POST / CONNECT ... HTTP: pages, Thrift over HTTP, JSON calls and
+ *                            the CONNECT upgrade (docs/http.md)
+ * unless `protocol` / `framing` pin them.
  *
  * Stop is graceful: no new connections are accepted, calls already read are
  * finished and their replies written, then connections close and run returns.
@@ -25,9 +27,10 @@
  * bytes cannot hold it longer.
  *
  * Ownership: the server keeps pointers to the processor and options' strings;
- * they must outlive it. Thread-safety: pst_server_stop and pst_server_stats
- * may be called from any thread (stop also from a signal handler); the rest
- * from the owning thread.
+ * they must outlive it. Thread-safety: pst_server_stop, pst_server_drain,
+ * pst_server_set_ready and pst_server_stats may be called from any thread
+ * (stop and drain also from a signal handler); the rest from the owning
+ * thread.
  */
 #ifndef POSTERN_SERVER_H
 #define POSTERN_SERVER_H

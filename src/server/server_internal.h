@@ -59,7 +59,7 @@ int pst__nonblocking_run(pst_server *s);
 typedef enum pst_sniff_kind {
     PST_SNIFF_NEED_MORE = 0,   /* not enough bytes yet to tell */
     PST_SNIFF_THRIFT,          /* protocol and framing filled in */
-    PST_SNIFF_HTTP,            /* an HTTP request line (router comes later) */
+    PST_SNIFF_HTTP,            /* an HTTP request line: the front door (front.h) */
     PST_SNIFF_UNKNOWN          /* nothing postern speaks: close */
 } pst_sniff_kind;
 
