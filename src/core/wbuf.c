@@ -2,9 +2,12 @@
  * wbuf.c: the growable, bounded output buffer every encoder writes into.
  * Capacity doubles; `max` bounds it; the first failure sticks in `err`.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/wbuf_printf.h"
 #include "postern/protocol.h"
 
 #define WBUF_DEFAULT_MAX 104857600u /* Thrift's max message size */
@@ -57,5 +60,28 @@ int pst_wbuf_append(pst_wbuf *w, const void *p, size_t n)
     if (n)
         memcpy(w->data + w->len, p, n);
     w->len += n;
+    return 0;
+}
+
+int pst__wbuf_printf(pst_wbuf *w, const char *fmt, ...)
+{
+    if (w->err)
+        return w->err;
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return 0;
+    if ((size_t)n < sizeof small)
+        return pst_wbuf_append(w, small, (size_t)n);
+    /* longer than the stack buffer: format again, straight into w */
+    if (pst_wbuf_reserve(w, (size_t)n + 1) != 0)
+        return w->err;
+    va_start(ap, fmt);
+    vsnprintf((char *)w->data + w->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    w->len += (size_t)n;
     return 0;
 }

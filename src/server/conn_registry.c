@@ -1,10 +1,10 @@
 /* conn_registry.c: the open connections, for GET /connections (see
  * conn_registry.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/wbuf_printf.h"
 #include "conn_registry.h"
 #include "transport/transport_internal.h"
 
@@ -57,17 +57,8 @@ void pst__conn_unregister(pst__conn_registry *r, pst__conn_entry *e)
     pthread_mutex_unlock(&r->lock);
 }
 
-static void put(pst_wbuf *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(pst_wbuf *w, const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        pst_wbuf_append(w, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
+/* the text below is mostly formatted lines: a short name for them */
+#define put pst__wbuf_printf
 
 void pst__conn_registry_write(pst__conn_registry *r, pst_wbuf *w, bool json,
                               unsigned max)

@@ -11,30 +11,19 @@
  *
  * Pages are built on the calling thread from the server's shared counters
  * and the metrics shards; nothing here blocks. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/wbuf_printf.h"
 #include "front.h"
 #include "metrics_prom.h"
 #include "status_history.h"
 #include "postern/json.h"
 #include "postern/version.h"
 
-static void put(pst_wbuf *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void put(pst_wbuf *w, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        pst_wbuf_append(w, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
+/* the text below is mostly formatted lines: a short name for them */
+#define put pst__wbuf_printf
 
 static bool path_is(const pst_http_request *req, const char *p)
 {

@@ -3,28 +3,17 @@
  * _total, histograms as cumulative _bucket{le} with _sum and _count), and
  * the process_* family every Prometheus client library exports. */
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "core/wbuf_printf.h"
 #include "metrics_prom.h"
 
-static void put(pst_wbuf *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void put(pst_wbuf *w, const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        pst_wbuf_append(w, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
+/* the text below is mostly formatted lines: a short name for them */
+#define put pst__wbuf_printf
 
 static void family(pst_wbuf *w, const char *name, const char *type,
                    const char *help)
