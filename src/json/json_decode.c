@@ -88,40 +88,6 @@ static const char *const int_names[] = {
     [PST_K_I64] = "i64", [PST_K_ENUM] = "i32",
 };
 
-/* Integer text s[0..n) (already a JSON integer literal) into m, range
- * checked for kind. `at` is where the value starts, for errors. */
-static const char *store_int(jdec *c, const char *at, const char *s, size_t n,
-                             unsigned kind, uint8_t *m, const char *ret)
-{
-    int64_t x;
-    if (pst__i64_parse(s, n, &x) != 0)
-        return FAIL(at, PST_E_PROTOCOL, "%.*s is out of range for %s",
-                    (int)(n > 40 ? 40 : n), s, int_names[kind]);
-    switch (kind) {
-    case PST_K_I8:
-        if (x < INT8_MIN || x > INT8_MAX)
-            break;
-        *(int8_t *)m = (int8_t)x;
-        return ret;
-    case PST_K_I16:
-        if (x < INT16_MIN || x > INT16_MAX)
-            break;
-        *(int16_t *)m = (int16_t)x;
-        return ret;
-    case PST_K_I32:
-    case PST_K_ENUM:
-        if (x < INT32_MIN || x > INT32_MAX)
-            break;
-        *(int32_t *)m = (int32_t)x;
-        return ret;
-    default:
-        memcpy(m, &x, 8);
-        return ret;
-    }
-    return FAIL(at, PST_E_PROTOCOL, "%lld is out of range for %s",
-                (long long)x, int_names[kind]);
-}
-
 /* Store x, already known to fit in an i64, range checked for kind. */
 static const char *store_small(jdec *c, const char *at, int64_t x,
                                unsigned kind, uint8_t *m, const char *ret)
@@ -149,6 +115,18 @@ static const char *store_small(jdec *c, const char *at, int64_t x,
     }
     return FAIL(at, PST_E_PROTOCOL, "%lld is out of range for %s",
                 (long long)x, int_names[kind]);
+}
+
+/* Integer text s[0..n) (already a JSON integer literal) into m, range
+ * checked for kind. `at` is where the value starts, for errors. */
+static const char *store_int(jdec *c, const char *at, const char *s, size_t n,
+                             unsigned kind, uint8_t *m, const char *ret)
+{
+    int64_t x;
+    if (pst__i64_parse(s, n, &x) != 0)
+        return FAIL(at, PST_E_PROTOCOL, "%.*s is out of range for %s",
+                    (int)(n > 40 ? 40 : n), s, int_names[kind]);
+    return store_small(c, at, x, kind, m, ret);
 }
 
 /* An integer from a number or a string holding one. */

@@ -159,13 +159,6 @@ static void note_read_failure(pst_server *s, pst_transport *t, int rc,
     }
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void serve_messages(pst_server *s, pst_transport *t,
                            const pst_protocol *proto, pst__metrics_shard *sh,
                            pst__conn_entry *ce, size_t frame_overhead)
@@ -188,13 +181,13 @@ static void serve_messages(pst_server *s, pst_transport *t,
         out.len = 0;
         out.err = 0;
         pst__call_report rep;
-        uint64_t t0 = now_ns();
+        uint64_t t0 = pst__mono_ns();
         rc = pst__process(&s->proc, proto, msg, len, &out, &arena, &s->opt.codec,
                           &err, &rep);
         if (sh) {
             if (rep.method)
                 pst__metrics_call(sh, pst__metrics_method_index(&s->metrics, rep.method),
-                                  rep.outcome, now_ns() - t0);
+                                  rep.outcome, pst__mono_ns() - t0);
             else if (rc == 0)
                 pst__metrics_perr(sh, PST__PERR_UNKNOWN_METHOD);
             pst__metrics_bytes(sh, len + frame_overhead,

@@ -57,13 +57,6 @@ static bool str_eq(pst_str s, const char *lit)
     return s.len == n && memcmp(s.ptr, lit, n) == 0;
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* ---- responses ------------------------------------------------------------ */
 
 static pst_str date_of(pst__front_scratch *sc)
@@ -297,7 +290,7 @@ static void count_call(pst_server *s, pst__front_scratch *sc,
         return;
     }
     pst__metrics_call(sc->shard, pst__metrics_method_index(&s->metrics, rep->method),
-                      rep->outcome, now_ns() - t0);
+                      rep->outcome, pst__mono_ns() - t0);
 }
 
 static void thrift_post(pst__front_req *r, peer_name *peer)
@@ -319,7 +312,7 @@ static void thrift_post(pst__front_req *r, peer_name *peer)
     size_t mark = r->out->len;
     pst_error err = { 0, "" };
     pst__call_report rep;
-    uint64_t t0 = now_ns();
+    uint64_t t0 = pst__mono_ns();
     int rc = pst__process(&s->proc, sn.protocol, r->body, r->body_len, r->out,
                           r->arena, &s->opt.codec, &err, &rep);
     count_call(s, r->sc, &rep, t0);

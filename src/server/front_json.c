@@ -36,13 +36,6 @@ const pst_service_desc *pst__front_service(const pst_server *s, pst_str name)
     return NULL;
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* A call decoded from JSON, run, and how it ended. */
 typedef struct json_call {
     const pst_method_desc *m;
@@ -94,11 +87,11 @@ static int run_call(pst__front_req *r, const pst_method_desc *m, pst_json_reader
                           PST__OUTCOME_PROTOCOL, 0);
         return rc;
     }
-    uint64_t t0 = now_ns();
+    uint64_t t0 = pst__mono_ns();
     c->outcome = pst__invoke(&s->proc, m, c->args, c->result, r->arena, 0,
                              &c->handler_message);
     pst__metrics_call(r->sc->shard, pst__metrics_method_index(&s->metrics, m),
-                      c->outcome, now_ns() - t0);
+                      c->outcome, pst__mono_ns() - t0);
     atomic_fetch_add(&s->stats.calls, 1);
     return 0;
 }

@@ -113,6 +113,14 @@ static inline uint64_t pst__count_get(pst__counter *c)
     return atomic_load_explicit(c, memory_order_relaxed);
 }
 
+/* Monotonic nanoseconds, for call latency (vDSO: no system call). */
+static inline uint64_t pst__mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static inline unsigned pst__lat_bucket(uint64_t ns)
 {
     unsigned i = 0;

@@ -227,21 +227,13 @@ static inline void frame_reply(pst_wbuf *out, size_t mark)
         wr_be32(out->data + mark, (uint32_t)(out->len - mark - 4));
 }
 
-/* Monotonic nanoseconds, for call latency (vDSO: no system call). */
-static inline uint64_t nb_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Count one call that ended at `now` and began at *since (the previous
  * call's end, or the batch's start: one clock read per call), and move
  * *since on. */
 static inline void nb_count_call(pst__metrics_shard *sh, pst_server *s,
                                  const pst__call_report *rep, uint64_t *since)
 {
-    uint64_t now = nb_now_ns();
+    uint64_t now = pst__mono_ns();
     if (PST__LIKELY(rep->method != NULL))
         pst__metrics_call(sh, pst__metrics_method_index(&s->metrics, rep->method),
                           rep->outcome, now - *since);
@@ -282,14 +274,14 @@ static inline void nb_lat_begin(nb_lat *t, nb_loop *l)
         l->lat_passes = 0;
     }
     t->sh = sh && l->lat_passes++ < NB_LAT_PASSES_PER_MS ? sh : NULL;
-    t->since = t->sh ? nb_now_ns() : 0;
+    t->since = t->sh ? pst__mono_ns() : 0;
 }
 
 static inline void nb_lat_flush(nb_lat *t)
 {
     if (!t->n)
         return;
-    uint64_t now = nb_now_ns();
+    uint64_t now = pst__mono_ns();
     uint64_t each = (now - t->since) / t->n;
     unsigned bucket = pst__lat_bucket(each);
     for (unsigned i = 0; i < t->n; i++)

@@ -149,7 +149,7 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
     err.code = 0;
     err.message[0] = '\0';
     pst__call_report rep;
-    uint64_t t0 = l->shard ? nb_now_ns() : 0;
+    uint64_t t0 = l->shard ? pst__mono_ns() : 0;
     int rc = pst__process(&s->proc, c->proto, msg, len, out, &l->arena,
                           &s->opt.codec, &err, &rep);
     if (l->shard) {

@@ -176,7 +176,7 @@ static void *worker_main(void *arg)
         }
         if (j->rc == 0) {
             pst__call_report rep;
-            uint64_t t0 = sh ? nb_now_ns() : 0;
+            uint64_t t0 = sh ? pst__mono_ns() : 0;
             j->rc = pst__process(&s->proc, j->proto, j->req, j->len, &j->reply,
                                  &arena, &s->opt.codec, &j->err, &rep);
             if (sh) {
