@@ -6,6 +6,7 @@
  *               [--server-type simple|threaded|thread-pool|nonblocking]
  *               [--workers N] [--io-threads N] [--max-connections N]
  *               [--drain-ms N] [--metrics-off]
+ *               [--read-timeout-ms N] [--idle-timeout-ms N]
  *
  * --metrics-off turns per-call counting off (options.metrics_off), so the
  * benchmark can measure what the metrics cost.
@@ -66,6 +67,7 @@ static void usage(FILE *f)
             "                   [--server-type simple|threaded|thread-pool|nonblocking]\n"
             "                   [--workers N] [--io-threads N] [--max-connections N]\n"
             "                   [--drain-ms N] [--metrics-off]\n"
+            "                   [--read-timeout-ms N] [--idle-timeout-ms N]\n"
             "SIGTERM drains first (/health answers 503 for --drain-ms, default 0),\n"
             "then stops gracefully; SIGINT stops at once.\n");
 }
@@ -110,6 +112,12 @@ int main(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--drain-ms")) {
             bad = parse_int(a, v, 0, 3600000, &opt.drain_ms);
+            i++;
+        } else if (!strcmp(a, "--read-timeout-ms")) {
+            bad = parse_int(a, v, 0, 3600000, &opt.read_timeout_ms);
+            i++;
+        } else if (!strcmp(a, "--idle-timeout-ms")) {
+            bad = parse_int(a, v, 0, 3600000, &opt.idle_timeout_ms);
             i++;
         } else if (!strcmp(a, "--metrics-off")) {
             opt.metrics_off = true;
