@@ -19,6 +19,8 @@
 #                   directory's build.sh into build/bench-peers if missing)
 #   --postern PATH  codec-bench (default build/bin/codec-bench, built if missing)
 #   --out FILE      append every raw row, prefixed with run=K, to FILE
+#   --svg FILE      the speed-up chart (default bench/codec/speedup.svg, which
+#                   bench/README.md shows)
 # Takes about N x 25 s.
 set -euo pipefail
 
@@ -27,7 +29,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 SHARED_BENCH="${POSTERN_SHARED_BENCH:-$ROOT/../shared/bench}"
 CPP="${CODEC_CPP:-$SHARED_BENCH/build/codec_cpp}"
 POSTERN="${CODEC_BENCH:-$ROOT/build/bin/codec-bench}"
-RUNS=5 TARGET_MS=300 OUT=""
+RUNS=5 TARGET_MS=300 OUT="" SVG="$HERE/speedup.svg"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
 die() { echo "codec/run.sh: $*" >&2; exit 2; }
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --cpp) CPP=${2:-}; shift 2 ;;
     --postern) POSTERN=${2:-}; shift 2 ;;
     --out) OUT=${2:-}; shift 2 ;;
+    --svg) SVG=${2:-}; shift 2 ;;
     -h|--help) usage 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
@@ -95,6 +98,9 @@ for ((r = 1; r <= RUNS; r++)); do
   done
 done
 [ -n "$OUT" ] && cat "$RAW" >>"$OUT"
+python3 "$ROOT/bench/svg_chart.py" codec "$RAW" "$SVG" \
+  --title "postern codec speed-up over Thrift C++ 0.17, $(date -u +%Y-%m-%d), $(nproc) CPUs" &&
+  echo "codec/run.sh: chart in $SVG" >&2
 
 echo "# postern codec vs Apache Thrift C++, $(date -u +%Y-%m-%dT%H:%M:%SZ), host=$(hostname) cpus=$(nproc) runs=$RUNS target_ms=$TARGET_MS"
 echo

@@ -27,6 +27,8 @@
 #                      pst-nb-w2 pst-threaded pst-pool (default: all but
 #                      pst-nb-w2)
 #   --out FILE         raw trial lines (default bench/servers/results/<time>.txt)
+#   --svg FILE         QPS and p99 per load and server as a chart (default
+#                      bench/servers/servers.svg, which bench/README.md shows)
 #
 # Environment: POSTERN_SHARED_BENCH (the shared bench directory),
 # POSTERN_ECHO_SERVER (postern echo server binary; default
@@ -46,6 +48,7 @@ SHAPES=()
 IDLE="1000 10000"
 SERVERS="limit-1t cpp-threaded cpp-nb1x2 pst-nb pst-threaded pst-pool"
 OUT=""
+SVG="$HERE/servers.svg"
 
 die() { echo "bench/servers/compare.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -58,6 +61,7 @@ while [ $# -gt 0 ]; do
     --io-threads) IO=$2; shift 2 ;;
     --servers) SERVERS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --svg) SVG=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -161,3 +165,6 @@ awk '
       printf "\nmemory per idle connection at %s connections: %d bytes (goal <= 4096: %s)\n", k, mem[k], mok
     }
   }' "$OUT"
+python3 "$ROOT/bench/svg_chart.py" servers "$OUT" "$SVG" \
+  --title "Echo servers, $(date -u +%Y-%m-%d), $(nproc) CPUs (medians of $ROUNDS rounds)" &&
+  echo "# chart: $SVG" >&2
