@@ -11,7 +11,7 @@ PKGS="cmake make gcc g++ clang pkg-config zlib1g-dev
 # valgrind only for bench/http (the reference /health server, callgrind's
 # instruction counts). Their recommends (exporters, documentation servers)
 # are not wanted.
-TOOLS="curl prometheus golang-go wrk tinyproxy chromium haproxy nginx-light valgrind"
+TOOLS="curl prometheus golang-go golang-thrift-dev wrk tinyproxy chromium haproxy nginx-light valgrind"
 
 missing_of() {
     out=""
