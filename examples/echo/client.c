@@ -11,22 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "echo.h"
 #include "postern/client.h"
-
-static int parse_int(const char *opt, const char *v, int lo, int hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long n = v ? strtol(v, &end, 10) : 0;
-    if (!v || errno || *end || end == v || n < lo || n > hi) {
-        fprintf(stderr, "echo-client: %s needs a number from %d to %d, got '%s'\n",
-                opt, lo, hi, v ? v : "");
-        return -1;
-    }
-    *out = (int)n;
-    return 0;
-}
 
 static void usage(FILE *f)
 {
@@ -52,10 +39,10 @@ int main(int argc, char **argv)
             host = v;
             i++;
         } else if (!strcmp(a, "--port")) {
-            bad = parse_int(a, v, 1, 65535, &port);
+            bad = echo_parse_int("echo-client", a, v, 1, 65535, &port);
             i++;
         } else if (!strcmp(a, "--count")) {
-            bad = parse_int(a, v, 1, 1000000000, &count);
+            bad = echo_parse_int("echo-client", a, v, 1, 1000000000, &count);
             i++;
         } else if (!strcmp(a, "--protocol") && v) {
             if (!(o.protocol = pst_protocol_by_name(v))) {

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "echo.h"
 #include "postern/server.h"
 
@@ -72,20 +73,6 @@ static void usage(FILE *f)
             "then stops gracefully; SIGINT stops at once.\n");
 }
 
-static int parse_int(const char *opt, const char *v, int lo, int hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long n = v ? strtol(v, &end, 10) : 0;
-    if (!v || errno || *end || end == v || n < lo || n > hi) {
-        fprintf(stderr, "echo-server: %s needs a number from %d to %d, got '%s'\n",
-                opt, lo, hi, v ? v : "");
-        return -1;
-    }
-    *out = (int)n;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     pst_server_options opt = PST_SERVER_OPTIONS_INIT;
@@ -99,25 +86,25 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (!strcmp(a, "--port")) {
-            bad = parse_int(a, v, 0, 65535, &opt.port);
+            bad = echo_parse_int("echo-server", a, v, 0, 65535, &opt.port);
             i++;
         } else if (!strcmp(a, "--workers")) {
-            bad = parse_int(a, v, 0, 1024, &opt.workers);
+            bad = echo_parse_int("echo-server", a, v, 0, 1024, &opt.workers);
             i++;
         } else if (!strcmp(a, "--io-threads")) {
-            bad = parse_int(a, v, 0, 1024, &opt.io_threads);
+            bad = echo_parse_int("echo-server", a, v, 0, 1024, &opt.io_threads);
             i++;
         } else if (!strcmp(a, "--max-connections")) {
-            bad = parse_int(a, v, 0, 10000000, &opt.max_connections);
+            bad = echo_parse_int("echo-server", a, v, 0, 10000000, &opt.max_connections);
             i++;
         } else if (!strcmp(a, "--drain-ms")) {
-            bad = parse_int(a, v, 0, 3600000, &opt.drain_ms);
+            bad = echo_parse_int("echo-server", a, v, 0, 3600000, &opt.drain_ms);
             i++;
         } else if (!strcmp(a, "--read-timeout-ms")) {
-            bad = parse_int(a, v, 0, 3600000, &opt.read_timeout_ms);
+            bad = echo_parse_int("echo-server", a, v, 0, 3600000, &opt.read_timeout_ms);
             i++;
         } else if (!strcmp(a, "--idle-timeout-ms")) {
-            bad = parse_int(a, v, 0, 3600000, &opt.idle_timeout_ms);
+            bad = echo_parse_int("echo-server", a, v, 0, 3600000, &opt.idle_timeout_ms);
             i++;
         } else if (!strcmp(a, "--metrics-off")) {
             opt.metrics_off = true;

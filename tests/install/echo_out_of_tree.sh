@@ -70,7 +70,7 @@ export PKG_CONFIG_LIBDIR="$lib/pkgconfig"   # only this installation
 [ "$(pkg-config --variable=postern postern)" -ef "$prefix/bin/postern" ] ||
     fail "postern.pc does not name the installed compiler"
 mkdir "$tmp/pc"
-cp "$echo_src/echo.thrift" "$echo_src/server.c" "$echo_src/client.c" "$echo_src/Makefile" "$tmp/pc/"
+cp "$echo_src/echo.thrift" "$echo_src/args.h" "$echo_src/server.c" "$echo_src/client.c" "$echo_src/Makefile" "$tmp/pc/"
 make -s -C "$tmp/pc" CFLAGS="-O2 -Werror $flags" LDFLAGS="$flags" >"$tmp/pc.log" 2>&1 ||
     { cat "$tmp/pc.log"; fail "pkg-config build"; }
 # The static library: the same client linked with libpostern.a.
@@ -86,7 +86,7 @@ step "DESTDIR=$stage cmake --install --prefix /opt/postern; CMake build"
 DESTDIR=$stage cmake --install "$build" --prefix /opt/postern >/dev/null
 [ -f "$stage/opt/postern/$libdir/libpostern.so.$version" ] || fail "DESTDIR not honoured"
 mkdir "$tmp/cm-src"
-cp "$echo_src/echo.thrift" "$echo_src/server.c" "$echo_src/client.c" "$echo_src/CMakeLists.txt" "$tmp/cm-src/"
+cp "$echo_src/echo.thrift" "$echo_src/args.h" "$echo_src/server.c" "$echo_src/client.c" "$echo_src/CMakeLists.txt" "$tmp/cm-src/"
 cmake -S "$tmp/cm-src" -B "$tmp/cm" -DCMAKE_PREFIX_PATH="$stage/opt/postern" \
       -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="-Werror $flags" \
       -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$tmp/cm.log" 2>&1 ||
