@@ -4,8 +4,9 @@
  *   version.h    PST_VERSION_STRING and its parts
  *   error.h      status codes and pst_error (what and where)
  *   arena.h      arenas: per-call memory, freed at once
+ *   buffer.h     byte buffers: bounded growable output, read views
  *   types.h      values in C and the descriptor tables
- *   protocol.h   binary and compact protocols, limits, TApplicationException
+ *   protocol.h   the protocols (binary, compact, JSON), limits, TApplicationException
  *   transport.h  byte streams (socket, memory) and message layers (framed, unframed)
  *   processor.h  one request in, one reply out
  *   server.h     the four server models and the front door
@@ -22,6 +23,7 @@
 
 #include "error.h"
 #include "arena.h"
+#include "buffer.h"
 #include "types.h"
 #include "version.h"
 #include "protocol.h"

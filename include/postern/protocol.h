@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "buffer.h"
 #include "error.h"
 #include "types.h"
 
@@ -34,42 +35,6 @@ typedef struct pst_codec_config {
 } pst_codec_config;
 
 #define PST_CODEC_CONFIG_INIT { 104857600u, 16384000u, 64u, false }
-
-/* Growable output buffer, bounded by `max` bytes (0 = max_message default).
- * Writers record the first failure in `err` and stop. */
-typedef struct pst_wbuf {
-    uint8_t *data;
-    size_t len, cap, max;
-    int err;
-} pst_wbuf;
-
-void pst_wbuf_init(pst_wbuf *w, size_t max);
-void pst_wbuf_free(pst_wbuf *w);
-/* Make room for n more bytes; 0 or PST_E_NOMEM / PST_E_LIMIT (also kept in
- * w->err). */
-int pst_wbuf__grow(pst_wbuf *w, size_t n);
-static inline int pst_wbuf_reserve(pst_wbuf *w, size_t n)
-{
-    if (w->cap - w->len >= n)
-        return 0;
-    return pst_wbuf__grow(w, n);
-}
-int pst_wbuf_append(pst_wbuf *w, const void *p, size_t n);
-
-/* Input: a view over bytes that stay valid while decoding. `start` lets
- * errors give offsets; `err` receives the detail. */
-typedef struct pst_rbuf {
-    const uint8_t *p, *end, *start;
-    pst_error *err;       /* may be NULL */
-} pst_rbuf;
-
-static inline void pst_rbuf_init(pst_rbuf *r, const void *data, size_t n,
-                                 pst_error *err)
-{
-    r->start = r->p = (const uint8_t *)data;
-    r->end = r->p + n;
-    r->err = err;
-}
 
 typedef enum pst_msg_type {
     PST_MSG_CALL = 1,

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "postern/types.h"
-#include "protocol/codec.h"
+#include "core/struct_init.h"
 
 #define BASE_TYPE(cname, k, tt, ctype)                                         \
     const pst_type cname = { (uint8_t)(k), (uint8_t)(tt), sizeof(ctype),      \

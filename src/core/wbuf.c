@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/wbuf_printf.h"
-#include "postern/protocol.h"
+#include "postern/buffer.h"
 
 #define WBUF_DEFAULT_MAX 104857600u /* Thrift's max message size */
 #define WBUF_FIRST_CAP 256u

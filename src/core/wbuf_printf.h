@@ -5,7 +5,7 @@
 #ifndef POSTERN_CORE_WBUF_PRINTF_H
 #define POSTERN_CORE_WBUF_PRINTF_H
 
-#include "postern/protocol.h"
+#include "postern/buffer.h"
 
 /* Append printf(fmt, ...) to w, whole (no length cap but w's max); 0 or
  * w's sticky error. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/arena_internal.h"
+#include "core/struct_init.h"
 #include "postern/protocol.h"
 
 #define PST__LIKELY(x) __builtin_expect(!!(x), 1)
@@ -258,38 +259,6 @@ const uint8_t *pst__dec_unique(pst__dec *c, const uint8_t *p, const pst_type *k,
                                void *keys, const pst_type *v, void *values,
                                uint32_t *count, const pst_struct_desc *d,
                                const pst_field *f) PST__COLD;
-
-/* Defaults, or zero: small structs without a libc call. */
-PST__INLINE void pst__struct_init(const pst_struct_desc *d, void *v)
-{
-    size_t n = d->size;
-    if (d->defaults) {
-        memcpy(v, d->defaults, n);
-    } else if (n <= 128) {
-        /* overlapping fixed-size stores cover any n */
-        static const uint8_t zero[32];
-        uint8_t *b = v;
-        if (n >= 32) {
-            memcpy(b, zero, 32);
-            memcpy(b + n - 32, zero, 32);
-            if (n > 64) {
-                memcpy(b + 32, zero, 32);
-                memcpy(b + n - 64, zero, 32);
-            }
-        } else if (n >= 16) {
-            memcpy(b, zero, 16);
-            memcpy(b + n - 16, zero, 16);
-        } else if (n >= 8) {
-            memcpy(b, zero, 8);
-            memcpy(b + n - 8, zero, 8);
-        } else {
-            for (size_t i = 0; i < n; i++)
-                b[i] = 0;
-        }
-    } else {
-        memset(v, 0, n);
-    }
-}
 
 /* Must an inline struct member m of d (field f) be initialised before its
  * fields are decoded into it? Not the first time, when d had no defaults

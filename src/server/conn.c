@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "blocking.h"
-#include "core/processor_internal.h"
+#include "processor/processor_internal.h"
 #include "front.h"
 #include "postern/transport.h"
 

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "core/processor_internal.h"
+#include "processor/processor_internal.h"
 #include "front.h"
 #include "transport/transport_internal.h"
 

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/processor_internal.h"
+#include "processor/processor_internal.h"
 #include "front.h"
 #include "postern/json.h"
 

@@ -26,7 +26,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "core/processor_internal.h"
+#include "processor/processor_internal.h"
 #include "postern/protocol.h"
 #include "postern/types.h"
 

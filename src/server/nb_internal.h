@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "core/processor_internal.h"
+#include "processor/processor_internal.h"
 #include "postern/arena.h"
 #include "postern/processor.h"
 #include "postern/protocol.h"

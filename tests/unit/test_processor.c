@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/processor_internal.h"
+#include "processor/processor_internal.h"
 #include "postern/processor.h"
 #include "test.h"
 #include "test_calc.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/arena_internal.h"
-#include "core/processor_internal.h"
+#include "processor/processor_internal.h"
 #include "protocol/codec.h"
 
 /* The answers that are not a plain reply live out of line (PST__COLD), each
