@@ -13,50 +13,14 @@
 #include "postern/server.h"
 #include "test.h"
 #include "test_calc.h"
+#include "test_http_peer.h"
 
 static const pst_processor proc = { &t_Calc_desc, &t_calc_handler, NULL };
-
-static void quiet(void *ctx, pst_log_level level, const char *msg)
-{
-    (void)ctx;
-    (void)level;
-    (void)msg;
-}
 
 static void *run_main(void *p)
 {
     pst_server_run(p);
     return NULL;
-}
-
-/* Send req on a new connection; the whole answer (to the server's close or
- * a 2 s quiet) into buf. Returns its length (0: closed without a word). */
-static size_t exchange(int port, const char *req, size_t req_len, char *buf, size_t cap)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { 0 };
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)port);
-    struct timeval tv = { 2, 0 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    size_t n = 0;
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        write(fd, req, req_len) == (ssize_t)req_len) {
-        ssize_t r;
-        while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
-            n += (size_t)r;
-    }
-    close(fd);
-    buf[n] = '\0';
-    return n;
-}
-
-static int status_of(int port, const char *req)
-{
-    char buf[4096];
-    size_t n = exchange(port, req, strlen(req), buf, sizeof buf);
-    return n > 12 && memcmp(buf, "HTTP/1.", 7) == 0 ? atoi(buf + 9) : 0;
 }
 
 typedef struct running {
@@ -68,7 +32,7 @@ typedef struct running {
 static void start(running *r, pst_server_model m, pst_server_options *o)
 {
     o->model = m;
-    o->log = quiet;
+    o->log = tst_quiet_log;
     pst_error err = { 0, "" };
     r->s = pst_server_new(&proc, o, &err);
     CHECK(r->s != NULL);
@@ -103,7 +67,7 @@ static int post_thrift(int port)
                                       "application/x-thrift\r\nContent-Length: %zu\r\n\r\n",
                      sizeof add_call);
     memcpy(req + n, add_call, sizeof add_call);
-    size_t got = exchange(port, req, (size_t)n + sizeof add_call, buf, sizeof buf);
+    size_t got = tst_http_exchange(port, req, (size_t)n + sizeof add_call, buf, sizeof buf, 2);
     return got > 12 ? atoi(buf + 9) : 0;
 }
 
@@ -112,11 +76,11 @@ static void all_on(pst_server_model m)
     pst_server_options o = PST_SERVER_OPTIONS_INIT;
     running r;
     start(&r, m, &o);
-    CHECK_EQ_INT(status_of(r.port, get_health), 200);
-    CHECK_EQ_INT(status_of(r.port, post_json), 200);
+    CHECK_EQ_INT(tst_http_status(r.port, get_health), 200);
+    CHECK_EQ_INT(tst_http_status(r.port, post_json), 200);
     CHECK_EQ_INT(post_thrift(r.port), 200);
     char buf[256];
-    exchange(r.port, connect_thrift, strlen(connect_thrift), buf, sizeof buf);
+    tst_http_exchange(r.port, connect_thrift, strlen(connect_thrift), buf, sizeof buf, 2);
     CHECK(strcmp(buf, "HTTP/1.0 200 Connected to Go RPC\n\n") == 0);
     finish(&r);
 }
@@ -128,18 +92,18 @@ static void each_off(pst_server_model m)
                  PST_HTTP_OFF_CONNECT;
     running r;
     start(&r, m, &o);
-    CHECK_EQ_INT(status_of(r.port, get_health), 404);
-    CHECK_EQ_INT(status_of(r.port, post_json), 404);
+    CHECK_EQ_INT(tst_http_status(r.port, get_health), 404);
+    CHECK_EQ_INT(tst_http_status(r.port, post_json), 404);
     CHECK_EQ_INT(post_thrift(r.port), 404);
-    CHECK_EQ_INT(status_of(r.port, connect_thrift), 404);
-    CHECK_EQ_INT(status_of(r.port, connect_json), 404);
+    CHECK_EQ_INT(tst_http_status(r.port, connect_thrift), 404);
+    CHECK_EQ_INT(tst_http_status(r.port, connect_json), 404);
     finish(&r);
 
     o = (pst_server_options)PST_SERVER_OPTIONS_INIT;
     o.http_off = PST_HTTP_OFF_ALL;
     start(&r, m, &o);
     char buf[256];
-    CHECK_EQ_INT(exchange(r.port, get_health, strlen(get_health), buf, sizeof buf), 0);
+    CHECK_EQ_INT(tst_http_exchange(r.port, get_health, strlen(get_health), buf, sizeof buf, 2), 0);
     finish(&r);
 }
 
@@ -149,12 +113,12 @@ static void pages_allow(pst_server_model m)
     o.pages_allow = "10.0.0.0/8, ::1";
     running r;
     start(&r, m, &o);
-    CHECK_EQ_INT(status_of(r.port, get_health), 403);
-    CHECK_EQ_INT(status_of(r.port, post_json), 200); /* calls are not pages */
+    CHECK_EQ_INT(tst_http_status(r.port, get_health), 403);
+    CHECK_EQ_INT(tst_http_status(r.port, post_json), 200); /* calls are not pages */
     finish(&r);
     o.pages_allow = "10.0.0.0/8, 127.0.0.0/8";
     start(&r, m, &o);
-    CHECK_EQ_INT(status_of(r.port, get_health), 200);
+    CHECK_EQ_INT(tst_http_status(r.port, get_health), 200);
     finish(&r);
 }
 
@@ -166,21 +130,21 @@ static void cors(pst_server_model m)
     start(&r, m, &o);
     char buf[4096];
     const char *pre = "OPTIONS /Calc/add HTTP/1.0\r\nOrigin: https://good.example\r\n\r\n";
-    exchange(r.port, pre, strlen(pre), buf, sizeof buf);
+    tst_http_exchange(r.port, pre, strlen(pre), buf, sizeof buf, 2);
     CHECK(strncmp(buf, "HTTP/1.1 204 ", 13) == 0);
     CHECK(strstr(buf, "Access-Control-Allow-Origin: https://good.example\r\n") != NULL);
     CHECK(strstr(buf, "Access-Control-Allow-Methods: ") != NULL);
-    CHECK_EQ_INT(status_of(r.port, "OPTIONS /Calc/add HTTP/1.0\r\nOrigin: https://bad.example\r\n\r\n"),
+    CHECK_EQ_INT(tst_http_status(r.port, "OPTIONS /Calc/add HTTP/1.0\r\nOrigin: https://bad.example\r\n\r\n"),
                  403);
     /* the call itself carries the header for an allowed origin only */
     const char *call = "POST /Calc/add HTTP/1.0\r\nOrigin: https://good.example\r\n"
                        "Content-Length: 13\r\n\r\n{\"a\":2,\"b\":3}";
-    exchange(r.port, call, strlen(call), buf, sizeof buf);
+    tst_http_exchange(r.port, call, strlen(call), buf, sizeof buf, 2);
     CHECK(strncmp(buf, "HTTP/1.1 200 ", 13) == 0);
     CHECK(strstr(buf, "Access-Control-Allow-Origin: https://good.example\r\n") != NULL);
     const char *other = "POST /Calc/add HTTP/1.0\r\nOrigin: https://bad.example\r\n"
                         "Content-Length: 13\r\n\r\n{\"a\":2,\"b\":3}";
-    exchange(r.port, other, strlen(other), buf, sizeof buf);
+    tst_http_exchange(r.port, other, strlen(other), buf, sizeof buf, 2);
     CHECK(strncmp(buf, "HTTP/1.1 200 ", 13) == 0);
     CHECK(strstr(buf, "Access-Control-Allow-Origin") == NULL);
     finish(&r);
@@ -194,14 +158,14 @@ static void admin_port(pst_server_model m)
     start(&r, m, &o);
     int admin = pst_server_admin_port(r.s);
     CHECK(admin > 0 && admin != r.port);
-    CHECK_EQ_INT(status_of(r.port, get_health), 404);      /* moved */
-    CHECK_EQ_INT(status_of(admin, get_health), 200);
-    CHECK_EQ_INT(status_of(admin, "GET /metrics HTTP/1.0\r\n\r\n"), 200);
-    CHECK_EQ_INT(status_of(r.port, post_json), 200);       /* calls stay */
+    CHECK_EQ_INT(tst_http_status(r.port, get_health), 404);      /* moved */
+    CHECK_EQ_INT(tst_http_status(admin, get_health), 200);
+    CHECK_EQ_INT(tst_http_status(admin, "GET /metrics HTTP/1.0\r\n\r\n"), 200);
+    CHECK_EQ_INT(tst_http_status(r.port, post_json), 200);       /* calls stay */
     CHECK_EQ_INT(post_thrift(r.port), 200);
     finish(&r);
     /* stopped: both ports refuse */
-    CHECK_EQ_INT(status_of(admin, get_health), 0);
+    CHECK_EQ_INT(tst_http_status(admin, get_health), 0);
 
     pst_server_options none = PST_SERVER_OPTIONS_INIT;
     start(&r, m, &none);
@@ -210,7 +174,7 @@ static void admin_port(pst_server_model m)
 
     pst_server_options bad = PST_SERVER_OPTIONS_INIT;
     bad.admin_port = 70000;
-    bad.log = quiet;
+    bad.log = tst_quiet_log;
     pst_error err = { 0, "" };
     CHECK(pst_server_new(&proc, &bad, &err) == NULL);
     CHECK(strstr(err.message, "admin_port 70000") != NULL);
@@ -237,7 +201,7 @@ static void slow_header(pst_server_model m)
     char buf[64];
     CHECK_EQ_INT(read(fd, buf, sizeof buf), 0); /* the server closed */
     close(fd);
-    CHECK_EQ_INT(status_of(r.port, get_health), 200); /* others carry on */
+    CHECK_EQ_INT(tst_http_status(r.port, get_health), 200); /* others carry on */
     finish(&r);
 }
 

@@ -15,6 +15,7 @@
 #include "postern/server.h"
 #include "test.h"
 #include "test_calc.h"
+#include "test_http_peer.h"
 
 static const pst_processor proc = { &t_Calc_desc, &t_calc_handler, NULL };
 
@@ -25,13 +26,6 @@ typedef struct running {
     int done; /* guarded by mu */
     pthread_mutex_t mu;
 } running;
-
-static void quiet(void *ctx, pst_log_level level, const char *msg)
-{
-    (void)ctx;
-    (void)level;
-    (void)msg;
-}
 
 static void *run_main(void *p)
 {
@@ -59,32 +53,11 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* GET /health on a new connection: the status code, or -1. */
+/* GET /health: the status code, or -1 when none came. */
 static int health(int port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { 0 };
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)port);
-    struct timeval tv = { 5, 0 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    static const char req[] = "GET /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
-    if (write(fd, req, sizeof req - 1) != (ssize_t)(sizeof req - 1)) {
-        close(fd);
-        return -1;
-    }
-    char buf[512];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n < 12)
-        return -1;
-    buf[n] = '\0';
-    return atoi(buf + 9);
+    int st = tst_http_status(port, "GET /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    return st ? st : -1;
 }
 
 static int32_t add(int port)
@@ -108,7 +81,7 @@ static void drain_model(pst_server_model model)
     pst_server_options o = PST_SERVER_OPTIONS_INIT;
     o.model = model;
     o.drain_ms = 400;
-    o.log = quiet;
+    o.log = tst_quiet_log;
     pst_error err = { 0, "" };
     running r = { 0 };
     pthread_mutex_init(&r.mu, NULL);

@@ -14,45 +14,14 @@
 #include "postern/server.h"
 #include "test.h"
 #include "test_calc.h"
+#include "test_http_peer.h"
 
 static const pst_processor proc = { &t_Calc_desc, &t_calc_handler, NULL };
-
-static void quiet(void *ctx, pst_log_level level, const char *msg)
-{
-    (void)ctx;
-    (void)level;
-    (void)msg;
-}
 
 static void *run_main(void *p)
 {
     pst_server_run(p);
     return NULL;
-}
-
-/* GET path on a new connection; the whole answer into buf (NUL-ended). */
-static size_t http_get(int port, const char *path, char *buf, size_t cap)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { 0 };
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)port);
-    struct timeval tv = { 5, 0 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    size_t n = 0;
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0) {
-        char req[256];
-        int k = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\n\r\n", path);
-        if (write(fd, req, (size_t)k) == k) {
-            ssize_t r;
-            while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
-                n += (size_t)r;
-        }
-    }
-    close(fd);
-    buf[n] = '\0';
-    return n;
 }
 
 static void calls(int port, const pst_protocol *p, bool framed, int n)
@@ -89,7 +58,7 @@ static void in_model(pst_server_model model, bool off)
     o.model = model;
     if (model == PST_SERVER_NONBLOCKING)
         o.workers = workers;
-    o.log = quiet;
+    o.log = tst_quiet_log;
     o.metrics_off = off;
     pst_error err = { 0, "" };
     pst_server *s = pst_server_new(&proc, &o, &err);
@@ -102,7 +71,7 @@ static void in_model(pst_server_model model, bool off)
     calls(port, &pst_protocol_binary, true, 5);
     calls(port, &pst_protocol_compact, false, 7);
     static char page[1 << 16];
-    http_get(port, "/metrics", page, sizeof page);
+    tst_http_get(port, "/metrics", page, sizeof page);
     CHECK(strstr(page, "HTTP/1.1 200 OK\r\n") == page);
     if (off) {
         CHECK(strstr(page, "postern_calls_total{service=\"Calc\",method=\"add\",outcome=\"ok\"} 0\n"));
