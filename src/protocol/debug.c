@@ -1223,19 +1223,37 @@ static int debug_read_message_begin(pst_rbuf *r, pst_msg_header *h,
     return rc;
 }
 
+/* ")\n": the newline belongs to the message, as the writer puts it, so
+ * that a message's end is known without waiting for the next one. */
+static int dr_message_end(dr *j)
+{
+    if (dr_expect(j, ")", "to close the message") < 0)
+        return -1;
+    if (j->base.p >= j->base.c.end)
+        return dr_short(j, "message end");
+    if (*j->base.p != '\n') {
+        char b[8];
+        return dr_fail(j, PST_E_PROTOCOL, "expected a newline after the "
+                                          "message's ')', found %s",
+                       show(j->base.p, b));
+    }
+    j->base.p++;
+    return 0;
+}
+
 static int debug_read_message_end(pst_rbuf *r, const pst_codec_config *cfg)
 {
     dr *j = dr_new(r, NULL, cfg);
     if (!j)
         return PST_E_NOMEM;
-    int rc = dr_expect(j, ")", "to close the message") < 0 ? j->base.c.code : 0;
+    int rc = dr_message_end(j) < 0 ? j->base.c.code : 0;
     if (rc == 0)
         r->p = j->base.p;
     free(j);
     return rc;
 }
 
-/* The header, the struct, ')' and the '\n' after it when it is there. */
+/* The header, the struct and ")\n". */
 static int debug_message_length(const uint8_t *p, size_t n,
                                 const pst_codec_config *cfg, size_t *len,
                                 pst_error *err)
@@ -1248,13 +1266,10 @@ static int debug_message_length(const uint8_t *p, size_t n,
     pst_msg_header h;
     int rc = 0;
     if (dr_message(j, &h) < 0 || pst__walk_skip(&j->base, PST_TT_STRUCT) != 0 ||
-        dr_expect(j, ")", "to close the message") < 0)
+        dr_message_end(j) < 0)
         rc = j->base.c.code ? j->base.c.code : PST_E_PROTOCOL;
-    if (rc == 0) {
-        if (j->base.p < j->base.c.end && *j->base.p == '\n')
-            j->base.p++;
+    if (rc == 0)
         *len = (size_t)(j->base.p - p);
-    }
     free(j);
     return rc;
 }

@@ -497,7 +497,7 @@ static void test_message(void)
     pst_error err = { 0, "" };
     CHECK_EQ_INT(P->message_length(w.data, w.len, NULL, &len, &err), 0);
     CHECK_EQ_INT(len, one);
-    for (size_t n = 0; n < one - 1; n++) { /* every prefix: more bytes needed */
+    for (size_t n = 0; n < one; n++) { /* every prefix: more bytes needed */
         int rc = P->message_length(w.data, n, NULL, &len, &err);
         CHECK_EQ_INT(rc, PST_E_SHORT);
         if (rc != PST_E_SHORT)
@@ -522,12 +522,14 @@ static void test_message(void)
     CHECK_EQ_INT(pst_protocol_read_message_end(P, &r, NULL), 0);
 
     /* Thrift's own header (no seqid) and an unknown type number read too */
-    const char *thrift = "(oneway) ping(args {\n})";
+    const char *thrift = "(oneway) ping(args {\n})\n";
     pst_rbuf_init(&r, thrift, strlen(thrift), &err);
     CHECK_EQ_INT(P->read_message_begin(&r, &got, NULL), 0);
     CHECK_EQ_INT(got.type, PST_MSG_ONEWAY);
     CHECK_EQ_INT(got.seqid, 0);
     CHECK_EQ_INT(P->skip_struct(&r, NULL), 0);
+    CHECK_EQ_INT(pst_protocol_read_message_end(P, &r, NULL), 0);
+    CHECK(r.p == r.end);
     pst_wbuf_free(&w);
     pst_arena_release(&a);
 }
