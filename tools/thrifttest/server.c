@@ -8,14 +8,16 @@
  *                     [--transport auto|buffered|framed|http]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N] [--drain-ms MS]
- *                     [--verbose]
+ *                     [--verbose] [--record FILE]
  *
  * auto (the default) tells each connection's protocol and framing from its
  * first bytes; binary/compact and buffered/framed pin them, as Thrift's test
  * servers do. Listens on 127.0.0.1:9090 unless told otherwise. SIGINT and
  * SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
  * answers 503 that long while calls are still served. --verbose prints
- * each call's arguments on stderr (verbose.h). Bad arguments exit 2.
+ * each call's arguments on stderr (verbose.h); --record appends every
+ * request and reply to a message log (postern/file.h), for postern-replay.
+ * Bad arguments exit 2.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -42,7 +44,8 @@ static void usage(FILE *f)
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
             "         [--protocol auto|binary|compact|json] [--transport auto|buffered|framed|http]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
-            "         [--workers N] [--io-threads N] [--drain-ms MS] [--verbose]\n");
+            "         [--workers N] [--io-threads N] [--drain-ms MS] [--verbose]\n"
+            "         [--record FILE]\n");
 }
 
 static bool verbose;
@@ -62,7 +65,7 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--server-type") ||
                      !strcmp(a, "--workers") || !strcmp(a, "--io-threads") ||
-                     !strcmp(a, "--drain-ms");
+                     !strcmp(a, "--drain-ms") || !strcmp(a, "--record");
         if (!known) {
             fprintf(stderr, "%s: unknown option '%s'\n", tt_prog, a);
             return -1;
@@ -105,6 +108,8 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
             rc = tt_parse_int(a, v, 0, 1024, &opt->io_threads);
         } else if (!strcmp(a, "--drain-ms")) {
             rc = tt_parse_int(a, v, 0, 3600 * 1000, &opt->drain_ms);
+        } else if (!strcmp(a, "--record")) {
+            opt->record_path = v;
         }
         if (rc < 0)
             return -1;
