@@ -33,5 +33,7 @@
 #include "pipeline.h"
 #include "pool.h"
 #include "json.h"
+#include "debug.h"
+#include "file.h"
 
 #endif
