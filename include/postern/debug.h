@@ -32,6 +32,10 @@
  *   o.one_line = true;
  *   pst_debug_snprint(line, sizeof line, &Xtruct_desc, arg, &o);
  *
+ * Doubles are written with snprintf and read with strtod, which use a
+ * '.' in the default "C" numeric locale: a program that calls setlocale
+ * with another LC_NUMERIC must not print or parse from that thread.
+ *
  * Ownership: the caller owns every buffer; pst_debug_string's result is
  * malloc'ed and the caller frees it. Parsed strings, lists and pointers
  * live in the arena given. Thread-safety: no global state; each call uses

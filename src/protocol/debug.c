@@ -76,7 +76,7 @@ static inline void put(dw *j, const void *s, size_t n)
     pst_wbuf_append(j->base.w, s, n);
 }
 
-static inline void puts_(dw *j, const char *s) { put(j, s, strlen(s)); }
+static inline void put_str(dw *j, const char *s) { put(j, s, strlen(s)); }
 
 /* A new line at the current indentation (a space on one line). */
 static void newline(dw *j)
@@ -154,7 +154,7 @@ static void pop(dw *j)
 
 static void type_name(dw *j, unsigned tt)
 {
-    puts_(j, tt < 17 && type_names[tt] ? type_names[tt] : "unknown");
+    put_str(j, tt < 17 && type_names[tt] ? type_names[tt] : "unknown");
 }
 
 static void w_struct_begin(pst__walk_out *o, const pst_struct_desc *d)
@@ -162,7 +162,7 @@ static void w_struct_begin(pst__walk_out *o, const pst_struct_desc *d)
     dw *j = DW(o);
     start_item(j);
     if (d->name && *d->name) {
-        puts_(j, d->name);
+        put_str(j, d->name);
         put(j, " ", 1);
     }
     put(j, "{", 1);
@@ -180,7 +180,7 @@ static void w_field_begin(pst__walk_out *o, const pst_field *f, unsigned tt)
                      f->id);
     put(j, b, (size_t)n);
     if (f->name && *f->name) {
-        puts_(j, f->name);
+        put_str(j, f->name);
         put(j, " ", 1);
     }
     put(j, "(", 1);
@@ -211,7 +211,7 @@ static void w_coll_begin(pst__walk_out *o, unsigned ct, unsigned et,
     dw *j = DW(o);
     char b[24];
     start_item(j);
-    puts_(j, ct == PST_TT_SET ? "set<" : "list<");
+    put_str(j, ct == PST_TT_SET ? "set<" : "list<");
     type_name(j, et);
     int k = snprintf(b, sizeof b, ">[%u] {", n);
     put(j, b, (size_t)k);
@@ -747,8 +747,6 @@ static int r_field_begin(pst__walk_in *in, unsigned *tt, int16_t *id)
         dr_expect(j, ")", "after a field's type") < 0 ||
         dr_expect(j, "=", "before a field's value") < 0)
         return -1;
-    if (*tt == PST_TT_STOP || !type_names[*tt])
-        return dr_fail(j, PST_E_BAD_TYPE, "%s", "a field cannot have type stop");
     *id = (int16_t)v;
     return 0;
 }
