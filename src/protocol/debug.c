@@ -308,8 +308,13 @@ static void w_text(pst__walk_out *o, const pst_str *s)
     if (j->max_string && n > j->max_string)
         n = j->max_string;
     put(j, "\"", 1);
+    if (n == 0) { /* ptr may be NULL (an unset string) */
+        put(j, "\"", 1);
+        end_item(j);
+        return;
+    }
     const uint8_t *p = (const uint8_t *)s->ptr, *run = p, *end = p + n;
-    for (; n && p < end; p++) {
+    for (; p < end; p++) {
         uint8_t e = esc_of(*p);
         if (!e)
             continue;
@@ -323,8 +328,7 @@ static void w_text(pst__walk_out *o, const pst_str *s)
             put(j, u, 2);
         }
     }
-    if (n)
-        put(j, run, (size_t)(end - run));
+    put(j, run, (size_t)(end - run));
     put(j, "\"", 1);
     if (n < s->len) {
         /* shortened: say so outside the quotes, where the reader stops */
