@@ -35,5 +35,7 @@
 #include "pipeline.h"
 #include "pool.h"
 #include "json.h"
+#include "debug.h"
+#include "file.h"
 
 #endif

@@ -210,10 +210,10 @@ static PST__COLD int unencodable_result(const pst_protocol *proto,
         }                                                                     \
     } while (0)
 
-int pst__process(const pst_processor *proc, const pst_protocol *proto,
-                 const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
-                 const pst_codec_config *cfg, pst_error *err,
-                 pst__call_report *rep)
+static inline __attribute__((always_inline)) int
+process(const pst_processor *proc, const pst_protocol *proto,
+        const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
+        const pst_codec_config *cfg, pst_error *err, pst__call_report *rep)
 {
     REPORT(rep, NULL, PST__OUTCOME_PROTOCOL);
     pst_error derr; /* decoder detail; only its head needs clearing */
@@ -288,6 +288,37 @@ int pst__process(const pst_processor *proc, const pst_protocol *proto,
         return unencodable_result(proto, out, mark, &h, m, rc, cfg, err);
     REPORT(rep, m, ok ? PST__OUTCOME_OK : PST__OUTCOME_DECLARED);
     return 0;
+}
+
+/* A processor with a tap (a server recording its calls): the request,
+ * then the reply appended to out. Out of line: calls without taps pay one
+ * load of the tap count. */
+static PST__NOINLINE int process_tapped(const pst_processor *proc,
+                                        const pst_protocol *proto,
+                                        const uint8_t *req, size_t len,
+                                        pst_wbuf *out, pst_arena *arena,
+                                        const pst_codec_config *cfg,
+                                        pst_error *err, pst__call_report *rep)
+{
+    const pst__call_tap *tap = pst__call_tap_find(proc);
+    size_t mark = out->len;
+    int rc = process(proc, proto, req, len, out, arena, cfg, err, rep);
+    if (tap) {
+        size_t n = out->err || out->len < mark ? 0 : out->len - mark;
+        tap->fn(tap->ctx, proto, pst__call_conn_id, req, len,
+                n ? out->data + mark : NULL, n);
+    }
+    return rc;
+}
+
+int pst__process(const pst_processor *proc, const pst_protocol *proto,
+                 const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
+                 const pst_codec_config *cfg, pst_error *err,
+                 pst__call_report *rep)
+{
+    if (PST__LIKELY(!pst__call_taps_in_use()))
+        return process(proc, proto, req, len, out, arena, cfg, err, rep);
+    return process_tapped(proc, proto, req, len, out, arena, cfg, err, rep);
 }
 
 int pst_process(const pst_processor *proc, const pst_protocol *proto,

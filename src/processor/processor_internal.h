@@ -6,6 +6,8 @@
 #ifndef POSTERN_CORE_PROCESSOR_INTERNAL_H
 #define POSTERN_CORE_PROCESSOR_INTERNAL_H
 
+#include <stdatomic.h>
+
 #include "postern/processor.h"
 
 /* How a call ended, as /metrics labels it. */
@@ -29,6 +31,41 @@ int pst__process(const pst_processor *proc, const pst_protocol *proto,
                  const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
                  const pst_codec_config *cfg, pst_error *err,
                  pst__call_report *rep);
+
+/* ---- taps: a server watching its calls (recording them to a file) ---- */
+
+typedef struct pst__call_tap {
+    /* Called on the thread that ran the call, after it: the request
+     * message, and the reply written (NULL, 0: none, as for oneway calls
+     * or requests that could not be answered). conn_id: pst__call_conn_id.
+     * Must be thread-safe: calls run on many threads at once. */
+    void (*fn)(void *ctx, const pst_protocol *proto, uint64_t conn_id,
+               const uint8_t *req, size_t req_len, const uint8_t *reply,
+               size_t reply_len);
+    void *ctx;
+} pst__call_tap;
+
+/* Watch every call pst__process runs for proc (compared by address) until
+ * pst__call_tap_remove. 0, or PST_E_BUSY when PST__MAX_CALL_TAPS
+ * processors have taps already. Add before serving, remove after: a tap
+ * must not be removed while calls run. */
+#define PST__MAX_CALL_TAPS 64
+int pst__call_tap_add(const pst_processor *proc, const pst__call_tap *tap);
+void pst__call_tap_remove(const pst_processor *proc);
+const pst__call_tap *pst__call_tap_find(const pst_processor *proc);
+
+extern atomic_uint pst__call_taps;
+static inline bool pst__call_taps_in_use(void)
+{
+    return atomic_load_explicit(&pst__call_taps, memory_order_relaxed) != 0;
+}
+
+/* The connection whose requests this thread is processing, numbered by
+ * its server (pst__conn_entry.id; 0: none). The server models set it
+ * before they call pst__process, for taps to say which connection a call
+ * came on. */
+extern _Thread_local uint64_t pst__call_conn_id
+    __attribute__((tls_model("initial-exec")));
 
 /* Run method m's handler on decoded args (result already initialised from
  * its descriptor), mark `success` present when no declared exception was

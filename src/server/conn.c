@@ -485,6 +485,7 @@ void pst__conn_serve(pst_server *s, int fd)
     char peer[128];
     snprintf(peer, sizeof peer, "%s", pst_stream_peer(st));
     pst__conn_register(&s->conns, &ce, fd, peer);
+    pst__call_conn_id = ce.id; /* this thread serves only this connection now */
     uint8_t first[SNIFF_BYTES];
     size_t n = 0;
     pst_sniff sn;

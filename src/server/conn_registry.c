@@ -35,6 +35,7 @@ void pst__conn_register(pst__conn_registry *r, pst__conn_entry *e, int fd,
     e->opened_ms = wall_ms();
     atomic_init(&e->kind, (uint8_t)PST__KIND_COUNT);
     pthread_mutex_lock(&r->lock);
+    e->id = ++r->last_id;
     e->next = r->head;
     if (r->head)
         r->head->prev = e;

@@ -30,6 +30,8 @@ typedef struct pst__conn_entry {
                                           may close fd before unregistering
                                           (it outlives the registration) */
     int64_t opened_ms;                 /* CLOCK_REALTIME */
+    uint64_t id;                       /* 1, 2, ... in the order the server
+                                          registered its connections */
     _Atomic uint8_t kind;              /* pst__conn_kind; COUNT: not told yet */
     pst__counter bytes_in, bytes_out, calls;
 } pst__conn_entry;
@@ -38,6 +40,7 @@ typedef struct pst__conn_registry {
     pthread_mutex_t lock;
     pst__conn_entry *head;
     uint64_t count;
+    uint64_t last_id;                  /* the id given last */
 } pst__conn_registry;
 
 void pst__conn_registry_init(pst__conn_registry *r);

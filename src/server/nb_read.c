@@ -307,6 +307,7 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
  * closed once earlier replies are out). */
 size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
 {
+    pst__call_conn_id = c->entry.id; /* for taps: whose calls run now */
     pst_server *s = c->loop->s;
     const pst_codec_config *cfg = &s->opt.codec;
     size_t off = 0;

@@ -177,6 +177,7 @@ static void *worker_main(void *arg)
         if (j->rc == 0) {
             pst__call_report rep;
             uint64_t t0 = sh ? pst__mono_ns() : 0;
+            pst__call_conn_id = j->conn->entry.id;
             j->rc = pst__process(&s->proc, j->proto, j->req, j->len, &j->reply,
                                  &arena, &s->opt.codec, &j->err, &rep);
             if (sh) {

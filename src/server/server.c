@@ -256,6 +256,10 @@ pst_server *pst_server_new(const pst_processor *proc,
         free(s);
         return NULL;
     }
+    if (pst__record_start(s, err) < 0) {
+        pst_server_free(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -338,6 +342,7 @@ void pst_server_free(pst_server *s)
 {
     if (!s)
         return;
+    pst__record_stop(s);
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     if (s->admin_fd >= 0)

@@ -40,7 +40,14 @@ struct pst_server {
     struct pst__history *history; /* /status's sampler while running */
     atomic_uint threads_unjoined; /* THREADED: connection threads started
                                      and not yet joined (for tests) */
+    struct pst_file_writer *recorder; /* opt.record_path's log, or NULL */
 };
+
+/* Recording (record.c): open opt.record_path and tap the processor, or
+ * nothing without one; 0 or the error. Stop undoes it (any time after
+ * start, also after a failed start). */
+int pst__record_start(pst_server *s, pst_error *err);
+void pst__record_stop(pst_server *s);
 
 /* Log through opt.log at `level` (dropped above opt.log_level). */
 void pst__server_log(pst_server *s, pst_log_level level, const char *fmt, ...)

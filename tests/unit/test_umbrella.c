@@ -23,6 +23,9 @@ static void test_everything_declared(void)
     CHECK(pst_protocol_by_name("binary") == &pst_protocol_binary);
     CHECK(pst_protocol_by_name("compact") == &pst_protocol_compact);
     CHECK(pst_protocol_by_name("json") == &pst_protocol_json);
+    CHECK(pst_file_protocol(PST_FILE_PROTO_DEBUG) == &pst_protocol_debug);
+    pst_debug_options dbo = PST_DEBUG_OPTIONS_INIT;
+    CHECK(!dbo.one_line && dbo.max_string == 0);
     CHECK_EQ_INT(pst_server_model_by_name("nonblocking"), PST_SERVER_NONBLOCKING);
     CHECK(strcmp(pst_strerror_name(PST_E_TIMEOUT), "PST_E_TIMEOUT") == 0);
 }

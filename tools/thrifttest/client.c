@@ -7,12 +7,13 @@
  *                     [--protocol binary|compact|json]
  *                     [--transport buffered|framed|http] [--http-path PATH]
  *                     [--connect PATH] [--proxy HOST:PORT]
- *                     [--testloops N] [--timeout MS] [--quiet]
+ *                     [--testloops N] [--timeout MS] [--quiet] [--verbose]
  *
  * --transport http calls through Thrift over HTTP (a POST per call to
  * --http-path, default "/"); --connect PATH upgrades the connection with
  * CONNECT PATH (postern: /_thrift_rpc_) first; --proxy goes through an HTTP
- * proxy's CONNECT tunnel. Options may also be written --name=value.
+ * proxy's CONNECT tunnel. --verbose prints each call's result on stdout
+ * (verbose.h). Options may also be written --name=value.
  *
  * Exit status: Thrift's cross-test bitmask of failed groups (1 base types,
  * 2 structs, 4 containers, 8 exceptions; 64 no connection), 0 when every
@@ -23,6 +24,7 @@
 
 #include "checks.h"
 #include "options.h"
+#include "verbose.h"
 
 typedef struct target {
     const char *host;
@@ -32,6 +34,7 @@ typedef struct target {
     bool http;
     const char *http_path;
     const char *connect_path;
+    bool verbose;
 } target;
 
 static pst_client *connect_target(void *ctx)
@@ -52,7 +55,7 @@ static pst_client *connect_target(void *ctx)
     if (!c)
         fprintf(stderr, "%s: %s\n", tt_prog, err.message[0] ? err.message
                                                            : pst_strerror(err.code));
-    return c;
+    return t->verbose ? tt_verbose_client(c) : c;
 }
 
 static void usage(FILE *f)
@@ -61,7 +64,7 @@ static void usage(FILE *f)
             "usage: thrifttest-client [--host H] [--port N] [--domain-socket PATH]\n"
             "         [--protocol binary|compact|json] [--transport buffered|framed|http]\n"
             "         [--http-path PATH] [--connect PATH] [--proxy HOST:PORT]\n"
-            "         [--testloops N] [--timeout MS] [--quiet]\n");
+            "         [--testloops N] [--timeout MS] [--quiet] [--verbose]\n");
 }
 
 typedef struct settings {
@@ -80,6 +83,10 @@ static int parse_args(int argc, char **argv, settings *s)
             return 1;
         if (!strcmp(a, "--quiet")) {
             s->quiet = true;
+            continue;
+        }
+        if (!strcmp(a, "--verbose")) {
+            s->t.verbose = true;
             continue;
         }
         bool known = !strcmp(a, "--host") || !strcmp(a, "--port") ||
@@ -145,7 +152,7 @@ int main(int argc, char **argv)
 {
     tt_prog = "thrifttest-client";
     static const pst_client_options copt = PST_CLIENT_OPTIONS_INIT;
-    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL }, 1, 20000,
+    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL, false }, 1, 20000,
                    false };
     argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &s);
@@ -173,6 +180,7 @@ int main(int argc, char **argv)
     for (int loop = 0; loop < s.loops; loop++)
         tt_run_checks(&x);
     pst_client_free(x.client);
+    tt_verbose_client_done();
     pst_arena_release(&x.arena);
 
     printf("%u of %u checks failed (%d loop%s, %u calls), exit status %d\n",

@@ -8,12 +8,16 @@
  *                     [--transport auto|buffered|framed|http]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N] [--drain-ms MS]
+ *                     [--verbose] [--record FILE]
  *
  * auto (the default) tells each connection's protocol and framing from its
  * first bytes; binary/compact and buffered/framed pin them, as Thrift's test
  * servers do. Listens on 127.0.0.1:9090 unless told otherwise. SIGINT and
  * SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
- * answers 503 that long while calls are still served. Bad arguments exit 2.
+ * answers 503 that long while calls are still served. --verbose prints
+ * each call's arguments on stderr (verbose.h); --record appends every
+ * request and reply to a message log (postern/file.h), for postern-replay.
+ * Bad arguments exit 2.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +26,7 @@
 #include "handler.h"
 #include "options.h"
 #include "postern/server.h"
+#include "verbose.h"
 
 static pst_server *volatile g_server;
 
@@ -39,8 +44,11 @@ static void usage(FILE *f)
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
             "         [--protocol auto|binary|compact|json] [--transport auto|buffered|framed|http]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
-            "         [--workers N] [--io-threads N] [--drain-ms MS]\n");
+            "         [--workers N] [--io-threads N] [--drain-ms MS] [--verbose]\n"
+            "         [--record FILE]\n");
 }
+
+static bool verbose;
 
 /* Parse argv into opt; 0, 1 for --help, -1 on a bad argument (reported). */
 static int parse_args(int argc, char **argv, pst_server_options *opt)
@@ -49,11 +57,15 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
+        if (!strcmp(a, "--verbose")) {
+            verbose = true;
+            continue;
+        }
         bool known = !strcmp(a, "--port") || !strcmp(a, "--bind") ||
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--server-type") ||
                      !strcmp(a, "--workers") || !strcmp(a, "--io-threads") ||
-                     !strcmp(a, "--drain-ms");
+                     !strcmp(a, "--drain-ms") || !strcmp(a, "--record");
         if (!known) {
             fprintf(stderr, "%s: unknown option '%s'\n", tt_prog, a);
             return -1;
@@ -96,6 +108,8 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
             rc = tt_parse_int(a, v, 0, 1024, &opt->io_threads);
         } else if (!strcmp(a, "--drain-ms")) {
             rc = tt_parse_int(a, v, 0, 3600 * 1000, &opt->drain_ms);
+        } else if (!strcmp(a, "--record")) {
+            opt->record_path = v;
         }
         if (rc < 0)
             return -1;
@@ -116,6 +130,10 @@ int main(int argc, char **argv)
     }
 
     pst_processor proc = { &tt_ThriftTest_desc, &tt_test_handler, NULL };
+    if (verbose && !(proc.service = tt_verbose_service(&tt_ThriftTest_desc))) {
+        fprintf(stderr, "%s: out of memory\n", tt_prog);
+        return 1;
+    }
     pst_error err = { 0, "" };
     g_server = pst_server_new(&proc, &opt, &err);
     if (!g_server) {
