@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "client/reply_name.h"
+#include "client/view_internal.h"
 #include "transport/dial.h"
 #include "postern/client.h"
 #include "transport/transport_internal.h" /* the timeouts a deadline narrows */
@@ -15,6 +17,7 @@
 struct pst_client {
     const pst_client_ops *ops;   /* a view: forward everything to ops/self */
     void *self;
+    void (*free_self)(void *); /* a view that owns self: how to free it */
     pst_transport *t;
     const pst_protocol *proto;
     pst_codec_config codec;
@@ -143,11 +146,24 @@ pst_client *pst_client_view(const pst_client_ops *ops, void *self)
     return c;
 }
 
+pst_client *pst__client_view_owning(const pst_client_ops *ops, void *self,
+                                    void (*free_self)(void *))
+{
+    pst_client *c = pst_client_view(ops, self);
+    if (c)
+        c->free_self = free_self;
+    else
+        free_self(self);
+    return c;
+}
+
 void pst_client_free(pst_client *c)
 {
     if (!c)
         return;
     if (c->ops) {
+        if (c->free_self)
+            c->free_self(c->self);
         free(c);
         return;
     }
@@ -397,8 +413,7 @@ static int sync_call(pst_client *c, const pst_method_desc *m,
                       rh.seqid, seqid);
         return fail_broken(c, PST_E_BAD_SEQID);
     }
-    size_t nlen = strlen(m->name);
-    if (rh.name.len != nlen || memcmp(rh.name.ptr, m->name, nlen) != 0) {
+    if (!pst__reply_name_matches(rh.name, m->name)) {
         pst_error_set(&c->err, PST_E_WRONG_METHOD,
                       "reply for method '%.*s' to a call of '%s'",
                       (int)(rh.name.len > 64 ? 64 : rh.name.len),
