@@ -14,6 +14,8 @@
  *   pipeline.h   many calls in flight on one connection
  *   pool.h       connections over several endpoints
  *   json.h       values as JSON by field name (HTTP calls, JSON-RPC)
+ *   multiplex.h  several services on one port ("Service:method")
+ *   abstract_socket.h  Unix sockets by Linux abstract name
  *
  * Generated code (`postern gen`) includes only what it needs.
  */
@@ -33,5 +35,7 @@
 #include "pipeline.h"
 #include "pool.h"
 #include "json.h"
+#include "multiplex.h"
+#include "abstract_socket.h"
 
 #endif

@@ -122,6 +122,9 @@ typedef struct pst_server_options {
                                     the same address, and no longer on the
                                     RPC port; PST_ADMIN_PORT_ANY: any free
                                     port (pst_server_admin_port); 0 = none */
+    bool unix_abstract;          /* unix_path is a name in Linux's abstract
+                                    socket namespace (no file; gone with
+                                    the last socket), not a path */
 } pst_server_options;
 
 #define PST_ADMIN_PORT_ANY (-1)
@@ -141,7 +144,7 @@ typedef struct pst_server_options {
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
       PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN, 0,    \
-      0, 0, 0, 0, NULL, NULL, 0, false, 0, 0 }
+      0, 0, 0, 0, NULL, NULL, 0, false, 0, 0, false }
 
 typedef struct pst_server pst_server;
 

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "client/reply_name.h"
+#include "postern/abstract_socket.h"
 #include "client/view_internal.h"
 #include "transport/dial.h"
 #include "postern/client.h"
@@ -115,6 +116,20 @@ pst_client *pst_client_connect_url(const char *url, const pst_client_options *o,
                                        o->connect_timeout_ms);
         c = pst_client_new(t, o);
     }
+    if (!c)
+        pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
+    return c;
+}
+
+pst_client *pst_client_connect_unix_abstract(const char *name,
+                                             const pst_client_options *o,
+                                             pst_error *err)
+{
+    pst_stream *s = pst_stream_unix_abstract_connect(
+        name, o ? o->connect_timeout_ms : 0, err);
+    if (!s)
+        return NULL;
+    pst_client *c = client_over(s, o);
     if (!c)
         pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
     return c;

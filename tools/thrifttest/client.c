@@ -4,7 +4,8 @@
  * own servers. Every method is called and every answer checked strictly.
  *
  *   thrifttest-client [--host H] [--port N] [--domain-socket PATH]
- *                     [--protocol binary|compact|json]
+ *                     [--abstract-namespace]
+ *                     [--protocol binary|compact|json|multi|multic|multij]
  *                     [--transport buffered|framed|http] [--http-path PATH]
  *                     [--connect PATH] [--proxy HOST:PORT]
  *                     [--testloops N] [--timeout MS] [--quiet]
@@ -12,7 +13,14 @@
  * --transport http calls through Thrift over HTTP (a POST per call to
  * --http-path, default "/"); --connect PATH upgrades the connection with
  * CONNECT PATH (postern: /_thrift_rpc_) first; --proxy goes through an HTTP
- * proxy's CONNECT tunnel. Options may also be written --name=value.
+ * proxy's CONNECT tunnel. multi, multic and multij call ThriftTest as
+ * service "ThriftTest" of a multiplexed server (TMultiplexedProtocol over
+ * binary, compact, JSON), and SecondService.secondtestString too.
+ * --abstract-namespace makes --domain-socket a Linux abstract name.
+ * Options may also be written --name=value, and Apache Thrift's
+ * cross-test runner's common flags (--verbose, --genpydir DIR) are
+ * accepted; what postern does not build yet (--ssl, --transport zlib,
+ * --protocol header) is refused naming the reason.
  *
  * Exit status: Thrift's cross-test bitmask of failed groups (1 base types,
  * 2 structs, 4 containers, 8 exceptions; 64 no connection), 0 when every
@@ -23,6 +31,8 @@
 
 #include "checks.h"
 #include "options.h"
+#include "postern/abstract_socket.h"
+#include "postern/multiplex.h"
 
 typedef struct target {
     const char *host;
@@ -32,11 +42,24 @@ typedef struct target {
     bool http;
     const char *http_path;
     const char *connect_path;
+    bool abstract;          /* unix_path is an abstract name */
+    bool multiplexed;
+    /* multiplexed: the connection behind the two views, and the view for
+     * SecondService (the checker holds the one for ThriftTest) */
+    pst_client *inner;
+    pst_client *second;
 } target;
+
+static void drop_connection(target *t)
+{
+    pst_client_free(t->second);
+    pst_client_free(t->inner);
+    t->second = t->inner = NULL;
+}
 
 static pst_client *connect_target(void *ctx)
 {
-    const target *t = ctx;
+    target *t = ctx;
     pst_error err = { 0, "" };
     pst_client *c;
     if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
@@ -46,20 +69,39 @@ static pst_client *connect_target(void *ctx)
                  t->host, strchr(t->host, ':') ? "]" : "", t->port, path ? path : "/");
         c = pst_client_connect_url(url, &t->copt, &err);
     } else {
-        c = t->unix_path ? pst_client_connect_unix(t->unix_path, &t->copt, &err)
+        c = t->unix_path ? (t->abstract ? pst_client_connect_unix_abstract(
+                                              t->unix_path, &t->copt, &err)
+                                        : pst_client_connect_unix(t->unix_path,
+                                                                  &t->copt, &err))
                          : pst_client_connect(t->host, t->port, &t->copt, &err);
     }
-    if (!c)
+    if (!c) {
         fprintf(stderr, "%s: %s\n", tt_prog, err.message[0] ? err.message
                                                            : pst_strerror(err.code));
-    return c;
+        return NULL;
+    }
+    if (!t->multiplexed)
+        return c;
+    /* The checker has freed its view of the old connection already. */
+    drop_connection(t);
+    t->inner = c;
+    t->second = pst_client_multiplexed(c, "SecondService");
+    pst_client *tt = pst_client_multiplexed(c, "ThriftTest");
+    if (!tt || !t->second) {
+        fprintf(stderr, "%s: out of memory\n", tt_prog);
+        pst_client_free(tt);
+        drop_connection(t);
+    }
+    return tt;
 }
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-client [--host H] [--port N] [--domain-socket PATH]\n"
-            "         [--protocol binary|compact|json] [--transport buffered|framed|http]\n"
+            "         [--abstract-namespace]\n"
+            "         [--protocol binary|compact|json|multi|multic|multij]\n"
+            "         [--transport buffered|framed|http]\n"
             "         [--http-path PATH] [--connect PATH] [--proxy HOST:PORT]\n"
             "         [--testloops N] [--timeout MS] [--quiet]\n");
 }
@@ -78,10 +120,21 @@ static int parse_args(int argc, char **argv, settings *s)
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
-        if (!strcmp(a, "--quiet")) {
+        if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             s->quiet = true;
             continue;
         }
+        if (!strcmp(a, "--abstract-namespace")) {
+            s->t.abstract = true;
+            continue;
+        }
+        int runner = tt_runner_option(argc, argv, &i);
+        if (runner < 0)
+            return -1;
+        if (runner > 0)
+            continue;
+        if (!strcmp(a, "-n"))
+            a = "--testloops"; /* Thrift C++'s TestClient */
         bool known = !strcmp(a, "--host") || !strcmp(a, "--port") ||
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--testloops") ||
@@ -110,7 +163,8 @@ static int parse_args(int argc, char **argv, settings *s)
             }
             s->t.unix_path = v;
         } else if (!strcmp(a, "--protocol")) {
-            rc = tt_parse_protocol(a, v, false, &s->t.copt.protocol);
+            rc = tt_parse_protocol(a, v, false, &s->t.copt.protocol,
+                                   &s->t.multiplexed);
         } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
             s->t.http = true;
         } else if (!strcmp(a, "--http-path") || !strcmp(a, "--connect")) {
@@ -145,8 +199,9 @@ int main(int argc, char **argv)
 {
     tt_prog = "thrifttest-client";
     static const pst_client_options copt = PST_CLIENT_OPTIONS_INIT;
-    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL }, 1, 20000,
-                   false };
+    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL, false, false,
+                     NULL, NULL },
+                   1, 20000, false };
     argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &s);
     if (rc != 0) {
@@ -165,6 +220,7 @@ int main(int argc, char **argv)
     x.reconnect = connect_target;
     x.reconnect_ctx = &s.t;
     x.verbose = !s.quiet && s.loops == 1;
+    x.second = s.t.multiplexed ? &s.t.second : NULL;
     x.client = connect_target(&s.t);
     if (!x.client) {
         pst_arena_release(&x.arena);
@@ -173,10 +229,11 @@ int main(int argc, char **argv)
     for (int loop = 0; loop < s.loops; loop++)
         tt_run_checks(&x);
     pst_client_free(x.client);
+    drop_connection(&s.t);
     pst_arena_release(&x.arena);
 
     printf("%u of %u checks failed (%d loop%s, %u calls), exit status %d\n",
-           x.checks_failed, tt_check_count() * (unsigned)s.loops, s.loops,
+           x.checks_failed, tt_check_count(&x) * (unsigned)s.loops, s.loops,
            s.loops == 1 ? "" : "s", x.calls, x.status);
     return x.status;
 }
