@@ -204,6 +204,12 @@ int main(int argc, char **argv)
                    1, 20000, false };
     argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &s);
+    if (rc == 0 && s.t.unix_path && (s.t.http || s.t.connect_path || s.t.copt.proxy)) {
+        fprintf(stderr, "%s: --domain-socket with --transport http, --connect or "
+                        "--proxy: HTTP over Unix sockets is not built into postern "
+                        "yet\n", tt_prog);
+        rc = -1;
+    }
     if (rc != 0) {
         usage(rc > 0 ? stdout : stderr);
         return rc > 0 ? 0 : 2;
