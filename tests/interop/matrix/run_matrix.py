@@ -40,7 +40,8 @@ def matches(field, value):
 
 
 def parse_conf(path):
-    conf = {"axes": {}, "programs": {}, "pairs": [], "skips": [], "slices": []}
+    conf = {"axes": {}, "programs": {}, "pairs": [], "skips": [], "slices": [],
+            "args": []}
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             words = line.split("#", 1)[0].split()
@@ -67,6 +68,11 @@ def parse_conf(path):
                     raise ConfError("%s: skip needs PAIRS PROTOCOLS TRANSPORTS "
                                     "SOCKETS REASON" % where)
                 conf["skips"].append((rest[:4], " ".join(rest[4:])))
+            elif kind == "args":
+                if len(rest) < 6 or rest[4] not in ("client", "server"):
+                    raise ConfError("%s: args needs PAIRS PROTOCOLS TRANSPORTS "
+                                    "SOCKETS client|server ARGS..." % where)
+                conf["args"].append((rest[:4], rest[4], rest[5:]))
             elif kind == "slice":
                 if len(rest) != 4:
                     raise ConfError("%s: slice needs PAIRS PROTOCOLS TRANSPORTS "
@@ -112,10 +118,14 @@ class Cell:
         return "%s/%s-%s-%s" % (self.pair, self.proto, self.trans, self.sock)
 
 
-def command(conf, prog, cell, values):
+def command(conf, prog, side, cell, values):
     cmd, trailing = conf["programs"][prog]
     args = ["--protocol=" + cell.proto, "--transport=" + cell.trans]
     args += SOCKET_ARGS[cell.sock] + ["--port={port}"]
+    key = (cell.pair, cell.proto, cell.trans, cell.sock)
+    for fields, which, more in conf["args"]:
+        if which == side and rule_matches(fields, key):
+            args += more
     return expand(cmd, values) + args + trailing
 
 
@@ -125,8 +135,9 @@ def run_cell(conf, cell, opts, values):
         "--start-timeout", "20", "--client-timeout", str(opts.client_timeout)]
     if server.startswith("postern"):
         pair_opts.append("--server-exit-clean")
-    argv = ([opts.run_pair] + pair_opts + ["--"] + command(conf, server, cell, values)
-            + ["--"] + command(conf, client, cell, values))
+    argv = ([opts.run_pair] + pair_opts + ["--"]
+            + command(conf, server, "server", cell, values)
+            + ["--"] + command(conf, client, "client", cell, values))
     start = time.monotonic()
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           stdin=subprocess.DEVNULL)
