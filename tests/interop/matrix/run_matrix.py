@@ -3,7 +3,7 @@
 
     run_matrix.py --conf cells.conf --run-pair run_pair.sh --interop DIR
                   --python PY --postern-server P --postern-client P
-                  [--cpp-server P] [--pairs a,b] [--slice] [--jobs N]
+                  [--cpp-server P] [--cpp-client P] [--pairs a,b] [--slice] [--jobs N]
                   [--markdown OUT.md] [--logs DIR]
 
 Each cell that is not skipped runs as one run_pair.sh call (a server, then a
@@ -154,28 +154,35 @@ def mark(cell, notes):
     if cell.reason is not None:
         if cell.reason not in notes:
             notes.append(cell.reason)
-        return "– [%d]" % (notes.index(cell.reason) + 1)
+        return "–%d" % (notes.index(cell.reason) + 1)
     if cell.status is None:
-        return "not in this run"
-    return "pass" if cell.status == 0 else "**FAIL** (%d)" % cell.status
+        return "·"
+    return "✓" if cell.status == 0 else "**✗%d**" % cell.status
 
 
 def markdown(conf, cells, pairs, title):
+    """One row per protocol and transport, one column per pair; each entry
+    lists the socket kinds in order: ✓ passed, ✗N failed with status N,
+    –N not run for reason N, · not in this run (a slice)."""
     notes = []
     socks = conf["axes"]["sockets"]
     head = ["protocol", "transport"]
     for name, client, server in pairs:
-        for s in socks:
-            head.append("%s → %s %s" % (client.split("-")[0], server.split("-")[0], s))
-    lines = [title, "", "| " + " | ".join(head) + " |",
+        head.append("%s → %s" % (client.split("-")[0], server.split("-")[0]))
+    lines = [title, "",
+             "Each entry: %s. ✓ passed, ✗N failed (exit status N), –N not run "
+             "(reason N below)%s." % (" / ".join(socks),
+                                      ", · not in this run" if any(
+                                          c.status is None and c.reason is None
+                                          for c in cells) else ""),
+             "", "| " + " | ".join(head) + " |",
              "|" + "|".join(["---"] * len(head)) + "|"]
     by = {(c.pair, c.proto, c.trans, c.sock): c for c in cells}
     for proto in conf["axes"]["protocols"]:
         for trans in conf["axes"]["transports"]:
             row = [proto, trans]
             for name, _, _ in pairs:
-                for s in socks:
-                    row.append(mark(by[(name, proto, trans, s)], notes))
+                row.append(" ".join(mark(by[(name, proto, trans, s)], notes) for s in socks))
             lines.append("| " + " | ".join(row) + " |")
     ran = [c for c in cells if c.status is not None]
     passed = sum(1 for c in ran if c.status == 0)
@@ -200,6 +207,7 @@ def main():
     p.add_argument("--postern-server", required=True)
     p.add_argument("--postern-client", required=True)
     p.add_argument("--cpp-server", default="")
+    p.add_argument("--cpp-client", default="")
     p.add_argument("--pairs", default="", help="comma-separated pairs (default: all)")
     p.add_argument("--slice", action="store_true", help="only the slice cells")
     p.add_argument("--jobs", type=int, default=3)
@@ -225,7 +233,8 @@ def main():
     os.makedirs(opts.logs, exist_ok=True)
     values = {"python": opts.python, "interop": opts.interop,
               "postern-server": opts.postern_server,
-              "postern-client": opts.postern_client, "cpp-server": opts.cpp_server}
+              "postern-client": opts.postern_client, "cpp-server": opts.cpp_server,
+              "cpp-client": opts.cpp_client}
 
     cells = []
     for name, client, server in pairs:
@@ -239,8 +248,9 @@ def main():
                             c.reason = reason
                             break
                     progs = conf["programs"][client][0] + conf["programs"][server][0]
-                    if c.reason is None and "{cpp-server}" in progs and not opts.cpp_server:
-                        c.reason = "the Thrift C++ peer is not built"
+                    for peer in ("cpp-server", "cpp-client"):
+                        if c.reason is None and "{%s}" % peer in progs and not values[peer]:
+                            c.reason = "the Thrift C++ peer is not built"
                     cells.append(c)
     todo = [c for c in cells if c.reason is None]
     if opts.slice:
