@@ -438,6 +438,69 @@ static void test_client_view_every_model(void)
     pst_multiplex_free(mx);
 }
 
+/* One view over a pipeline, shared by several threads: each method's
+ * prefixed name is made once, whoever calls it first. */
+typedef struct sharer {
+    pst_client *view;
+    int id, failures;
+} sharer;
+
+static void *share_main(void *p)
+{
+    sharer *sh = p;
+    for (int i = 0; i < 50; i++) {
+        int32_t v = 0;
+        if (i % 2 ? call_ping(sh->view, i, &v) != 0 || v != i
+                  : call_add(sh->view, sh->id, i, &v) != 0 || v != sh->id + i)
+            sh->failures++;
+    }
+    return NULL;
+}
+
+static void test_client_view_shared_by_threads(void)
+{
+    pst_multiplex *mx = table(false);
+    pst_server_options o = PST_SERVER_OPTIONS_INIT;
+    o.model = PST_SERVER_NONBLOCKING;
+    o.io_threads = 1;
+    running r = { 0 };
+    pst_error err = { 0, "" };
+    r.s = pst_server_new(pst_multiplex_processor(mx), &o, &err);
+    CHECK(r.s != NULL);
+    if (!r.s) {
+        pst_multiplex_free(mx);
+        return;
+    }
+    pthread_create(&r.thread, NULL, run_main, &r);
+    char ep[32];
+    snprintf(ep, sizeof ep, "127.0.0.1:%d", pst_server_port(r.s));
+    pst_pipeline_options po = PST_PIPELINE_OPTIONS_INIT;
+    po.call_timeout_ms = 10000;
+    pst_pipeline *pl = pst_pipeline_connect(ep, &po, &err);
+    CHECK(pl != NULL);
+    if (pl) {
+        pst_client *pc = pst_pipeline_as_client(pl);
+        pst_client *view = pst_client_multiplexed(pc, "Calc");
+        sharer sh[4];
+        pthread_t th[4];
+        for (int i = 0; i < 4; i++) {
+            sh[i] = (sharer){ view, 100 * i, 0 };
+            pthread_create(&th[i], NULL, share_main, &sh[i]);
+        }
+        for (int i = 0; i < 4; i++) {
+            pthread_join(th[i], NULL);
+            CHECK_EQ_INT(sh[i].failures, 0);
+        }
+        pst_client_free(view);
+        pst_client_free(pc);
+        pst_pipeline_free(pl);
+    }
+    pst_server_stop(r.s);
+    pthread_join(r.thread, NULL);
+    pst_server_free(r.s);
+    pst_multiplex_free(mx);
+}
+
 int main(void)
 {
     RUN(test_routes_by_service);
@@ -445,5 +508,6 @@ int main(void)
     RUN(test_default_service);
     RUN(test_table_arguments);
     RUN(test_client_view_every_model);
+    RUN(test_client_view_shared_by_threads);
     return test_report();
 }
