@@ -15,6 +15,8 @@
  *   pipeline.h   many calls in flight on one connection
  *   pool.h       connections over several endpoints
  *   json.h       values as JSON by field name (HTTP calls, JSON-RPC)
+ *   multiplex.h  several services on one port ("Service:method")
+ *   abstract_socket.h  Unix sockets by Linux abstract name
  *
  * Generated code (`postern gen`) includes only what it needs.
  */
@@ -37,5 +39,7 @@
 #include "json.h"
 #include "debug.h"
 #include "file.h"
+#include "multiplex.h"
+#include "abstract_socket.h"
 
 #endif

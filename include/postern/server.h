@@ -128,6 +128,9 @@ typedef struct pst_server_options {
                                     an existing log is continued; NULL =
                                     none. Failed appends are logged and
                                     counted, calls go on */
+    bool unix_abstract;          /* unix_path is a name in Linux's abstract
+                                    socket namespace (no file; gone with
+                                    the last socket), not a path */
 } pst_server_options;
 
 #define PST_ADMIN_PORT_ANY (-1)
@@ -147,7 +150,7 @@ typedef struct pst_server_options {
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
       PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN, 0,    \
-      0, 0, 0, 0, NULL, NULL, 0, false, 0, 0, NULL }
+      0, 0, 0, 0, NULL, NULL, 0, false, 0, 0, NULL, false }
 
 typedef struct pst_server pst_server;
 

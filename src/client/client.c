@@ -5,6 +5,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "client/reply_name.h"
+#include "postern/abstract_socket.h"
+#include "client/view_internal.h"
 #include "transport/dial.h"
 #include "postern/client.h"
 #include "transport/transport_internal.h" /* the timeouts a deadline narrows */
@@ -15,6 +18,7 @@
 struct pst_client {
     const pst_client_ops *ops;   /* a view: forward everything to ops/self */
     void *self;
+    void (*free_self)(void *); /* a view that owns self: how to free it */
     pst_transport *t;
     const pst_protocol *proto;
     pst_codec_config codec;
@@ -117,6 +121,20 @@ pst_client *pst_client_connect_url(const char *url, const pst_client_options *o,
     return c;
 }
 
+pst_client *pst_client_connect_unix_abstract(const char *name,
+                                             const pst_client_options *o,
+                                             pst_error *err)
+{
+    pst_stream *s = pst_stream_unix_abstract_connect(
+        name, o ? o->connect_timeout_ms : 0, err);
+    if (!s)
+        return NULL;
+    pst_client *c = client_over(s, o);
+    if (!c)
+        pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
+    return c;
+}
+
 pst_client *pst_client_connect_unix(const char *path,
                                     const pst_client_options *o, pst_error *err)
 {
@@ -143,11 +161,24 @@ pst_client *pst_client_view(const pst_client_ops *ops, void *self)
     return c;
 }
 
+pst_client *pst__client_view_owning(const pst_client_ops *ops, void *self,
+                                    void (*free_self)(void *))
+{
+    pst_client *c = pst_client_view(ops, self);
+    if (c)
+        c->free_self = free_self;
+    else
+        free_self(self);
+    return c;
+}
+
 void pst_client_free(pst_client *c)
 {
     if (!c)
         return;
     if (c->ops) {
+        if (c->free_self)
+            c->free_self(c->self);
         free(c);
         return;
     }
@@ -397,8 +428,7 @@ static int sync_call(pst_client *c, const pst_method_desc *m,
                       rh.seqid, seqid);
         return fail_broken(c, PST_E_BAD_SEQID);
     }
-    size_t nlen = strlen(m->name);
-    if (rh.name.len != nlen || memcmp(rh.name.ptr, m->name, nlen) != 0) {
+    if (!pst__reply_name_matches(rh.name, m->name)) {
         pst_error_set(&c->err, PST_E_WRONG_METHOD,
                       "reply for method '%.*s' to a call of '%s'",
                       (int)(rh.name.len > 64 ? 64 : rh.name.len),

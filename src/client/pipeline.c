@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "client/conn.h"
+#include "client/reply_name.h"
 #include "postern/pipeline.h"
 
 enum { SLOT_FREE = 0, SLOT_SENT, SLOT_DONE, SLOT_FAILED, SLOT_ABANDONED };
@@ -262,7 +263,7 @@ static void dispatch_locked(pst_pipeline *pl, const uint8_t *msg, size_t len)
         return;
     }
     const char *want = s->method->name;
-    if (h.name.len != strlen(want) || memcmp(h.name.ptr, want, h.name.len)) {
+    if (!pst__reply_name_matches(h.name, want)) {
         fail_break(pl, PST_E_WRONG_METHOD,
                    "reply with seqid %d is for method '%.*s', the call was '%s'",
                    (int)h.seqid, nlen, h.name.ptr ? h.name.ptr : "", want);

@@ -122,23 +122,38 @@ static PST__COLD int not_a_call(const pst_protocol *proto, pst_wbuf *out,
 /* No such method: skip the arguments as Thrift does (the message is whole
  * in memory, so a failed skip changes nothing for the next message) and
  * answer UNKNOWN_METHOD unless the call is oneway. */
-static PST__COLD int unknown_method(const pst_protocol *proto, pst_rbuf *r,
-                                    pst_wbuf *out, const pst_msg_header *h,
-                                    bool reply, const pst_codec_config *cfg,
-                                    pst_error *err)
+int pst__unknown_method(const pst_protocol *proto, pst_rbuf *r, pst_wbuf *out,
+                        const pst_msg_header *h, bool reply,
+                        const char *message, const pst_codec_config *cfg,
+                        pst_error *err)
 {
     proto->skip_struct(r, cfg);
     if (!reply)
         return 0;
-    char msgbuf[MSGBUF_SIZE];
-    snprintf(msgbuf, sizeof msgbuf, "Invalid method name: '%.*s'",
-             (int)(h->name.len > 128 ? 128 : h->name.len), h->name.ptr);
     int rc = write_app_exception(proto, out, h, PST_APPEX_UNKNOWN_METHOD,
-                                 msgbuf, cfg);
+                                 message, cfg);
     return rc < 0 ? pst_error_set(err, rc, "encoding an UNKNOWN_METHOD reply "
                                            "failed: %s",
                                   pst_strerror(rc))
                   : 0;
+}
+
+/* The service has no such method; a multiplexing processor looks further
+ * (its named services are not in its descriptor). */
+static PST__COLD int unknown_method(const pst_processor *proc,
+                                    const pst_protocol *proto, pst_rbuf *r,
+                                    pst_wbuf *out, const pst_msg_header *h,
+                                    bool reply, const pst_codec_config *cfg,
+                                    pst_error *err, pst__call_report *rep,
+                                    pst_arena *arena)
+{
+    if (pst__is_multiplex(proc->service))
+        return pst__multiplex_process(proc, proto, r, h, reply, out, arena,
+                                      cfg, err, rep);
+    char msgbuf[MSGBUF_SIZE];
+    snprintf(msgbuf, sizeof msgbuf, "Invalid method name: '%.*s'",
+             (int)(h->name.len > 128 ? 128 : h->name.len), h->name.ptr);
+    return pst__unknown_method(proto, r, out, h, reply, msgbuf, cfg, err);
 }
 
 static PST__COLD int out_of_memory(const pst_protocol *proto, pst_wbuf *out,
@@ -210,6 +225,81 @@ static PST__COLD int unencodable_result(const pst_protocol *proto,
         }                                                                     \
     } while (0)
 
+/* Everything after the method lookup, inlined into pst__process so the
+ * path every call takes stays one function; pst__process_method is the
+ * same for the multiplexing processor. */
+static inline __attribute__((always_inline)) int
+run_method(const pst_processor *proc, const pst_protocol *proto, pst_rbuf *r,
+           const pst_msg_header *h, const pst_method_desc *m, bool reply,
+           pst_wbuf *out, pst_arena *arena, const pst_codec_config *cfg,
+           pst_error *err, pst__call_report *rep)
+{
+    REPORT(rep, m, PST__OUTCOME_APP_ERROR);
+    /* A oneway method sends nothing back even if called as CALL (Thrift's
+     * processors agree); a ONEWAY message is never answered. */
+    const pst_struct_desc *rd = m->result;
+    if (m->oneway || !rd)
+        reply = false;
+
+    /* args and result in one allocation (the result 16-aligned after the
+     * args; a zero-byte allocation is a valid pointer too) */
+    size_t args_size = ((size_t)m->args->size + PST__ARENA_ALIGN - 1) &
+                       ~(size_t)(PST__ARENA_ALIGN - 1);
+    size_t result_size = rd ? rd->size : 0;
+    uint8_t *args = pst__arena_alloc(arena, args_size + result_size);
+    if (PST__UNLIKELY(!args))
+        return reply ? out_of_memory(proto, out, h, m, cfg, err) : 0;
+    void *result = NULL;
+    if (rd) {
+        result = args + args_size;
+        pst__struct_init(rd, result);
+    }
+    int rc = proto->read_struct(r, m->args, args, arena, cfg);
+    if (PST__UNLIKELY(rc < 0)) {
+        REPORT(rep, m, PST__OUTCOME_PROTOCOL);
+        return reply ? bad_args(proto, out, h, r->err, rc, cfg, err) : 0;
+    }
+
+    pst_call call = { arena, proc->user, m, h->seqid, NULL };
+    if (PST__LIKELY(m->invoke != NULL)) {
+        rc = m->invoke(proc->handler, &call, args, result);
+    } else {
+        rc = PST_E_UNSUPPORTED;
+        call.error_message = "method has no implementation";
+    }
+    if (!reply) {
+        if (rc >= 0)
+            REPORT(rep, m, PST__OUTCOME_OK);
+        return 0;
+    }
+    if (PST__UNLIKELY(rc < 0))
+        return handler_failed(proto, out, h, m, call.error_message, cfg, err);
+    bool ok = mark_success(rd, result);
+
+    size_t mark = out->len;
+    pst_msg_header rh = { h->name, PST_MSG_REPLY, h->seqid };
+    rc = proto->write_message_begin(out, &rh);
+    if (PST__LIKELY(rc == 0))
+        rc = proto->write_struct(out, rd, result, cfg);
+    if (PST__LIKELY(rc == 0))
+        rc = pst_protocol_write_message_end(proto, out);
+    if (rc == 0 && out->err)
+        rc = out->err;
+    if (PST__UNLIKELY(rc < 0))
+        return unencodable_result(proto, out, mark, h, m, rc, cfg, err);
+    REPORT(rep, m, ok ? PST__OUTCOME_OK : PST__OUTCOME_DECLARED);
+    return 0;
+}
+
+int pst__process_method(const pst_processor *proc, const pst_protocol *proto,
+                        pst_rbuf *r, const pst_msg_header *h,
+                        const pst_method_desc *m, bool reply, pst_wbuf *out,
+                        pst_arena *arena, const pst_codec_config *cfg,
+                        pst_error *err, pst__call_report *rep)
+{
+    return run_method(proc, proto, r, h, m, reply, out, arena, cfg, err, rep);
+}
+
 static inline __attribute__((always_inline)) int
 process(const pst_processor *proc, const pst_protocol *proto,
         const uint8_t *req, size_t len, pst_wbuf *out, pst_arena *arena,
@@ -232,62 +322,10 @@ process(const pst_processor *proc, const pst_protocol *proto,
     const pst_method_desc *m =
         pst_service_method(proc->service, h.name.ptr, h.name.len);
     if (PST__UNLIKELY(!m))
-        return unknown_method(proto, &r, out, &h, reply, cfg, err);
-    REPORT(rep, m, PST__OUTCOME_APP_ERROR);
-    /* A oneway method sends nothing back even if called as CALL (Thrift's
-     * processors agree); a ONEWAY message is never answered. */
-    const pst_struct_desc *rd = m->result;
-    if (m->oneway || !rd)
-        reply = false;
-
-    /* args and result in one allocation (the result 16-aligned after the
-     * args; a zero-byte allocation is a valid pointer too) */
-    size_t args_size = ((size_t)m->args->size + PST__ARENA_ALIGN - 1) &
-                       ~(size_t)(PST__ARENA_ALIGN - 1);
-    size_t result_size = rd ? rd->size : 0;
-    uint8_t *args = pst__arena_alloc(arena, args_size + result_size);
-    if (PST__UNLIKELY(!args))
-        return reply ? out_of_memory(proto, out, &h, m, cfg, err) : 0;
-    void *result = NULL;
-    if (rd) {
-        result = args + args_size;
-        pst__struct_init(rd, result);
-    }
-    rc = proto->read_struct(&r, m->args, args, arena, cfg);
-    if (PST__UNLIKELY(rc < 0)) {
-        REPORT(rep, m, PST__OUTCOME_PROTOCOL);
-        return reply ? bad_args(proto, out, &h, &derr, rc, cfg, err) : 0;
-    }
-
-    pst_call call = { arena, proc->user, m, h.seqid, NULL };
-    if (PST__LIKELY(m->invoke != NULL)) {
-        rc = m->invoke(proc->handler, &call, args, result);
-    } else {
-        rc = PST_E_UNSUPPORTED;
-        call.error_message = "method has no implementation";
-    }
-    if (!reply) {
-        if (rc >= 0)
-            REPORT(rep, m, PST__OUTCOME_OK);
-        return 0;
-    }
-    if (PST__UNLIKELY(rc < 0))
-        return handler_failed(proto, out, &h, m, call.error_message, cfg, err);
-    bool ok = mark_success(rd, result);
-
-    size_t mark = out->len;
-    pst_msg_header rh = { h.name, PST_MSG_REPLY, h.seqid };
-    rc = proto->write_message_begin(out, &rh);
-    if (PST__LIKELY(rc == 0))
-        rc = proto->write_struct(out, rd, result, cfg);
-    if (PST__LIKELY(rc == 0))
-        rc = pst_protocol_write_message_end(proto, out);
-    if (rc == 0 && out->err)
-        rc = out->err;
-    if (PST__UNLIKELY(rc < 0))
-        return unencodable_result(proto, out, mark, &h, m, rc, cfg, err);
-    REPORT(rep, m, ok ? PST__OUTCOME_OK : PST__OUTCOME_DECLARED);
-    return 0;
+        return unknown_method(proc, proto, &r, out, &h, reply, cfg, err, rep,
+                              arena);
+    return run_method(proc, proto, &r, &h, m, reply, out, arena, cfg, err,
+                      rep);
 }
 
 /* A processor with a tap (a server recording its calls): the request,

@@ -76,4 +76,41 @@ pst__outcome pst__invoke(const pst_processor *proc, const pst_method_desc *m,
                          void *args, void *result, pst_arena *arena,
                          int32_t seqid, const char **error_message);
 
+/* ---- multiplexing (processor_multiplex.c) ------------------------------ */
+
+/* A multiplexing processor's service descriptor is named by this very
+ * array: the address, not the text, tells it apart from a real service. */
+extern const char pst__multiplex_service_name[];
+
+static inline bool pst__is_multiplex(const pst_service_desc *s)
+{
+    return s->name == pst__multiplex_service_name;
+}
+
+/* A call whose method proc's service does not have, header h already read
+ * from r (its arguments next): for a multiplexing proc, run "S:m" on S's
+ * processor, else (or S unknown) skip the arguments and answer
+ * UNKNOWN_METHOD (nothing for a oneway call). pst__process's contract. */
+int pst__multiplex_process(const pst_processor *proc,
+                           const pst_protocol *proto, pst_rbuf *r,
+                           const pst_msg_header *h, bool reply, pst_wbuf *out,
+                           pst_arena *arena, const pst_codec_config *cfg,
+                           pst_error *err, pst__call_report *rep);
+
+/* The rest of pst__process once the header h is read from r and method m
+ * of proc found: decode the arguments, run the handler, write the reply
+ * naming h->name. r->err must be non-NULL (the decoder's detail). */
+int pst__process_method(const pst_processor *proc, const pst_protocol *proto,
+                        pst_rbuf *r, const pst_msg_header *h,
+                        const pst_method_desc *m, bool reply, pst_wbuf *out,
+                        pst_arena *arena, const pst_codec_config *cfg,
+                        pst_error *err, pst__call_report *rep);
+
+/* Answer UNKNOWN_METHOD for h (unless !reply) after skipping the arguments,
+ * with `message` as the exception's text. */
+int pst__unknown_method(const pst_protocol *proto, pst_rbuf *r, pst_wbuf *out,
+                        const pst_msg_header *h, bool reply,
+                        const char *message, const pst_codec_config *cfg,
+                        pst_error *err);
+
 #endif

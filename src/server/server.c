@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,18 +74,26 @@ static void fill_defaults(pst_server_options *o)
 static int listen_unix(pst_server *s, pst_error *err)
 {
     const char *path = s->opt.unix_path;
+    const bool abstract = s->opt.unix_abstract;
     struct sockaddr_un a = { 0 };
     a.sun_family = AF_UNIX;
-    if (!*path || strlen(path) >= sizeof a.sun_path)
+    /* An abstract name starts with a NUL byte and is exactly as long as
+     * the address length says (no terminator). */
+    size_t room = sizeof a.sun_path - 1;
+    if (!*path || strlen(path) > room)
         return pst_error_set(err, PST_E_INVALID,
-                             "bad Unix socket path '%s' (1 to %zu bytes)", path,
-                             sizeof a.sun_path - 1);
-    memcpy(a.sun_path, path, strlen(path) + 1);
+                             "bad Unix socket %s '%s' (1 to %zu bytes)",
+                             abstract ? "abstract name" : "path", path, room);
+    memcpy(a.sun_path + (abstract ? 1 : 0), path, strlen(path) + !abstract);
+    socklen_t alen = abstract ? (socklen_t)(offsetof(struct sockaddr_un,
+                                                     sun_path) +
+                                            1 + strlen(path))
+                              : (socklen_t)sizeof a;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return pst_error_set(err, -errno, "socket: %s", strerror(errno));
-    int e = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 ? 0 : errno;
-    if (e == EADDRINUSE) {
+    int e = bind(fd, (struct sockaddr *)&a, alen) == 0 ? 0 : errno;
+    if (e == EADDRINUSE && !abstract) {
         /* A socket file left by a server that is gone (nobody accepts on
          * it) may be replaced; a live one may not. */
         struct stat st;
@@ -101,7 +110,8 @@ static int listen_unix(pst_server *s, pst_error *err)
     }
     if (e) {
         close(fd);
-        return pst_error_set(err, -e, "bind unix:%s: %s", path, strerror(e));
+        return pst_error_set(err, -e, "bind unix:%s%s: %s", abstract ? "@" : "",
+                             path, strerror(e));
     }
     if (listen(fd, s->opt.backlog) < 0) {
         int e = errno;
@@ -347,7 +357,7 @@ void pst_server_free(pst_server *s)
         close(s->listen_fd);
     if (s->admin_fd >= 0)
         close(s->admin_fd);
-    if (s->opt.unix_path)
+    if (s->opt.unix_path && !s->opt.unix_abstract)
         unlink(s->opt.unix_path);
     close(s->stop_fd);
     close(s->drain_fd);

@@ -11,6 +11,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "postern/abstract_socket.h"
 #include "postern/transport.h"
 #include "transport_internal.h"
 
@@ -344,29 +347,49 @@ pst_stream *pst_stream_tcp_connect(const char *host, int port, int timeout_ms,
     return NULL;
 }
 
-pst_stream *pst_stream_unix_connect(const char *path, int timeout_ms,
-                                    pst_error *err)
+/* Connect to a Unix socket by file path, or by name in the abstract
+ * namespace (a NUL byte, then the name, no terminator). */
+static pst_stream *unix_connect(const char *path, bool abstract,
+                                int timeout_ms, pst_error *err)
 {
     struct sockaddr_un a = { 0 };
     a.sun_family = AF_UNIX;
     if (!path || !*path || strlen(path) >= sizeof a.sun_path) {
         pst_error_set(err, PST_E_INVALID,
-                      "connect: bad Unix socket path '%s' (at most %zu bytes)",
+                      "connect: bad Unix socket %s '%s' (at most %zu bytes)",
+                      abstract ? "abstract name" : "path",
                       path ? path : "(null)", sizeof a.sun_path - 1);
         return NULL;
     }
-    memcpy(a.sun_path, path, strlen(path) + 1);
+    memcpy(a.sun_path + (abstract ? 1 : 0), path, strlen(path) + !abstract);
+    socklen_t alen = abstract ? (socklen_t)(offsetof(struct sockaddr_un,
+                                                     sun_path) +
+                                            1 + strlen(path))
+                              : (socklen_t)sizeof a;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         pst_error_set(err, -errno, "socket: %s", strerror(errno));
         return NULL;
     }
     int64_t deadline = timeout_ms > 0 ? pst__now_ms() + timeout_ms : 0;
-    int rc = connect_fd(fd, (struct sockaddr *)&a, sizeof a, deadline);
+    int rc = connect_fd(fd, (struct sockaddr *)&a, alen, deadline);
     if (rc < 0) {
         close(fd);
-        pst_error_set(err, rc, "connect to unix:%s: %s", path, pst_strerror(rc));
+        pst_error_set(err, rc, "connect to unix:%s%s: %s", abstract ? "@" : "",
+                      path, pst_strerror(rc));
         return NULL;
     }
     return adopt_connected(fd, err);
+}
+
+pst_stream *pst_stream_unix_connect(const char *path, int timeout_ms,
+                                    pst_error *err)
+{
+    return unix_connect(path, false, timeout_ms, err);
+}
+
+pst_stream *pst_stream_unix_abstract_connect(const char *name, int timeout_ms,
+                                             pst_error *err)
+{
+    return unix_connect(name, true, timeout_ms, err);
 }

@@ -4,9 +4,14 @@
 // the handler (each method as ThriftTest.thrift's comments say) and the
 // choice of server, protocol and transport.
 //
-//   cpp_server --port N [--bind ADDR] [--domain-socket PATH]
-//              [--protocol binary|compact|json] [--transport buffered|framed]
-//              [--server-type simple|threaded]
+//   cpp_server --port N [--bind ADDR] [--domain-socket PATH] [--abstract-namespace]
+//              [--protocol binary|compact|json|multi|multic|multij]
+//              [--transport buffered|framed|http] [--server-type simple|threaded]
+//
+// Options may be written --name=value, as Apache Thrift's cross-test runner
+// does. multi, multic and multij serve ThriftTest and SecondService through
+// a TMultiplexedProcessor (ThriftTest also for bare names).
+// --abstract-namespace makes --domain-socket a Linux abstract socket name.
 //
 // Prints "ready" on stdout when it is about to accept connections.
 #include <chrono>
@@ -16,15 +21,19 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/processor/TMultiplexedProcessor.h>
 #include <thrift/protocol/TJSONProtocol.h>
 #include <thrift/server/TSimpleServer.h>
 #include <thrift/server/TThreadedServer.h>
 #include <thrift/transport/TBufferTransports.h>
+#include <thrift/transport/THttpServer.h>
 #include <thrift/transport/TServerSocket.h>
 
+#include "SecondService.h"
 #include "ThriftTest.h"
 
 using namespace apache::thrift;
@@ -34,6 +43,13 @@ using namespace apache::thrift::transport;
 using namespace thrift::test;
 
 namespace {
+
+class SecondHandler : public SecondServiceIf {
+ public:
+  void secondtestString(std::string& out, const std::string& thing) override {
+    out = "testString(\"" + thing + "\")";
+  }
+};
 
 class TestHandler : public ThriftTestIf {
  public:
@@ -170,10 +186,27 @@ int main(int argc, char** argv) {
   std::string protocol = "binary", transport = "buffered", server_type = "threaded";
   std::string bind = "127.0.0.1", domain_socket;
   int port = 9090;
+  bool abstract_namespace = false;
+  // --name=value as two arguments, as the cross-test runner writes them
+  std::vector<std::string> args;
   for (int i = 1; i < argc; i++) {
-    std::string opt = argv[i];
-    if (i + 1 >= argc) usage_error("%s: missing value (or unknown option)", argv[i]);
-    const char* val = argv[++i];
+    std::string a = argv[i];
+    size_t eq = a.find('=');
+    if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
+      args.push_back(a.substr(0, eq));
+      args.push_back(a.substr(eq + 1));
+    } else {
+      args.push_back(a);
+    }
+  }
+  for (size_t i = 0; i < args.size(); i++) {
+    std::string opt = args[i];
+    if (opt == "--abstract-namespace") {
+      abstract_namespace = true;
+      continue;
+    }
+    if (i + 1 >= args.size()) usage_error("%s: missing value (or unknown option)", opt.c_str());
+    const char* val = args[++i].c_str();
     if (opt == "--port") {
       char* end = nullptr;
       long p = std::strtol(val, &end, 10);
@@ -191,10 +224,13 @@ int main(int argc, char** argv) {
     } else if (opt == "--server-type") {
       server_type = val;
     } else {
-      --i;
-      usage_error("unknown option '%s'", argv[i]);
+      usage_error("unknown option '%s'", opt.c_str());
     }
   }
+  bool multiplexed = protocol.rfind("multi", 0) == 0;
+  if (protocol == "multi") protocol = "binary";
+  if (protocol == "multic") protocol = "compact";
+  if (protocol == "multij") protocol = "json";
 
   std::shared_ptr<TProtocolFactory> pfactory;
   if (protocol == "binary")
@@ -211,16 +247,29 @@ int main(int argc, char** argv) {
     tfactory = std::make_shared<TBufferedTransportFactory>();
   else if (transport == "framed")
     tfactory = std::make_shared<BudgetResettingFramedFactory>();
+  else if (transport == "http")
+    tfactory = std::make_shared<THttpServerTransportFactory>();
   else
-    usage_error("--transport: '%s' is not buffered or framed", transport.c_str());
+    usage_error("--transport: '%s' is not buffered, framed or http", transport.c_str());
 
   std::shared_ptr<ListenOnceSocket> listener;
   if (!domain_socket.empty())
-    listener = std::make_shared<ListenOnceSocket>(domain_socket);
+    // an abstract name is a NUL byte, then the name
+    listener = std::make_shared<ListenOnceSocket>(
+        abstract_namespace ? std::string(1, '\0') + domain_socket : domain_socket);
   else
     listener = std::make_shared<ListenOnceSocket>(bind, port);
 
-  auto processor = std::make_shared<ThriftTestProcessor>(std::make_shared<TestHandler>());
+  std::shared_ptr<TProcessor> processor =
+      std::make_shared<ThriftTestProcessor>(std::make_shared<TestHandler>());
+  if (multiplexed) {
+    auto mx = std::make_shared<TMultiplexedProcessor>();
+    mx->registerDefault(processor);
+    mx->registerProcessor("ThriftTest", processor);
+    mx->registerProcessor("SecondService",
+                          std::make_shared<SecondServiceProcessor>(std::make_shared<SecondHandler>()));
+    processor = mx;
+  }
   std::unique_ptr<TServer> server;
   if (server_type == "simple")
     server.reset(new TSimpleServer(processor, listener, tfactory, pfactory));

@@ -4,9 +4,19 @@
 The reference peer for postern's servers: calls every ThriftTest method and
 checks every answer strictly against what ThriftTest.thrift documents.
 
-    py_client.py [--host H] --port N [--domain-socket PATH]
-                 [--protocol binary|compact|json] [--transport buffered|framed]
+    py_client.py [--host H] --port N [--domain-socket PATH] [--abstract-namespace]
+                 [--protocol binary|compact|json|multi|multic|multij|accel|accelc|
+                             multia|multiac]
+                 [--transport buffered|framed|http]
                  [--accelerated] [--nonstrict] [--timeout S]
+
+Options may be written --name=value, as Apache Thrift's cross-test runner
+does, and its Python client's flags (--verbose, --genpydir DIR) are taken
+too. The multi* protocols call ThriftTest through TMultiplexedProtocol as
+service "ThriftTest" and also check SecondService.secondtestString; accel
+and accelc are Thrift's names for the C-accelerated binary and compact
+codecs (multia, multiac: multiplexed over them). --abstract-namespace makes
+--domain-socket a Linux abstract socket name.
 
 Exit status is Thrift's cross-test bitmask of failed groups:
   1 base types, 2 structs (also enums, typedefs, testMulti, testInsanity),
@@ -22,10 +32,11 @@ import sys
 
 from thrift.Thrift import TApplicationException
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
+from thrift.protocol.TMultiplexedProtocol import TMultiplexedProtocol
 from thrift.transport import THttpClient, TSocket, TTransport
 
 try:
-    from ThriftTest import ThriftTest
+    from ThriftTest import SecondService, ThriftTest
     from ThriftTest.ttypes import Insanity, Numberz, Xception, Xception2, Xtruct, Xtruct2
 except ImportError as e:
     sys.stderr.write("py_client: cannot import the generated ThriftTest package "
@@ -245,6 +256,16 @@ def check_oneway(c):
     expect_equal("testString after testOneway", c.testString("after oneway"), "after oneway")
 
 
+def check_second_service(client):
+    got = SECOND.secondtestString("postern")
+    if got != 'testString("postern")':
+        raise Mismatch('secondtestString("postern"): got %r, expected %r'
+                       % (got, 'testString("postern")'))
+
+
+# The SecondService client of a multiplexed run (set by Connection.open).
+SECOND = None
+
 CHECKS = [
     ("testVoid", BASETYPES, check_void),
     ("testString", BASETYPES, check_string),
@@ -306,9 +327,12 @@ class Connection:
             self.transport = THttpClient.THttpClient(
                 "http://%s:%d%s" % (o.host, o.port, o.http_path))
             self.transport.setTimeout(o.timeout * 1000)
-            return ThriftTest.Client(self.protocol(self.transport))
+            return self.clients(self.protocol(self.transport))
         if o.domain_socket:
-            sock = TSocket.TSocket(unix_socket=o.domain_socket)
+            path = o.domain_socket
+            if o.abstract_namespace:
+                path = "\0" + path  # Linux's abstract namespace
+            sock = TSocket.TSocket(unix_socket=path)
         else:
             sock = TSocket.TSocket(o.host, o.port)
         sock.setTimeout(o.timeout * 1000)
@@ -322,7 +346,16 @@ class Connection:
         proto = self.protocol(self.transport)
         if not self.transport.isOpen():
             self.transport.open()
-        return ThriftTest.Client(proto)
+        return self.clients(proto)
+
+    def clients(self, proto):
+        """ThriftTest's client; for multiplexed runs also SecondService's,
+        both over the one connection, as Thrift's test client does."""
+        global SECOND
+        if not self.opts.multiplexed:
+            return ThriftTest.Client(proto)
+        SECOND = SecondService.Client(TMultiplexedProtocol(proto, "SecondService"))
+        return ThriftTest.Client(TMultiplexedProtocol(proto, "ThriftTest"))
 
     def protocol(self, transport):
         o = self.opts
@@ -348,12 +381,27 @@ class Connection:
             self.transport = None
 
 
+# --protocol names (Apache Thrift's cross-test names) -> (codec, accelerated,
+# multiplexed).
+PROTOCOLS = {
+    "binary": ("binary", False, False), "compact": ("compact", False, False),
+    "json": ("json", False, False), "accel": ("binary", True, False),
+    "accelc": ("compact", True, False), "multi": ("binary", False, True),
+    "multic": ("compact", False, True), "multij": ("json", False, True),
+    "multia": ("binary", True, True), "multiac": ("compact", True, True),
+}
+
+
 def main():
     p = argparse.ArgumentParser(description="ThriftTest client (Apache Thrift Python)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9090)
     p.add_argument("--domain-socket", default=None, help="connect to this Unix socket path")
-    p.add_argument("--protocol", choices=["binary", "compact", "json"], default="binary")
+    p.add_argument("--abstract-namespace", action="store_true",
+                   help="--domain-socket is a Linux abstract socket name")
+    p.add_argument("--protocol", choices=sorted(PROTOCOLS), default="binary")
+    p.add_argument("--verbose", "-v", action="store_true", help="(accepted; always verbose)")
+    p.add_argument("--genpydir", default=None, help="(accepted; see PYTHONPATH)")
     p.add_argument("--transport", choices=["buffered", "framed", "http"], default="buffered")
     p.add_argument("--http-path", default="/", help="path for --transport http")
     p.add_argument("--connect", default=None, metavar="PATH",
@@ -368,6 +416,8 @@ def main():
     opts = p.parse_args()
     global SPECIAL_DOUBLES
     SPECIAL_DOUBLES = not opts.finite_doubles
+    opts.protocol, accel, opts.multiplexed = PROTOCOLS[opts.protocol]
+    opts.accelerated = opts.accelerated or accel
     if opts.accelerated and opts.protocol == "json":
         p.error("--accelerated has no JSON codec")
     if opts.nonstrict and opts.protocol != "binary":
@@ -382,7 +432,9 @@ def main():
 
     status = 0
     failures = 0
-    for name, group, check in CHECKS:
+    checks = CHECKS + ([("SecondService.secondtestString", BASETYPES, check_second_service)]
+                       if opts.multiplexed else [])
+    for name, group, check in checks:
         try:
             check(client)
             print("ok   %s" % name)
@@ -411,7 +463,7 @@ def main():
                 sys.stderr.write("py_client: cannot reconnect: %s\n" % e)
                 return status | UNKNOWN
     conn.close()
-    print("%d of %d checks failed, exit status %d" % (failures, len(CHECKS), status))
+    print("%d of %d checks failed, exit status %d" % (failures, len(checks), status))
     return status
 
 

@@ -5,25 +5,37 @@ The reference peer for postern's client: every method behaves as the comments
 in ThriftTest.thrift say. The generated Python package (`thrift --gen py`)
 must be importable, e.g. PYTHONPATH=<build>/tests/interop/gen-py.
 
-    py_server.py --port N [--protocol binary|compact|json]
+    py_server.py --port N [--protocol binary|compact|json|multi|multic|multij|
+                             accel|accelc|multia|multiac]
                  [--transport buffered|framed|http] [--domain-socket PATH]
-                 [--accelerated] [--nonstrict]
+                 [--abstract-namespace] [--accelerated] [--nonstrict]
+                 [TSimpleServer|TThreadedServer|...]
+
+Options may be written --name=value, as Apache Thrift's cross-test runner
+does, and its Python server's flags (--verbose, --genpydir DIR, the server
+class as a last word) are taken too (the server is threaded whatever the
+word). The multi* protocols serve ThriftTest and SecondService through a
+TMultiplexedProcessor (ThriftTest also for bare names); accel and accelc
+are Thrift's names for the C-accelerated codecs. --abstract-namespace makes
+--domain-socket a Linux abstract socket name.
 
 Prints "ready" on stdout once it listens.
 """
 
 import argparse
 import logging
+import socket
 import sys
 import time
 
 from thrift.Thrift import TApplicationException
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
 from thrift.server import THttpServer, TServer
+from thrift.TMultiplexedProcessor import TMultiplexedProcessor
 from thrift.transport import TSocket, TTransport
 
 try:
-    from ThriftTest import ThriftTest
+    from ThriftTest import SecondService, ThriftTest
     from ThriftTest.ttypes import Insanity, Numberz, Xception, Xception2, Xtruct
 except ImportError as e:
     sys.stderr.write("py_server: cannot import the generated ThriftTest package "
@@ -118,6 +130,35 @@ class Handler(ThriftTest.Iface):
         time.sleep(secondsToSleep)
 
 
+class SecondHandler(SecondService.Iface):
+    def secondtestString(self, thing):
+        return 'testString("%s")' % thing
+
+
+class AbstractServerSocket(TSocket.TServerSocket):
+    """Listens on a Linux abstract socket name. TServerSocket.listen would
+    try to unlink a stale socket file first, which an abstract name (a NUL
+    byte first) is not."""
+
+    def listen(self):
+        self.handle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.handle.bind(self._unix_socket)
+        self.handle.listen(128)
+
+
+# --protocol names (Apache Thrift's cross-test names) -> (codec, accelerated,
+# multiplexed).
+PROTOCOLS = {
+    "binary": ("binary", False, False), "compact": ("compact", False, False),
+    "json": ("json", False, False), "accel": ("binary", True, False),
+    "accelc": ("compact", True, False), "multi": ("binary", False, True),
+    "multic": ("compact", False, True), "multij": ("json", False, True),
+    "multia": ("binary", True, True), "multiac": ("compact", True, True),
+}
+SERVER_CLASSES = ["TSimpleServer", "TThreadedServer", "TThreadPoolServer",
+                  "TForkingServer", "TProcessPoolServer", "TNonblockingServer"]
+
+
 class DropExpectedAppError(logging.Filter):
     """Keeps the log readable: the intentional TException is not an error."""
 
@@ -132,13 +173,21 @@ def main():
     p.add_argument("--port", type=int, default=9090)
     p.add_argument("--bind", default="127.0.0.1")
     p.add_argument("--domain-socket", default=None, help="listen on this Unix socket path")
-    p.add_argument("--protocol", choices=["binary", "compact", "json"], default="binary")
+    p.add_argument("--abstract-namespace", action="store_true",
+                   help="--domain-socket is a Linux abstract socket name")
+    p.add_argument("--protocol", choices=sorted(PROTOCOLS), default="binary")
+    p.add_argument("--verbose", "-v", action="store_true", help="(accepted)")
+    p.add_argument("--genpydir", default=None, help="(accepted; see PYTHONPATH)")
+    p.add_argument("server_class", nargs="?", choices=SERVER_CLASSES,
+                   help="(accepted; the server is threaded)")
     p.add_argument("--transport", choices=["buffered", "framed", "http"], default="buffered")
     p.add_argument("--accelerated", action="store_true",
                    help="use the C-accelerated protocol codecs (fastbinary)")
     p.add_argument("--nonstrict", action="store_true",
                    help="binary: write old-style message headers (no version word)")
     opts = p.parse_args()
+    opts.protocol, accel, multiplexed = PROTOCOLS[opts.protocol]
+    opts.accelerated = opts.accelerated or accel
     if opts.accelerated and opts.protocol == "json":
         p.error("--accelerated has no JSON codec")
     if opts.nonstrict and (opts.protocol != "binary" or opts.accelerated):
@@ -149,7 +198,9 @@ def main():
     for h in logging.getLogger().handlers:
         h.addFilter(DropExpectedAppError())
 
-    if opts.domain_socket:
+    if opts.domain_socket and opts.abstract_namespace:
+        listener = AbstractServerSocket(unix_socket="\0" + opts.domain_socket)
+    elif opts.domain_socket:
         listener = TSocket.TServerSocket(unix_socket=opts.domain_socket)
     else:
         listener = TSocket.TServerSocket(host=opts.bind, port=opts.port)
@@ -168,7 +219,15 @@ def main():
                     else TBinaryProtocol.TBinaryProtocolFactory(strictWrite=not opts.nonstrict))
 
     processor = ThriftTest.Processor(Handler())
+    if multiplexed:
+        test_processor = processor
+        processor = TMultiplexedProcessor()
+        processor.registerDefault(test_processor)
+        processor.registerProcessor("ThriftTest", test_processor)
+        processor.registerProcessor("SecondService", SecondService.Processor(SecondHandler()))
     if opts.transport == "http":
+        if opts.domain_socket:
+            p.error("THttpServer listens on TCP only, not on --domain-socket")
         # Thrift over HTTP: THttpServer answers each POST (HTTP/1.0, one
         # request per connection). It listens as it is made.
         server = THttpServer.THttpServer(processor, (opts.bind, opts.port), pfactory)

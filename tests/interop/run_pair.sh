@@ -13,6 +13,7 @@
 #
 # Options:
 #   --unix                 the server listens on {socket}, not {port}
+#   --abstract             ... on {socket} as a Linux abstract socket name
 #   --start-timeout S      how long the server may take to accept (10)
 #   --client-timeout S     how long the client may run (120)
 #   --stop-timeout S       how long the server may take to stop on SIGTERM (10)
@@ -32,7 +33,7 @@ stop_timeout=10
 exit_clean=0
 
 usage() {
-    echo "usage: run_pair.sh [--unix] [--start-timeout S] [--client-timeout S]" \
+    echo "usage: run_pair.sh [--unix|--abstract] [--start-timeout S] [--client-timeout S]" \
          "[--stop-timeout S] [--server-exit-clean] -- SERVER... -- CLIENT..." >&2
     exit 2
 }
@@ -40,6 +41,7 @@ usage() {
 while [ $# -gt 0 ]; do
     case "$1" in
         --unix) unix=1; shift ;;
+        --abstract) unix=2; shift ;;
         --start-timeout) [ $# -ge 2 ] || usage; start_timeout=$2; shift 2 ;;
         --client-timeout) [ $# -ge 2 ] || usage; client_timeout=$2; shift 2 ;;
         --stop-timeout) [ $# -ge 2 ] || usage; stop_timeout=$2; shift 2 ;;
@@ -146,9 +148,10 @@ while time.monotonic() < deadline:
                 sys.exit(1)
     except OSError:
         sys.exit(1)
-    if addr.startswith("/"):
+    if addr.startswith("/") or addr.startswith("@"):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        target = addr
+        # "@name": an abstract name, a NUL byte first on the wire
+        target = "\0" + addr[1:] if addr.startswith("@") else addr
     else:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         target = ("127.0.0.1", int(addr))
@@ -187,7 +190,7 @@ for attempt in 1 2 3; do
     setsid "${server[@]}" >"$tmp/server.log" 2>&1 </dev/null &
     server_pid=$!
     start_watchdog
-    if [ $unix = 1 ]; then addr=$sock; else addr=$port; fi
+    if [ $unix = 1 ]; then addr=$sock; elif [ $unix = 2 ]; then addr="@$sock"; else addr=$port; fi
     wait_ready "$addr"
     ready=$?
     if [ $ready = 0 ]; then

@@ -33,6 +33,9 @@ typedef struct tt_checker {
     /* Open a new connection (NULL on failure, having said why). */
     pst_client *(*reconnect)(void *ctx);
     void *reconnect_ctx;
+    /* Multiplexed runs: where the SecondService view lives (reconnect
+     * replaces it); NULL otherwise, and its check is not run. */
+    pst_client **second;
     bool verbose;                /* print "ok <method>" lines */
     int status;                  /* bitmask of failed groups */
     unsigned checks_failed;
@@ -42,7 +45,7 @@ typedef struct tt_checker {
 /* Run every check once. */
 void tt_run_checks(tt_checker *x);
 
-/* How many checks one pass runs. */
-unsigned tt_check_count(void);
+/* How many checks one pass of x runs. */
+unsigned tt_check_count(const tt_checker *x);
 
 #endif

@@ -4,7 +4,8 @@
  * own servers. Every method is called and every answer checked strictly.
  *
  *   thrifttest-client [--host H] [--port N] [--domain-socket PATH]
- *                     [--protocol binary|compact|json]
+ *                     [--abstract-namespace]
+ *                     [--protocol binary|compact|json|multi|multic|multij]
  *                     [--transport buffered|framed|http] [--http-path PATH]
  *                     [--connect PATH] [--proxy HOST:PORT]
  *                     [--testloops N] [--timeout MS] [--quiet] [--verbose]
@@ -12,8 +13,14 @@
  * --transport http calls through Thrift over HTTP (a POST per call to
  * --http-path, default "/"); --connect PATH upgrades the connection with
  * CONNECT PATH (postern: /_thrift_rpc_) first; --proxy goes through an HTTP
- * proxy's CONNECT tunnel. --verbose prints each call's result on stdout
- * (verbose.h). Options may also be written --name=value.
+ * proxy's CONNECT tunnel. multi, multic and multij call ThriftTest as
+ * service "ThriftTest" of a multiplexed server (TMultiplexedProtocol over
+ * binary, compact, JSON), and SecondService.secondtestString too.
+ * --abstract-namespace makes --domain-socket a Linux abstract name.
+ * --verbose prints each call's result on stdout (verbose.h).
+ * Options may also be written --name=value, and Apache Thrift's
+ * cross-test runner's common flags (--genpydir DIR, ...) are accepted;
+ * what postern does not build yet is refused naming the reason.
  *
  * Exit status: Thrift's cross-test bitmask of failed groups (1 base types,
  * 2 structs, 4 containers, 8 exceptions; 64 no connection), 0 when every
@@ -24,6 +31,8 @@
 
 #include "checks.h"
 #include "options.h"
+#include "postern/abstract_socket.h"
+#include "postern/multiplex.h"
 #include "verbose.h"
 
 typedef struct target {
@@ -34,12 +43,25 @@ typedef struct target {
     bool http;
     const char *http_path;
     const char *connect_path;
-    bool verbose;
+    bool abstract;          /* unix_path is an abstract name */
+    bool multiplexed;
+    /* multiplexed: the connection behind the two views, and the view for
+     * SecondService (the checker holds the one for ThriftTest) */
+    pst_client *inner;
+    pst_client *second;
+    bool verbose;           /* print each result (verbose.h) */
 } target;
+
+static void drop_connection(target *t)
+{
+    pst_client_free(t->second);
+    pst_client_free(t->inner);
+    t->second = t->inner = NULL;
+}
 
 static pst_client *connect_target(void *ctx)
 {
-    const target *t = ctx;
+    target *t = ctx;
     pst_error err = { 0, "" };
     pst_client *c;
     if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
@@ -49,12 +71,31 @@ static pst_client *connect_target(void *ctx)
                  t->host, strchr(t->host, ':') ? "]" : "", t->port, path ? path : "/");
         c = pst_client_connect_url(url, &t->copt, &err);
     } else {
-        c = t->unix_path ? pst_client_connect_unix(t->unix_path, &t->copt, &err)
+        c = t->unix_path ? (t->abstract ? pst_client_connect_unix_abstract(
+                                              t->unix_path, &t->copt, &err)
+                                        : pst_client_connect_unix(t->unix_path,
+                                                                  &t->copt, &err))
                          : pst_client_connect(t->host, t->port, &t->copt, &err);
     }
-    if (!c)
+    if (!c) {
         fprintf(stderr, "%s: %s\n", tt_prog, err.message[0] ? err.message
                                                            : pst_strerror(err.code));
+        return NULL;
+    }
+    if (t->multiplexed) {
+        /* The checker has freed its view of the old connection already. */
+        drop_connection(t);
+        t->inner = c;
+        t->second = pst_client_multiplexed(c, "SecondService");
+        pst_client *tt = pst_client_multiplexed(c, "ThriftTest");
+        if (!tt || !t->second) {
+            fprintf(stderr, "%s: out of memory\n", tt_prog);
+            pst_client_free(tt);
+            drop_connection(t);
+            return NULL;
+        }
+        c = tt;
+    }
     return t->verbose ? tt_verbose_client(c) : c;
 }
 
@@ -62,7 +103,9 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-client [--host H] [--port N] [--domain-socket PATH]\n"
-            "         [--protocol binary|compact|json] [--transport buffered|framed|http]\n"
+            "         [--abstract-namespace]\n"
+            "         [--protocol binary|compact|json|multi|multic|multij]\n"
+            "         [--transport buffered|framed|http]\n"
             "         [--http-path PATH] [--connect PATH] [--proxy HOST:PORT]\n"
             "         [--testloops N] [--timeout MS] [--quiet] [--verbose]\n");
 }
@@ -81,7 +124,7 @@ static int parse_args(int argc, char **argv, settings *s)
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
-        if (!strcmp(a, "--quiet")) {
+        if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             s->quiet = true;
             continue;
         }
@@ -89,6 +132,17 @@ static int parse_args(int argc, char **argv, settings *s)
             s->t.verbose = true;
             continue;
         }
+        if (!strcmp(a, "--abstract-namespace")) {
+            s->t.abstract = true;
+            continue;
+        }
+        int runner = tt_runner_option(argc, argv, &i);
+        if (runner < 0)
+            return -1;
+        if (runner > 0)
+            continue;
+        if (!strcmp(a, "-n"))
+            a = "--testloops"; /* Thrift C++'s TestClient */
         bool known = !strcmp(a, "--host") || !strcmp(a, "--port") ||
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--testloops") ||
@@ -117,7 +171,8 @@ static int parse_args(int argc, char **argv, settings *s)
             }
             s->t.unix_path = v;
         } else if (!strcmp(a, "--protocol")) {
-            rc = tt_parse_protocol(a, v, false, &s->t.copt.protocol);
+            rc = tt_parse_protocol(a, v, false, &s->t.copt.protocol,
+                                   &s->t.multiplexed);
         } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
             s->t.http = true;
         } else if (!strcmp(a, "--http-path") || !strcmp(a, "--connect")) {
@@ -152,10 +207,17 @@ int main(int argc, char **argv)
 {
     tt_prog = "thrifttest-client";
     static const pst_client_options copt = PST_CLIENT_OPTIONS_INIT;
-    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL, false }, 1, 20000,
-                   false };
+    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL, false, false,
+                     NULL, NULL, false },
+                   1, 20000, false };
     argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &s);
+    if (rc == 0 && s.t.unix_path && (s.t.http || s.t.connect_path || s.t.copt.proxy)) {
+        fprintf(stderr, "%s: --domain-socket with --transport http, --connect or "
+                        "--proxy: HTTP over Unix sockets is not built into postern "
+                        "yet\n", tt_prog);
+        rc = -1;
+    }
     if (rc != 0) {
         usage(rc > 0 ? stdout : stderr);
         return rc > 0 ? 0 : 2;
@@ -172,6 +234,7 @@ int main(int argc, char **argv)
     x.reconnect = connect_target;
     x.reconnect_ctx = &s.t;
     x.verbose = !s.quiet && s.loops == 1;
+    x.second = s.t.multiplexed ? &s.t.second : NULL;
     x.client = connect_target(&s.t);
     if (!x.client) {
         pst_arena_release(&x.arena);
@@ -181,10 +244,11 @@ int main(int argc, char **argv)
         tt_run_checks(&x);
     pst_client_free(x.client);
     tt_verbose_client_done();
+    drop_connection(&s.t);
     pst_arena_release(&x.arena);
 
     printf("%u of %u checks failed (%d loop%s, %u calls), exit status %d\n",
-           x.checks_failed, tt_check_count() * (unsigned)s.loops, s.loops,
+           x.checks_failed, tt_check_count(&x) * (unsigned)s.loops, s.loops,
            s.loops == 1 ? "" : "s", x.calls, x.status);
     return x.status;
 }

@@ -298,3 +298,25 @@ const tt_ThriftTest_handler tt_test_handler = {
     .testMultiException = test_multi_exception,
     .testOneway = test_oneway,
 };
+
+/* SecondService.secondtestString, as Apache Thrift's test servers answer
+ * it: the argument inside testString("..."). */
+static int second_test_string(pst_call *call, pst_str thing,
+                              tt_SecondService_secondtestString_result *result)
+{
+    static const char head[] = "testString(\"", tail[] = "\")";
+    size_t n = sizeof head - 1 + thing.len + sizeof tail - 1;
+    char *s = pst_arena_alloc(call->arena, n ? n : 1);
+    if (!s)
+        return PST_E_NOMEM;
+    memcpy(s, head, sizeof head - 1);
+    if (thing.len)
+        memcpy(s + sizeof head - 1, thing.ptr, thing.len);
+    memcpy(s + sizeof head - 1 + thing.len, tail, sizeof tail - 1);
+    result->success = (pst_str){ s, n };
+    return 0;
+}
+
+const tt_SecondService_handler tt_second_handler = {
+    .secondtestString = second_test_string,
+};

@@ -15,6 +15,11 @@
 
 extern const tt_ThriftTest_handler tt_test_handler;
 
+/* SecondService, served beside ThriftTest by the multiplexed protocols
+ * (--protocol multi, multic, multij): secondtestString("x") answers
+ * testString("x"), as Apache Thrift's cross-test servers do. */
+extern const tt_SecondService_handler tt_second_handler;
+
 /* testOneway sleeps at most this long, whatever it is asked: a hostile
  * client must not park a server thread for days. */
 #define TT_ONEWAY_MAX_SLEEP_S 10

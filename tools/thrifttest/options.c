@@ -23,20 +23,57 @@ int tt_parse_int(const char *opt, const char *value, int lo, int hi, int *out)
     return 0;
 }
 
-int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
-                      const pst_protocol **out)
+/* Names from Apache Thrift's cross test that postern does not build yet:
+ * refused with this reason rather than as unknown. */
+static const struct {
+    const char *opt, *value, *reason;
+} UNBUILT[] = {
+    { "--protocol", "header", "THeaderProtocol is not built into postern yet" },
+    { "--protocol", "multih", "THeaderProtocol is not built into postern yet" },
+    { "--transport", "zlib", "TZlibTransport is not built into postern yet" },
+    { "--zlib", NULL, "TZlibTransport is not built into postern yet" },
+    { "--ssl", NULL, "TLS is not built into postern yet" },
+};
+
+bool tt_unbuilt(const char *opt, const char *value)
 {
+    for (size_t i = 0; i < sizeof UNBUILT / sizeof UNBUILT[0]; i++)
+        if (!strcmp(UNBUILT[i].opt, opt) &&
+            (!UNBUILT[i].value || (value && !strcmp(UNBUILT[i].value, value)))) {
+            fprintf(stderr, "%s: %s%s%s: %s\n", tt_prog, opt, value ? " " : "",
+                    value ? value : "", UNBUILT[i].reason);
+            return true;
+        }
+    return false;
+}
+
+int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
+                      const pst_protocol **out, bool *multiplexed)
+{
+    *multiplexed = false;
     if (allow_auto && !strcmp(value, "auto")) {
         *out = NULL;
         return 0;
     }
+    /* Thrift's names for TMultiplexedProtocol over each protocol. */
+    static const struct { const char *multi, *inner; } MULTI[] = {
+        { "multi", "binary" }, { "multic", "compact" }, { "multij", "json" },
+    };
+    for (size_t i = 0; i < sizeof MULTI / sizeof MULTI[0]; i++)
+        if (!strcmp(value, MULTI[i].multi)) {
+            *multiplexed = true;
+            value = MULTI[i].inner;
+        }
     if (!strcmp(value, "binary") || !strcmp(value, "compact") ||
         !strcmp(value, "json")) {
         *out = pst_protocol_by_name(value);
         if (*out)
             return 0;
     }
-    fprintf(stderr, "%s: %s must be %sbinary, compact or json, got '%s'\n", tt_prog,
+    if (tt_unbuilt(opt, value))
+        return -1;
+    fprintf(stderr, "%s: %s must be %sbinary, compact, json, multi, multic or "
+                    "multij, got '%s'\n", tt_prog,
             opt, allow_auto ? "auto, " : "", value);
     return -1;
 }
@@ -56,9 +93,24 @@ int tt_parse_transport(const char *opt, const char *value, bool allow_auto,
         *out = PST_FRAMING_UNFRAMED;
         return 0;
     }
-    fprintf(stderr, "%s: %s must be %sbuffered or framed, got '%s'\n", tt_prog,
+    if (tt_unbuilt(opt, value))
+        return -1;
+    fprintf(stderr, "%s: %s must be %sbuffered, framed or http, got '%s'\n", tt_prog,
             opt, allow_auto ? "auto, " : "", value);
     return -1;
+}
+
+int tt_runner_option(int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (!strcmp(a, "--verbose") || !strcmp(a, "-v") ||
+        !strcmp(a, "--processor-events"))
+        return 1;
+    if (!strcmp(a, "--genpydir"))
+        return tt_option_value(argc, argv, i) ? 1 : -1;
+    if (tt_unbuilt(a, NULL))
+        return -1;
+    return 0;
 }
 
 const char *tt_option_value(int argc, char **argv, int *i)

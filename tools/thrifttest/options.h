@@ -17,11 +17,26 @@ extern const char *tt_prog;
 /* An integer in [lo, hi]. */
 int tt_parse_int(const char *opt, const char *value, int lo, int hi, int *out);
 
-/* "binary" | "compact", or also "auto" (-> *out = NULL) when allow_auto. */
+/* "binary" | "compact" | "json", or Thrift's multiplexed forms of them,
+ * "multi" | "multic" | "multij" (*multiplexed set), or also "auto"
+ * (-> *out = NULL) when allow_auto. */
 int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
-                      const pst_protocol **out);
+                      const pst_protocol **out, bool *multiplexed);
 
-/* "buffered" | "framed", or also "auto" when allow_auto.
+/* Options and values of Apache Thrift's cross test that postern does not
+ * build yet (--protocol header, --transport zlib, --ssl, ...): true, having
+ * said so on stderr. value is NULL for a flag. */
+bool tt_unbuilt(const char *opt, const char *value);
+
+/* The options Apache Thrift's cross-test runner adds to every program of a
+ * language (--verbose, -v, --genpydir DIR, --processor-events) are
+ * accepted and change nothing: 1 when argv[*i] was one (its value
+ * consumed), 0 when it is not, -1 when it is refused (reported: a value
+ * missing, or a flag postern does not build yet, such as --ssl). */
+int tt_runner_option(int argc, char **argv, int *i);
+
+/* "buffered" | "framed", or also "auto" when allow_auto ("http" is each
+ * program's own).
  * *out: 0 auto, 1 framed, 2 buffered (matches pst_framing). */
 int tt_parse_transport(const char *opt, const char *value, bool allow_auto,
                        int *out);

@@ -4,11 +4,21 @@
  * servers. Methods behave as tests/interop/ThriftTest.thrift says.
  *
  *   thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]
- *                     [--protocol auto|binary|compact|json]
+ *                     [--abstract-namespace]
+ *                     [--protocol auto|binary|compact|json|multi|multic|multij]
  *                     [--transport auto|buffered|framed|http]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N] [--drain-ms MS]
  *                     [--verbose] [--record FILE]
+ *                     [TSimpleServer|TThreadedServer|TThreadPoolServer|...]
+ *
+ * multi, multic and multij serve ThriftTest and SecondService on one port
+ * (TMultiplexedProtocol over binary, compact, JSON), ThriftTest also for
+ * bare method names. --abstract-namespace
+ * makes --domain-socket a Linux abstract name. Options come as Apache
+ * Thrift's cross-test runner writes them too: --name=value, its common
+ * flags (--genpydir DIR, ...), Python's server class as a last word; what
+ * postern does not build yet is refused naming the reason.
  *
  * auto (the default) tells each connection's protocol and framing from its
  * first bytes; binary/compact and buffered/framed pin them, as Thrift's test
@@ -25,6 +35,7 @@
 
 #include "handler.h"
 #include "options.h"
+#include "postern/multiplex.h"
 #include "postern/server.h"
 #include "verbose.h"
 
@@ -42,16 +53,33 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
-            "         [--protocol auto|binary|compact|json] [--transport auto|buffered|framed|http]\n"
+            "         [--abstract-namespace]\n"
+            "         [--protocol auto|binary|compact|json|multi|multic|multij]\n"
+            "         [--transport auto|buffered|framed|http]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
             "         [--workers N] [--io-threads N] [--drain-ms MS] [--verbose]\n"
-            "         [--record FILE]\n");
+            "         [--record FILE]\n"
+            "         [TSimpleServer|TThreadedServer|TThreadPoolServer|TNonblockingServer]\n");
 }
 
 static bool verbose;
 
+/* Python's cross-test server takes its server class as a word. */
+static const struct {
+    const char *word;
+    pst_server_model model;
+} SERVER_CLASSES[] = {
+    { "TSimpleServer", PST_SERVER_SIMPLE },
+    { "TThreadedServer", PST_SERVER_THREADED },
+    { "TForkingServer", PST_SERVER_THREADED },
+    { "TProcessPoolServer", PST_SERVER_POOL },
+    { "TThreadPoolServer", PST_SERVER_POOL },
+    { "TNonblockingServer", PST_SERVER_NONBLOCKING },
+};
+
 /* Parse argv into opt; 0, 1 for --help, -1 on a bad argument (reported). */
-static int parse_args(int argc, char **argv, pst_server_options *opt)
+static int parse_args(int argc, char **argv, pst_server_options *opt,
+                      bool *multiplexed)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -61,6 +89,25 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
             verbose = true;
             continue;
         }
+        int runner = tt_runner_option(argc, argv, &i);
+        if (runner < 0)
+            return -1;
+        if (runner > 0)
+            continue;
+        if (!strcmp(a, "--abstract-namespace")) {
+            opt->unix_abstract = true;
+            continue;
+        }
+        bool word = false;
+        for (size_t k = 0; k < sizeof SERVER_CLASSES / sizeof SERVER_CLASSES[0]; k++)
+            if (!strcmp(a, SERVER_CLASSES[k].word)) {
+                opt->model = SERVER_CLASSES[k].model;
+                word = true;
+            }
+        if (word)
+            continue;
+        if (!strcmp(a, "-n"))
+            a = "--workers";
         bool known = !strcmp(a, "--port") || !strcmp(a, "--bind") ||
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--server-type") ||
@@ -85,7 +132,7 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
             }
             opt->unix_path = v;
         } else if (!strcmp(a, "--protocol")) {
-            rc = tt_parse_protocol(a, v, true, &opt->protocol);
+            rc = tt_parse_protocol(a, v, true, &opt->protocol, multiplexed);
         } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
             /* HTTP is served on every port; Thrift's framing stays sniffed */
             opt->framing = PST_FRAMING_AUTO;
@@ -123,7 +170,8 @@ int main(int argc, char **argv)
     pst_server_options opt = PST_SERVER_OPTIONS_INIT;
     opt.port = 9090;
     argv = tt_split_equals(&argc, argv);
-    int rc = parse_args(argc, argv, &opt);
+    bool multiplexed = false;
+    int rc = parse_args(argc, argv, &opt, &multiplexed);
     if (rc != 0) {
         usage(rc > 0 ? stdout : stderr);
         return rc > 0 ? 0 : 2;
@@ -134,10 +182,25 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: out of memory\n", tt_prog);
         return 1;
     }
+    pst_processor second = { &tt_SecondService_desc, &tt_second_handler, NULL };
+    pst_multiplex *mx = NULL;
+    if (multiplexed) {
+        /* ThriftTest also answers bare names, so a client of the plain
+         * protocol reaches it on the same port. */
+        mx = pst_multiplex_new();
+        if (!mx || pst_multiplex_add(mx, "ThriftTest", &proc) < 0 ||
+            pst_multiplex_add(mx, "SecondService", &second) < 0 ||
+            pst_multiplex_set_default(mx, &proc) < 0) {
+            fprintf(stderr, "%s: out of memory\n", tt_prog);
+            pst_multiplex_free(mx);
+            return 1;
+        }
+    }
     pst_error err = { 0, "" };
-    g_server = pst_server_new(&proc, &opt, &err);
+    g_server = pst_server_new(mx ? pst_multiplex_processor(mx) : &proc, &opt, &err);
     if (!g_server) {
         fprintf(stderr, "%s: %s\n", tt_prog, err.message);
+        pst_multiplex_free(mx);
         return 1;
     }
     struct sigaction sa;
@@ -147,7 +210,8 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     if (opt.unix_path)
-        fprintf(stderr, "%s: listening on unix:%s\n", tt_prog, opt.unix_path);
+        fprintf(stderr, "%s: listening on unix:%s%s\n", tt_prog,
+                opt.unix_abstract ? "@" : "", opt.unix_path);
     else
         fprintf(stderr, "%s: listening on %s:%d\n", tt_prog,
                 opt.bind ? opt.bind : "127.0.0.1", pst_server_port(g_server));
@@ -163,5 +227,6 @@ int main(int argc, char **argv)
     pst_server *s = g_server;
     g_server = NULL;
     pst_server_free(s);
+    pst_multiplex_free(mx);
     return rc == 0 ? 0 : 1;
 }
