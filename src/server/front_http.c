@@ -390,6 +390,18 @@ static pst__front_next connect_upgrade(pst__front_req *r, pst__front_conn *fc,
     return PST__FRONT_MORE;
 }
 
+/* Whether route() would run a handler for req: those requests are what a
+ * model with defer_calls runs elsewhere (pst__front_run_call). */
+static bool is_call(const pst_server *s, const pst_http_request *req)
+{
+    pst_str svc, m;
+    if (req->method != PST_HTTP_POST)
+        return false;
+    if (thrift_media(req->content_type))
+        return !(s->opt.http_off & PST_HTTP_OFF_THRIFT);
+    return !(s->opt.http_off & PST_HTTP_OFF_JSON) && call_path(req->path, &svc, &m);
+}
+
 static pst__front_next route(pst__front_req *r, pst__front_conn *fc,
                              peer_name *peer, int fd)
 {
@@ -565,6 +577,11 @@ static pst__front_next jsonrpc_feed(pst__front_req *r, pst__front_conn *fc,
             }
             break;
         }
+        if (fc->defer_calls) {
+            fc->call = (pst__front_call){ 0, (uint32_t)n, (uint32_t)n, true };
+            *consumed = off;
+            return PST__FRONT_CALL;
+        }
         pst__front_jsonrpc(r, buf + off, n);
         pst_arena_reset(r->arena);
         off += n;
@@ -586,6 +603,55 @@ static pst__front_next http_error(pst_server *s, pst__front_scratch *sc,
     return PST__FRONT_CLOSE;
 }
 
+static void limits_of(const pst_server *s, pst_http_limits *lim)
+{
+    pst__http_limits_init(lim, s->opt.codec.max_message);
+    if (s->opt.http_max_request_line)
+        lim->max_request_line = s->opt.http_max_request_line;
+    if (s->opt.http_max_header_bytes)
+        lim->max_header_bytes = s->opt.http_max_header_bytes;
+    if (s->opt.http_max_headers)
+        lim->max_headers = s->opt.http_max_headers;
+}
+
+pst__front_next pst__front_run_call(pst_server *s, const pst__front_call *call,
+                                    pst__front_scratch *sc, const uint8_t *buf,
+                                    pst_wbuf *out, pst_arena *arena, int fd)
+{
+    peer_name pn = { NULL, fd, "" };
+    pst__front_req r = { s, sc, &sc->req, NULL, 0, out, arena, true };
+    pst__front_next next = PST__FRONT_MORE;
+    if (call->jsonrpc) {
+        pst__front_jsonrpc(&r, buf, call->len);
+    } else {
+        /* The head was parsed where the call was found; the request struct
+         * is per thread, so parse it again here (a few hundred
+         * instructions, against a handoff of the whole struct). */
+        pst_http_limits lim;
+        limits_of(s, &lim);
+        pst_http_parser parser;
+        pst__http_parser_reset(&parser);
+        pst_error err = { 0, "" };
+        pst_http_step st = pst__http_parse_head(&parser, buf, call->head_len, &lim,
+                                                &sc->req, &err);
+        if (st != PST_HTTP_DONE) {
+            if (st == PST_HTTP_MORE)
+                pst_error_set(&err, PST_E_PROTOCOL, "request head of %u bytes "
+                              "incomplete when run", call->head_len);
+            return http_error(s, sc, out, parser.status ? parser.status : 500,
+                              &err, &pn);
+        }
+        r.body = buf + call->head_len;
+        r.body_len = call->len - call->head_len;
+        r.keep_alive = sc->req.keep_alive;
+        pst__front_conn none;   /* route wants it for CONNECT only */
+        pst__front_conn_init(&none);
+        next = route(&r, &none, &pn, fd);
+    }
+    pst_arena_reset(arena);
+    return next;
+}
+
 pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
                                 pst__front_scratch *sc, uint8_t *buf,
                                 size_t len, size_t *consumed, pst_wbuf *out,
@@ -593,13 +659,7 @@ pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
                                 const char *peer, int fd)
 {
     pst_http_limits lim;
-    pst__http_limits_init(&lim, s->opt.codec.max_message);
-    if (s->opt.http_max_request_line)
-        lim.max_request_line = s->opt.http_max_request_line;
-    if (s->opt.http_max_header_bytes)
-        lim.max_header_bytes = s->opt.http_max_header_bytes;
-    if (s->opt.http_max_headers)
-        lim.max_headers = s->opt.http_max_headers;
+    limits_of(s, &lim);
 
     *consumed = 0;
     size_t off = 0;
@@ -658,6 +718,14 @@ pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
         }
         fc->in_body = false;
         pst__http_parser_reset(&fc->parser);
+        if (fc->defer_calls && is_call(s, req)) {
+            /* the body lies right after the head, decoded */
+            fc->call = (pst__front_call){ (uint32_t)req->head_len,
+                                          (uint32_t)(req->head_len + body_len),
+                                          (uint32_t)msg_len, false };
+            *consumed = off;
+            return PST__FRONT_CALL;
+        }
         r.body = body;
         r.body_len = body_len;
         r.keep_alive = req->keep_alive;

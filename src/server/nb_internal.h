@@ -124,6 +124,12 @@ struct nb_job {
     nb_conn *conn;
     const pst_protocol *proto;
     bool framed, done;
+    bool http;                     /* a call of the front door (nb_http.c):
+                                      req is its head and decoded body */
+    bool jsonrpc;                  /* http: a JSON-RPC request object */
+    uint8_t then;                  /* http: pst__front_next after it ran */
+    uint32_t head_len;             /* http: bytes of req that are the head */
+    int fd;                        /* http: names the peer in log lines */
     int rc;
     pst_wbuf reply;
     pst_error err;
@@ -314,6 +320,25 @@ static inline void nb_lat_call(nb_lat *t, pst_server *s,
         nb_lat_flush(t);
 }
 
+/* Put j, made for c, at the end of c's jobs and of the loop's batch for the
+ * pool (submitted at the end of the pass). */
+static inline void nb_job_enqueue(nb_conn *c, nb_job *j)
+{
+    nb_loop *l = c->loop;
+    if (c->jobs_tail)
+        c->jobs_tail->conn_next = j;
+    else
+        c->jobs_head = j;
+    c->jobs_tail = j;
+    c->inflight++;
+    c->inflight_bytes += j->len;
+    if (l->batch_tail)
+        l->batch_tail->next = j;
+    else
+        l->batch_head = j;
+    l->batch_tail = j;
+}
+
 /* Free c's partial input (idle connections keep no buffer). */
 static inline void in_drop(nb_conn *c)
 {
@@ -387,6 +412,14 @@ void pst__nb_eof_drop_partial(nb_conn *c);
 size_t pst__nb_conn_start_http(nb_conn *c, const uint8_t *p, size_t avail);
 /* pst__nb_conn_process for a connection that speaks HTTP (c->http). */
 size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len);
+/* On a worker: run HTTP job j (its call's handler), the reply into
+ * j->reply. *front is the worker's request scratch, made on first use and
+ * freed by the worker; sh its metrics shard (may be NULL). */
+void pst__nb_http_run(pst_server *s, nb_job *j, struct pst__front_scratch **front,
+                      pst_arena *arena, pst__metrics_shard *sh);
+/* HTTP job j of c came back (c open, no job failed before it): its
+ * response goes out like a reply, then c's HTTP carries on or closes. */
+void pst__nb_http_done(nb_conn *c, nb_job *j);
 
 /* ---- nb_reply.c ---------------------------------------------------------- */
 
