@@ -176,6 +176,8 @@ struct nb_loop {
     unsigned lat_passes;           /* passes timed in it (nb_lat_begin) */
     const pst_method_desc *lat_method; /* the last method counted and its */
     int lat_index;                 /* metrics index: calls are mostly to one */
+    pst__counter *lat_outcomes;    /* ... and its outcome counters in `shard`
+                                      (NULL: not counted per method) */
     struct pst__front_scratch *front; /* HTTP request scratch, on first use */
     struct pst__front_conn *spare_http; /* one idle HTTP state, reused by the
                                            next request (no malloc per call) */
@@ -296,26 +298,33 @@ static inline void nb_lat_flush(nb_lat *t)
     t->since = now;
 }
 
+/* The loop's cache of the last method counted: its metrics index and
+ * outcome counters (none for a NULL method or one of another service). */
+static PST__COLD void nb_lat_method(nb_loop *l, pst_server *s,
+                                    const pst_method_desc *m)
+{
+    l->lat_method = m;
+    l->lat_index = m ? pst__metrics_method_index(&s->metrics, m) : -1;
+    l->lat_outcomes = l->lat_index >= 0 && l->shard
+                          ? l->shard->methods[l->lat_index].outcome : NULL;
+}
+
 static inline void nb_lat_call(nb_lat *t, pst_server *s,
                                const pst__call_report *rep)
 {
     if (!t->count)
         return;
-    int index = -1;
-    if (PST__LIKELY(rep->method != NULL)) {
-        nb_loop *l = t->loop;
-        if (PST__UNLIKELY(rep->method != l->lat_method)) {
-            l->lat_method = rep->method;
-            l->lat_index = pst__metrics_method_index(&s->metrics, rep->method);
-        }
-        index = l->lat_index;
-        pst__metrics_outcome(t->count, index, rep->outcome);
-    } else {
+    nb_loop *l = t->loop;
+    /* the cached counters: no index arithmetic or checks per call */
+    if (PST__UNLIKELY(rep->method != l->lat_method))
+        nb_lat_method(l, s, rep->method);
+    if (PST__LIKELY(l->lat_outcomes != NULL))
+        pst__count_add(&l->lat_outcomes[rep->outcome], 1);
+    else if (!rep->method)
         pst__metrics_perr(t->count, PST__PERR_UNKNOWN_METHOD);
-    }
     if (!t->sh)
         return;
-    t->index[t->n++] = index;
+    t->index[t->n++] = l->lat_outcomes ? l->lat_index : -1;
     if (t->n == NB_LAT_CALLS)
         nb_lat_flush(t);
 }
