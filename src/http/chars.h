@@ -44,6 +44,7 @@ static inline uint64_t pst__http_below(uint64_t x, unsigned n)
 static inline const uint8_t *pst__http_skip_field(const uint8_t *s,
                                                   const uint8_t *e)
 {
+    const uint8_t *start = s;
     while (e - s >= 8) {
         uint64_t x;
         memcpy(&x, s, 8);
@@ -55,6 +56,15 @@ static inline const uint8_t *pst__http_skip_field(const uint8_t *s,
                     return s + i;
         }
         s += 8;
+    }
+    if (s < e && e - start >= 8) {
+        /* the tail as the last eight bytes, overlapping the word before:
+         * when it is clean, no byte loop */
+        uint64_t x;
+        memcpy(&x, e - 8, 8);
+        if (!(pst__http_below(x, 0x20) |
+              pst__http_below(x ^ (PST__HTTP_ONES * 0x7f), 1)))
+            return e;
     }
     while (s < e && pst__http_field_char(*s))
         s++;

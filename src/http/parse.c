@@ -99,16 +99,31 @@ static bool ieq(const uint8_t *s, const char *lower, size_t n)
 {
     /* Eight bytes at a time, the same byte-wise test (OR 0x20, compare):
      * field names and media types are mostly 10-20 bytes, and a byte loop
-     * here was ~350 instructions of every Thrift-over-HTTP call. */
-    size_t i = 0;
-    for (; n - i >= 8; i += 8) {
+     * here was ~350 instructions of every Thrift-over-HTTP call. The last
+     * word overlaps the one before it rather than ending in a byte loop
+     * (which was ~130 instructions per call still); below eight bytes, two
+     * overlapping four-byte words. */
+    if (n >= 8) {
         uint64_t a, b;
-        memcpy(&a, s + i, 8);
-        memcpy(&b, lower + i, 8);
-        if ((a | PST__HTTP_ONES * 0x20) != b)
-            return false;
+        for (size_t i = 0; n - i > 8; i += 8) {
+            memcpy(&a, s + i, 8);
+            memcpy(&b, lower + i, 8);
+            if ((a | PST__HTTP_ONES * 0x20) != b)
+                return false;
+        }
+        memcpy(&a, s + n - 8, 8);
+        memcpy(&b, lower + n - 8, 8);
+        return (a | PST__HTTP_ONES * 0x20) == b;
     }
-    for (; i < n; i++)
+    if (n >= 4) {
+        uint32_t a, b, c, d;
+        memcpy(&a, s, 4);
+        memcpy(&b, lower, 4);
+        memcpy(&c, s + n - 4, 4);
+        memcpy(&d, lower + n - 4, 4);
+        return (a | 0x20202020u) == b && (c | 0x20202020u) == d;
+    }
+    for (size_t i = 0; i < n; i++)
         if ((s[i] | 0x20) != (uint8_t)lower[i])
             return false;
     return true;
@@ -206,7 +221,8 @@ static pst_http_step request_line(ctx *c, const uint8_t *b, const uint8_t *e)
 {
     pst_http_request *r = c->req;
     const uint8_t *s = b;
-    while (s < e && pst__http_tchar(*s))
+    /* *e is the line's CR or LF, not a tchar: it ends the run */
+    while (pst__http_tchar(*s))
         s++;
     if (s == b) /* the line is not blank: there is a byte, and it is bad */
         return bad_byte(c, s, "the method");
@@ -371,7 +387,12 @@ static pst_http_step field_line(ctx *c, const uint8_t *b, const uint8_t *e)
         return fail(c, 400, WHERE ": line starts with whitespace (obs-fold "
                             "is not accepted)", LINE_NO(c), (size_t)(b - c->buf));
     const uint8_t *s = b;
-    while (s < e && pst__http_tchar(*s))
+    /* *e is the line's CR or LF, which no run below takes: no bound test
+     * (and four bytes a round: a name ends at the first byte that fails) */
+    while (pst__http_tchar(s[0]) && pst__http_tchar(s[1]) &&
+           pst__http_tchar(s[2]) && pst__http_tchar(s[3]))
+        s += 4;
+    while (pst__http_tchar(*s))
         s++;
     if (s == e)
         return fail(c, 400, WHERE ": field line without a colon", LINE_NO(c),
@@ -386,7 +407,7 @@ static pst_http_step field_line(ctx *c, const uint8_t *b, const uint8_t *e)
         return fail(c, 400, WHERE ": empty field name", LINE_NO(c),
                     (size_t)(b - c->buf));
     const uint8_t *name_end = s++;
-    while (s < e && (*s == ' ' || *s == '\t'))
+    while (*s == ' ' || *s == '\t')
         s++;
     const uint8_t *v = s;
     s = pst__http_skip_field(s, e); /* values are long: cookies, agents */

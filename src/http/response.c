@@ -64,6 +64,12 @@ static uint8_t *put(uint8_t *o, const void *p, size_t n)
 
 static uint8_t *put_u64(uint8_t *o, uint64_t v)
 {
+    if (v < 100) {                /* small bodies: no division loop */
+        if (v >= 10)
+            *o++ = (uint8_t)('0' + v / 10);
+        *o++ = (uint8_t)('0' + v % 10);
+        return o;
+    }
     char tmp[20];
     size_t n = 0;
     do {
@@ -93,8 +99,8 @@ int pst__http_write_head(pst_wbuf *w, const pst_http_response *r,
     if (w->err)
         return w->err;
     int status = r->status >= 100 && r->status <= 999 ? r->status : 500;
-    const char *reason = pst__http_reason(status);
-    size_t reason_len = strlen(reason);
+    const char *reason = status == 200 ? "OK" : pst__http_reason(status);
+    size_t reason_len = status == 200 ? 2 : strlen(reason);
     /* one reservation for the whole head: fixed parts, the caller's spans */
     size_t need = 17 + reason_len                     /* status line */
                   + 16 + 20 + 2                       /* Content-Length */
@@ -105,15 +111,25 @@ int pst__http_write_head(pst_wbuf *w, const pst_http_response *r,
     if (rc)
         return rc;
     uint8_t *o = w->data + w->len;
-    o = PUT_LIT(o, "HTTP/1.1 ");
-    *o++ = (uint8_t)('0' + status / 100);
-    *o++ = (uint8_t)('0' + status / 10 % 10);
-    *o++ = (uint8_t)('0' + status % 10);
-    *o++ = ' ';
-    o = put(o, reason, reason_len);
-    o = PUT_LIT(o, "\r\n");
-    if (r->date.len)
+    if (status == 200) {          /* nearly every answer: one constant */
+        o = PUT_LIT(o, "HTTP/1.1 200 OK\r\n");
+    } else {
+        o = PUT_LIT(o, "HTTP/1.1 ");
+        *o++ = (uint8_t)('0' + status / 100);
+        *o++ = (uint8_t)('0' + status / 10 % 10);
+        *o++ = (uint8_t)('0' + status % 10);
+        *o++ = ' ';
+        o = put(o, reason, reason_len);
+        o = PUT_LIT(o, "\r\n");
+    }
+    if (r->date.len == PST_HTTP_DATE_LEN) {
+        /* the usual Date: a copy of known size, done inline */
+        o = PUT_LIT(o, "Date: ");
+        memcpy(o, r->date.ptr, PST_HTTP_DATE_LEN);
+        o = PUT_LIT(o + PST_HTTP_DATE_LEN, "\r\n");
+    } else if (r->date.len) {
         o = put_field(o, "Date: ", 6, r->date);
+    }
     if (r->content_type.len)
         o = put_field(o, "Content-Type: ", 14, r->content_type);
     if (!(status >= 100 && status < 200) && status != 204) {

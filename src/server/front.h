@@ -21,7 +21,12 @@
  * The model keeps per connection a pst__front_conn (small: no request, no
  * buffer) and per thread a pst__front_scratch (the parsed request and the
  * thread's metrics shard); handlers of Thrift and JSON calls run on the
- * calling thread, in the call arena given.
+ * calling thread, in the call arena given, unless the model set
+ * `defer_calls`: then pst__front_feed stops in front of each call (a Thrift
+ * POST, a JSON call, a JSON-RPC request) and returns PST__FRONT_CALL, and
+ * the model runs it with pst__front_run_call where its RPC handlers run
+ * (the nonblocking model's workers). Pages, errors and CONNECT are always
+ * answered by pst__front_feed itself.
  */
 #ifndef POSTERN_SERVER_FRONT_H
 #define POSTERN_SERVER_FRONT_H
@@ -35,10 +40,25 @@ typedef enum pst__front_next {
                              bytes arrived (or, if consumed > 0, at once:
                              more requests may be complete) */
     PST__FRONT_CLOSE,     /* send out, then close (an error or "close") */
-    PST__FRONT_THRIFT     /* CONNECT /_thrift_rpc_ answered: send out, then
+    PST__FRONT_THRIFT,    /* CONNECT /_thrift_rpc_ answered: send out, then
                              buf[consumed..len) and what follows are Thrift,
                              to be sniffed as a new connection's bytes */
+    PST__FRONT_CALL       /* (defer_calls only) send out; a call starts at
+                             buf[consumed], described by fc->call: run it
+                             (pst__front_run_call), then feed what follows
+                             it, buf[consumed + fc->call.raw_len..) */
 } pst__front_next;
+
+/* A call pst__front_feed stopped in front of. Its bytes, buf[consumed..
+ * consumed + len), are the request's head (head_len bytes, 0 for
+ * JSON-RPC) and its body, decoded (a chunked body is decoded in place, so
+ * the call's `len` can be less than the raw_len bytes it took). */
+typedef struct pst__front_call {
+    uint32_t head_len;
+    uint32_t len;
+    uint32_t raw_len;
+    bool jsonrpc;             /* a JSON-RPC request object, not HTTP */
+} pst__front_call;
 
 typedef struct pst__front_conn {
     pst_http_parser parser;
@@ -49,6 +69,8 @@ typedef struct pst__front_conn {
     uint8_t mode;             /* HTTP, or JSON-RPC after its CONNECT */
     bool continue_sent;       /* "100 Continue" answered for this request */
     bool in_body;             /* head parsed; waiting for the body */
+    bool defer_calls;         /* set by the model: return PST__FRONT_CALL */
+    pst__front_call call;     /* what PST__FRONT_CALL stopped in front of */
 } pst__front_conn;
 
 typedef struct pst__front_scratch {
@@ -74,6 +96,16 @@ pst__front_next pst__front_feed(pst_server *s, pst__front_conn *fc,
                                 size_t len, size_t *consumed, pst_wbuf *out,
                                 size_t out_budget, pst_arena *arena,
                                 const char *peer, int fd);
+
+/* Run the call pst__front_feed stopped in front of: buf[0..call->len) is
+ * its copy (head, then decoded body). Appends the response to out (an HTTP
+ * response, or a JSON-RPC response line) and says what comes next:
+ * PST__FRONT_MORE, or PST__FRONT_CLOSE (send out, then close). Any thread:
+ * sc is the calling thread's; it touches no connection state, so the
+ * connection may go on without it (fd only names the peer in log lines). */
+pst__front_next pst__front_run_call(pst_server *s, const pst__front_call *call,
+                                    pst__front_scratch *sc, const uint8_t *buf,
+                                    pst_wbuf *out, pst_arena *arena, int fd);
 
 /* ---- pieces, in their own files ----------------------------------------- */
 

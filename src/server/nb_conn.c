@@ -152,10 +152,13 @@ void pst__nb_free_graveyard(nb_loop *l)
 
 /* ---- state machine ------------------------------------------------------- */
 
+/* An HTTP connection stays paused while its call is at the workers: the
+ * requests after it wait in c->in, so answers leave in request order. */
 static bool over_low(const nb_conn *c)
 {
     return out_pending(c) + c->inflight_bytes > OUT_LOW ||
-           c->inflight >= INFLIGHT_HIGH / 2;
+           c->inflight >= INFLIGHT_HIGH / 2 ||
+           ((c->flags & C_HTTP) && c->inflight);
 }
 
 static void conn_start_linger(nb_conn *c)

@@ -124,6 +124,12 @@ struct nb_job {
     nb_conn *conn;
     const pst_protocol *proto;
     bool framed, done;
+    bool http;                     /* a call of the front door (nb_http.c):
+                                      req is its head and decoded body */
+    bool jsonrpc;                  /* http: a JSON-RPC request object */
+    uint8_t then;                  /* http: pst__front_next after it ran */
+    uint32_t head_len;             /* http: bytes of req that are the head */
+    int fd;                        /* http: names the peer in log lines */
     int rc;
     pst_wbuf reply;
     pst_error err;
@@ -170,6 +176,8 @@ struct nb_loop {
     unsigned lat_passes;           /* passes timed in it (nb_lat_begin) */
     const pst_method_desc *lat_method; /* the last method counted and its */
     int lat_index;                 /* metrics index: calls are mostly to one */
+    pst__counter *lat_outcomes;    /* ... and its outcome counters in `shard`
+                                      (NULL: not counted per method) */
     struct pst__front_scratch *front; /* HTTP request scratch, on first use */
     struct pst__front_conn *spare_http; /* one idle HTTP state, reused by the
                                            next request (no malloc per call) */
@@ -290,28 +298,54 @@ static inline void nb_lat_flush(nb_lat *t)
     t->since = now;
 }
 
+/* The loop's cache of the last method counted: its metrics index and
+ * outcome counters (none for a NULL method or one of another service). */
+static PST__COLD void nb_lat_method(nb_loop *l, pst_server *s,
+                                    const pst_method_desc *m)
+{
+    l->lat_method = m;
+    l->lat_index = m ? pst__metrics_method_index(&s->metrics, m) : -1;
+    l->lat_outcomes = l->lat_index >= 0 && l->shard
+                          ? l->shard->methods[l->lat_index].outcome : NULL;
+}
+
 static inline void nb_lat_call(nb_lat *t, pst_server *s,
                                const pst__call_report *rep)
 {
     if (!t->count)
         return;
-    int index = -1;
-    if (PST__LIKELY(rep->method != NULL)) {
-        nb_loop *l = t->loop;
-        if (PST__UNLIKELY(rep->method != l->lat_method)) {
-            l->lat_method = rep->method;
-            l->lat_index = pst__metrics_method_index(&s->metrics, rep->method);
-        }
-        index = l->lat_index;
-        pst__metrics_outcome(t->count, index, rep->outcome);
-    } else {
+    nb_loop *l = t->loop;
+    /* the cached counters: no index arithmetic or checks per call */
+    if (PST__UNLIKELY(rep->method != l->lat_method))
+        nb_lat_method(l, s, rep->method);
+    if (PST__LIKELY(l->lat_outcomes != NULL))
+        pst__count_add(&l->lat_outcomes[rep->outcome], 1);
+    else if (!rep->method)
         pst__metrics_perr(t->count, PST__PERR_UNKNOWN_METHOD);
-    }
     if (!t->sh)
         return;
-    t->index[t->n++] = index;
+    t->index[t->n++] = l->lat_outcomes ? l->lat_index : -1;
     if (t->n == NB_LAT_CALLS)
         nb_lat_flush(t);
+}
+
+/* Put j, made for c, at the end of c's jobs and of the loop's batch for the
+ * pool (submitted at the end of the pass). */
+static inline void nb_job_enqueue(nb_conn *c, nb_job *j)
+{
+    nb_loop *l = c->loop;
+    if (c->jobs_tail)
+        c->jobs_tail->conn_next = j;
+    else
+        c->jobs_head = j;
+    c->jobs_tail = j;
+    c->inflight++;
+    c->inflight_bytes += j->len;
+    if (l->batch_tail)
+        l->batch_tail->next = j;
+    else
+        l->batch_head = j;
+    l->batch_tail = j;
 }
 
 /* Free c's partial input (idle connections keep no buffer). */
@@ -387,6 +421,14 @@ void pst__nb_eof_drop_partial(nb_conn *c);
 size_t pst__nb_conn_start_http(nb_conn *c, const uint8_t *p, size_t avail);
 /* pst__nb_conn_process for a connection that speaks HTTP (c->http). */
 size_t pst__nb_http_process(nb_conn *c, const uint8_t *data, size_t len);
+/* On a worker: run HTTP job j (its call's handler), the reply into
+ * j->reply. *front is the worker's request scratch, made on first use and
+ * freed by the worker; sh its metrics shard (may be NULL). */
+void pst__nb_http_run(pst_server *s, nb_job *j, struct pst__front_scratch **front,
+                      pst_arena *arena, pst__metrics_shard *sh);
+/* HTTP job j of c came back (c open, no job failed before it): its
+ * response goes out like a reply, then c's HTTP carries on or closes. */
+void pst__nb_http_done(nb_conn *c, nb_job *j);
 
 /* ---- nb_reply.c ---------------------------------------------------------- */
 

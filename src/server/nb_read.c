@@ -179,7 +179,6 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
 /* Hand one request to the worker pool (sent with the pass's batch). */
 static int dispatch_job(nb_conn *c, const uint8_t *msg, size_t len)
 {
-    nb_loop *l = c->loop;
     nb_job *j = malloc(sizeof *j + len);
     if (!j) {
         pst__nb_conn_fail(c, "out of memory for a request of %zu bytes", len);
@@ -191,18 +190,7 @@ static int dispatch_job(nb_conn *c, const uint8_t *msg, size_t len)
     j->conn = c;
     j->proto = c->proto;
     j->framed = c->framed;
-    if (c->jobs_tail)
-        c->jobs_tail->conn_next = j;
-    else
-        c->jobs_head = j;
-    c->jobs_tail = j;
-    c->inflight++;
-    c->inflight_bytes += len;
-    if (l->batch_tail)
-        l->batch_tail->next = j;
-    else
-        l->batch_head = j;
-    l->batch_tail = j;
+    nb_job_enqueue(c, j);
     return 0;
 }
 

@@ -3,7 +3,9 @@
  * connection's unsent output and the loop's fresh replies, the unsent output
  * kept per connection (back-pressure counts it), and the worker pool: jobs
  * out in one batch per pass, finished jobs back through the owning loop's
- * done list, their replies sent in request order.
+ * done list, their replies sent in request order. Jobs are Thrift calls or
+ * the front door's HTTP and JSON-RPC calls (nb_http.c runs and collects
+ * those).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -151,6 +153,7 @@ static void *worker_main(void *arg)
     pst_arena_init(&arena, block, block ? ARENA_BLOCK : 0, 0);
     pst__metrics_shard *sh = s->opt.metrics_off ? NULL
                                                 : pst__metrics_acquire(&s->metrics);
+    struct pst__front_scratch *front = NULL; /* HTTP jobs' request, on first use */
     for (;;) {
         pthread_mutex_lock(&pool->mu);
         while (!pool->head && !pool->quit)
@@ -169,12 +172,14 @@ static void *worker_main(void *arg)
         pst_wbuf_init(&j->reply, (size_t)s->opt.codec.max_message + 4);
         pst_error_clear(&j->err);
         j->rc = 0;
-        if (j->framed) {
+        if (PST__UNLIKELY(j->http)) {
+            pst__nb_http_run(s, j, &front, &arena, sh);
+        } else if (j->framed) {
             j->rc = pst_wbuf_reserve(&j->reply, 4);
             if (j->rc == 0)
                 j->reply.len = 4;
         }
-        if (j->rc == 0) {
+        if (j->rc == 0 && !j->http) {
             pst__call_report rep;
             uint64_t t0 = sh ? pst__mono_ns() : 0;
             pst__call_conn_id = j->conn->entry.id;
@@ -202,6 +207,7 @@ static void *worker_main(void *arg)
     pst__metrics_release(&s->metrics, sh);
     pst_arena_release(&arena);
     free(block);
+    free(front);
     return NULL;
 }
 
@@ -223,7 +229,9 @@ static void conn_collect(nb_conn *c)
             c->jobs_tail = NULL;
         c->inflight--;
         c->inflight_bytes -= j->len;
-        if (!(c->flags & (C_CLOSED | C_DROP))) {
+        if (j->http && !(c->flags & (C_CLOSED | C_DROP))) {
+            pst__nb_http_done(c, j);
+        } else if (!(c->flags & (C_CLOSED | C_DROP))) {
             const uint8_t *r = j->reply.data;
             size_t rl = j->reply.err ? 0 : j->reply.len;
             if (j->framed) {
