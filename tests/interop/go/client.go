@@ -3,7 +3,7 @@
 // Calls every ThriftTest method (and SecondService.secondtestString with a
 // multi* protocol) and checks every answer strictly, as py_client.py does.
 //
-//	go_client [--host=H] [--port=N] [--domain-socket=PATH]
+//	go_client [--host=H] [--port=N] [--domain-socket=PATH [--abstract-namespace]]
 //	          [--protocol=binary|compact|json|header|multi|multic|multij|multih]
 //	          [--transport=buffered|framed|http|zlib] [--ssl [--ssl-ca=F]]
 //

@@ -33,6 +33,7 @@ func parseFlags(prog string, server bool) *options {
 	fs.StringVar(&o.host, "host", "127.0.0.1", "server host (client)")
 	fs.IntVar(&o.port, "port", 9090, "TCP port")
 	fs.StringVar(&o.domainSocket, "domain-socket", "", "Unix socket path instead of TCP")
+	abstract := fs.Bool("abstract-namespace", false, "--domain-socket is a Linux abstract name")
 	fs.StringVar(&o.protocol, "protocol", "binary", "binary|compact|json|header|multi|multic|multij|multih")
 	fs.StringVar(&o.transport, "transport", "buffered", "buffered|framed|http|zlib")
 	fs.BoolVar(&o.ssl, "ssl", false, "TLS")
@@ -43,6 +44,9 @@ func parseFlags(prog string, server bool) *options {
 	fs.BoolVar(&o.finiteDoubles, "finite-doubles", false, "client: testDouble without inf and nan")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
+	}
+	if *abstract && o.domainSocket != "" {
+		o.domainSocket = "@" + o.domainSocket // Go's spelling of an abstract name
 	}
 	if fs.NArg() > 0 {
 		fail("%s: unexpected argument %q", prog, fs.Arg(0))

@@ -3,7 +3,7 @@
 // Every method behaves as the comments in tests/interop/ThriftTest.thrift say,
 // as py_server.py does.
 //
-//	go_server [--port=N] [--domain-socket=PATH]
+//	go_server [--port=N] [--domain-socket=PATH [--abstract-namespace]]
 //	          [--protocol=binary|compact|json|header|multi|multic|multij|multih]
 //	          [--transport=buffered|framed|http|zlib] [--ssl --ssl-cert=F --ssl-key=F]
 //
@@ -125,7 +125,9 @@ func main() {
 	var addr net.Addr
 	var err error
 	if o.domainSocket != "" {
-		os.Remove(o.domainSocket)
+		if o.domainSocket[0] != '@' {
+			os.Remove(o.domainSocket)
+		}
 		addr = &net.UnixAddr{Name: o.domainSocket, Net: "unix"}
 	} else if addr, err = net.ResolveTCPAddr("tcp", fmt.Sprintf("127.0.0.1:%d", o.port)); err != nil {
 		fail("go_server: %v", err)
@@ -163,7 +165,9 @@ func serveHTTP(o *options, processor thrift.TProcessor, pf thrift.TProtocolFacto
 	var ln net.Listener
 	var err error
 	if o.domainSocket != "" {
-		os.Remove(o.domainSocket)
+		if o.domainSocket[0] != '@' {
+			os.Remove(o.domainSocket)
+		}
 		ln, err = net.Listen("unix", o.domainSocket)
 	} else {
 		ln, err = net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", o.port))

@@ -3,7 +3,7 @@
 
     run_matrix.py --conf cells.conf --run-pair run_pair.sh --interop DIR
                   --python PY --postern-server P --postern-client P
-                  [--cpp-server P] [--cpp-client P] [--pairs a,b] [--slice] [--jobs N]
+                  [--cpp-server P] [--cpp-client P] [--go-server P] [--go-client P] [--pairs a,b] [--slice] [--jobs N]
                   [--markdown OUT.md] [--logs DIR]
 
 Each cell that is not skipped runs as one run_pair.sh call (a server, then a
@@ -208,6 +208,8 @@ def main():
     p.add_argument("--postern-client", required=True)
     p.add_argument("--cpp-server", default="")
     p.add_argument("--cpp-client", default="")
+    p.add_argument("--go-server", default="")
+    p.add_argument("--go-client", default="")
     p.add_argument("--pairs", default="", help="comma-separated pairs (default: all)")
     p.add_argument("--slice", action="store_true", help="only the slice cells")
     p.add_argument("--jobs", type=int, default=3)
@@ -234,7 +236,8 @@ def main():
     values = {"python": opts.python, "interop": opts.interop,
               "postern-server": opts.postern_server,
               "postern-client": opts.postern_client, "cpp-server": opts.cpp_server,
-              "cpp-client": opts.cpp_client}
+              "cpp-client": opts.cpp_client, "go-server": opts.go_server,
+              "go-client": opts.go_client}
 
     cells = []
     for name, client, server in pairs:
@@ -248,9 +251,10 @@ def main():
                             c.reason = reason
                             break
                     progs = conf["programs"][client][0] + conf["programs"][server][0]
-                    for peer in ("cpp-server", "cpp-client"):
+                    for peer in ("cpp-server", "cpp-client", "go-server", "go-client"):
                         if c.reason is None and "{%s}" % peer in progs and not values[peer]:
-                            c.reason = "the Thrift C++ peer is not built"
+                            c.reason = "the Thrift %s peer is not built" % (
+                                "C++" if peer.startswith("cpp") else "Go")
                     cells.append(c)
     todo = [c for c in cells if c.reason is None]
     if opts.slice:
