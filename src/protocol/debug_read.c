@@ -114,7 +114,8 @@ static int dr_int(dr *j, int64_t lo, int64_t hi, const char *what,
     const uint8_t *at = j->base.p, *p = at, *end = j->base.c.end;
     char tok[32];
     size_t n = 0;
-    while (p < end && (ident_char(*p) || *p == '-' || *p == '+')) {
+    /* a sign only first: "0->" is 0 and a map's arrow */
+    while (p < end && (ident_char(*p) || (p == at && (*p == '-' || *p == '+')))) {
         if (n + 1 >= sizeof tok) {
             return dr_fail(j, PST_E_PROTOCOL, "%s has too many characters",
                            what);
@@ -429,8 +430,11 @@ static int r_double(pst__walk_in *in, double *v)
     const uint8_t *at = in->p, *p = at, *end = in->c.end;
     char tok[48];
     size_t n = 0;
-    while (p < end && (ident_char(*p) || *p == '-' || *p == '+' ||
-                       *p == '(' || *p == ')')) {
+    /* a sign first or after an exponent's e: "1->" is 1 and an arrow */
+    while (p < end &&
+           (ident_char(*p) || *p == '(' || *p == ')' ||
+            ((*p == '-' || *p == '+') &&
+             (p == at || (p[-1] | 0x20) == 'e')))) {
         if (n + 1 >= sizeof tok)
             return dr_fail(j, PST_E_PROTOCOL, "%s", "double has too many "
                                                     "characters");
@@ -632,12 +636,13 @@ static const pst__walk_in_ops dr_ops = {
     r_bool,         r_i8,         r_i16,         r_i32,
     r_i64,          r_double,     r_text,        r_text,
     r_uuid,
-    /* fewest bytes per value: true, 0x00, 0, "", {}, map<i16,i16>[0]{},
-     * set<i16>[0]{}, list<i16>[0]{}, a uuid */
+    /* fewest bytes per value: true, 0, 0, "", {}, map<i8,i8>[0]{},
+     * set<i8>[0]{}, list<i8>[0]{} (i8: the shortest type name read), a
+     * uuid */
     { [PST_TT_BOOL] = 4,   [PST_TT_I8] = 1,     [PST_TT_DOUBLE] = 1,
       [PST_TT_I16] = 1,    [PST_TT_I32] = 1,    [PST_TT_I64] = 1,
-      [PST_TT_STRING] = 2, [PST_TT_STRUCT] = 2, [PST_TT_MAP] = 17,
-      [PST_TT_SET] = 13,   [PST_TT_LIST] = 14,  [PST_TT_UUID] = 36 },
+      [PST_TT_STRING] = 2, [PST_TT_STRUCT] = 2, [PST_TT_MAP] = 15,
+      [PST_TT_SET] = 12,   [PST_TT_LIST] = 13,  [PST_TT_UUID] = 36 },
 };
 
 static dr *dr_new(const pst_rbuf *r, pst_arena *a, const pst_codec_config *cfg)
