@@ -323,6 +323,40 @@ static void test_continue_existing(void)
     CHECK(strstr(err.message, "not appending") != NULL);
 }
 
+static void test_append_many(void)
+{
+    const char *p = path_of("many.log");
+    unlink(p);
+    pst_error err = { 0, "" };
+    pst_file_writer *w = pst_file_writer_open(p, &err);
+    pst_file_record recs[2] = {
+        { PST_FILE_REQUEST, 0, &pst_protocol_binary, 1, 3,
+          (const uint8_t *)"req", 3, 0 },
+        { PST_FILE_REPLY, 0, &pst_protocol_binary, 2, 3,
+          (const uint8_t *)"reply", 5, 0 },
+    };
+    CHECK_EQ_INT(pst_file_writer_append_many(w, recs, 2, &err), 0);
+    /* all or none: a record over the limit keeps the other out too */
+    recs[1].len = (size_t)PST_FILE_MAX_RECORD + 1;
+    CHECK_EQ_INT(pst_file_writer_append_many(w, recs, 2, &err), PST_E_LIMIT);
+    CHECK_EQ_INT(pst_file_writer_records(w), 2);
+    CHECK_EQ_INT(pst_file_writer_failures(w), 1);
+    pst_file_writer_close(w);
+    size_t n;
+    uint8_t *b = slurp(p, &n);
+    CHECK_EQ_INT(n, 16 + 28 + 3 + 28 + 5);
+    pst_file_reader *r = pst_file_reader_open_memory(b, n, 0, &err);
+    pst_file_record rec;
+    CHECK_EQ_INT(pst_file_reader_next(r, &rec, &err), 1);
+    CHECK(rec.direction == PST_FILE_REQUEST && rec.len == 3);
+    CHECK_EQ_INT(pst_file_reader_next(r, &rec, &err), 1);
+    CHECK(rec.direction == PST_FILE_REPLY && rec.len == 5 &&
+          memcmp(rec.data, "reply", 5) == 0);
+    CHECK_EQ_INT(pst_file_reader_next(r, &rec, &err), 0);
+    pst_file_reader_close(r);
+    free(b);
+}
+
 /* ---- many threads ------------------------------------------------------- */
 
 enum { THREADS = 4, PER_THREAD = 300 };
@@ -396,6 +430,7 @@ int main(void)
     RUN(test_every_cut);
     RUN(test_header_and_limits);
     RUN(test_continue_existing);
+    RUN(test_append_many);
     RUN(test_threads);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
