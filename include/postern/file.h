@@ -74,6 +74,12 @@ pst_file_writer *pst_file_writer_open(const char *path, pst_error *err);
 int pst_file_writer_append(pst_file_writer *w, const pst_file_record *rec,
                            pst_error *err);
 
+/* Append n records in one write, in order, all or none (a server appends
+ * a call's request and reply so). 0 or an error, as above. Thread-safe. */
+int pst_file_writer_append_many(pst_file_writer *w,
+                                const pst_file_record *recs, size_t n,
+                                pst_error *err);
+
 /* Records appended, and appends that failed, so far. */
 uint64_t pst_file_writer_records(const pst_file_writer *w);
 uint64_t pst_file_writer_failures(const pst_file_writer *w);

@@ -26,17 +26,15 @@ static void record_call(void *ctx, const pst_protocol *proto, uint64_t conn_id,
                         const uint8_t *reply, size_t reply_len)
 {
     pst_server *s = ctx;
-    pst_file_record rec = { PST_FILE_REQUEST, 0, proto, now_ns(), conn_id,
-                            req, req_len, 0 };
+    uint64_t t = now_ns();
+    pst_file_record recs[2] = {
+        { PST_FILE_REQUEST, 0, proto, t, conn_id, req, req_len, 0 },
+        { PST_FILE_REPLY, 0, proto, t, conn_id, reply, reply_len, 0 },
+    };
     pst_error err = { 0, "" };
-    int rc = pst_file_writer_append(s->recorder, &rec, &err);
-    if (rc == 0 && reply_len) {
-        rec.direction = PST_FILE_REPLY;
-        rec.time_ns = now_ns();
-        rec.data = reply;
-        rec.len = reply_len;
-        rc = pst_file_writer_append(s->recorder, &rec, &err);
-    }
+    /* the pair in one write: one system call per call */
+    int rc = pst_file_writer_append_many(s->recorder, recs, reply_len ? 2 : 1,
+                                         &err);
     if (rc < 0 && pst_file_writer_failures(s->recorder) == 1)
         pst__server_log(s, PST_LOG_ERROR, "recording to %s: %s (further "
                         "failures are not logged)", s->opt.record_path,

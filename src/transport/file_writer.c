@@ -3,7 +3,8 @@
  * file_format.h).
  *
  * Each record is built whole in memory, checksum included, and written
- * under the writer's lock from the file's end; a write that fails part way
+ * under the writer's lock from the file's end (a call's request and reply
+ * in one write: one system call per call); a write that fails part way
  * (a full disk) is cut off again, so the file only ever holds whole
  * records and appends after a failure still read back. O_APPEND keeps
  * other processes' appends from overwriting ours.
@@ -111,23 +112,9 @@ pst_file_writer *pst_file_writer_open(const char *path, pst_error *err)
     return w;
 }
 
-int pst_file_writer_append(pst_file_writer *w, const pst_file_record *rec,
-                           pst_error *err)
+/* Record rec's bytes at b (PST__LOG_RECORD_HEAD + len + TAIL of them). */
+static void encode(uint8_t *b, const pst_file_record *rec)
 {
-    if (rec->len > PST_FILE_MAX_RECORD) {
-        atomic_fetch_add(&w->failures, 1);
-        return pst_error_set(err, PST_E_LIMIT, "a message of %zu bytes is over "
-                             "a log record's limit of %u", rec->len,
-                             PST_FILE_MAX_RECORD);
-    }
-    size_t n = PST__LOG_RECORD_HEAD + rec->len + PST__LOG_RECORD_TAIL;
-    uint8_t small[1024];
-    uint8_t *b = n <= sizeof small ? small : malloc(n);
-    if (!b) {
-        atomic_fetch_add(&w->failures, 1);
-        return pst_error_set(err, PST_E_NOMEM, "out of memory for a log "
-                             "record of %zu bytes", n);
-    }
     pst__log_st(b, rec->len, 4);
     b[4] = (uint8_t)rec->direction;
     b[5] = rec->protocol ? pst_file_protocol_id(rec->protocol)
@@ -139,18 +126,53 @@ int pst_file_writer_append(pst_file_writer *w, const pst_file_record *rec,
         memcpy(b + PST__LOG_RECORD_HEAD, rec->data, rec->len);
     pst__log_st(b + PST__LOG_RECORD_HEAD + rec->len,
                 pst__crc32(0, b, PST__LOG_RECORD_HEAD + rec->len), 4);
+}
+
+int pst_file_writer_append_many(pst_file_writer *w, const pst_file_record *recs,
+                                size_t n, pst_error *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (recs[i].len > PST_FILE_MAX_RECORD) {
+            atomic_fetch_add(&w->failures, 1);
+            return pst_error_set(err, PST_E_LIMIT, "a message of %zu bytes is "
+                                 "over a log record's limit of %u",
+                                 recs[i].len, PST_FILE_MAX_RECORD);
+        }
+        total += PST__LOG_RECORD_HEAD + recs[i].len + PST__LOG_RECORD_TAIL;
+    }
+    if (n == 0)
+        return 0;
+    uint8_t small[2048];
+    uint8_t *b = total <= sizeof small ? small : malloc(total);
+    if (!b) {
+        atomic_fetch_add(&w->failures, 1);
+        return pst_error_set(err, PST_E_NOMEM, "out of memory for log "
+                             "records of %zu bytes", total);
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        encode(b + at, &recs[i]);
+        at += PST__LOG_RECORD_HEAD + recs[i].len + PST__LOG_RECORD_TAIL;
+    }
     pthread_mutex_lock(&w->lock);
-    int rc = write_whole(w->fd, b, n);
+    int rc = write_whole(w->fd, b, total);
     pthread_mutex_unlock(&w->lock);
     if (b != small)
         free(b);
     if (rc < 0) {
         atomic_fetch_add(&w->failures, 1);
-        return pst_error_set(err, rc, "appending a record of %zu bytes: %s",
-                             n, strerror(-rc));
+        return pst_error_set(err, rc, "appending %zu bytes of records: %s",
+                             total, strerror(-rc));
     }
-    atomic_fetch_add(&w->records, 1);
+    atomic_fetch_add(&w->records, n);
     return 0;
+}
+
+int pst_file_writer_append(pst_file_writer *w, const pst_file_record *rec,
+                           pst_error *err)
+{
+    return pst_file_writer_append_many(w, rec, 1, err);
 }
 
 uint64_t pst_file_writer_records(const pst_file_writer *w)

@@ -7,6 +7,7 @@
  * each reaching the file whole.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -322,10 +323,45 @@ static void test_continue_existing(void)
     CHECK(strstr(err.message, "not appending") != NULL);
 }
 
+static void test_append_many(void)
+{
+    const char *p = path_of("many.log");
+    unlink(p);
+    pst_error err = { 0, "" };
+    pst_file_writer *w = pst_file_writer_open(p, &err);
+    pst_file_record recs[2] = {
+        { PST_FILE_REQUEST, 0, &pst_protocol_binary, 1, 3,
+          (const uint8_t *)"req", 3, 0 },
+        { PST_FILE_REPLY, 0, &pst_protocol_binary, 2, 3,
+          (const uint8_t *)"reply", 5, 0 },
+    };
+    CHECK_EQ_INT(pst_file_writer_append_many(w, recs, 2, &err), 0);
+    /* all or none: a record over the limit keeps the other out too */
+    recs[1].len = (size_t)PST_FILE_MAX_RECORD + 1;
+    CHECK_EQ_INT(pst_file_writer_append_many(w, recs, 2, &err), PST_E_LIMIT);
+    CHECK_EQ_INT(pst_file_writer_records(w), 2);
+    CHECK_EQ_INT(pst_file_writer_failures(w), 1);
+    pst_file_writer_close(w);
+    size_t n;
+    uint8_t *b = slurp(p, &n);
+    CHECK_EQ_INT(n, 16 + 28 + 3 + 28 + 5);
+    pst_file_reader *r = pst_file_reader_open_memory(b, n, 0, &err);
+    pst_file_record rec;
+    CHECK_EQ_INT(pst_file_reader_next(r, &rec, &err), 1);
+    CHECK(rec.direction == PST_FILE_REQUEST && rec.len == 3);
+    CHECK_EQ_INT(pst_file_reader_next(r, &rec, &err), 1);
+    CHECK(rec.direction == PST_FILE_REPLY && rec.len == 5 &&
+          memcmp(rec.data, "reply", 5) == 0);
+    CHECK_EQ_INT(pst_file_reader_next(r, &rec, &err), 0);
+    pst_file_reader_close(r);
+    free(b);
+}
+
 /* ---- many threads ------------------------------------------------------- */
 
 enum { THREADS = 4, PER_THREAD = 300 };
 static pst_file_writer *shared;
+static atomic_int append_failures; /* CHECK is for the main thread only */
 
 static void *appender(void *arg)
 {
@@ -337,7 +373,8 @@ static void *appender(void *arg)
         pst_file_record rec = { PST_FILE_REQUEST, 0, &pst_protocol_binary,
                                 (uint64_t)i, t, msg, len, 0 };
         pst_error err = { 0, "" };
-        CHECK_EQ_INT(pst_file_writer_append(shared, &rec, &err), 0);
+        if (pst_file_writer_append(shared, &rec, &err) != 0)
+            atomic_fetch_add(&append_failures, 1);
     }
     return NULL;
 }
@@ -354,6 +391,8 @@ static void test_threads(void)
         pthread_create(&th[t], NULL, appender, (void *)t);
     for (int t = 0; t < THREADS; t++)
         pthread_join(th[t], NULL);
+    CHECK_EQ_INT(atomic_load(&append_failures), 0);
+    CHECK_EQ_INT(pst_file_writer_records(shared), THREADS * PER_THREAD);
     pst_file_writer_close(shared);
     pst_file_reader *r = pst_file_reader_open(p, 0, &err);
     pst_file_record rec;
@@ -391,6 +430,7 @@ int main(void)
     RUN(test_every_cut);
     RUN(test_header_and_limits);
     RUN(test_continue_existing);
+    RUN(test_append_many);
     RUN(test_threads);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -627,6 +627,31 @@ static void test_errors(void)
     pst_arena_release(&a);
 }
 
+static void test_tightest_text(void)
+{
+    /* no spaces, no commas, i8 for byte: the fewest bytes the reader
+     * takes, which its size checks before allocation must allow */
+    static const char *const texts[] = {
+        "Everything{17:(list)=list<list>[2]{[0]=list<i16>[0]{}[1]=list<i16>[0]{}}}",
+        "Everything{41:(map)=map<bool,i8>[2]{true->0 false->-1}}",
+        "Everything{99:(map)=map<i8,map>[1]{0->map<i8,i8>[0]{}}}",
+        "Everything{99:(list)=list<set>[2]{[0]=set<i8>[0]{}[1]=set<i8>[0]{}}}",
+        "Everything{99:(list)=list<list>[2]{[0]=list<i8>[0]{}[1]=list<i8>[0]{}}}",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        T_Everything v;
+        pst_error err = { 0, "" };
+        int rc = pst_debug_parse(texts[i], strlen(texts[i]), &T_Everything_desc,
+                                 &v, &a, NULL, &err);
+        CHECK_EQ_INT(rc, 0);
+        if (rc)
+            fprintf(stderr, "%s: %s\n", texts[i], err.message);
+        pst_arena_release(&a);
+    }
+}
+
 static void test_shortened_and_snprint(void)
 {
     ThriftTest_ThriftTest_testString_args s;
@@ -660,6 +685,7 @@ int main(void)
     RUN(test_absent_optional_and_union);
     RUN(test_message);
     RUN(test_errors);
+    RUN(test_tightest_text);
     RUN(test_shortened_and_snprint);
     return test_report();
 }
