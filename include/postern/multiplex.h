@@ -20,8 +20,9 @@
  * PROTOCOL_ERROR and closes, Python closes without a word; see
  * docs/thrift-differences.md). The name is split at its first ':'.
  * Bare-name calls to the default service run on the same fast path as a
- * single-service server, and /metrics counts them per method; calls to the
- * named services are answered alike but not counted per method.
+ * single-service server. /metrics, the pages and JSON calls see the
+ * default service (its methods, also when called by name); the other
+ * services are served alike but not counted per method.
  *
  * Client: pst_client_multiplexed gives a view (client.h) that sends every
  * call as "Service:method" through another pst_client (a synchronous
