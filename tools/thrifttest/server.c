@@ -8,11 +8,16 @@
  *                     [--transport auto|buffered|framed|http]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N] [--drain-ms MS]
+ *                     [--ssl [--ssl-cert FILE] [--ssl-key FILE]
+ *                            [--ssl-client-ca FILE] [--ssl-plain-too]]
  *
  * auto (the default) tells each connection's protocol and framing from its
  * first bytes; binary/compact and buffered/framed pin them, as Thrift's test
  * servers do. Listens on 127.0.0.1:9090 unless told otherwise. SIGINT and
- * SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
+ * --ssl serves TLS only (with --ssl-plain-too, TLS and plain on the port),
+ * with the project's test keys (tests/keys) unless --ssl-cert / --ssl-key
+ * name others; --ssl-client-ca asks clients for certificates signed by
+ * that CA. SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
  * answers 503 that long while calls are still served. Bad arguments exit 2.
  */
 #include <signal.h>
@@ -39,7 +44,9 @@ static void usage(FILE *f)
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
             "         [--protocol auto|binary|compact|json] [--transport auto|buffered|framed|http]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
-            "         [--workers N] [--io-threads N] [--drain-ms MS]\n");
+            "         [--workers N] [--io-threads N] [--drain-ms MS]\n"
+            "         [--ssl [--ssl-cert FILE] [--ssl-key FILE] [--ssl-client-ca FILE]\n"
+            "                [--ssl-plain-too]]\n");
 }
 
 /* Parse argv into opt; 0, 1 for --help, -1 on a bad argument (reported). */
@@ -49,11 +56,17 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
+        if (!strcmp(a, "--ssl") || !strcmp(a, "--ssl-plain-too")) {
+            if (opt->tls != PST_TLS_BOTH)
+                opt->tls = !strcmp(a, "--ssl") ? PST_TLS_ON : PST_TLS_BOTH;
+            continue;
+        }
         bool known = !strcmp(a, "--port") || !strcmp(a, "--bind") ||
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--server-type") ||
                      !strcmp(a, "--workers") || !strcmp(a, "--io-threads") ||
-                     !strcmp(a, "--drain-ms");
+                     !strcmp(a, "--drain-ms") || !strcmp(a, "--ssl-cert") ||
+                     !strcmp(a, "--ssl-key") || !strcmp(a, "--ssl-client-ca");
         if (!known) {
             fprintf(stderr, "%s: unknown option '%s'\n", tt_prog, a);
             return -1;
@@ -94,6 +107,12 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
             rc = tt_parse_int(a, v, 0, 1024, &opt->workers);
         } else if (!strcmp(a, "--io-threads")) {
             rc = tt_parse_int(a, v, 0, 1024, &opt->io_threads);
+        } else if (!strcmp(a, "--ssl-cert")) {
+            opt->tls_cert_file = v;
+        } else if (!strcmp(a, "--ssl-key")) {
+            opt->tls_key_file = v;
+        } else if (!strcmp(a, "--ssl-client-ca")) {
+            opt->tls_ca_file = v;
         } else if (!strcmp(a, "--drain-ms")) {
             rc = tt_parse_int(a, v, 0, 3600 * 1000, &opt->drain_ms);
         }
@@ -108,6 +127,8 @@ int main(int argc, char **argv)
     tt_prog = "thrifttest-server";
     pst_server_options opt = PST_SERVER_OPTIONS_INIT;
     opt.port = 9090;
+    opt.tls_cert_file = PST_TEST_KEYS_DIR "/server.crt";
+    opt.tls_key_file = PST_TEST_KEYS_DIR "/server.key";
     argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &opt);
     if (rc != 0) {
