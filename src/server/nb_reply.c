@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "server/nb_internal.h"
+#include "tls/tls_internal.h"
 
 /* ---- output -------------------------------------------------------------- */
 
@@ -49,12 +50,21 @@ static int out_keep(nb_conn *c, const uint8_t *p, size_t n)
     return 0;
 }
 
+int pst__nb_out_append(nb_conn *c, const uint8_t *p, size_t n)
+{
+    return out_keep(c, p, n);
+}
+
 /* Write c's unsent output, then the loop's fresh replies, with one send
  * (sendmsg when there are both); keep what the socket did not take.
  * Returns 0, or -1 when c was closed. */
 int pst__nb_conn_send(nb_conn *c)
 {
     nb_loop *l = c->loop;
+    /* a filter turns the fresh replies into wire bytes in c->out first */
+    if (PST__UNLIKELY(c->filter != NULL) && l->out.len &&
+        pst__nb_filter_output(c) < 0)
+        return -1;
     size_t pend = out_pending(c), fresh = l->out.len;
     uint32_t fresh_calls = (uint32_t)l->calls_batch;
     l->calls_batch = 0;
@@ -175,6 +185,7 @@ static void *worker_main(void *arg)
                 j->reply.len = 4;
         }
         if (j->rc == 0) {
+            pst__tls_set_current_identity(pst__nb_filter_identity(j->conn));
             pst__call_report rep;
             uint64_t t0 = sh ? pst__mono_ns() : 0;
             j->rc = pst__process(&s->proc, j->proto, j->req, j->len, &j->reply,

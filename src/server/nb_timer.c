@@ -26,6 +26,14 @@ void pst__nb_conn_arm_timer(nb_conn *c, bool done_reading)
     } else if (c->inflight) {
         want = NULL;
         refresh = false;
+    } else if (PST__UNLIKELY(c->filter != NULL) && !done_reading &&
+               c->filter->ops->handshaking &&
+               c->filter->ops->handshaking(c->filter)) {
+        /* not refreshed by the peer's bytes: a client that trickles a
+         * ClientHello is closed on time (only our own flights, under the
+         * write timer, restart it) */
+        want = &l->handshake_list;
+        refresh = false;
     } else if (c->in_len && !done_reading) {
         want = l->read_list.duration_ms > 0 ? &l->read_list : &l->idle_list;
         /* a started HTTP request has its own bound even without a read
@@ -85,6 +93,17 @@ static void on_http_timeout(pst__loop *pl, pst__timer *t)
                         c->loop->s->opt.http_request_timeout_ms, c->in_len);
 }
 
+static void on_handshake_timeout(pst__loop *pl, pst__timer *t)
+{
+    (void)pl;
+    nb_conn *c = PST__CONTAINER_OF(t, nb_conn, timer);
+    atomic_fetch_add(&c->loop->s->stats.timeouts, 1);
+    pst__nb_conn_closef(c, PST_LOG_INFO,
+                        "%s handshake not complete within %d ms",
+                        c->filter->ops->name,
+                        c->loop->s->opt.tls_handshake_timeout_ms);
+}
+
 static void on_write_timeout(pst__loop *pl, pst__timer *t)
 {
     (void)pl;
@@ -136,4 +155,7 @@ void pst__nb_timers_init(nb_loop *l)
     pst__loop_add_timer_list(pl, &l->grace_list, s->opt.stop_grace_ms, on_grace);
     pst__loop_add_timer_list(pl, &l->http_list, s->opt.http_request_timeout_ms,
                              on_http_timeout);
+    pst__loop_add_timer_list(pl, &l->handshake_list,
+                             s->opt.tls_handshake_timeout_ms,
+                             on_handshake_timeout);
 }
