@@ -486,8 +486,10 @@ static int start_tls(pst_server *s, pst_stream **st, uint8_t *first, size_t *n)
     pst__tls_sniff ts;
     while ((ts = pst__sniff_tls(&s->opt, first, *n)) == PST__TLS_SNIFF_MORE) {
         size_t got = 0;
-        int timeout = *n ? s->opt.tls_handshake_timeout_ms
-                         : s->opt.idle_timeout_ms > 0 ? s->opt.idle_timeout_ms : -1;
+        /* a TLS-only server's silent peer is a stalled handshake */
+        int timeout = *n || s->opt.tls == PST_TLS_ON ? s->opt.tls_handshake_timeout_ms
+                      : s->opt.idle_timeout_ms > 0   ? s->opt.idle_timeout_ms
+                                                     : -1;
         int rc = pst_stream_read(*st, first + *n, 2 - *n, &got, timeout, s->stop_fd);
         if (rc == PST_E_TIMEOUT) {
             atomic_fetch_add(&s->stats.timeouts, 1);

@@ -10,6 +10,16 @@
 
 /* ---- connection timers --------------------------------------------------- */
 
+/* c is in a handshake: its filter's, or, on a TLS-only server, one that has
+ * not begun (no byte yet: a silent peer is a stalled handshake). */
+static bool handshaking(const nb_conn *c)
+{
+    const pst__nb_filter *f = c->filter;
+    if (f)
+        return f->ops->handshaking && f->ops->handshaking(f);
+    return !c->proto && !(c->flags & C_HTTP);
+}
+
 /* After a pass over c: the one timer that applies, (re)armed only when the
  * pass made progress of its kind. One timer at a time: write > read > idle
  * (read and write fall back to the idle timeout when their own is off);
@@ -26,9 +36,8 @@ void pst__nb_conn_arm_timer(nb_conn *c, bool done_reading)
     } else if (c->inflight) {
         want = NULL;
         refresh = false;
-    } else if (PST__UNLIKELY(c->filter != NULL) && !done_reading &&
-               c->filter->ops->handshaking &&
-               c->filter->ops->handshaking(c->filter)) {
+    } else if (PST__UNLIKELY(c->filter != NULL || l->s->opt.tls == PST_TLS_ON) &&
+               !done_reading && handshaking(c)) {
         /* not refreshed by the peer's bytes: a client that trickles a
          * ClientHello is closed on time (only our own flights, under the
          * write timer, restart it) */
@@ -100,7 +109,7 @@ static void on_handshake_timeout(pst__loop *pl, pst__timer *t)
     atomic_fetch_add(&c->loop->s->stats.timeouts, 1);
     pst__nb_conn_closef(c, PST_LOG_INFO,
                         "%s handshake not complete within %d ms",
-                        c->filter->ops->name,
+                        c->filter ? c->filter->ops->name : "TLS",
                         c->loop->s->opt.tls_handshake_timeout_ms);
 }
 
