@@ -109,6 +109,23 @@ void pst__nb_filter_read(nb_conn *c)
     pst__nb_conn_send(c);
 }
 
+int pst__nb_filter_read_rest(nb_conn *c)
+{
+    nb_loop *l = c->loop;
+    bool eof = false;
+    for (;;) {
+        ssize_t n = recv(c->io.fd, l->scratch, READ_SCRATCH, 0);
+        if (n > 0) {
+            pst__conn_entry_count(&c->entry, (uint64_t)n, 0, 0);
+            if (pst__nb_filter_feed(c, l->scratch, (size_t)n, &eof) < 0)
+                return (c->flags & C_CLOSED) ? -1 : 0;
+            continue;
+        }
+        if (!(n < 0 && errno == EINTR))
+            return 0;               /* end of stream, or nothing more */
+    }
+}
+
 int pst__nb_filter_output(nb_conn *c)
 {
     nb_loop *l = c->loop;

@@ -459,6 +459,9 @@ struct pst__nb_filter {
 
 /* pst__nb_conn_read for a connection with a filter. */
 void pst__nb_filter_read(nb_conn *c);
+/* pst__nb_conn_read_rest for a connection with a filter: what is left in
+ * the socket, through the filter into c->in. 0, or -1 when c was closed. */
+int pst__nb_filter_read_rest(nb_conn *c);
 /* pst__nb_conn_send's first step with a filter: the loop's fresh replies
  * through it into c->out. 0, or -1 when c was closed. */
 int pst__nb_filter_output(nb_conn *c);

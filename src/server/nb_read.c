@@ -107,6 +107,8 @@ static int in_keep(nb_conn *c, const uint8_t *p, size_t n)
  * Returns 0, or -1 when c was closed. */
 int pst__nb_conn_read_rest(nb_conn *c)
 {
+    if (PST__UNLIKELY(c->filter != NULL))
+        return pst__nb_filter_read_rest(c);
     for (;;) {
         if (c->in_len == c->in_cap) {
             size_t cap = c->in_len * 2 > 4096 ? (size_t)c->in_len * 2 : 4096;

@@ -21,8 +21,6 @@ typedef struct tls_stream {
     /* write_some: plain bytes already encrypted whose wire bytes have not
      * all left yet; reported as taken once they have. */
     size_t committed;
-    int last_error;
-    char error[160];           /* why the last read or write failed */
 } tls_stream;
 
 static const pst_stream_ops tls_ops;
@@ -79,14 +77,6 @@ static int flush_wire(tls_stream *ts, int64_t deadline)
     return rc;
 }
 
-static int note(tls_stream *ts, int rc, const pst_error *err)
-{
-    ts->last_error = rc;
-    snprintf(ts->error, sizeof ts->error, "%s",
-             err && err->message[0] ? err->message : pst_strerror(rc));
-    return rc;
-}
-
 /* Read wire bytes from the inner stream into the engine. */
 static int pull_wire(tls_stream *ts, int timeout_ms, int wake_fd)
 {
@@ -112,9 +102,9 @@ static int tls_read(pst_stream *s, void *buf, size_t cap, size_t *got,
         if (rc == 0)
             return 0;
         if (rc != PST_E_SHORT)
-            return note(ts, rc, &err);
+            return rc;
         if (frc < 0)
-            return note(ts, frc, NULL);
+            return frc;
         int wait = timeout_ms < 0 ? -1 : timeout_ms == 0 ? 0 : left_ms(deadline);
         rc = pull_wire(ts, wait, wake_fd);
         if (rc < 0)
@@ -148,7 +138,7 @@ static int encrypt_iov(tls_stream *ts, const struct iovec *iov, int iovcnt,
                 pst_error err = { 0, "" };
                 int rc = pst__tls_write(ts->tls, chunk, fill, &err);
                 if (rc < 0)
-                    return note(ts, rc, &err);
+                    return rc;
                 fill = 0;
             }
         }
@@ -157,7 +147,7 @@ static int encrypt_iov(tls_stream *ts, const struct iovec *iov, int iovcnt,
         pst_error err = { 0, "" };
         int rc = pst__tls_write(ts->tls, chunk, fill, &err);
         if (rc < 0)
-            return note(ts, rc, &err);
+            return rc;
     }
     return take_wire(ts);
 }
