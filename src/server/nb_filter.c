@@ -53,8 +53,15 @@ int pst__nb_filter_feed(nb_conn *c, const uint8_t *p, size_t n, bool *eof)
         return 0;
     }
     if (rc == PST_E_NOMEM) {
-        pst__nb_conn_closef(c, PST_LOG_ERROR, "out of memory in the %s filter",
-                            c->filter->ops->name);
+        /* not the peer's fault: logged, not counted; closed as a failure
+         * is (callers may still hold c's buffers) */
+        char peer[80];
+        pst__server_log(c->loop->s, PST_LOG_ERROR, "%s: closing: out of memory "
+                        "in the %s filter",
+                        pst__nb_peer_name(c->io.fd, peer, sizeof peer),
+                        c->filter->ops->name);
+        c->flags |= C_ERROR;
+        in_drop(c);
         return -1;
     }
     /* what the filter queued (an alert saying why) goes out, then close */
