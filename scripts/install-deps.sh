@@ -2,7 +2,7 @@
 # Installs the Debian packages the build, the tests and the interop peers need,
 # once: packages already present are left alone. Needs root (or sudo).
 set -eu
-PKGS="cmake make gcc g++ clang pkg-config zlib1g-dev
+PKGS="cmake make gcc g++ clang pkg-config zlib1g-dev libssl-dev openssl
       thrift-compiler python3-thrift libthrift-dev libboost-dev libevent-dev"
 # What the HTTP tests and benchmarks point at the front door: curl,
 # Prometheus (promtool and a real scrape), Go (net/rpc/jsonrpc), wrk,

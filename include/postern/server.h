@@ -17,6 +17,8 @@
  *   4-byte length, then one of the above: framed
  *   GET / POST / CONNECT ... HTTP: pages, Thrift over HTTP, JSON calls and
  *                            the CONNECT upgrade (docs/http.md)
+ *   16 03 ...                a TLS handshake, with opt.tls BOTH or ON; what
+ *                            it carries is told again as above (docs/tls.md)
  * unless `protocol` / `framing` pin them.
  *
  * Stop is graceful: no new connections are accepted, calls already read are
@@ -40,6 +42,7 @@
 
 #include "processor.h"
 #include "protocol.h"
+#include "tls.h"
 
 typedef enum pst_server_model {
     PST_SERVER_SIMPLE = 0,
@@ -131,6 +134,20 @@ typedef struct pst_server_options {
     bool unix_abstract;          /* unix_path is a name in Linux's abstract
                                     socket namespace (no file; gone with
                                     the last socket), not a path */
+
+    /* TLS (tls.h, docs/tls.md). */
+    pst_tls_mode tls;            /* OFF (default), ON: TLS only, BOTH: TLS
+                                    and plain on the port, sniffed */
+    const char *tls_cert_file;   /* the server's certificate chain (PEM) */
+    const char *tls_key_file;    /* its private key (PEM); NULL = in
+                                    tls_cert_file */
+    const char *tls_ca_file;     /* CAs for client certificates: with it,
+                                    clients are asked for one (and it must
+                                    verify); NULL = none asked */
+    bool tls_require_client_cert;/* refuse clients without a certificate
+                                    (needs tls_ca_file) */
+    int tls_handshake_timeout_ms;/* a handshake must finish within; 0 =
+                                    PST_TLS_HANDSHAKE_TIMEOUT_MS */
 } pst_server_options;
 
 #define PST_ADMIN_PORT_ANY (-1)
@@ -150,7 +167,8 @@ typedef struct pst_server_options {
 #define PST_SERVER_OPTIONS_INIT                                               \
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
       PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN, 0,    \
-      0, 0, 0, 0, NULL, NULL, 0, false, 0, 0, NULL, false }
+      0, 0, 0, 0, NULL, NULL, 0, false, 0, 0, NULL, false,                   \
+      PST_TLS_OFF, NULL, NULL, NULL, false, 0 }
 
 typedef struct pst_server pst_server;
 

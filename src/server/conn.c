@@ -16,6 +16,7 @@
 #include "processor/processor_internal.h"
 #include "front.h"
 #include "postern/transport.h"
+#include "tls/tls_internal.h"
 
 static int64_t now_ms(void)
 {
@@ -31,6 +32,10 @@ enum { ARENA_BLOCK = 8192, SNIFF_BYTES = PST__SNIFF_BYTES, DRAIN_LIMIT = 64 * 10
  * yet. So say we are done writing, and swallow what already arrived. */
 static void close_stream(pst_stream *st)
 {
+    if (!st)
+        return;
+    if (pst_stream_is_tls(st))
+        pst_stream_shutdown_write(st); /* close_notify, then FIN */
     int fd = pst_stream_fd(st);
     if (fd >= 0) {
         shutdown(fd, SHUT_WR);
@@ -470,6 +475,62 @@ static pst__conn_kind serve_http(pst_server *s, pst_stream *st, const uint8_t *f
     return fc.mode ? PST__KIND_JSONRPC : PST__KIND_HTTP;
 }
 
+/* The server speaks TLS: read the first bytes until they tell TLS from
+ * plain; for TLS, wrap *st in a TLS stream and run the handshake within
+ * tls_handshake_timeout_ms. Returns 0 with *n == 0 for TLS (the plain
+ * bytes are sniffed next, inside it), or with first[0..*n) read for plain;
+ * < 0 when the connection is to be closed (logged, counted). */
+static int start_tls(pst_server *s, pst_stream **st, uint8_t *first, size_t *n)
+{
+    const char *peer = pst_stream_peer(*st);
+    pst__tls_sniff ts;
+    while ((ts = pst__sniff_tls(&s->opt, first, *n)) == PST__TLS_SNIFF_MORE) {
+        size_t got = 0;
+        /* a TLS-only server's silent peer is a stalled handshake */
+        int timeout = *n || s->opt.tls == PST_TLS_ON ? s->opt.tls_handshake_timeout_ms
+                      : s->opt.idle_timeout_ms > 0   ? s->opt.idle_timeout_ms
+                                                     : -1;
+        int rc = pst_stream_read(*st, first + *n, 2 - *n, &got, timeout, s->stop_fd);
+        if (rc == PST_E_TIMEOUT) {
+            atomic_fetch_add(&s->stats.timeouts, 1);
+            pst__server_log(s, PST_LOG_INFO, "%s: closing: %s", peer,
+                            *n ? "TLS handshake not complete in time"
+                               : "no request");
+        }
+        if (rc < 0)
+            return rc;
+        *n += got;
+    }
+    if (ts == PST__TLS_SNIFF_PLAIN)
+        return 0;
+    if (ts == PST__TLS_SNIFF_REFUSED) {
+        atomic_fetch_add(&s->stats.protocol_errors, 1);
+        pst__server_log(s, PST_LOG_WARN, "%s: closing: first byte %02x is not "
+                        "a TLS handshake, and this server speaks only TLS",
+                        peer, first[0]);
+        return PST_E_PROTOCOL;
+    }
+    pst_stream *tls = pst__tls_stream_server_new(s->tls_ctx, *st, first, *n);
+    *n = 0;
+    if (!tls) {
+        *st = NULL;
+        pst__server_log(s, PST_LOG_ERROR, "%s: out of memory for TLS", peer);
+        return PST_E_NOMEM;
+    }
+    *st = tls;
+    pst_error err = { 0, "" };
+    int rc = pst__tls_stream_handshake(tls, s->opt.tls_handshake_timeout_ms,
+                                       s->stop_fd, &err);
+    if (rc == PST_E_TIMEOUT)
+        atomic_fetch_add(&s->stats.timeouts, 1);
+    else if (rc == PST_E_PROTOCOL)
+        atomic_fetch_add(&s->stats.protocol_errors, 1);
+    if (rc < 0 && rc != PST_E_STOPPED)
+        pst__server_log(s, rc == PST_E_PROTOCOL ? PST_LOG_WARN : PST_LOG_INFO,
+                        "%s: closing: %s", pst_stream_peer(tls), err.message);
+    return rc;
+}
+
 void pst__conn_serve(pst_server *s, int fd)
 {
     pst_error err = { 0, "" };
@@ -489,7 +550,13 @@ void pst__conn_serve(pst_server *s, int fd)
     uint8_t first[SNIFF_BYTES];
     size_t n = 0;
     pst_sniff sn;
-    if (sniff(s, st, first, &n, &sn, true) < 0) {
+    int rc = s->opt.tls != PST_TLS_OFF ? start_tls(s, &st, first, &n) : 0;
+    if (rc == 0)
+        rc = sniff(s, st, first, &n, &sn, true);
+    else
+        sn.kind = PST_SNIFF_NEED_MORE;
+    pst__tls_set_current_identity(pst_stream_tls_peer_identity(st));
+    if (rc < 0) {
         if (sn.kind == PST_SNIFF_UNKNOWN)
             pst__metrics_perr(sh, PST__PERR_UNKNOWN_BYTES);
         close_stream(st);
@@ -505,6 +572,7 @@ void pst__conn_serve(pst_server *s, int fd)
         serve_thrift(s, st, first, n, &sn, sh, &ce);
         pst__metrics_kind(sh, kind, PST__KIND_COUNT);
     }
+    pst__tls_set_current_identity(NULL);
     pst__conn_unregister(&s->conns, &ce);
     pst__metrics_release(&s->metrics, sh);
     atomic_fetch_sub(&s->stats.active, 1);

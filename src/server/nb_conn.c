@@ -58,6 +58,7 @@ pst__conn_kind pst__nb_conn_kind(const nb_conn *c)
 
 static void conn_free(nb_conn *c)
 {
+    pst__nb_filter_free(c->filter);
     free(c->in);
     free(c->out);
     free(c->http);
@@ -165,6 +166,8 @@ static void conn_start_linger(nb_conn *c)
 {
     nb_loop *l = c->loop;
     in_drop(c);
+    if (c->filter)
+        pst__nb_filter_finish(c);   /* TLS: close_notify before the FIN */
     if (shutdown(c->io.fd, SHUT_WR) < 0) {
         pst__nb_conn_close(c, PST_LOG_DEBUG, NULL);
         return;
@@ -188,11 +191,15 @@ void pst__nb_conn_update(nb_conn *c)
         c->flags &= (uint16_t)~C_PAUSED;
         if (c->in_len && !(c->flags & C_ERROR)) {
             /* requests read while paused come first */
-            size_t used = pst__nb_conn_process(c, c->in, c->in_len);
-            if (c->flags & C_ERROR)
-                in_drop(c);
-            else
-                pst__nb_in_consume(c, used);
+            if (c->filter) {
+                pst__nb_filter_process(c);
+            } else {
+                size_t used = pst__nb_conn_process(c, c->in, c->in_len);
+                if (c->flags & C_ERROR)
+                    in_drop(c);
+                else
+                    pst__nb_in_consume(c, used);
+            }
             if (l->batch_head)
                 pst__nb_submit_batch(l);
             if (pst__nb_conn_send(c) < 0)

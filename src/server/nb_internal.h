@@ -89,6 +89,7 @@ enum {
 
 struct pst__front_conn;
 struct pst__front_scratch;
+typedef struct pst__nb_filter pst__nb_filter;
 
 struct nb_conn {
     pst__io io;
@@ -116,6 +117,8 @@ struct nb_conn {
                                       progress or after CONNECT to JSON-RPC;
                                       NULL for Thrift and idle HTTP */
     pst__conn_entry entry;         /* in the server's list, for /connections */
+    pst__nb_filter *filter;        /* bytes pass through it (TLS); NULL for
+                                      plain connections (nb_filter.c) */
 };
 
 struct nb_job {
@@ -158,7 +161,7 @@ struct nb_loop {
 
     pst__io listen_io, stop_io, wake_io, admin_io;
     pst__timer_list idle_list, read_list, write_list, linger_list, http_list,
-        accept_list, grace_list;
+        accept_list, grace_list, handshake_list;
     pst__timer accept_timer, grace_timer;
 
     nb_conn *conns;                /* open connections */
@@ -410,6 +413,9 @@ int pst__nb_conn_read_rest(nb_conn *c);
 size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len);
 /* Drop the first `used` bytes of c->in. */
 void pst__nb_in_consume(nb_conn *c, size_t used);
+/* Append [p, p+n) to c->in (a filter's plain bytes). 0, PST_E_NOMEM, or
+ * PST_E_LIMIT past one message's bound and one read. */
+int pst__nb_in_append(nb_conn *c, const uint8_t *p, size_t n);
 /* At end of stream, with every complete request answered: drop (and log)
  * the incomplete message left in c->in. */
 void pst__nb_eof_drop_partial(nb_conn *c);
@@ -443,6 +449,82 @@ void pst__nb_job_free(nb_job *j);
 /* The worker pool of `workers` threads; start returns 0 or a PST_E_ code. */
 int pst__nb_pool_start(nb_run *run);
 void pst__nb_pool_stop(nb_run *run);
+
+/* Append [p, p+n) to c's unsent output (a filter's wire bytes). 0 or -1
+ * (out of memory). */
+int pst__nb_out_append(nb_conn *c, const uint8_t *p, size_t n);
+
+/* ---- nb_filter.c: byte filters between the socket and a connection ------
+ *
+ * A filter transforms a connection's bytes in both directions: wire bytes
+ * read go through `input`, which puts the plain bytes they complete into
+ * one sink (c->in, where the Thrift and HTTP readers find them as always)
+ * and any bytes it must send on its own (a handshake's, an alert) into
+ * another (c->out); the replies of a pass go through `output` into c->out
+ * just before the send. A filter never blocks: one that needs more bytes
+ * (a handshake half done) keeps what it has and returns; one that has
+ * bytes to send puts them in the wire sink, sent with the connection's
+ * output and its back-pressure and write timeout. Sinks make filters
+ * stack (TLS, then a decompressor) and keep them ignorant of nb_conn.
+ * Plain connections have none: one pointer test per read and per send.
+ * TLS is nb_tls.c; a compression codec plugs in the same way. */
+typedef struct pst__nb_sink pst__nb_sink;
+struct pst__nb_sink {
+    /* Take [p, p+n): 0, PST_E_NOMEM, or PST_E_LIMIT (the plain side holds
+     * more than one message's bound and one read: a filter that expands,
+     * like a decompressor, must stop there). */
+    int (*put)(pst__nb_sink *k, const uint8_t *p, size_t n);
+};
+
+typedef struct pst__nb_filter_ops {
+    const char *name;
+    /* Wire bytes in. 0, PST_E_CLOSED at the peer's orderly end (TLS's
+     * close_notify), or an error with err saying why (the connection then
+     * closes once what was put in `back`, an alert, has been sent). */
+    int (*input)(pst__nb_filter *f, const uint8_t *p, size_t n,
+                 pst__nb_sink *plain, pst__nb_sink *back, pst_error *err);
+    /* Plain reply bytes out, as wire bytes into `wire`. 0 or an error. */
+    int (*output)(pst__nb_filter *f, const uint8_t *p, size_t n,
+                  pst__nb_sink *wire, pst_error *err);
+    /* Still in a handshake: the handshake timeout applies (NULL: never). */
+    bool (*handshaking)(const pst__nb_filter *f);
+    /* Our side is closing: the goodbye (close_notify) into wire. Optional. */
+    void (*finish)(pst__nb_filter *f, pst__nb_sink *wire);
+    /* The peer's identity for handlers (pst_tls_peer_identity). Optional. */
+    const char *(*identity)(const pst__nb_filter *f);
+    void (*free)(pst__nb_filter *f);
+} pst__nb_filter_ops;
+
+struct pst__nb_filter {
+    const pst__nb_filter_ops *ops;
+};
+
+/* pst__nb_conn_read for a connection with a filter. */
+void pst__nb_filter_read(nb_conn *c);
+/* pst__nb_conn_read_rest for a connection with a filter: what is left in
+ * the socket, through the filter into c->in. 0, or -1 when c was closed. */
+int pst__nb_filter_read_rest(nb_conn *c);
+/* pst__nb_conn_send's first step with a filter: the loop's fresh replies
+ * through it into c->out. 0, or -1 when c was closed. */
+int pst__nb_filter_output(nb_conn *c);
+/* c starts closing its write side: the filter's goodbye, sent if the
+ * socket takes it now. */
+void pst__nb_filter_finish(nb_conn *c);
+/* Run c's complete requests in c->in (with the filter's identity visible
+ * to handlers), as pst__nb_conn_read does after a read. */
+void pst__nb_filter_process(nb_conn *c);
+/* The identity handlers see for c's calls (NULL: none). */
+const char *pst__nb_filter_identity(const nb_conn *c);
+void pst__nb_filter_free(pst__nb_filter *f);
+/* Put [p, p+n) (wire bytes) through c's filter, as if just read. 0, or -1
+ * when c failed (C_ERROR) or was closed. */
+int pst__nb_filter_feed(nb_conn *c, const uint8_t *p, size_t n, bool *eof);
+
+/* ---- nb_tls.c ------------------------------------------------------------ */
+
+/* c's first bytes [p, p+avail) open a TLS handshake: give c a TLS filter
+ * and feed it them. Returns the bytes consumed (all of them). */
+size_t pst__nb_tls_start(nb_conn *c, const uint8_t *p, size_t avail);
 
 /* ---- nb_timer.c ---------------------------------------------------------- */
 

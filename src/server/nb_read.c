@@ -74,6 +74,24 @@ void pst__nb_in_consume(nb_conn *c, size_t used)
     }
 }
 
+int pst__nb_in_append(nb_conn *c, const uint8_t *p, size_t n)
+{
+    const pst_server_options *o = &c->loop->s->opt;
+    /* what c->in can hold: a message and an HTTP head, plus one read */
+    size_t bound = (size_t)o->codec.max_message + 65536 + 16384 + READ_SCRATCH;
+    size_t need = (size_t)c->in_len + n;
+    if (need > bound)
+        return PST_E_LIMIT;
+    if (need > c->in_cap) {
+        size_t cap = (size_t)c->in_cap * 2 > 4096 ? (size_t)c->in_cap * 2 : 4096;
+        if (in_reserve(c, cap > need ? cap : need) < 0)
+            return PST_E_NOMEM;
+    }
+    memcpy(c->in + c->in_len, p, n);
+    c->in_len += (uint32_t)n;
+    return 0;
+}
+
 /* Keep bytes that arrived in the loop's scratch for the next read. */
 static int in_keep(nb_conn *c, const uint8_t *p, size_t n)
 {
@@ -89,6 +107,8 @@ static int in_keep(nb_conn *c, const uint8_t *p, size_t n)
  * Returns 0, or -1 when c was closed. */
 int pst__nb_conn_read_rest(nb_conn *c)
 {
+    if (PST__UNLIKELY(c->filter != NULL))
+        return pst__nb_filter_read_rest(c);
     for (;;) {
         if (c->in_len == c->in_cap) {
             size_t cap = c->in_len * 2 > 4096 ? (size_t)c->in_len * 2 : 4096;
@@ -309,6 +329,22 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
         const uint8_t *p = data + off;
         size_t avail = len - off, hdr, mlen;
         if (!c->proto) {
+            if (PST__UNLIKELY(s->opt.tls != PST_TLS_OFF) && !c->filter &&
+                !(c->flags & C_UPGRADED)) {
+                pst__tls_sniff ts = pst__sniff_tls(&s->opt, p, avail);
+                if (ts == PST__TLS_SNIFF_MORE)
+                    break;
+                if (ts == PST__TLS_SNIFF_TLS) {
+                    off += pst__nb_tls_start(c, p, avail);
+                    break;
+                }
+                if (ts == PST__TLS_SNIFF_REFUSED) {
+                    pst__nb_conn_fail(c, "first byte %02x is not a TLS "
+                                      "handshake, and this server speaks only "
+                                      "TLS", p[0]);
+                    break;
+                }
+            }
             pst_sniff sn;
             pst__sniff(&s->opt, p, avail, &sn);
             if (sn.kind == PST_SNIFF_NEED_MORE) {
@@ -436,6 +472,10 @@ void pst__nb_conn_read(nb_conn *c)
     nb_loop *l = c->loop;
     bool eof = false;
     ssize_t n;
+    if (PST__UNLIKELY(c->filter != NULL)) {
+        pst__nb_filter_read(c);
+        return;
+    }
     if (c->in_len) {
         /* Part of a message is kept already: read into its buffer. */
         size_t got = 0;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "server/nb_internal.h"
+#include "tls/tls_internal.h"
 
 /* ---- output -------------------------------------------------------------- */
 
@@ -51,12 +52,21 @@ static int out_keep(nb_conn *c, const uint8_t *p, size_t n)
     return 0;
 }
 
+int pst__nb_out_append(nb_conn *c, const uint8_t *p, size_t n)
+{
+    return out_keep(c, p, n);
+}
+
 /* Write c's unsent output, then the loop's fresh replies, with one send
  * (sendmsg when there are both); keep what the socket did not take.
  * Returns 0, or -1 when c was closed. */
 int pst__nb_conn_send(nb_conn *c)
 {
     nb_loop *l = c->loop;
+    /* a filter turns the fresh replies into wire bytes in c->out first */
+    if (PST__UNLIKELY(c->filter != NULL) && l->out.len &&
+        pst__nb_filter_output(c) < 0)
+        return -1;
     size_t pend = out_pending(c), fresh = l->out.len;
     uint32_t fresh_calls = (uint32_t)l->calls_batch;
     l->calls_batch = 0;
@@ -172,6 +182,10 @@ static void *worker_main(void *arg)
         pst_wbuf_init(&j->reply, (size_t)s->opt.codec.max_message + 4);
         pst_error_clear(&j->err);
         j->rc = 0;
+        /* What the handler may ask about its connection: the TLS peer and
+         * the id the message log records. */
+        pst__tls_set_current_identity(pst__nb_filter_identity(j->conn));
+        pst__call_conn_id = j->conn->entry.id;
         if (PST__UNLIKELY(j->http)) {
             pst__nb_http_run(s, j, &front, &arena, sh);
         } else if (j->framed) {
@@ -182,7 +196,6 @@ static void *worker_main(void *arg)
         if (j->rc == 0 && !j->http) {
             pst__call_report rep;
             uint64_t t0 = sh ? pst__mono_ns() : 0;
-            pst__call_conn_id = j->conn->entry.id;
             j->rc = pst__process(&s->proc, j->proto, j->req, j->len, &j->reply,
                                  &arena, &s->opt.codec, &j->err, &rep);
             if (sh) {

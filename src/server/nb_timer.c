@@ -10,6 +10,16 @@
 
 /* ---- connection timers --------------------------------------------------- */
 
+/* c is in a handshake: its filter's, or, on a TLS-only server, one that has
+ * not begun (no byte yet: a silent peer is a stalled handshake). */
+static bool handshaking(const nb_conn *c)
+{
+    const pst__nb_filter *f = c->filter;
+    if (f)
+        return f->ops->handshaking && f->ops->handshaking(f);
+    return !c->proto && !(c->flags & C_HTTP);
+}
+
 /* After a pass over c: the one timer that applies, (re)armed only when the
  * pass made progress of its kind. One timer at a time: write > read > idle
  * (read and write fall back to the idle timeout when their own is off);
@@ -25,6 +35,13 @@ void pst__nb_conn_arm_timer(nb_conn *c, bool done_reading)
         refresh = c->flags & C_WPROGRESS;
     } else if (c->inflight) {
         want = NULL;
+        refresh = false;
+    } else if (PST__UNLIKELY(c->filter != NULL || l->s->opt.tls == PST_TLS_ON) &&
+               !done_reading && handshaking(c)) {
+        /* not refreshed by the peer's bytes: a client that trickles a
+         * ClientHello is closed on time (only our own flights, under the
+         * write timer, restart it) */
+        want = &l->handshake_list;
         refresh = false;
     } else if (c->in_len && !done_reading) {
         want = l->read_list.duration_ms > 0 ? &l->read_list : &l->idle_list;
@@ -85,6 +102,17 @@ static void on_http_timeout(pst__loop *pl, pst__timer *t)
                         c->loop->s->opt.http_request_timeout_ms, c->in_len);
 }
 
+static void on_handshake_timeout(pst__loop *pl, pst__timer *t)
+{
+    (void)pl;
+    nb_conn *c = PST__CONTAINER_OF(t, nb_conn, timer);
+    atomic_fetch_add(&c->loop->s->stats.timeouts, 1);
+    pst__nb_conn_closef(c, PST_LOG_INFO,
+                        "%s handshake not complete within %d ms",
+                        c->filter ? c->filter->ops->name : "TLS",
+                        c->loop->s->opt.tls_handshake_timeout_ms);
+}
+
 static void on_write_timeout(pst__loop *pl, pst__timer *t)
 {
     (void)pl;
@@ -136,4 +164,7 @@ void pst__nb_timers_init(nb_loop *l)
     pst__loop_add_timer_list(pl, &l->grace_list, s->opt.stop_grace_ms, on_grace);
     pst__loop_add_timer_list(pl, &l->http_list, s->opt.http_request_timeout_ms,
                              on_http_timeout);
+    pst__loop_add_timer_list(pl, &l->handshake_list,
+                             s->opt.tls_handshake_timeout_ms,
+                             on_handshake_timeout);
 }

@@ -20,6 +20,7 @@
 
 #include "blocking.h"
 #include "status_history.h"
+#include "tls/tls_internal.h"
 #include "transport/transport_internal.h"
 
 void pst__server_log(pst_server *s, pst_log_level level, const char *fmt, ...)
@@ -69,6 +70,8 @@ static void fill_defaults(pst_server_options *o)
         o->codec.max_frame = codec.max_frame;
     if (!o->codec.max_depth)
         o->codec.max_depth = codec.max_depth;
+    if (o->tls_handshake_timeout_ms <= 0)
+        o->tls_handshake_timeout_ms = PST_TLS_HANDSHAKE_TIMEOUT_MS;
 }
 
 static int listen_unix(pst_server *s, pst_error *err)
@@ -218,6 +221,16 @@ pst_server *pst_server_new(const pst_processor *proc,
         free(s);
         return NULL;
     }
+    if ((unsigned)s->opt.tls > PST_TLS_BOTH) {
+        pst_error_set(err, PST_E_INVALID, "unknown tls mode %d", (int)s->opt.tls);
+        free(s);
+        return NULL;
+    }
+    if (s->opt.tls != PST_TLS_OFF &&
+        !(s->tls_ctx = pst__tls_server_ctx_new(&s->opt, err))) {
+        free(s);
+        return NULL;
+    }
     s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     s->drain_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (s->stop_fd < 0 || s->drain_fd < 0) {
@@ -226,6 +239,7 @@ pst_server *pst_server_new(const pst_processor *proc,
             close(s->stop_fd);
         if (s->drain_fd >= 0)
             close(s->drain_fd);
+        pst__tls_ctx_free(s->tls_ctx);
         free(s);
         return NULL;
     }
@@ -233,6 +247,7 @@ pst_server *pst_server_new(const pst_processor *proc,
         pst_error_set(err, PST_E_NOMEM, "out of memory for a server's metrics");
         close(s->stop_fd);
         close(s->drain_fd);
+        pst__tls_ctx_free(s->tls_ctx);
         free(s);
         return NULL;
     }
@@ -247,6 +262,7 @@ pst_server *pst_server_new(const pst_processor *proc,
         pst__conn_registry_destroy(&s->conns);
         close(s->stop_fd);
         close(s->drain_fd);
+        pst__tls_ctx_free(s->tls_ctx);
         free(s);
         return NULL;
     }
@@ -263,6 +279,7 @@ pst_server *pst_server_new(const pst_processor *proc,
         pst__conn_registry_destroy(&s->conns);
         close(s->stop_fd);
         close(s->drain_fd);
+        pst__tls_ctx_free(s->tls_ctx);
         free(s);
         return NULL;
     }
@@ -363,6 +380,7 @@ void pst_server_free(pst_server *s)
     close(s->drain_fd);
     pst__metrics_destroy(&s->metrics);
     pst__conn_registry_destroy(&s->conns);
+    pst__tls_ctx_free(s->tls_ctx);
     free(s);
 }
 

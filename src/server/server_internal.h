@@ -41,6 +41,8 @@ struct pst_server {
     atomic_uint threads_unjoined; /* THREADED: connection threads started
                                      and not yet joined (for tests) */
     struct pst_file_writer *recorder; /* opt.record_path's log, or NULL */
+    struct ssl_ctx_st *tls_ctx;   /* opt.tls on: the certificate and key,
+                                     shared by every connection */
 };
 
 /* Recording (record.c): open opt.record_path and tap the processor, or
@@ -83,5 +85,18 @@ typedef struct pst_sniff {
 #define PST__SNIFF_BYTES 24u
 void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
                 pst_sniff *out);
+
+/* TLS on the front door, asked before pst__sniff while a connection is not
+ * TLS yet: with opt->tls BOTH, a TLS handshake record (16 03) is TLS and
+ * anything else plain; with ON, anything else is refused; with OFF, all is
+ * plain. */
+typedef enum pst__tls_sniff {
+    PST__TLS_SNIFF_MORE = 0,   /* one byte so far, and it could be TLS */
+    PST__TLS_SNIFF_TLS,
+    PST__TLS_SNIFF_PLAIN,      /* go on with pst__sniff */
+    PST__TLS_SNIFF_REFUSED     /* plain bytes on a TLS-only server */
+} pst__tls_sniff;
+pst__tls_sniff pst__sniff_tls(const pst_server_options *opt, const uint8_t *p,
+                              size_t n);
 
 #endif

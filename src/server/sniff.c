@@ -7,6 +7,8 @@
  *   [                      JSON, unframed     (TJSONProtocol: [1,"name",...)
  *   LL LL LL LL <one of the above>   framed (0 < length <= max_frame)
  *   "GET " "POST " ...     an HTTP request line
+ *   16 03                  a TLS handshake record (pst__sniff_tls, asked
+ *                          first when the server speaks TLS)
  *
  * Each kind is a candidate that the bytes so far either match, rule out,
  * or leave open; the answer waits while any candidate is open. At most
@@ -176,4 +178,20 @@ void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
         out->kind = PST_SNIFF_UNKNOWN;
         out->protocol = NULL;
     }
+}
+
+/* A TLS record: content type 22 (handshake), then the major version 3.
+ * Nothing else postern speaks opens with 0x16: a frame of that length
+ * (369 MB and up) is beyond any sane max_frame. */
+pst__tls_sniff pst__sniff_tls(const pst_server_options *opt, const uint8_t *p,
+                              size_t n)
+{
+    if (opt->tls == PST_TLS_OFF)
+        return PST__TLS_SNIFF_PLAIN;
+    bool tls = n == 0 || (p[0] == 0x16 && (n < 2 || p[1] == 0x03));
+    if (tls && n < 2)
+        return PST__TLS_SNIFF_MORE;
+    if (tls)
+        return PST__TLS_SNIFF_TLS;
+    return opt->tls == PST_TLS_ON ? PST__TLS_SNIFF_REFUSED : PST__TLS_SNIFF_PLAIN;
 }

@@ -58,11 +58,12 @@ expect 0 "" "$server" --protocol=multic --transport=http --port=9090 -n 2 --proc
 expect 0 "" "$client" --verbose --host=localhost --genpydir=gen-py --protocol=multi \
     --transport=buffered --abstract-namespace --domain-socket=/tmp/x --port=9090 --help
 expect 0 "" "$client" --protocol=multic --transport=framed --port=9090 -n 2 --help
+expect 0 "" "$server" --protocol=binary --ssl --port=9090 --help
+expect 0 "" "$client" --protocol=binary --ssl --port=9090 --help
 for prog in "$server" "$client"; do
     expect 2 "header" "$prog" --protocol=header --transport=buffered --port=9090
     expect 2 "multih" "$prog" --protocol=multih
     expect 2 "zlib" "$prog" --transport=zlib --zlib
-    expect 2 "--ssl" "$prog" --protocol=binary --ssl --port=9090
     expect 2 "--genpydir" "$prog" --genpydir
 done
 expect 2 "--domain-socket" "$client" --transport=http --domain-socket=/tmp/x

@@ -27,13 +27,14 @@ Exit status is Thrift's cross-test bitmask of failed groups:
 import argparse
 import math
 import socket
+import ssl
 import struct
 import sys
 
 from thrift.Thrift import TApplicationException
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
 from thrift.protocol.TMultiplexedProtocol import TMultiplexedProtocol
-from thrift.transport import THttpClient, TSocket, TTransport
+from thrift.transport import THttpClient, TSocket, TSSLSocket, TTransport
 
 try:
     from ThriftTest import SecondService, ThriftTest
@@ -328,7 +329,19 @@ class Connection:
                 "http://%s:%d%s" % (o.host, o.port, o.http_path))
             self.transport.setTimeout(o.timeout * 1000)
             return self.clients(self.protocol(self.transport))
-        if o.domain_socket:
+        if o.ssl:
+            # Thrift's TSSLSocket; without --ssl-ca nothing is verified, as
+            # Thrift's cross-test clients do.
+            tls = dict(cert_reqs=ssl.CERT_REQUIRED, ca_certs=o.ssl_ca) if o.ssl_ca \
+                else dict(cert_reqs=ssl.CERT_NONE)
+            if o.ssl_cert:
+                tls.update(certfile=o.ssl_cert, keyfile=o.ssl_key)
+            if o.domain_socket:
+                sock = TSSLSocket.TSSLSocket(unix_socket=o.domain_socket,
+                                             server_hostname="localhost", **tls)
+            else:
+                sock = TSSLSocket.TSSLSocket(o.host, o.port, **tls)
+        elif o.domain_socket:
             path = o.domain_socket
             if o.abstract_namespace:
                 path = "\0" + path  # Linux's abstract namespace
@@ -411,6 +424,11 @@ def main():
     p.add_argument("--nonstrict", action="store_true",
                    help="binary: write old-style message headers (no version word)")
     p.add_argument("--timeout", type=float, default=20, help="socket timeout, seconds")
+    p.add_argument("--ssl", action="store_true", help="TLS (TSSLSocket)")
+    p.add_argument("--ssl-ca", default=None,
+                   help="with --ssl: verify the server against this CA (else no check)")
+    p.add_argument("--ssl-cert", default=None, help="with --ssl: a client certificate")
+    p.add_argument("--ssl-key", default=None, help="with --ssl: its key")
     p.add_argument("--finite-doubles", action="store_true",
                    help="testDouble without inf and nan (see SPECIAL_DOUBLES)")
     opts = p.parse_args()

@@ -24,6 +24,7 @@ Prints "ready" on stdout once it listens.
 
 import argparse
 import logging
+import os
 import socket
 import sys
 import time
@@ -32,7 +33,7 @@ from thrift.Thrift import TApplicationException
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
 from thrift.server import THttpServer, TServer
 from thrift.TMultiplexedProcessor import TMultiplexedProcessor
-from thrift.transport import TSocket, TTransport
+from thrift.transport import TSocket, TSSLSocket, TTransport
 
 try:
     from ThriftTest import SecondService, ThriftTest
@@ -185,9 +186,15 @@ def main():
                    help="use the C-accelerated protocol codecs (fastbinary)")
     p.add_argument("--nonstrict", action="store_true",
                    help="binary: write old-style message headers (no version word)")
+    keys = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "keys")
+    p.add_argument("--ssl", action="store_true", help="TLS (TSSLServerSocket)")
+    p.add_argument("--ssl-cert", default=os.path.join(keys, "server.crt"))
+    p.add_argument("--ssl-key", default=os.path.join(keys, "server.key"))
     opts = p.parse_args()
     opts.protocol, accel, multiplexed = PROTOCOLS[opts.protocol]
     opts.accelerated = opts.accelerated or accel
+    if opts.ssl and opts.transport == "http":
+        p.error("--ssl does not go with --transport http here")
     if opts.accelerated and opts.protocol == "json":
         p.error("--accelerated has no JSON codec")
     if opts.nonstrict and (opts.protocol != "binary" or opts.accelerated):
@@ -198,7 +205,16 @@ def main():
     for h in logging.getLogger().handlers:
         h.addFilter(DropExpectedAppError())
 
-    if opts.domain_socket and opts.abstract_namespace:
+    if opts.ssl:
+        if opts.domain_socket:
+            listener = TSSLSocket.TSSLServerSocket(unix_socket=opts.domain_socket,
+                                                   certfile=opts.ssl_cert,
+                                                   keyfile=opts.ssl_key)
+        else:
+            listener = TSSLSocket.TSSLServerSocket(host=opts.bind, port=opts.port,
+                                                   certfile=opts.ssl_cert,
+                                                   keyfile=opts.ssl_key)
+    elif opts.domain_socket and opts.abstract_namespace:
         listener = AbstractServerSocket(unix_socket="\0" + opts.domain_socket)
     elif opts.domain_socket:
         listener = TSocket.TServerSocket(unix_socket=opts.domain_socket)

@@ -9,6 +9,7 @@
  *                     [--transport buffered|framed|http] [--http-path PATH]
  *                     [--connect PATH] [--proxy HOST:PORT]
  *                     [--testloops N] [--timeout MS] [--quiet] [--verbose]
+ *                     [--ssl [--ssl-ca FILE]]
  *
  * --transport http calls through Thrift over HTTP (a POST per call to
  * --http-path, default "/"); --connect PATH upgrades the connection with
@@ -21,6 +22,9 @@
  * Options may also be written --name=value, and Apache Thrift's
  * cross-test runner's common flags (--genpydir DIR, ...) are accepted;
  * what postern does not build yet is refused naming the reason.
+ * --ssl speaks TLS; with --ssl-ca the server's certificate and name are
+ * verified against that CA, without it they are not (as Apache Thrift's
+ * cross-test clients do).
  *
  * Exit status: Thrift's cross-test bitmask of failed groups (1 base types,
  * 2 structs, 4 containers, 8 exceptions; 64 no connection), 0 when every
@@ -34,6 +38,7 @@
 #include "postern/abstract_socket.h"
 #include "postern/multiplex.h"
 #include "verbose.h"
+#include "postern/tls.h"
 
 typedef struct target {
     const char *host;
@@ -50,7 +55,42 @@ typedef struct target {
     pst_client *inner;
     pst_client *second;
     bool verbose;           /* print each result (verbose.h) */
+    bool ssl;
+    pst_tls_client_options tls;
 } target;
+
+/* --ssl: TLS over TCP or the Unix socket, then the transport asked for. */
+static pst_client *connect_tls(const target *t, pst_error *err)
+{
+    pst_stream *st;
+    if (t->unix_path) {
+        st = t->abstract ? pst_stream_unix_abstract_connect(t->unix_path,
+                                                            t->copt.connect_timeout_ms, err)
+                         : pst_stream_unix_connect(t->unix_path, t->copt.connect_timeout_ms, err);
+        st = st ? pst_stream_tls_client_new(st, "localhost", &t->tls, err) : NULL;
+    } else {
+        st = pst_stream_tls_connect(t->host, t->port, t->copt.connect_timeout_ms,
+                                    &t->tls, err);
+    }
+    if (!st)
+        return NULL;
+    pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
+    to.idle_timeout_ms = t->copt.recv_timeout_ms;
+    to.read_timeout_ms = t->copt.recv_timeout_ms;
+    to.write_timeout_ms = t->copt.send_timeout_ms;
+    to.codec = t->copt.codec;
+    pst_transport *tr;
+    if (t->http)
+        tr = pst_transport_http_new(st, &to, t->host, t->http_path, NULL);
+    else if (t->copt.framed)
+        tr = pst_transport_framed_new(st, &to);
+    else
+        tr = pst_transport_unframed_new(st, &to);
+    pst_client *c = tr ? pst_client_new(tr, &t->copt) : NULL;
+    if (!c)
+        pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
+    return c;
+}
 
 static void drop_connection(target *t)
 {
@@ -64,7 +104,9 @@ static pst_client *connect_target(void *ctx)
     target *t = ctx;
     pst_error err = { 0, "" };
     pst_client *c;
-    if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
+    if (t->ssl) {
+        c = connect_tls(t, &err);
+    } else if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
         char url[600];
         const char *path = t->http ? t->http_path : t->connect_path;
         snprintf(url, sizeof url, "http://%s%s%s:%d%s", strchr(t->host, ':') ? "[" : "",
@@ -107,7 +149,8 @@ static void usage(FILE *f)
             "         [--protocol binary|compact|json|multi|multic|multij]\n"
             "         [--transport buffered|framed|http]\n"
             "         [--http-path PATH] [--connect PATH] [--proxy HOST:PORT]\n"
-            "         [--testloops N] [--timeout MS] [--quiet] [--verbose]\n");
+            "         [--testloops N] [--timeout MS] [--quiet] [--verbose]\n"
+            "         [--ssl [--ssl-ca FILE]]\n");
 }
 
 typedef struct settings {
@@ -126,6 +169,10 @@ static int parse_args(int argc, char **argv, settings *s)
             return 1;
         if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             s->quiet = true;
+            continue;
+        }
+        if (!strcmp(a, "--ssl")) {
+            s->t.ssl = true;
             continue;
         }
         if (!strcmp(a, "--verbose")) {
@@ -147,7 +194,8 @@ static int parse_args(int argc, char **argv, settings *s)
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--testloops") ||
                      !strcmp(a, "--timeout") || !strcmp(a, "--http-path") ||
-                     !strcmp(a, "--connect") || !strcmp(a, "--proxy");
+                     !strcmp(a, "--connect") || !strcmp(a, "--proxy") ||
+                     !strcmp(a, "--ssl-ca");
         if (!known) {
             fprintf(stderr, "%s: unknown option '%s'\n", tt_prog, a);
             return -1;
@@ -192,6 +240,8 @@ static int parse_args(int argc, char **argv, settings *s)
             int framing = 0;
             rc = tt_parse_transport(a, v, false, &framing);
             s->t.copt.framed = framing == 1;
+        } else if (!strcmp(a, "--ssl-ca")) {
+            s->t.tls.ca_file = v;
         } else if (!strcmp(a, "--testloops")) {
             rc = tt_parse_int(a, v, 1, 1000000, &s->loops);
         } else if (!strcmp(a, "--timeout")) {
@@ -207,8 +257,9 @@ int main(int argc, char **argv)
 {
     tt_prog = "thrifttest-client";
     static const pst_client_options copt = PST_CLIENT_OPTIONS_INIT;
+    static const pst_tls_client_options topt = PST_TLS_CLIENT_OPTIONS_INIT;
     settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL, false, false,
-                     NULL, NULL, false },
+                     NULL, NULL, false, false, topt },
                    1, 20000, false };
     argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &s);
@@ -227,6 +278,14 @@ int main(int argc, char **argv)
     s.t.copt.connect_timeout_ms = s.timeout_ms;
     s.t.copt.send_timeout_ms = s.timeout_ms;
     s.t.copt.recv_timeout_ms = s.timeout_ms;
+    if (s.t.ssl && (s.t.connect_path || s.t.copt.proxy)) {
+        fprintf(stderr, "%s: --ssl does not go with --connect or --proxy\n", tt_prog);
+        usage(stderr);
+        return 2;
+    }
+    /* Thrift's cross-test clients check the server only when given a CA. */
+    s.t.tls.no_verify = s.t.tls.ca_file == NULL;
+    s.t.tls.handshake_timeout_ms = s.timeout_ms;
 
     tt_checker x;
     memset(&x, 0, sizeof x);

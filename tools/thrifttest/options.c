@@ -32,7 +32,6 @@ static const struct {
     { "--protocol", "multih", "THeaderProtocol is not built into postern yet" },
     { "--transport", "zlib", "TZlibTransport is not built into postern yet" },
     { "--zlib", NULL, "TZlibTransport is not built into postern yet" },
-    { "--ssl", NULL, "TLS is not built into postern yet" },
 };
 
 bool tt_unbuilt(const char *opt, const char *value)

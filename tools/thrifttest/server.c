@@ -10,6 +10,8 @@
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N] [--drain-ms MS]
  *                     [--verbose] [--record FILE]
+ *                     [--ssl [--ssl-cert FILE] [--ssl-key FILE]
+ *                            [--ssl-client-ca FILE] [--ssl-plain-too]]
  *                     [TSimpleServer|TThreadedServer|TThreadPoolServer|...]
  *
  * multi, multic and multij serve ThriftTest and SecondService on one port
@@ -23,7 +25,10 @@
  * auto (the default) tells each connection's protocol and framing from its
  * first bytes; binary/compact and buffered/framed pin them, as Thrift's test
  * servers do. Listens on 127.0.0.1:9090 unless told otherwise. SIGINT and
- * SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
+ * --ssl serves TLS only (with --ssl-plain-too, TLS and plain on the port),
+ * with the project's test keys (tests/keys) unless --ssl-cert / --ssl-key
+ * name others; --ssl-client-ca asks clients for certificates signed by
+ * that CA. SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
  * answers 503 that long while calls are still served. --verbose prints
  * each call's arguments on stderr (verbose.h); --record appends every
  * request and reply to a message log (postern/file.h), for postern-replay.
@@ -59,6 +64,8 @@ static void usage(FILE *f)
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
             "         [--workers N] [--io-threads N] [--drain-ms MS] [--verbose]\n"
             "         [--record FILE]\n"
+            "         [--ssl [--ssl-cert FILE] [--ssl-key FILE] [--ssl-client-ca FILE]\n"
+            "                [--ssl-plain-too]]\n"
             "         [TSimpleServer|TThreadedServer|TThreadPoolServer|TNonblockingServer]\n");
 }
 
@@ -85,6 +92,11 @@ static int parse_args(int argc, char **argv, pst_server_options *opt,
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
+        if (!strcmp(a, "--ssl") || !strcmp(a, "--ssl-plain-too")) {
+            if (opt->tls != PST_TLS_BOTH)
+                opt->tls = !strcmp(a, "--ssl") ? PST_TLS_ON : PST_TLS_BOTH;
+            continue;
+        }
         if (!strcmp(a, "--verbose")) {
             verbose = true;
             continue;
@@ -112,7 +124,9 @@ static int parse_args(int argc, char **argv, pst_server_options *opt,
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--server-type") ||
                      !strcmp(a, "--workers") || !strcmp(a, "--io-threads") ||
-                     !strcmp(a, "--drain-ms") || !strcmp(a, "--record");
+                     !strcmp(a, "--drain-ms") || !strcmp(a, "--record") ||
+                     !strcmp(a, "--ssl-cert") || !strcmp(a, "--ssl-key") ||
+                     !strcmp(a, "--ssl-client-ca");
         if (!known) {
             fprintf(stderr, "%s: unknown option '%s'\n", tt_prog, a);
             return -1;
@@ -153,6 +167,12 @@ static int parse_args(int argc, char **argv, pst_server_options *opt,
             rc = tt_parse_int(a, v, 0, 1024, &opt->workers);
         } else if (!strcmp(a, "--io-threads")) {
             rc = tt_parse_int(a, v, 0, 1024, &opt->io_threads);
+        } else if (!strcmp(a, "--ssl-cert")) {
+            opt->tls_cert_file = v;
+        } else if (!strcmp(a, "--ssl-key")) {
+            opt->tls_key_file = v;
+        } else if (!strcmp(a, "--ssl-client-ca")) {
+            opt->tls_ca_file = v;
         } else if (!strcmp(a, "--drain-ms")) {
             rc = tt_parse_int(a, v, 0, 3600 * 1000, &opt->drain_ms);
         } else if (!strcmp(a, "--record")) {
@@ -169,6 +189,8 @@ int main(int argc, char **argv)
     tt_prog = "thrifttest-server";
     pst_server_options opt = PST_SERVER_OPTIONS_INIT;
     opt.port = 9090;
+    opt.tls_cert_file = PST_TEST_KEYS_DIR "/server.crt";
+    opt.tls_key_file = PST_TEST_KEYS_DIR "/server.key";
     argv = tt_split_equals(&argc, argv);
     bool multiplexed = false;
     int rc = parse_args(argc, argv, &opt, &multiplexed);
