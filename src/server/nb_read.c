@@ -331,6 +331,12 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
                 off += pst__nb_conn_start_http(c, p, avail);
                 break;
             }
+            if (sn.kind == PST_SNIFF_ZLIB) {
+                pst__nb_conn_fail(c, "a zlib stream (TZlibTransport): not "
+                                  "served by the nonblocking model yet; the "
+                                  "simple, threaded and pool models serve it");
+                break;
+            }
             if (sn.kind != PST_SNIFF_THRIFT) {
                 char hex[3 * 8 + 1];
                 size_t used = 0;

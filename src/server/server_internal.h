@@ -60,7 +60,9 @@ typedef enum pst_sniff_kind {
     PST_SNIFF_NEED_MORE = 0,   /* not enough bytes yet to tell */
     PST_SNIFF_THRIFT,          /* protocol and framing filled in */
     PST_SNIFF_HTTP,            /* an HTTP request line: the front door (front.h) */
-    PST_SNIFF_UNKNOWN          /* nothing postern speaks: close */
+    PST_SNIFF_UNKNOWN,         /* nothing postern speaks: close */
+    PST_SNIFF_ZLIB             /* a zlib stream (TZlibTransport): inflate,
+                                  then sniff what it carries */
 } pst_sniff_kind;
 
 typedef struct pst_sniff {

@@ -7,6 +7,9 @@
  *   [                      JSON, unframed     (TJSONProtocol: [1,"name",...)
  *   LL LL LL LL <one of the above>   framed (0 < length <= max_frame)
  *   "GET " "POST " ...     an HTTP request line
+ *   78 xx                  a zlib stream (TZlibTransport: deflate, 32 KiB
+ *                          window, a valid header check), carrying any of
+ *                          the Thrift kinds above
  *
  * Each kind is a candidate that the bytes so far either match, rule out,
  * or leave open; the answer waits while any candidate is open. At most
@@ -126,6 +129,19 @@ static verdict http(const uint8_t *p, size_t n)
     return v;
 }
 
+/* RFC 1950's header: CM 8 with a 32 KiB window (0x78), no preset
+ * dictionary, and the two bytes a multiple of 31. No Thrift kind opens with
+ * 0x78 (a frame that long passes any max_frame below 2 GiB). */
+static verdict zlib_start(const pst_server_options *opt, const uint8_t *p,
+                          size_t n)
+{
+    if (n == 0 || p[0] != 0x78 || opt->codec.max_frame >= 0x78000000u)
+        return NO;
+    if (n < 2)
+        return MAYBE;
+    return ((0x78u << 8 | p[1]) % 31 == 0 && !(p[1] & 0x20)) ? MATCH : NO;
+}
+
 void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
                 pst_sniff *out)
 {
@@ -139,7 +155,13 @@ void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
     }
     bool open = false;
     const pst_protocol *proto = NULL;
-    verdict v;
+    verdict v = zlib_start(opt, p, n);
+    if (v == MATCH) {
+        /* pins apply to what the stream carries */
+        out->kind = PST_SNIFF_ZLIB;
+        return;
+    }
+    open |= v == MAYBE;
 
     if (opt->framing != PST_FRAMING_FRAMED) {
         v = thrift_start(p, n, &proto);
