@@ -123,8 +123,10 @@ static int deflate_into(z_stream *zs, const uint8_t *in, size_t n, int flush,
             size_t room = piece / 2 + 64;
             if (room > 1u << 20)
                 room = 1u << 20;
-            if (pst_wbuf_reserve(out, room) < 0)
-                return pst_error_set(err, out->err,
+            if (room > out->max - out->len)
+                room = out->max - out->len; /* 0: the limit is reached */
+            if (room == 0 || pst_wbuf_reserve(out, room) < 0)
+                return pst_error_set(err, out->err ? out->err : PST_E_LIMIT,
                                      "compressed message passes %zu bytes",
                                      out->max);
             size_t space = out->cap - out->len;

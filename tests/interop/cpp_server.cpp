@@ -5,7 +5,8 @@
 // choice of server, protocol and transport.
 //
 //   cpp_server --port N [--bind ADDR] [--domain-socket PATH]
-//              [--protocol binary|compact|json] [--transport buffered|framed]
+//              [--protocol binary|compact|json|header]
+//              [--transport buffered|framed|zlib]
 //              [--server-type simple|threaded]
 //
 // Prints "ready" on stdout when it is about to accept connections.
@@ -19,11 +20,13 @@
 
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/protocol/THeaderProtocol.h>
 #include <thrift/protocol/TJSONProtocol.h>
 #include <thrift/server/TSimpleServer.h>
 #include <thrift/server/TThreadedServer.h>
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TServerSocket.h>
+#include <thrift/transport/TZlibTransport.h>
 
 #include "ThriftTest.h"
 
@@ -159,7 +162,8 @@ class ListenOnceSocket : public TServerSocket {
   std::fprintf(stderr, fmt, arg);
   std::fprintf(stderr,
                "\nusage: cpp_server --port N [--bind ADDR] [--domain-socket PATH]\n"
-               "         [--protocol binary|compact] [--transport buffered|framed]\n"
+               "         [--protocol binary|compact|json|header]\n"
+               "         [--transport buffered|framed|zlib]\n"
                "         [--server-type simple|threaded]\n");
   std::exit(2);
 }
@@ -203,16 +207,20 @@ int main(int argc, char** argv) {
     pfactory = std::make_shared<TCompactProtocolFactory>();
   else if (protocol == "json")
     pfactory = std::make_shared<TJSONProtocolFactory>();
+  else if (protocol == "header")
+    pfactory = std::make_shared<THeaderProtocolFactory>();
   else
-    usage_error("--protocol: '%s' is not binary, compact or json", protocol.c_str());
+    usage_error("--protocol: '%s' is not binary, compact, json or header", protocol.c_str());
 
   std::shared_ptr<TTransportFactory> tfactory;
   if (transport == "buffered")
     tfactory = std::make_shared<TBufferedTransportFactory>();
   else if (transport == "framed")
     tfactory = std::make_shared<BudgetResettingFramedFactory>();
+  else if (transport == "zlib")  // over the socket, as Thrift's TestServer
+    tfactory = std::make_shared<TZlibTransportFactory>();
   else
-    usage_error("--transport: '%s' is not buffered or framed", transport.c_str());
+    usage_error("--transport: '%s' is not buffered, framed or zlib", transport.c_str());
 
   std::shared_ptr<ListenOnceSocket> listener;
   if (!domain_socket.empty())
@@ -228,6 +236,9 @@ int main(int argc, char** argv) {
     server.reset(new TThreadedServer(processor, listener, tfactory, pfactory));
   else
     usage_error("--server-type: '%s' is not simple or threaded", server_type.c_str());
+
+  if (protocol == "header")  // replies through the request's own THeaderProtocol
+    server->setOutputProtocolFactory(std::shared_ptr<TProtocolFactory>());
 
   try {
     listener->listen();  // bind now, so "ready" means connectable

@@ -5,7 +5,7 @@ The reference peer for postern's servers: calls every ThriftTest method and
 checks every answer strictly against what ThriftTest.thrift documents.
 
     py_client.py [--host H] --port N [--domain-socket PATH]
-                 [--protocol binary|compact|json] [--transport buffered|framed]
+                 [--protocol binary|compact|json] [--transport buffered|framed|zlib] [--zlib]
                  [--accelerated] [--nonstrict] [--timeout S]
 
 Exit status is Thrift's cross-test bitmask of failed groups:
@@ -22,7 +22,7 @@ import sys
 
 from thrift.Thrift import TApplicationException
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
-from thrift.transport import THttpClient, TSocket, TTransport
+from thrift.transport import THttpClient, TSocket, TTransport, TZlibTransport
 
 try:
     from ThriftTest import ThriftTest
@@ -315,10 +315,13 @@ class Connection:
         if o.connect:
             sock.open()
             connect_upgrade(sock.handle, o.connect)
-        if o.transport == "framed":
+        if o.transport == "framed" and not o.zlib:
             self.transport = TTransport.TFramedTransport(sock)
         else:
             self.transport = TTransport.TBufferedTransport(sock)
+        if o.transport == "zlib" or o.zlib:
+            # as Thrift's own TestClient.py: zlib over the buffered socket
+            self.transport = TZlibTransport.TZlibTransport(self.transport, 9)
         proto = self.protocol(self.transport)
         if not self.transport.isOpen():
             self.transport.open()
@@ -354,7 +357,10 @@ def main():
     p.add_argument("--port", type=int, default=9090)
     p.add_argument("--domain-socket", default=None, help="connect to this Unix socket path")
     p.add_argument("--protocol", choices=["binary", "compact", "json"], default="binary")
-    p.add_argument("--transport", choices=["buffered", "framed", "http"], default="buffered")
+    p.add_argument("--transport", choices=["buffered", "framed", "http", "zlib"],
+                   default="buffered")
+    p.add_argument("--zlib", action="store_true",
+                   help="TZlibTransport over the socket (as --transport zlib)")
     p.add_argument("--http-path", default="/", help="path for --transport http")
     p.add_argument("--connect", default=None, metavar="PATH",
                    help="upgrade with CONNECT PATH HTTP/1.0 before speaking Thrift")

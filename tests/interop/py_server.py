@@ -6,7 +6,7 @@ in ThriftTest.thrift say. The generated Python package (`thrift --gen py`)
 must be importable, e.g. PYTHONPATH=<build>/tests/interop/gen-py.
 
     py_server.py --port N [--protocol binary|compact|json]
-                 [--transport buffered|framed|http] [--domain-socket PATH]
+                 [--transport buffered|framed|http|zlib] [--zlib] [--domain-socket PATH]
                  [--accelerated] [--nonstrict]
 
 Prints "ready" on stdout once it listens.
@@ -20,7 +20,7 @@ import time
 from thrift.Thrift import TApplicationException
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
 from thrift.server import THttpServer, TServer
-from thrift.transport import TSocket, TTransport
+from thrift.transport import TSocket, TTransport, TZlibTransport
 
 try:
     from ThriftTest import ThriftTest
@@ -133,7 +133,10 @@ def main():
     p.add_argument("--bind", default="127.0.0.1")
     p.add_argument("--domain-socket", default=None, help="listen on this Unix socket path")
     p.add_argument("--protocol", choices=["binary", "compact", "json"], default="binary")
-    p.add_argument("--transport", choices=["buffered", "framed", "http"], default="buffered")
+    p.add_argument("--transport", choices=["buffered", "framed", "http", "zlib"],
+                   default="buffered")
+    p.add_argument("--zlib", action="store_true",
+                   help="TZlibTransport over the socket (as --transport zlib)")
     p.add_argument("--accelerated", action="store_true",
                    help="use the C-accelerated protocol codecs (fastbinary)")
     p.add_argument("--nonstrict", action="store_true",
@@ -153,7 +156,10 @@ def main():
         listener = TSocket.TServerSocket(unix_socket=opts.domain_socket)
     else:
         listener = TSocket.TServerSocket(host=opts.bind, port=opts.port)
-    if opts.transport == "framed":
+    if opts.transport == "zlib" or opts.zlib:
+        # as Thrift's C++ TestServer: zlib straight over the socket
+        tfactory = TZlibTransport.TZlibTransportFactory()
+    elif opts.transport == "framed":
         tfactory = TTransport.TFramedTransportFactory()
     else:
         tfactory = TTransport.TBufferedTransportFactory()

@@ -5,10 +5,14 @@
  *
  *   thrifttest-client [--host H] [--port N] [--domain-socket PATH]
  *                     [--protocol binary|compact|json]
- *                     [--transport buffered|framed|http] [--http-path PATH]
+ *                     [--transport buffered|framed|zlib|http] [--zlib]
+ *                     [--http-path PATH]
  *                     [--connect PATH] [--proxy HOST:PORT]
  *                     [--testloops N] [--timeout MS] [--quiet]
  *
+ * --transport zlib (and --zlib, which Thrift's cross-test runner passes
+ * with it) is Thrift's TZlibTransport over the socket, messages unframed
+ * inside, as Thrift's C++ and Python test programs build it.
  * --transport http calls through Thrift over HTTP (a POST per call to
  * --http-path, default "/"); --connect PATH upgrades the connection with
  * CONNECT PATH (postern: /_thrift_rpc_) first; --proxy goes through an HTTP
@@ -23,6 +27,7 @@
 
 #include "checks.h"
 #include "options.h"
+#include "postern/zlib.h"
 
 typedef struct target {
     const char *host;
@@ -32,14 +37,48 @@ typedef struct target {
     bool http;
     const char *http_path;
     const char *connect_path;
+    bool zlib;
 } target;
+
+/* A socket wrapped in layers the URL forms do not take (zlib), then the
+ * message layer over them. */
+static pst_client *connect_layered(const target *t, pst_error *err)
+{
+    const pst_client_options *o = &t->copt;
+    pst_stream *st = t->unix_path
+                         ? pst_stream_unix_connect(t->unix_path, o->connect_timeout_ms, err)
+                         : pst_stream_tcp_connect(t->host, t->port, o->connect_timeout_ms,
+                                                  err);
+    if (!st)
+        return NULL;
+    if (t->zlib) {
+        st = pst_stream_zlib_new(st, NULL, 0, PST_ZLIB_LEVEL_DEFAULT);
+        if (!st) {
+            pst_error_set(err, PST_E_NOMEM, "out of memory for zlib");
+            return NULL;
+        }
+    }
+    pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
+    to.idle_timeout_ms = o->recv_timeout_ms;
+    to.read_timeout_ms = o->recv_timeout_ms;
+    to.write_timeout_ms = o->send_timeout_ms;
+    to.codec = o->codec;
+    pst_transport *tr = o->framed ? pst_transport_framed_new(st, &to)
+                                  : pst_transport_unframed_new(st, &to);
+    pst_client *c = pst_client_new(tr, o);
+    if (!c)
+        pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
+    return c;
+}
 
 static pst_client *connect_target(void *ctx)
 {
     const target *t = ctx;
     pst_error err = { 0, "" };
     pst_client *c;
-    if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
+    if (t->zlib) {
+        c = connect_layered(t, &err);
+    } else if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
         char url[600];
         const char *path = t->http ? t->http_path : t->connect_path;
         snprintf(url, sizeof url, "http://%s%s%s:%d%s", strchr(t->host, ':') ? "[" : "",
@@ -59,7 +98,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-client [--host H] [--port N] [--domain-socket PATH]\n"
-            "         [--protocol binary|compact|json] [--transport buffered|framed|http]\n"
+            "         [--protocol binary|compact|json]\n"
+            "         [--transport buffered|framed|zlib|http] [--zlib]\n"
             "         [--http-path PATH] [--connect PATH] [--proxy HOST:PORT]\n"
             "         [--testloops N] [--timeout MS] [--quiet]\n");
 }
@@ -80,6 +120,11 @@ static int parse_args(int argc, char **argv, settings *s)
             return 1;
         if (!strcmp(a, "--quiet")) {
             s->quiet = true;
+            continue;
+        }
+        if (!strcmp(a, "--zlib")) {
+            s->t.zlib = true;
+            s->t.copt.framed = false;
             continue;
         }
         bool known = !strcmp(a, "--host") || !strcmp(a, "--port") ||
@@ -113,6 +158,9 @@ static int parse_args(int argc, char **argv, settings *s)
             rc = tt_parse_protocol(a, v, false, &s->t.copt.protocol);
         } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
             s->t.http = true;
+        } else if (!strcmp(a, "--transport") && !strcmp(v, "zlib")) {
+            s->t.zlib = true;
+            s->t.copt.framed = false;
         } else if (!strcmp(a, "--http-path") || !strcmp(a, "--connect")) {
             if (v[0] != '/') {
                 fprintf(stderr, "%s: %s needs a path starting with '/', got '%s'\n",
@@ -129,7 +177,7 @@ static int parse_args(int argc, char **argv, settings *s)
         } else if (!strcmp(a, "--transport")) {
             int framing = 0;
             rc = tt_parse_transport(a, v, false, &framing);
-            s->t.copt.framed = framing == 1;
+            s->t.copt.framed = framing == 1 && !s->t.zlib;
         } else if (!strcmp(a, "--testloops")) {
             rc = tt_parse_int(a, v, 1, 1000000, &s->loops);
         } else if (!strcmp(a, "--timeout")) {
@@ -145,8 +193,8 @@ int main(int argc, char **argv)
 {
     tt_prog = "thrifttest-client";
     static const pst_client_options copt = PST_CLIENT_OPTIONS_INIT;
-    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL }, 1, 20000,
-                   false };
+    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL, false }, 1,
+                   20000, false };
     argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &s);
     if (rc != 0) {
@@ -158,6 +206,12 @@ int main(int argc, char **argv)
     s.t.copt.connect_timeout_ms = s.timeout_ms;
     s.t.copt.send_timeout_ms = s.timeout_ms;
     s.t.copt.recv_timeout_ms = s.timeout_ms;
+    if (s.t.zlib && (s.t.http || s.t.connect_path || s.t.copt.proxy)) {
+        fprintf(stderr, "%s: zlib does not combine with http, --connect or --proxy\n",
+                tt_prog);
+        usage(stderr);
+        return 2;
+    }
 
     tt_checker x;
     memset(&x, 0, sizeof x);

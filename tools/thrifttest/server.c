@@ -5,13 +5,17 @@
  *
  *   thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]
  *                     [--protocol auto|binary|compact|json]
- *                     [--transport auto|buffered|framed|http]
+ *                     [--transport auto|buffered|framed|zlib|http] [--zlib]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N] [--drain-ms MS]
  *
  * auto (the default) tells each connection's protocol and framing from its
  * first bytes; binary/compact and buffered/framed pin them, as Thrift's test
- * servers do. Listens on 127.0.0.1:9090 unless told otherwise. SIGINT and
+ * servers do. zlib streams (TZlibTransport, messages unframed inside, as
+ * Thrift's test programs make them) are told from their first bytes too:
+ * --transport zlib and --zlib (which Thrift's cross-test runner passes
+ * together) say to expect them.
+ * Listens on 127.0.0.1:9090 unless told otherwise. SIGINT and
  * SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
  * answers 503 that long while calls are still served. Bad arguments exit 2.
  */
@@ -37,7 +41,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
-            "         [--protocol auto|binary|compact|json] [--transport auto|buffered|framed|http]\n"
+            "         [--protocol auto|binary|compact|json]\n"
+            "         [--transport auto|buffered|framed|zlib|http] [--zlib]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
             "         [--workers N] [--io-threads N] [--drain-ms MS]\n");
 }
@@ -45,10 +50,16 @@ static void usage(FILE *f)
 /* Parse argv into opt; 0, 1 for --help, -1 on a bad argument (reported). */
 static int parse_args(int argc, char **argv, pst_server_options *opt)
 {
+    bool zlib = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
+        if (!strcmp(a, "--zlib")) {
+            zlib = true;
+            opt->framing = PST_FRAMING_UNFRAMED; /* inside the stream */
+            continue;
+        }
         bool known = !strcmp(a, "--port") || !strcmp(a, "--bind") ||
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--server-type") ||
@@ -77,10 +88,14 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
         } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
             /* HTTP is served on every port; Thrift's framing stays sniffed */
             opt->framing = PST_FRAMING_AUTO;
+        } else if (!strcmp(a, "--transport") && !strcmp(v, "zlib")) {
+            zlib = true;
+            opt->framing = PST_FRAMING_UNFRAMED; /* inside the stream */
         } else if (!strcmp(a, "--transport")) {
             int framing = 0;
             rc = tt_parse_transport(a, v, true, &framing);
-            opt->framing = (pst_framing)framing;
+            if (!zlib)
+                opt->framing = (pst_framing)framing;
         } else if (!strcmp(a, "--server-type")) {
             int model = pst_server_model_by_name(v);
             if (model < 0) {
@@ -100,6 +115,10 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
         if (rc < 0)
             return -1;
     }
+    /* With protocol and framing both pinned nothing is sniffed, zlib's
+     * 0x78 included: keep the protocol pinned and sniff the framing. */
+    if (zlib && opt->protocol)
+        opt->framing = PST_FRAMING_AUTO;
     return 0;
 }
 
