@@ -15,6 +15,7 @@
 #include "blocking.h"
 #include "core/processor_internal.h"
 #include "front.h"
+#include "postern/header.h"
 #include "postern/transport.h"
 #include "postern/zlib.h"
 
@@ -183,8 +184,12 @@ static void serve_messages(pst_server *s, pst_transport *t,
         out.err = 0;
         pst__call_report rep;
         uint64_t t0 = pst__mono_ns();
-        rc = pst__process(&s->proc, proto, msg, len, &out, &arena, &s->opt.codec,
-                          &err, &rep);
+        if (frame_overhead == 4 && pst_header_is_frame(msg, len))
+            rc = pst__header_process(&s->proc, msg, len, &out, &arena,
+                                     &s->opt.codec, &err, &rep);
+        else
+            rc = pst__process(&s->proc, proto, msg, len, &out, &arena,
+                              &s->opt.codec, &err, &rep);
         if (sh) {
             if (rep.method)
                 pst__metrics_call(sh, pst__metrics_method_index(&s->metrics, rep.method),

@@ -71,6 +71,19 @@ typedef struct pst_sniff {
     pst_framing framing;
 } pst_sniff;
 
+/* ---- THeader (header_process.c) ------------------------------------------ */
+
+struct pst__call_report;
+
+/* Answer the header frame body[0..n) (what follows its length), as
+ * pst__process answers a message: the reply frame's body (no length) is
+ * appended to out, in the request's protocol and transforms; nothing for a
+ * oneway call. < 0 with err for a frame that cannot be answered. */
+int pst__header_process(const pst_processor *proc, const uint8_t *body,
+                        size_t n, pst_wbuf *out, pst_arena *arena,
+                        const pst_codec_config *cfg, pst_error *err,
+                        struct pst__call_report *rep);
+
 /* Look at the first n bytes of a connection (n may grow between calls).
  * Honours pinned opt.protocol / opt.framing. PST__SNIFF_BYTES always
  * decide (an old-style binary header inside a frame takes the most:

@@ -6,6 +6,10 @@
  *   82 vv ...              compact, unframed  (vv: version 1, type 1..4)
  *   [                      JSON, unframed     (TJSONProtocol: [1,"name",...)
  *   LL LL LL LL <one of the above>   framed (0 < length <= max_frame)
+ *   LL LL LL LL 0f ff FF FF SS SS SS SS HH HH pp
+ *                          a THeader frame; pp (varint): 0 binary inside,
+ *                          2 compact; served framed, each frame answered
+ *                          in its own format
  *   "GET " "POST " ...     an HTTP request line
  *   78 xx                  a zlib stream (TZlibTransport: deflate, 32 KiB
  *                          window, a valid header check), carrying any of
@@ -16,6 +20,7 @@
  * 4 + 4 + OLD_NAME_CHECK + 1 bytes decide. */
 #include <string.h>
 
+#include "postern/header.h"
 #include "server_internal.h"
 
 typedef enum { NO = 0, MAYBE, MATCH } verdict;
@@ -88,6 +93,25 @@ static verdict thrift_start(const uint8_t *p, size_t n, const pst_protocol **out
     return NO;
 }
 
+/* A THeader frame's body: magic 0f ff, flags, seqid, header words, then
+ * the protocol id (one varint byte for the two ids there are). */
+static verdict header_start(const uint8_t *p, size_t n, const pst_protocol **out)
+{
+    if (n < 2)
+        return MAYBE;
+    if (p[1] != 0xFF)
+        return NO;
+    if (n < 11)
+        return MAYBE;
+    if (p[8] == 0 && p[9] == 0)
+        return NO; /* no header words: no room for the protocol id */
+    const pst_protocol *inner = pst_header_protocol(p[10]);
+    if (!inner)
+        return NO;
+    *out = inner;
+    return MATCH;
+}
+
 static verdict framed(const pst_server_options *opt, const uint8_t *p, size_t n,
                       const pst_protocol **out)
 {
@@ -108,6 +132,8 @@ static verdict framed(const pst_server_options *opt, const uint8_t *p, size_t n,
                    (uint32_t)p[2] << 8 | p[3];
     if (len == 0 || len > max)
         return NO;
+    if (n > 4 && p[4] == 0x0F)
+        return header_start(p + 4, n - 4, out);
     return thrift_start(p + 4, n - 4, out);
 }
 

@@ -131,7 +131,7 @@ static const pst_stream_ops zlib_ops = {
     .write_some = NULL,
 };
 
-const char *pst__stream_detail(const pst_stream *s)
+const char *pst__zlib_stream_detail(const pst_stream *s)
 {
     if (s->ops != &zlib_ops)
         return NULL;

@@ -5,7 +5,7 @@ The reference peer for postern's servers: calls every ThriftTest method and
 checks every answer strictly against what ThriftTest.thrift documents.
 
     py_client.py [--host H] --port N [--domain-socket PATH]
-                 [--protocol binary|compact|json] [--transport buffered|framed|zlib] [--zlib]
+                 [--protocol binary|compact|json|header] [--transport buffered|framed|zlib] [--zlib]
                  [--accelerated] [--nonstrict] [--timeout S]
 
 Exit status is Thrift's cross-test bitmask of failed groups:
@@ -21,7 +21,7 @@ import struct
 import sys
 
 from thrift.Thrift import TApplicationException
-from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, THeaderProtocol, TJSONProtocol
 from thrift.transport import THttpClient, TSocket, TTransport, TZlibTransport
 
 try:
@@ -315,7 +315,7 @@ class Connection:
         if o.connect:
             sock.open()
             connect_upgrade(sock.handle, o.connect)
-        if o.transport == "framed" and not o.zlib:
+        if o.transport == "framed" and not o.zlib and o.protocol != "header":
             self.transport = TTransport.TFramedTransport(sock)
         else:
             self.transport = TTransport.TBufferedTransport(sock)
@@ -329,6 +329,18 @@ class Connection:
 
     def protocol(self, transport):
         o = self.opts
+        if o.protocol == "header":
+            # THeader frames itself: over the buffered socket
+            from thrift.transport.THeaderTransport import (THeaderClientType,
+                                                           THeaderSubprotocolID,
+                                                           THeaderTransformID)
+            inner = (THeaderSubprotocolID.COMPACT if o.header_protocol == "compact"
+                     else THeaderSubprotocolID.BINARY)
+            proto = THeaderProtocol.THeaderProtocol(
+                transport, [THeaderClientType.HEADERS], default_protocol=inner)
+            if o.header_zlib:
+                proto.trans.add_transform(THeaderTransformID.ZLIB)
+            return proto
         if o.protocol == "json":
             return TJSONProtocol.TJSONProtocol(transport)
         if o.protocol == "compact":
@@ -356,7 +368,12 @@ def main():
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9090)
     p.add_argument("--domain-socket", default=None, help="connect to this Unix socket path")
-    p.add_argument("--protocol", choices=["binary", "compact", "json"], default="binary")
+    p.add_argument("--protocol", choices=["binary", "compact", "json", "header"],
+                   default="binary")
+    p.add_argument("--header-protocol", choices=["binary", "compact"], default="binary",
+                   help="--protocol header: the protocol inside the frames")
+    p.add_argument("--header-zlib", action="store_true",
+                   help="--protocol header: the zlib transform on every message")
     p.add_argument("--transport", choices=["buffered", "framed", "http", "zlib"],
                    default="buffered")
     p.add_argument("--zlib", action="store_true",

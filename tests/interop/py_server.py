@@ -5,7 +5,7 @@ The reference peer for postern's client: every method behaves as the comments
 in ThriftTest.thrift say. The generated Python package (`thrift --gen py`)
 must be importable, e.g. PYTHONPATH=<build>/tests/interop/gen-py.
 
-    py_server.py --port N [--protocol binary|compact|json]
+    py_server.py --port N [--protocol binary|compact|json|header]
                  [--transport buffered|framed|http|zlib] [--zlib] [--domain-socket PATH]
                  [--accelerated] [--nonstrict]
 
@@ -18,7 +18,7 @@ import sys
 import time
 
 from thrift.Thrift import TApplicationException
-from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, THeaderProtocol, TJSONProtocol
 from thrift.server import THttpServer, TServer
 from thrift.transport import TSocket, TTransport, TZlibTransport
 
@@ -132,7 +132,8 @@ def main():
     p.add_argument("--port", type=int, default=9090)
     p.add_argument("--bind", default="127.0.0.1")
     p.add_argument("--domain-socket", default=None, help="listen on this Unix socket path")
-    p.add_argument("--protocol", choices=["binary", "compact", "json"], default="binary")
+    p.add_argument("--protocol", choices=["binary", "compact", "json", "header"],
+                   default="binary")
     p.add_argument("--transport", choices=["buffered", "framed", "http", "zlib"],
                    default="buffered")
     p.add_argument("--zlib", action="store_true",
@@ -159,11 +160,19 @@ def main():
     if opts.transport == "zlib" or opts.zlib:
         # as Thrift's C++ TestServer: zlib straight over the socket
         tfactory = TZlibTransport.TZlibTransportFactory()
-    elif opts.transport == "framed":
+    elif opts.transport == "framed" and opts.protocol != "header":
         tfactory = TTransport.TFramedTransportFactory()
     else:
         tfactory = TTransport.TBufferedTransportFactory()
-    if opts.protocol == "json":
+    if opts.protocol == "header":
+        # THeader frames itself; like Thrift's header servers it also
+        # answers plain framed and unframed binary and compact clients
+        from thrift.transport.THeaderTransport import THeaderClientType
+        pfactory = THeaderProtocol.THeaderProtocolFactory(allowed_client_types=[
+            THeaderClientType.HEADERS, THeaderClientType.FRAMED_BINARY,
+            THeaderClientType.UNFRAMED_BINARY, THeaderClientType.FRAMED_COMPACT,
+            THeaderClientType.UNFRAMED_COMPACT])
+    elif opts.protocol == "json":
         pfactory = TJSONProtocol.TJSONProtocolFactory()
     elif opts.protocol == "compact":
         pfactory = (TCompactProtocol.TCompactProtocolAcceleratedFactory(fallback=False)

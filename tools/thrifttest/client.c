@@ -4,7 +4,8 @@
  * own servers. Every method is called and every answer checked strictly.
  *
  *   thrifttest-client [--host H] [--port N] [--domain-socket PATH]
- *                     [--protocol binary|compact|json]
+ *                     [--protocol binary|compact|json|header]
+ *                     [--header-protocol binary|compact] [--header-zlib]
  *                     [--transport buffered|framed|zlib|http] [--zlib]
  *                     [--http-path PATH]
  *                     [--connect PATH] [--proxy HOST:PORT]
@@ -13,6 +14,9 @@
  * --transport zlib (and --zlib, which Thrift's cross-test runner passes
  * with it) is Thrift's TZlibTransport over the socket, messages unframed
  * inside, as Thrift's C++ and Python test programs build it.
+ * --protocol header speaks THeader (binary inside unless --header-protocol
+ * says compact; --header-zlib adds the zlib transform); it is framed
+ * whatever --transport says, as Thrift's THeaderProtocol is.
  * --transport http calls through Thrift over HTTP (a POST per call to
  * --http-path, default "/"); --connect PATH upgrades the connection with
  * CONNECT PATH (postern: /_thrift_rpc_) first; --proxy goes through an HTTP
@@ -27,6 +31,7 @@
 
 #include "checks.h"
 #include "options.h"
+#include "postern/header.h"
 #include "postern/zlib.h"
 
 typedef struct target {
@@ -38,10 +43,12 @@ typedef struct target {
     const char *http_path;
     const char *connect_path;
     bool zlib;
+    bool header;               /* THeader, with copt.protocol inside */
+    bool header_zlib;
 } target;
 
-/* A socket wrapped in layers the URL forms do not take (zlib), then the
- * message layer over them. */
+/* A socket wrapped in layers the URL forms do not take (zlib, THeader),
+ * then the message layer over them. */
 static pst_client *connect_layered(const target *t, pst_error *err)
 {
     const pst_client_options *o = &t->copt;
@@ -63,8 +70,10 @@ static pst_client *connect_layered(const target *t, pst_error *err)
     to.read_timeout_ms = o->recv_timeout_ms;
     to.write_timeout_ms = o->send_timeout_ms;
     to.codec = o->codec;
-    pst_transport *tr = o->framed ? pst_transport_framed_new(st, &to)
-                                  : pst_transport_unframed_new(st, &to);
+    pst_transport *tr = t->header ? pst_transport_header_new(st, &to, o->protocol,
+                                                             t->header_zlib)
+                        : o->framed ? pst_transport_framed_new(st, &to)
+                                    : pst_transport_unframed_new(st, &to);
     pst_client *c = pst_client_new(tr, o);
     if (!c)
         pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
@@ -76,7 +85,7 @@ static pst_client *connect_target(void *ctx)
     const target *t = ctx;
     pst_error err = { 0, "" };
     pst_client *c;
-    if (t->zlib) {
+    if (t->zlib || t->header) {
         c = connect_layered(t, &err);
     } else if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
         char url[600];
@@ -98,7 +107,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-client [--host H] [--port N] [--domain-socket PATH]\n"
-            "         [--protocol binary|compact|json]\n"
+            "         [--protocol binary|compact|json|header]\n"
+            "         [--header-protocol binary|compact] [--header-zlib]\n"
             "         [--transport buffered|framed|zlib|http] [--zlib]\n"
             "         [--http-path PATH] [--connect PATH] [--proxy HOST:PORT]\n"
             "         [--testloops N] [--timeout MS] [--quiet]\n");
@@ -106,6 +116,7 @@ static void usage(FILE *f)
 
 typedef struct settings {
     target t;
+    const pst_protocol *header_inner; /* --header-protocol */
     int loops;
     int timeout_ms;
     bool quiet;
@@ -127,11 +138,16 @@ static int parse_args(int argc, char **argv, settings *s)
             s->t.copt.framed = false;
             continue;
         }
+        if (!strcmp(a, "--header-zlib")) {
+            s->t.header_zlib = true;
+            continue;
+        }
         bool known = !strcmp(a, "--host") || !strcmp(a, "--port") ||
                      !strcmp(a, "--domain-socket") || !strcmp(a, "--protocol") ||
                      !strcmp(a, "--transport") || !strcmp(a, "--testloops") ||
                      !strcmp(a, "--timeout") || !strcmp(a, "--http-path") ||
-                     !strcmp(a, "--connect") || !strcmp(a, "--proxy");
+                     !strcmp(a, "--connect") || !strcmp(a, "--proxy") ||
+                     !strcmp(a, "--header-protocol");
         if (!known) {
             fprintf(stderr, "%s: unknown option '%s'\n", tt_prog, a);
             return -1;
@@ -154,6 +170,15 @@ static int parse_args(int argc, char **argv, settings *s)
                 rc = -1;
             }
             s->t.unix_path = v;
+        } else if (!strcmp(a, "--protocol") && !strcmp(v, "header")) {
+            s->t.header = true;
+        } else if (!strcmp(a, "--header-protocol")) {
+            rc = tt_parse_protocol(a, v, false, &s->header_inner);
+            if (rc == 0 && pst_header_protocol_id(s->header_inner) < 0) {
+                fprintf(stderr, "%s: --header-protocol must be binary or compact, "
+                                "got '%s'\n", tt_prog, v);
+                rc = -1;
+            }
         } else if (!strcmp(a, "--protocol")) {
             rc = tt_parse_protocol(a, v, false, &s->t.copt.protocol);
         } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
@@ -193,8 +218,9 @@ int main(int argc, char **argv)
 {
     tt_prog = "thrifttest-client";
     static const pst_client_options copt = PST_CLIENT_OPTIONS_INIT;
-    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL, false }, 1,
-                   20000, false };
+    settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL, false, false,
+                     false },
+                   NULL, 1, 20000, false };
     argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &s);
     if (rc != 0) {
@@ -206,8 +232,11 @@ int main(int argc, char **argv)
     s.t.copt.connect_timeout_ms = s.timeout_ms;
     s.t.copt.send_timeout_ms = s.timeout_ms;
     s.t.copt.recv_timeout_ms = s.timeout_ms;
-    if (s.t.zlib && (s.t.http || s.t.connect_path || s.t.copt.proxy)) {
-        fprintf(stderr, "%s: zlib does not combine with http, --connect or --proxy\n",
+    if (s.t.header)
+        s.t.copt.protocol = s.header_inner ? s.header_inner : &pst_protocol_binary;
+    if ((s.t.zlib || s.t.header) && (s.t.http || s.t.connect_path || s.t.copt.proxy)) {
+        fprintf(stderr, "%s: zlib and header do not combine with http, --connect or "
+                        "--proxy\n",
                 tt_prog);
         usage(stderr);
         return 2;

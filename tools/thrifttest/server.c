@@ -4,7 +4,7 @@
  * servers. Methods behave as tests/interop/ThriftTest.thrift says.
  *
  *   thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]
- *                     [--protocol auto|binary|compact|json]
+ *                     [--protocol auto|binary|compact|json|header]
  *                     [--transport auto|buffered|framed|zlib|http] [--zlib]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N] [--drain-ms MS]
@@ -15,6 +15,9 @@
  * Thrift's test programs make them) are told from their first bytes too:
  * --transport zlib and --zlib (which Thrift's cross-test runner passes
  * together) say to expect them.
+ * --protocol header serves THeader frames (binary or compact inside, zlib
+ * transform) and, as Thrift's header servers do, plain framed and unframed
+ * clients too: every kind is told from its first bytes.
  * Listens on 127.0.0.1:9090 unless told otherwise. SIGINT and
  * SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
  * answers 503 that long while calls are still served. Bad arguments exit 2.
@@ -41,7 +44,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
-            "         [--protocol auto|binary|compact|json]\n"
+            "         [--protocol auto|binary|compact|json|header]\n"
             "         [--transport auto|buffered|framed|zlib|http] [--zlib]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
             "         [--workers N] [--io-threads N] [--drain-ms MS]\n");
@@ -50,7 +53,7 @@ static void usage(FILE *f)
 /* Parse argv into opt; 0, 1 for --help, -1 on a bad argument (reported). */
 static int parse_args(int argc, char **argv, pst_server_options *opt)
 {
-    bool zlib = false;
+    bool zlib = false, header = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
@@ -83,6 +86,8 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
                 rc = -1;
             }
             opt->unix_path = v;
+        } else if (!strcmp(a, "--protocol") && !strcmp(v, "header")) {
+            header = true;
         } else if (!strcmp(a, "--protocol")) {
             rc = tt_parse_protocol(a, v, true, &opt->protocol);
         } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
@@ -119,6 +124,11 @@ static int parse_args(int argc, char **argv, pst_server_options *opt)
      * 0x78 included: keep the protocol pinned and sniff the framing. */
     if (zlib && opt->protocol)
         opt->framing = PST_FRAMING_AUTO;
+    if (header) {
+        /* header frames, framed and unframed binary and compact alike */
+        opt->protocol = NULL;
+        opt->framing = PST_FRAMING_AUTO;
+    }
     return 0;
 }
 

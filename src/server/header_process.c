@@ -1,0 +1,63 @@
+/* header_process.c: a server's answer to one THeader frame, shared by
+ * every model: unwrap the request (its protocol, transforms, info
+ * headers), process the payload, and wrap the reply in the request's
+ * format: the same protocol, transforms, flags and seqid. */
+#include <string.h>
+
+#include "core/processor_internal.h"
+#include "server_internal.h"
+#include "transport/header_internal.h"
+
+/* The request's info headers while its handler runs (pst_header_request). */
+static _Thread_local const pst_header_kv *tl_headers;
+static _Thread_local uint32_t tl_nheaders;
+
+const pst_header_kv *pst_header_request(uint32_t *n)
+{
+    *n = tl_nheaders;
+    return tl_nheaders ? tl_headers : NULL;
+}
+
+int pst__header_process(const pst_processor *proc, const uint8_t *body,
+                        size_t n, pst_wbuf *out, pst_arena *arena,
+                        const pst_codec_config *cfg, pst_error *err,
+                        pst__call_report *rep)
+{
+    rep->method = NULL;
+    rep->outcome = PST__OUTCOME_PROTOCOL;
+    pst_wbuf inflated, reply;
+    pst_wbuf_init(&inflated, (size_t)cfg->max_message);
+    pst_wbuf_init(&reply, 0);
+    pst_header_frame f;
+    const uint8_t *payload;
+    size_t plen;
+    int rc = pst_header_read(body, n, cfg, arena, &f, &inflated, &payload, &plen,
+                             err);
+    if (rc < 0)
+        goto done;
+    const pst_protocol *proto = pst_header_protocol(f.protocol_id);
+    tl_headers = f.headers;
+    tl_nheaders = f.nheaders;
+    reply.max = out->max;
+    rc = pst__process(proc, proto, payload, plen, &reply, arena, cfg, err, rep);
+    tl_headers = NULL;
+    tl_nheaders = 0;
+    if (reply.err && rc == 0)
+        rc = pst_error_set(err, reply.err, "reply: %s", pst_strerror(reply.err));
+    if (reply.len == 0 || reply.err)
+        goto done; /* a oneway call, or nothing that can be sent */
+    /* the reply carries no info headers of the request's */
+    f.headers = NULL;
+    f.nheaders = 0;
+    size_t mark = out->len;
+    int wrc = pst__header_write_body(out, &f, reply.data, reply.len, err);
+    if (wrc < 0) {
+        out->len = mark;
+        if (rc == 0)
+            rc = wrc;
+    }
+done:
+    pst_wbuf_free(&inflated);
+    pst_wbuf_free(&reply);
+    return rc;
+}
