@@ -14,8 +14,10 @@
  *           one complete zlib stream, Python's zlib.compress)
  *
  * Servers: every model answers header frames, from their first bytes
- * (0x0F 0xFF after a frame length), in the request's format: its protocol,
- * its transforms, its flags and seqid. Plain framed and unframed clients
+ * (0x0F 0xFF after a frame length, or after two: a header frame inside a
+ * plain frame, as Thrift's THeaderProtocol over TFramedTransport sends
+ * it), in the request's format: its protocol, its transforms, its flags
+ * and seqid, its framing. Plain framed and unframed clients
  * are served on the same port as ever. Handlers see the request's info
  * headers with pst_header_request.
  * Clients: pst_transport_header_new.
@@ -89,15 +91,22 @@ int pst_header_write(pst_wbuf *out, const pst_header_frame *f,
 
 /* ---- the client's transport -------------------------------------------- */
 
+/* pst_transport_header_new flags. */
+#define PST_HEADER_ZLIB 0x1u      /* the zlib transform on every message */
+#define PST_HEADER_IN_FRAMES 0x2u /* each header frame inside a plain frame
+                                     (another 4-byte length before it): what
+                                     Thrift's THeaderProtocol over a
+                                     TFramedTransport puts on the wire */
+
 /* A THeader message layer over s (which it then owns; NULL: out of memory,
  * s freed): each message written goes out as a header frame with inner's
- * id (binary or compact; the client's protocol must be inner too), the
- * message's seqid and, with zlib, the zlib transform. Each message read is
+ * id (binary or compact; the client's protocol must be inner too) and the
+ * message's seqid, shaped by flags (PST_HEADER_*). Each message read is
  * the payload of the next frame (a header frame, or a plain frame from a
  * server that answers so). */
 pst_transport *pst_transport_header_new(pst_stream *s,
                                         const pst_transport_options *o,
-                                        const pst_protocol *inner, bool zlib);
+                                        const pst_protocol *inner, unsigned flags);
 
 /* Info headers for the next message written on t (then cleared, as
  * Thrift's THeaderTransport does). Strings are copied; PST_E_INVALID for a

@@ -15,7 +15,6 @@
 #include "blocking.h"
 #include "core/processor_internal.h"
 #include "front.h"
-#include "postern/header.h"
 #include "postern/transport.h"
 #include "postern/zlib.h"
 
@@ -184,9 +183,10 @@ static void serve_messages(pst_server *s, pst_transport *t,
         out.err = 0;
         pst__call_report rep;
         uint64_t t0 = pst__mono_ns();
-        if (frame_overhead == 4 && pst_header_is_frame(msg, len))
-            rc = pst__header_process(&s->proc, msg, len, &out, &arena,
-                                     &s->opt.codec, &err, &rep);
+        int hskip = frame_overhead == 4 ? pst__header_nested(msg, len) : -1;
+        if (hskip >= 0)
+            rc = pst__header_answer(&s->proc, msg, len, hskip, &out, &arena,
+                                    &s->opt.codec, &err, &rep);
         else
             rc = pst__process(&s->proc, proto, msg, len, &out, &arena,
                               &s->opt.codec, &err, &rep);

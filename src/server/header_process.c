@@ -61,3 +61,30 @@ done:
     pst_wbuf_free(&reply);
     return rc;
 }
+
+int pst__header_answer(const pst_processor *proc, const uint8_t *m, size_t len,
+                       int skip, pst_wbuf *out, pst_arena *arena,
+                       const pst_codec_config *cfg, pst_error *err,
+                       pst__call_report *rep)
+{
+    if (skip == 0)
+        return pst__header_process(proc, m, len, out, arena, cfg, err, rep);
+    size_t mark = out->len;
+    if (pst_wbuf_reserve(out, 4) < 0) {
+        out->err = 0;
+        return pst_error_set(err, PST_E_NOMEM, "out of memory for a reply");
+    }
+    out->len += 4;
+    int rc = pst__header_process(proc, m + 4, len - 4, out, arena, cfg, err, rep);
+    size_t inner = out->len - mark - 4;
+    if (inner == 0) {
+        out->len = mark; /* no reply */
+    } else {
+        uint8_t *l = out->data + mark;
+        l[0] = (uint8_t)(inner >> 24);
+        l[1] = (uint8_t)(inner >> 16);
+        l[2] = (uint8_t)(inner >> 8);
+        l[3] = (uint8_t)inner;
+    }
+    return rc;
+}

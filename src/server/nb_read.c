@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "core/arena_internal.h"
-#include "postern/header.h"
 #include "server/nb_internal.h"
 
 /* ---- input buffer -------------------------------------------------------- */
@@ -151,9 +150,10 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
     err.message[0] = '\0';
     pst__call_report rep;
     uint64_t t0 = l->shard ? pst__mono_ns() : 0;
-    int rc = c->framed && pst_header_is_frame(msg, len)
-                 ? pst__header_process(&s->proc, msg, len, out, &l->arena,
-                                       &s->opt.codec, &err, &rep)
+    int hskip = c->framed ? pst__header_nested(msg, len) : -1;
+    int rc = hskip >= 0
+                 ? pst__header_answer(&s->proc, msg, len, hskip, out, &l->arena,
+                                      &s->opt.codec, &err, &rep)
                  : pst__process(&s->proc, c->proto, msg, len, out, &l->arena,
                                 &s->opt.codec, &err, &rep);
     if (l->shard) {
@@ -272,9 +272,11 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
         err.message[0] = '\0';
         pst__call_report rep;
         /* a THeader frame: answered in its own format */
-        int rc = PST__UNLIKELY(pst_header_is_frame(p + 4, flen))
-                     ? pst__header_process(&s->proc, p + 4, flen, out,
-                                           &l->arena, cfg, &err, &rep)
+        int hskip = PST__UNLIKELY(p[4] == 0x0F || (flen >= 6 && p[8] == 0x0F))
+                        ? pst__header_nested(p + 4, flen) : -1;
+        int rc = hskip >= 0
+                     ? pst__header_answer(&s->proc, p + 4, flen, hskip, out,
+                                          &l->arena, cfg, &err, &rep)
                      : pst__process(&s->proc, proto, p + 4, flen, out,
                                     &l->arena, cfg, &err, &rep);
         pst__arena_reset(&l->arena);
@@ -430,7 +432,7 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
          * speak the connection's protocol only): in order, so only when
          * none of the connection's requests is still with the workers. */
         bool inline_call = s->opt.workers <= 0 ||
-                           (c->framed && pst_header_is_frame(p + hdr, mlen));
+                           (c->framed && pst__header_nested(p + hdr, mlen) >= 0);
         if (s->opt.workers > 0 && inline_call && c->inflight > 0) {
             pst__nb_conn_fail(c, "a header frame pipelined behind %u requests "
                               "still with the workers: not answered in order",

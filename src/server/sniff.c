@@ -10,6 +10,7 @@
  *                          a THeader frame; pp (varint): 0 binary inside,
  *                          2 compact; served framed, each frame answered
  *                          in its own format
+ *   LL LL LL LL LL-4 ... 0f ff ...   the same inside a plain frame
  *   "GET " "POST " ...     an HTTP request line
  *   78 xx                  a zlib stream (TZlibTransport: deflate, 32 KiB
  *                          window, a valid header check), carrying any of
@@ -134,6 +135,18 @@ static verdict framed(const pst_server_options *opt, const uint8_t *p, size_t n,
         return NO;
     if (n > 4 && p[4] == 0x0F)
         return header_start(p + 4, n - 4, out);
+    /* a header frame with its own length inside this one (Thrift's
+     * THeaderProtocol over TFramedTransport) */
+    if (len >= 6 && n > 4 && p[4] == ((len - 4) >> 24)) {
+        uint32_t inner = len - 4;
+        bool maybe = true;
+        for (size_t i = 0; i < 4 && 4 + i < n; i++)
+            maybe &= p[4 + i] == (uint8_t)(inner >> (8 * (3 - i)));
+        if (maybe && n <= 8)
+            return MAYBE;
+        if (maybe && p[8] == 0x0F)
+            return header_start(p + 8, n - 8, out);
+    }
     return thrift_start(p + 4, n - 4, out);
 }
 

@@ -20,6 +20,7 @@ typedef struct header_stream {
     const pst_protocol *proto;
     int32_t id;
     bool zlib;
+    bool in_frames;            /* another length around each frame */
     pst_codec_config cfg;
     /* reading: a frame collects in in[0..in_len); once whole, what the
      * framed layer reads is plain[plain_off..plain.len) */
@@ -76,11 +77,17 @@ static int fill_to(header_stream *h, size_t want, int64_t deadline,
     return 0;
 }
 
-/* A whole frame is in `in`: make [length][payload] of it in plain. */
-static int unwrap(header_stream *h)
+static uint32_t be32(const uint8_t *p)
 {
-    const uint8_t *body = h->in + 4;
-    size_t n = h->in_len - 4;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A whole frame is in `in` (after `skip` bytes of an outer frame's
+ * length): make [length][payload] of it in plain. */
+static int unwrap(header_stream *h, size_t skip)
+{
+    const uint8_t *body = h->in + 4 + skip;
+    size_t n = h->in_len - 4 - skip;
     h->plain.len = 0;
     h->plain.err = 0;
     h->plain_off = 0;
@@ -144,8 +151,7 @@ static int hs_read(pst_stream *s, void *buf, size_t cap, size_t *got,
     int rc = fill_to(h, 4, deadline, timeout_ms, wake_fd);
     if (rc < 0)
         return rc;
-    uint32_t flen = (uint32_t)h->in[0] << 24 | (uint32_t)h->in[1] << 16 |
-                    (uint32_t)h->in[2] << 8 | h->in[3];
+    uint32_t flen = be32(h->in);
     if (flen == 0 || flen > h->cfg.max_frame)
         return pst_error_set(&h->rerr, flen ? PST_E_LIMIT : PST_E_PROTOCOL,
                              flen ? "header frame of %u bytes exceeds max_frame %u"
@@ -155,7 +161,10 @@ static int hs_read(pst_stream *s, void *buf, size_t cap, size_t *got,
     if (rc < 0)
         return rc;
     h->in_done = true;
-    rc = unwrap(h);
+    size_t skip = 0;
+    if (h->in_frames && flen >= 4 && be32(h->in + 4) == flen - 4)
+        skip = 4; /* the plain frame around the header frame */
+    rc = unwrap(h, skip);
     if (rc < 0)
         return rc;
     return hs_read(s, buf, cap, got, 0, -1);
@@ -193,7 +202,18 @@ static int hs_write(pst_stream *s, const struct iovec *iov, int iovcnt,
             f.seqid = mh.seqid;
         h->out.len = 0;
         h->out.err = 0;
-        rc = pst_header_write(&h->out, &f, msg.data + 4, msg.len - 4, &h->werr);
+        if (h->in_frames && pst_wbuf_append(&h->out, "\0\0\0\0", 4) < 0)
+            rc = pst_error_set(&h->werr, PST_E_NOMEM, "out of memory for a frame");
+        if (rc == 0)
+            rc = pst_header_write(&h->out, &f, msg.data + 4, msg.len - 4, &h->werr);
+        if (rc == 0 && h->in_frames) {
+            size_t outer = h->out.len - 4;
+            uint8_t *l = h->out.data;
+            l[0] = (uint8_t)(outer >> 24);
+            l[1] = (uint8_t)(outer >> 16);
+            l[2] = (uint8_t)(outer >> 8);
+            l[3] = (uint8_t)outer;
+        }
     }
     pst_wbuf_free(&msg);
     /* info headers go with one message only */
@@ -262,7 +282,7 @@ const char *pst__header_stream_detail(const pst_stream *s)
 
 pst_transport *pst_transport_header_new(pst_stream *s,
                                         const pst_transport_options *o,
-                                        const pst_protocol *inner, bool zlib)
+                                        const pst_protocol *inner, unsigned flags)
 {
     int32_t id = pst_header_protocol_id(inner ? inner : &pst_protocol_binary);
     header_stream *h = id >= 0 && s ? calloc(1, sizeof *h) : NULL;
@@ -275,7 +295,8 @@ pst_transport *pst_transport_header_new(pst_stream *s,
     h->inner = s;
     h->proto = inner ? inner : &pst_protocol_binary;
     h->id = id;
-    h->zlib = zlib;
+    h->zlib = flags & PST_HEADER_ZLIB;
+    h->in_frames = flags & PST_HEADER_IN_FRAMES;
     h->cfg = (o ? o : &defaults)->codec;
     if (h->cfg.max_frame == 0)
         h->cfg.max_frame = defaults.codec.max_frame;

@@ -315,7 +315,7 @@ class Connection:
         if o.connect:
             sock.open()
             connect_upgrade(sock.handle, o.connect)
-        if o.transport == "framed" and not o.zlib and o.protocol != "header":
+        if o.transport == "framed" and not o.zlib:
             self.transport = TTransport.TFramedTransport(sock)
         else:
             self.transport = TTransport.TBufferedTransport(sock)
@@ -330,7 +330,7 @@ class Connection:
     def protocol(self, transport):
         o = self.opts
         if o.protocol == "header":
-            # THeader frames itself: over the buffered socket
+            # THeader over the transport given, as Thrift's test clients
             from thrift.transport.THeaderTransport import (THeaderClientType,
                                                            THeaderSubprotocolID,
                                                            THeaderTransformID)

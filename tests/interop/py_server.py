@@ -160,7 +160,7 @@ def main():
     if opts.transport == "zlib" or opts.zlib:
         # as Thrift's C++ TestServer: zlib straight over the socket
         tfactory = TZlibTransport.TZlibTransportFactory()
-    elif opts.transport == "framed" and opts.protocol != "header":
+    elif opts.transport == "framed":
         tfactory = TTransport.TFramedTransportFactory()
     else:
         tfactory = TTransport.TBufferedTransportFactory()

@@ -150,7 +150,7 @@ static void test_client_transport(void)
     pst_wbuf_append(&in, plain, sizeof plain);
 
     pst_stream *mem = pst_stream_memory_new(in.data, in.len, 3);
-    pst_transport *t = pst_transport_header_new(mem, NULL, &pst_protocol_binary, true);
+    pst_transport *t = pst_transport_header_new(mem, NULL, &pst_protocol_binary, PST_HEADER_ZLIB);
     CHECK(t != NULL);
     CHECK_EQ_INT(pst_transport_header_set(t, "who", "alice"), 0);
     static const uint8_t call[] = { 0x80, 0x01, 0x00, 0x01, 0, 0, 0, 1, 'e', 0, 0, 0, 42, 0 };
@@ -226,6 +226,18 @@ static void test_sniff(void)
     b[14] = 7; /* no such protocol */
     pst__sniff(&o, b, 15, &sn);
     CHECK_EQ_INT(sn.kind, PST_SNIFF_UNKNOWN);
+
+    /* the same inside a plain frame */
+    uint8_t nb[64] = { 0, 0, 0, 24, 0, 0, 0, 20 };
+    body(nb + 8, compact_hdr, 4, "\x82\x21", 2);
+    for (size_t i = 0; i < 19; i++) {
+        pst__sniff(&o, nb, i, &sn);
+        CHECK_EQ_INT(sn.kind, PST_SNIFF_NEED_MORE);
+    }
+    pst__sniff(&o, nb, 19, &sn);
+    CHECK_EQ_INT(sn.kind, PST_SNIFF_THRIFT);
+    CHECK(sn.protocol == &pst_protocol_compact);
+    CHECK_EQ_INT(sn.framing, PST_FRAMING_FRAMED);
 }
 
 /* ---- every server model ---------------------------------------------------- */
@@ -263,7 +275,7 @@ static void serve_one_model(pst_server_model model, int workers)
     co.recv_timeout_ms = co.send_timeout_ms = 5000;
     pst_stream *st = pst_stream_tcp_connect("127.0.0.1", port, 5000, &err);
     CHECK(st != NULL);
-    pst_transport *t = pst_transport_header_new(st, NULL, &pst_protocol_compact, true);
+    pst_transport *t = pst_transport_header_new(st, NULL, &pst_protocol_compact, PST_HEADER_ZLIB);
     pst_client *c = pst_client_new(t, &co);
     pst_arena a;
     pst_arena_init(&a, NULL, 0, 0);
@@ -306,8 +318,25 @@ static void serve_one_model(pst_server_model model, int workers)
     CHECK_EQ_INT(got.ntransforms, 1);
     CHECK(pl > 4 && p[0] == 0x80 && p[3] == PST_MSG_REPLY);
     pst_wbuf_free(&w);
-    pst_wbuf_free(&req);
     pst_transport_free(raw);
+
+    /* a header frame inside a plain frame (THeaderProtocol over
+     * TFramedTransport): the reply comes back the same way */
+    st = pst_stream_tcp_connect("127.0.0.1", port, 5000, &err);
+    uint8_t outer[4] = { 0, 0, (uint8_t)(req.len >> 8), (uint8_t)req.len };
+    struct iovec v2[2] = { { outer, 4 }, { req.data, req.len } };
+    CHECK_EQ_INT(pst_stream_write(st, v2, 2, 5000), 0);
+    raw = pst_transport_framed_new(st, NULL);
+    err = (pst_error){ 0, "" };
+    CHECK_EQ_INT(pst_transport_read_message(raw, NULL, &m, &ml, &err), 0);
+    CHECK(ml > 6 && m[4] == 0x0f && m[5] == 0xff);
+    CHECK(ml > 4 && ((size_t)m[2] << 8 | m[3]) == ml - 4);
+    pst_wbuf_init(&w, 0);
+    CHECK(ml > 4 && pst_header_read(m + 4, ml - 4, &cfg, &a, &got, &w, &p, &pl, &err) == 0);
+    CHECK_EQ_INT(got.seqid, 5);
+    pst_wbuf_free(&w);
+    pst_transport_free(raw);
+    pst_wbuf_free(&req);
     pst_arena_release(&a);
 
     pst_server_stop(r.s);

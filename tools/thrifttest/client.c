@@ -15,8 +15,10 @@
  * with it) is Thrift's TZlibTransport over the socket, messages unframed
  * inside, as Thrift's C++ and Python test programs build it.
  * --protocol header speaks THeader (binary inside unless --header-protocol
- * says compact; --header-zlib adds the zlib transform); it is framed
- * whatever --transport says, as Thrift's THeaderProtocol is.
+ * says compact; --header-zlib adds the zlib transform). Its frames go on
+ * the socket as they are with --transport buffered, and each inside a
+ * plain frame with --transport framed, as Thrift's THeaderProtocol over
+ * TBufferedTransport / TFramedTransport puts them.
  * --transport http calls through Thrift over HTTP (a POST per call to
  * --http-path, default "/"); --connect PATH upgrades the connection with
  * CONNECT PATH (postern: /_thrift_rpc_) first; --proxy goes through an HTTP
@@ -70,8 +72,9 @@ static pst_client *connect_layered(const target *t, pst_error *err)
     to.read_timeout_ms = o->recv_timeout_ms;
     to.write_timeout_ms = o->send_timeout_ms;
     to.codec = o->codec;
-    pst_transport *tr = t->header ? pst_transport_header_new(st, &to, o->protocol,
-                                                             t->header_zlib)
+    unsigned hflags = (t->header_zlib ? PST_HEADER_ZLIB : 0) |
+                      (o->framed ? PST_HEADER_IN_FRAMES : 0);
+    pst_transport *tr = t->header ? pst_transport_header_new(st, &to, o->protocol, hflags)
                         : o->framed ? pst_transport_framed_new(st, &to)
                                     : pst_transport_unframed_new(st, &to);
     pst_client *c = pst_client_new(tr, o);
