@@ -1,13 +1,16 @@
 /* test_zlib.c: TZlibTransport's bytes: the push-style core, the zlib
  * stream under the framed and unframed message layers, corrupt input, and
  * zlib bombs stopped at the message limit without allocating past it. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "postern/server.h"
 #include "postern/transport.h"
 #include "postern/zlib.h"
 #include "server/server_internal.h"
 #include "test.h"
+#include "test_calc.h"
 
 /* Compress msgs[0..n) as a writer would: one deflate stream, one sync
  * flush per message, written through a zlib stream over a memory stream. */
@@ -250,6 +253,110 @@ static void test_sniff(void)
     CHECK_EQ_INT(sn.kind, PST_SNIFF_ZLIB);
 }
 
+/* ---- servers ---------------------------------------------------------------- */
+
+static const pst_processor proc = { &t_Calc_desc, &t_calc_handler, NULL };
+
+typedef struct logbuf {
+    pthread_mutex_t mu;
+    char text[4096];
+} logbuf;
+
+static void capture(void *ctx, pst_log_level level, const char *msg)
+{
+    (void)level;
+    logbuf *l = ctx;
+    pthread_mutex_lock(&l->mu);
+    size_t n = strlen(l->text);
+    snprintf(l->text + n, sizeof l->text - n, "%s\n", msg);
+    pthread_mutex_unlock(&l->mu);
+}
+
+typedef struct running {
+    pst_server *s;
+    pthread_t thread;
+    logbuf log;
+} running;
+
+static void *run_main(void *p)
+{
+    pst_server_run(((running *)p)->s);
+    return NULL;
+}
+
+static pst_client *zlib_client(int port, bool framed)
+{
+    pst_error err = { 0, "" };
+    pst_stream *st = pst_stream_tcp_connect("127.0.0.1", port, 5000, &err);
+    CHECK(st != NULL);
+    pst_stream *z = pst_stream_zlib_new(st, NULL, 0, PST_ZLIB_LEVEL_DEFAULT);
+    pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
+    to.idle_timeout_ms = to.read_timeout_ms = to.write_timeout_ms = 5000;
+    pst_transport *t = framed ? pst_transport_framed_new(z, &to)
+                              : pst_transport_unframed_new(z, &to);
+    return pst_client_new(t, NULL);
+}
+
+/* The blocking models inflate a zlib connection and serve what it carries,
+ * framed or not; the nonblocking one refuses it, saying so. */
+static void test_servers(void)
+{
+    static const pst_server_model models[] = { PST_SERVER_SIMPLE, PST_SERVER_THREADED,
+                                               PST_SERVER_POOL, PST_SERVER_NONBLOCKING };
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        running r;
+        memset(&r, 0, sizeof r);
+        pthread_mutex_init(&r.log.mu, NULL);
+        pst_server_options o = PST_SERVER_OPTIONS_INIT;
+        o.model = models[i];
+        o.io_threads = 1;
+        o.log = capture;
+        o.log_ctx = &r.log;
+        o.log_level = PST_LOG_INFO;
+        pst_error err = { 0, "" };
+        r.s = pst_server_new(&proc, &o, &err);
+        CHECK(r.s != NULL);
+        if (!r.s)
+            continue;
+        pthread_create(&r.thread, NULL, run_main, &r);
+        int port = pst_server_port(r.s);
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        for (int framed = 0; framed <= 1; framed++) {
+            pst_client *c = zlib_client(port, framed);
+            t_Calc_add_result ar;
+            t_Calc_echo_result er;
+            int rc = t_Calc_add(c, &a, 20, 22, &ar);
+            if (models[i] == PST_SERVER_NONBLOCKING) {
+                CHECK(rc < 0);
+            } else {
+                CHECK_EQ_INT(rc, 0);
+                CHECK_EQ_INT(ar.success, 42);
+                /* a reply larger than one inflate buffer, twice */
+                static char big[100000];
+                memset(big, 'z', sizeof big);
+                for (int k = 0; k < 2; k++) {
+                    CHECK_EQ_INT(t_Calc_echo(c, &a, (pst_str){ big, sizeof big }, &er), 0);
+                    CHECK_EQ_INT(er.success.len, sizeof big);
+                }
+            }
+            pst_client_free(c);
+        }
+        pst_arena_release(&a);
+        pst_server_stop(r.s);
+        pthread_join(r.thread, NULL);
+        if (models[i] == PST_SERVER_NONBLOCKING) {
+            pthread_mutex_lock(&r.log.mu);
+            CHECK(strstr(r.log.text, "zlib") != NULL &&
+                  strstr(r.log.text, "nonblocking") != NULL);
+            if (!strstr(r.log.text, "zlib"))
+                fprintf(stderr, "  log: %s\n", r.log.text);
+            pthread_mutex_unlock(&r.log.mu);
+        }
+        pst_server_free(r.s);
+    }
+}
+
 int main(void)
 {
     RUN(test_sync_flush_per_message);
@@ -257,5 +364,6 @@ int main(void)
     RUN(test_corrupt);
     RUN(test_bomb_stops_at_the_limit);
     RUN(test_sniff);
+    RUN(test_servers);
     return test_report();
 }
