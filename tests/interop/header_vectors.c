@@ -2,13 +2,17 @@
  * header_vectors: postern's THeader frames against Apache Thrift's Python
  * library, byte for byte.
  *
- *   header_vectors DIR
+ *   header_vectors DIR [--cpp]
  *
- * DIR holds header_<variant>.<protocol>.bin written by py_header_vectors.py:
+ * DIR holds header_<variant>.<protocol>.bin written by py_header_vectors.py
+ * (and with --cpp, header_<variant>.<protocol>.cpp.bin written by Thrift
+ * C++, cpp_header_vectors.cpp, for the variants with at most one info
+ * header):
  * a testString("hello header") call, seqid 7, binary or compact inside,
  * with or without the zlib transform and info headers. For each, this
  * program
  *   1. writes the same frame with pst_header_write and compares the bytes;
+ *      (and with C++'s);
  *   2. reads Python's frame with pst_header_read and compares the flags,
  *      seqid, protocol id, transforms, info headers (in order) and the
  *      payload with postern's own encoding of the call.
@@ -25,6 +29,7 @@
 
 typedef struct variant {
     const char *name;
+    bool cpp;              /* C++ writes it too */
     bool zlib;
     pst_header_kv headers[3];
     uint32_t nheaders;
@@ -33,14 +38,14 @@ typedef struct variant {
 static char long_value[201];
 
 static variant VARIANTS[] = {
-    { "plain", false, { { { 0 }, { 0 } } }, 0 },
-    { "zlib", true, { { { 0 }, { 0 } } }, 0 },
-    { "info", false,
+    { "plain", true, false, { { { 0 }, { 0 } } }, 0 },
+    { "zlib", true, true, { { { 0 }, { 0 } } }, 0 },
+    { "info", false, false,
       { { PST_STR("client"), PST_STR("postern") },
         { PST_STR("trace"), PST_STR("abc-123") },
         { PST_STR("empty"), PST_STR("") } },
       3 },
-    { "zlib_info", true, { { PST_STR("k"), { long_value, 200 } } }, 1 },
+    { "zlib_info", true, true, { { PST_STR("k"), { long_value, 200 } } }, 1 },
 };
 
 static uint8_t *read_file(const char *path, size_t *len)
@@ -64,7 +69,7 @@ static void hex_diff(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 }
 
 static bool check(const variant *v, const char *pname, const pst_protocol *proto,
-                  const char *dir)
+                  const char *dir, bool cpp)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/header_%s.%s.bin", dir, v->name, pname);
@@ -109,6 +114,22 @@ static bool check(const variant *v, const char *pname, const pst_protocol *proto
         ok = false;
     }
 
+    if (cpp && v->cpp && ok) {
+        char cpath[4096];
+        snprintf(cpath, sizeof cpath, "%s/header_%s.%s.cpp.bin", dir, v->name, pname);
+        size_t clen = 0;
+        uint8_t *cbytes = read_file(cpath, &clen);
+        if (!cbytes) {
+            fprintf(stderr, "FAIL %s: cannot read\n", cpath);
+            ok = false;
+        } else if (clen != out.len || memcmp(cbytes, out.data, clen) != 0) {
+            fprintf(stderr, "FAIL %s: postern writes other bytes than C++\n", cpath);
+            hex_diff(out.data, out.len, cbytes, clen);
+            ok = false;
+        }
+        free(cbytes);
+    }
+
     /* Python's frame, read */
     pst_arena arena;
     pst_arena_init(&arena, NULL, 0, 0);
@@ -143,7 +164,8 @@ static bool check(const variant *v, const char *pname, const pst_protocol *proto
         }
     }
     if (ok)
-        printf("ok   header_%s.%s (%zu bytes)\n", v->name, pname, want_len);
+        printf("ok   header_%s.%s (%zu bytes%s)\n", v->name, pname, want_len,
+               cpp && v->cpp ? ", Python and C++" : ", Python");
     pst_wbuf_free(&inflated);
     pst_arena_release(&arena);
     pst_wbuf_free(&out);
@@ -154,15 +176,16 @@ static bool check(const variant *v, const char *pname, const pst_protocol *proto
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: header_vectors DIR\n");
+    bool cpp = argc == 3 && strcmp(argv[2], "--cpp") == 0;
+    if (argc != 2 && !cpp) {
+        fprintf(stderr, "usage: header_vectors DIR [--cpp]\n");
         return 2;
     }
     memset(long_value, 'v', 200);
     int failed = 0;
     for (size_t i = 0; i < COUNT(VARIANTS); i++) {
-        failed += !check(&VARIANTS[i], "binary", &pst_protocol_binary, argv[1]);
-        failed += !check(&VARIANTS[i], "compact", &pst_protocol_compact, argv[1]);
+        failed += !check(&VARIANTS[i], "binary", &pst_protocol_binary, argv[1], cpp);
+        failed += !check(&VARIANTS[i], "compact", &pst_protocol_compact, argv[1], cpp);
     }
     printf("%d of %zu header frames differ\n", failed, 2 * COUNT(VARIANTS));
     return failed ? 1 : 0;
