@@ -19,7 +19,8 @@
  * it), in the request's format: its protocol, its transforms, its flags
  * and seqid, its framing. Plain framed and unframed clients
  * are served on the same port as ever. Handlers see the request's info
- * headers with pst_header_request.
+ * headers with pst_header_request and add to the reply's with
+ * pst_header_reply_set.
  * Clients: pst_transport_header_new.
  *
  * Ownership: frames and headers read point into the caller's bytes (or its
@@ -124,5 +125,11 @@ const pst_header_kv *pst_transport_header_received(const pst_transport *t,
 /* In a handler serving a header frame: the request's info headers (valid
  * until the handler returns); NULL and *n = 0 otherwise. Per thread. */
 const pst_header_kv *pst_header_request(uint32_t *n);
+
+/* In a handler serving a header frame: add an info header to its reply
+ * (key and value copied; at most PST_HEADER_MAX_REPLY_HEADERS). 0, or
+ * PST_E_INVALID outside such a handler, PST_E_LIMIT, PST_E_NOMEM. */
+#define PST_HEADER_MAX_REPLY_HEADERS 16
+int pst_header_reply_set(const char *key, const char *value);
 
 #endif

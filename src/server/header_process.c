@@ -8,9 +8,31 @@
 #include "server_internal.h"
 #include "transport/header_internal.h"
 
-/* The request's info headers while its handler runs (pst_header_request). */
+/* The request's info headers while its handler runs (pst_header_request),
+ * and the reply's that it adds (pst_header_reply_set, copied into the
+ * call's arena). */
 static _Thread_local const pst_header_kv *tl_headers;
 static _Thread_local uint32_t tl_nheaders;
+static _Thread_local pst_arena *tl_arena;
+static _Thread_local pst_header_kv tl_reply[PST_HEADER_MAX_REPLY_HEADERS];
+static _Thread_local uint32_t tl_nreply;
+
+int pst_header_reply_set(const char *key, const char *value)
+{
+    if (!tl_arena || !key || !value)
+        return PST_E_INVALID;
+    if (tl_nreply == PST_HEADER_MAX_REPLY_HEADERS)
+        return PST_E_LIMIT;
+    size_t kl = strlen(key), vl = strlen(value);
+    char *k = pst_arena_dup(tl_arena, key, kl + 1);
+    char *v = pst_arena_dup(tl_arena, value, vl + 1);
+    if (!k || !v)
+        return PST_E_NOMEM;
+    tl_reply[tl_nreply].key = (pst_str){ k, kl };
+    tl_reply[tl_nreply].value = (pst_str){ v, vl };
+    tl_nreply++;
+    return 0;
+}
 
 const pst_header_kv *pst_header_request(uint32_t *n)
 {
@@ -38,17 +60,21 @@ int pst__header_process(const pst_processor *proc, const uint8_t *body,
     const pst_protocol *proto = pst_header_protocol(f.protocol_id);
     tl_headers = f.headers;
     tl_nheaders = f.nheaders;
+    tl_arena = arena;
+    tl_nreply = 0;
     reply.max = out->max;
     rc = pst__process(proc, proto, payload, plen, &reply, arena, cfg, err, rep);
     tl_headers = NULL;
     tl_nheaders = 0;
+    tl_arena = NULL;
     if (reply.err && rc == 0)
         rc = pst_error_set(err, reply.err, "reply: %s", pst_strerror(reply.err));
     if (reply.len == 0 || reply.err)
         goto done; /* a oneway call, or nothing that can be sent */
-    /* the reply carries no info headers of the request's */
-    f.headers = NULL;
-    f.nheaders = 0;
+    /* the reply carries the handler's info headers, none of the request's */
+    f.headers = tl_nreply ? tl_reply : NULL;
+    f.nheaders = tl_nreply;
+    tl_nreply = 0;
     size_t mark = out->len;
     int wrc = pst__header_write_body(out, &f, reply.data, reply.len, err);
     if (wrc < 0) {

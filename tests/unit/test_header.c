@@ -21,8 +21,24 @@ static int echo_who(pst_call *call, pst_str s, t_Calc_echo_result *r)
     const pst_header_kv *kv = pst_header_request(&n);
     r->success = s;
     for (uint32_t i = 0; i < n; i++)
-        if (kv[i].key.len == 3 && memcmp(kv[i].key.ptr, "who", 3) == 0)
+        if (kv[i].key.len == 3 && memcmp(kv[i].key.ptr, "who", 3) == 0) {
             r->success = kv[i].value;
+            if (pst_header_reply_set("seen", "yes") != 0)
+                r->success = PST_STR("reply_set failed");
+        }
+    return 0;
+}
+
+/* add answers a + b; in a header frame it adds x: y to the reply, and
+ * outside one, where there is no reply to add headers to, a + b + 1000 */
+static int add_checked(pst_call *call, int32_t a, int32_t b, t_Calc_add_result *r)
+{
+    (void)call;
+    uint32_t n = 7;
+    r->success = a + b;
+    int rc = pst_header_reply_set("x", "y");
+    if (pst_header_request(&n) == NULL && n == 0 && rc == PST_E_INVALID)
+        r->success += 1000; /* served plainly: says so */
     return 0;
 }
 
@@ -283,11 +299,27 @@ static void serve_one_model(pst_server_model model, int workers)
     CHECK_EQ_INT(pst_transport_header_set(t, "who", "alice"), 0);
     CHECK_EQ_INT(t_Calc_echo(c, &a, PST_STR("x"), &er), 0);
     CHECK(er.success.len == 5 && memcmp(er.success.ptr, "alice", 5) == 0);
+    uint32_t nh = 0;
+    const pst_header_kv *rh = pst_transport_header_received(t, &nh);
+    CHECK_EQ_INT(nh, 1);
+    CHECK(rh && rh[0].key.len == 4 && memcmp(rh[0].key.ptr, "seen", 4) == 0 &&
+          rh[0].value.len == 3 && memcmp(rh[0].value.ptr, "yes", 3) == 0);
     CHECK_EQ_INT(t_Calc_echo(c, &a, PST_STR("x"), &er), 0); /* headers went once */
     CHECK(er.success.len == 1 && memcmp(er.success.ptr, "x", 1) == 0);
     t_Calc_add_result ar;
     CHECK_EQ_INT(t_Calc_add(c, &a, 2, 3, &ar), 0);
     CHECK_EQ_INT(ar.success, 5);
+    rh = pst_transport_header_received(t, &nh);
+    CHECK_EQ_INT(nh, 1);
+    CHECK(rh && rh[0].key.len == 1 && rh[0].key.ptr[0] == 'x');
+    pst_client_free(c);
+    /* the same port serves plain framed clients, without header state */
+    pst_client_options po = PST_CLIENT_OPTIONS_INIT;
+    po.framed = true;
+    c = pst_client_connect("127.0.0.1", port, &po, &err);
+    CHECK(c != NULL);
+    CHECK_EQ_INT(t_Calc_add(c, &a, 2, 3, &ar), 0);
+    CHECK_EQ_INT(ar.success, 1005);
     pst_client_free(c);
 
     /* raw: the reply comes in the request's format */
@@ -357,6 +389,7 @@ int main(void)
 {
     handler = t_calc_handler;
     handler.echo = echo_who;
+    handler.add = add_checked;
     RUN(test_reader_refuses);
     RUN(test_zlib_bomb_in_a_frame);
     RUN(test_client_transport);
