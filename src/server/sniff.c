@@ -98,6 +98,8 @@ static verdict thrift_start(const uint8_t *p, size_t n, const pst_protocol **out
  * the protocol id (one varint byte for the two ids there are). */
 static verdict header_start(const uint8_t *p, size_t n, const pst_protocol **out)
 {
+    if (n >= 1 && p[0] != 0x0F)
+        return NO;
     if (n < 2)
         return MAYBE;
     if (p[1] != 0xFF)
@@ -133,21 +135,30 @@ static verdict framed(const pst_server_options *opt, const uint8_t *p, size_t n,
                    (uint32_t)p[2] << 8 | p[3];
     if (len == 0 || len > max)
         return NO;
-    if (n > 4 && p[4] == 0x0F)
-        return header_start(p + 4, n - 4, out);
+    if (n > 4 && p[4] == 0x0F) {
+        verdict h = header_start(p + 4, n - 4, out);
+        if (h != NO)
+            return h;
+    }
+    verdict t = thrift_start(p + 4, n - 4, out);
+    if (t == MATCH)
+        return t;
     /* a header frame with its own length inside this one (Thrift's
      * THeaderProtocol over TFramedTransport) */
-    if (len >= 6 && n > 4 && p[4] == ((len - 4) >> 24)) {
+    if (len >= 6 && n > 4) {
         uint32_t inner = len - 4;
         bool maybe = true;
         for (size_t i = 0; i < 4 && 4 + i < n; i++)
             maybe &= p[4 + i] == (uint8_t)(inner >> (8 * (3 - i)));
         if (maybe && n <= 8)
             return MAYBE;
-        if (maybe && p[8] == 0x0F)
-            return header_start(p + 8, n - 8, out);
+        if (maybe) {
+            verdict h = header_start(p + 8, n - 8, out);
+            if (h != NO)
+                return h;
+        }
     }
-    return thrift_start(p + 4, n - 4, out);
+    return t;
 }
 
 static verdict http(const uint8_t *p, size_t n)

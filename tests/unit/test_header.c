@@ -254,6 +254,9 @@ static void test_sniff(void)
     CHECK_EQ_INT(sn.kind, PST_SNIFF_THRIFT);
     CHECK(sn.protocol == &pst_protocol_compact);
     CHECK_EQ_INT(sn.framing, PST_FRAMING_FRAMED);
+    nb[8] = 0xff; /* ff ff is no magic (the sniff fuzz test found this) */
+    pst__sniff(&o, nb, 19, &sn);
+    CHECK_EQ_INT(sn.kind, PST_SNIFF_UNKNOWN);
 }
 
 /* ---- every server model ---------------------------------------------------- */
