@@ -99,12 +99,14 @@ int pst_header_write(pst_wbuf *out, const pst_header_frame *f,
                                      Thrift's THeaderProtocol over a
                                      TFramedTransport puts on the wire */
 
-/* A THeader message layer over s (which it then owns; NULL: out of memory,
- * s freed): each message written goes out as a header frame with inner's
- * id (binary or compact; the client's protocol must be inner too) and the
- * message's seqid, shaped by flags (PST_HEADER_*). Each message read is
- * the payload of the next frame (a header frame, or a plain frame from a
- * server that answers so). */
+/* A THeader message layer over s (which it then owns; NULL, with s freed:
+ * out of memory, or inner neither binary nor compact; NULL inner is
+ * binary): each message written goes out as a header frame with inner's id
+ * (the client's protocol must be inner too) and the message's seqid,
+ * shaped by flags (PST_HEADER_*). Each message read is the payload of the
+ * next frame (a header frame, or a plain frame from a server that answers
+ * so). Built as a stream under the framed transport: max_frame bounds the
+ * frames, pst_transport_name says "framed". */
 pst_transport *pst_transport_header_new(pst_stream *s,
                                         const pst_transport_options *o,
                                         const pst_protocol *inner, unsigned flags);
