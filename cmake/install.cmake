@@ -71,9 +71,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
 # The library and the compiler need glibc (2.34 moved libpthread into libc,
-# and the build links against it) and OpenSSL 3 for TLS; the headers of
-# the static library's users need libssl-dev (postern.pc's Libs.private).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34), libssl3 (>= 3.0), libssl-dev")
+# and the build links against it), OpenSSL 3 for TLS and zlib; the headers
+# of the static library's users need libssl-dev (postern.pc's Libs.private).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34), libssl3 (>= 3.0), zlib1g, libssl-dev")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "pkg-config | cmake")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_STRIP_FILES ON)

@@ -16,6 +16,7 @@
 #include "processor/processor_internal.h"
 #include "front.h"
 #include "postern/transport.h"
+#include "postern/zlib.h"
 #include "tls/tls_internal.h"
 
 static int64_t now_ms(void)
@@ -187,8 +188,13 @@ static void serve_messages(pst_server *s, pst_transport *t,
         out.err = 0;
         pst__call_report rep;
         uint64_t t0 = pst__mono_ns();
-        rc = pst__process(&s->proc, proto, msg, len, &out, &arena, &s->opt.codec,
-                          &err, &rep);
+        int hskip = frame_overhead == 4 ? pst__header_nested(msg, len) : -1;
+        if (hskip >= 0)
+            rc = pst__header_answer(&s->proc, msg, len, hskip, &out, &arena,
+                                    &s->opt.codec, &err, &rep);
+        else
+            rc = pst__process(&s->proc, proto, msg, len, &out, &arena,
+                              &s->opt.codec, &err, &rep);
         if (sh) {
             if (rep.method)
                 pst__metrics_call(sh, pst__metrics_method_index(&s->metrics, rep.method),
@@ -263,6 +269,47 @@ static void serve_thrift(pst_server *s, pst_stream *st, const uint8_t *first,
     pst_transport_free(t); /* frees st too */
 }
 
+/* A zlib stream (TZlibTransport): inflate it, sniff what it carries (not
+ * HTTP, not zlib again), serve that, and answer through the same stream's
+ * deflating side. first[0..n) are the compressed bytes already read; st is
+ * closed and freed here. */
+static void serve_zlib(pst_server *s, pst_stream *st, const uint8_t *first,
+                       size_t n, pst__metrics_shard *sh, pst__conn_entry *ce,
+                       bool count_kind)
+{
+    const char *peer = pst_stream_peer(st);
+    pst_stream *zs = pst_stream_zlib_new(st, first, n, PST_ZLIB_LEVEL_DEFAULT);
+    if (!zs) {
+        pst__server_log(s, PST_LOG_ERROR, "%s: out of memory for zlib", peer);
+        return; /* st freed with the failed wrapper */
+    }
+    uint8_t inner[SNIFF_BYTES];
+    size_t have = 0;
+    pst_sniff sn;
+    int rc = sniff(s, zs, inner, &have, &sn, false);
+    if (rc == 0 && sn.kind == PST_SNIFF_ZLIB) {
+        pst__server_log(s, PST_LOG_WARN, "%s: closing: zlib inside zlib",
+                        pst_stream_peer(zs));
+        rc = PST_E_PROTOCOL;
+    }
+    if (rc < 0) {
+        if (sn.kind == PST_SNIFF_UNKNOWN || sn.kind == PST_SNIFF_ZLIB)
+            pst__metrics_perr(sh, PST__PERR_UNKNOWN_BYTES);
+        close_stream(zs);
+        pst_stream_free(zs);
+        return;
+    }
+    pst__server_log(s, PST_LOG_DEBUG, "%s: zlib stream", pst_stream_peer(zs));
+    pst__conn_kind kind = thrift_kind(&sn);
+    if (count_kind) {
+        pst__metrics_kind(sh, PST__KIND_COUNT, kind);
+        pst__conn_entry_kind(ce, kind);
+    }
+    serve_thrift(s, zs, inner, have, &sn, sh, ce);
+    if (count_kind)
+        pst__metrics_kind(sh, kind, PST__KIND_COUNT);
+}
+
 /* After CONNECT /_thrift_rpc_: the bytes that followed the blank line, and
  * what comes next, are a new Thrift conversation: sniff it again. st is
  * closed and freed here. */
@@ -275,7 +322,7 @@ static void serve_upgraded(pst_server *s, pst_stream *st, const uint8_t *rest,
     pst_sniff sn;
     if (n >= SNIFF_BYTES) {
         pst__sniff(&s->opt, rest, n, &sn);
-        if (sn.kind != PST_SNIFF_THRIFT) {
+        if (sn.kind != PST_SNIFF_THRIFT && sn.kind != PST_SNIFF_ZLIB) {
             pst__metrics_perr(sh, PST__PERR_UNKNOWN_BYTES);
             pst__server_log(s, PST_LOG_WARN, "%s: closing: bytes after CONNECT "
                                              "are not Thrift",
@@ -291,8 +338,12 @@ static void serve_upgraded(pst_server *s, pst_stream *st, const uint8_t *rest,
         pst_stream_free(st);
         return;
     }
-    serve_thrift(s, st, n >= SNIFF_BYTES ? rest : first, n >= SNIFF_BYTES ? n : have,
-                 &sn, sh, ce);
+    const uint8_t *bytes = n >= SNIFF_BYTES ? rest : first;
+    size_t nbytes = n >= SNIFF_BYTES ? n : have;
+    if (sn.kind == PST_SNIFF_ZLIB)
+        serve_zlib(s, st, bytes, nbytes, sh, ce, false);
+    else
+        serve_thrift(s, st, bytes, nbytes, &sn, sh, ce);
 }
 
 enum { HTTP_OUT_BUDGET = 1 << 20, HTTP_FIRST_CAP = 4096 };
@@ -561,6 +612,9 @@ void pst__conn_serve(pst_server *s, int fd)
             pst__metrics_perr(sh, PST__PERR_UNKNOWN_BYTES);
         close_stream(st);
         pst_stream_free(st);
+    } else if (sn.kind == PST_SNIFF_ZLIB) {
+        /* counted by what it carries, once known: as the upgraded kinds */
+        serve_zlib(s, st, first, n, sh, &ce, true);
     } else if (sn.kind == PST_SNIFF_HTTP) {
         pst__metrics_kind(sh, PST__KIND_COUNT, PST__KIND_HTTP);
         pst__conn_entry_kind(&ce, PST__KIND_HTTP);

@@ -170,8 +170,12 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
     err.message[0] = '\0';
     pst__call_report rep;
     uint64_t t0 = l->shard ? pst__mono_ns() : 0;
-    int rc = pst__process(&s->proc, c->proto, msg, len, out, &l->arena,
-                          &s->opt.codec, &err, &rep);
+    int hskip = c->framed ? pst__header_nested(msg, len) : -1;
+    int rc = hskip >= 0
+                 ? pst__header_answer(&s->proc, msg, len, hskip, out, &l->arena,
+                                      &s->opt.codec, &err, &rep)
+                 : pst__process(&s->proc, c->proto, msg, len, out, &l->arena,
+                                &s->opt.codec, &err, &rep);
     if (l->shard) {
         nb_count_call(l->shard, s, &rep, &t0);
         pst__metrics_bytes(l->shard, len + (c->framed ? 4 : 0), out->len - mark);
@@ -275,8 +279,14 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
         err.code = 0;               /* only its head needs clearing */
         err.message[0] = '\0';
         pst__call_report rep;
-        int rc = pst__process(&s->proc, proto, p + 4, flen, out, &l->arena,
-                              cfg, &err, &rep);
+        /* a THeader frame: answered in its own format */
+        int hskip = PST__UNLIKELY(p[4] == 0x0F || (flen >= 6 && p[8] == 0x0F))
+                        ? pst__header_nested(p + 4, flen) : -1;
+        int rc = hskip >= 0
+                     ? pst__header_answer(&s->proc, p + 4, flen, hskip, out,
+                                          &l->arena, cfg, &err, &rep)
+                     : pst__process(&s->proc, proto, p + 4, flen, out,
+                                    &l->arena, cfg, &err, &rep);
         pst__arena_reset(&l->arena);
         nb_lat_call(&lat, s, &rep);
         if (PST__UNLIKELY(out->err)) {     /* a reply cut short: drop it */
@@ -354,6 +364,12 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
             }
             if (sn.kind == PST_SNIFF_HTTP) {
                 off += pst__nb_conn_start_http(c, p, avail);
+                break;
+            }
+            if (sn.kind == PST_SNIFF_ZLIB) {
+                pst__nb_conn_fail(c, "a zlib stream (TZlibTransport): not "
+                                  "served by the nonblocking model yet; the "
+                                  "simple, threaded and pool models serve it");
                 break;
             }
             if (sn.kind != PST_SNIFF_THRIFT) {
@@ -437,9 +453,20 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
             }
             hdr = 0;
         }
-        int rc = s->opt.workers > 0 ? dispatch_job(c, p + hdr, mlen)
-                                    : dispatch_inline(c, p + hdr, mlen);
-        ran |= s->opt.workers <= 0;
+        /* THeader frames are answered on the loop thread (the workers
+         * speak the connection's protocol only): in order, so only when
+         * none of the connection's requests is still with the workers. */
+        bool inline_call = s->opt.workers <= 0 ||
+                           (c->framed && pst__header_nested(p + hdr, mlen) >= 0);
+        if (s->opt.workers > 0 && inline_call && c->inflight > 0) {
+            pst__nb_conn_fail(c, "a header frame pipelined behind %u requests "
+                              "still with the workers: not answered in order",
+                              (unsigned)c->inflight);
+            break;
+        }
+        int rc = inline_call ? dispatch_inline(c, p + hdr, mlen)
+                             : dispatch_job(c, p + hdr, mlen);
+        ran |= inline_call;
         if (rc < 0)
             break;
         off += hdr + mlen;

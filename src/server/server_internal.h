@@ -69,7 +69,9 @@ typedef enum pst_sniff_kind {
     PST_SNIFF_NEED_MORE = 0,   /* not enough bytes yet to tell */
     PST_SNIFF_THRIFT,          /* protocol and framing filled in */
     PST_SNIFF_HTTP,            /* an HTTP request line: the front door (front.h) */
-    PST_SNIFF_UNKNOWN          /* nothing postern speaks: close */
+    PST_SNIFF_UNKNOWN,         /* nothing postern speaks: close */
+    PST_SNIFF_ZLIB             /* a zlib stream (TZlibTransport): inflate,
+                                  then sniff what it carries */
 } pst_sniff_kind;
 
 typedef struct pst_sniff {
@@ -77,6 +79,39 @@ typedef struct pst_sniff {
     const pst_protocol *protocol;
     pst_framing framing;
 } pst_sniff;
+
+/* ---- THeader (header_process.c) ------------------------------------------ */
+
+struct pst__call_report;
+
+/* Answer the header frame body[0..n) (what follows its length), as
+ * pst__process answers a message: the reply frame's body (no length) is
+ * appended to out, in the request's protocol and transforms; nothing for a
+ * oneway call. < 0 with err for a frame that cannot be answered.
+ * A frame message m[0..len) of a framed connection is a header frame when
+ * pst__header_nested says how many bytes to skip: 0 for 0f ff at once, 4
+ * for a header frame with its own length inside the plain frame (Thrift's
+ * THeaderProtocol over TFramedTransport), -1 for no header frame. */
+int pst__header_process(const pst_processor *proc, const uint8_t *body,
+                        size_t n, pst_wbuf *out, pst_arena *arena,
+                        const pst_codec_config *cfg, pst_error *err,
+                        struct pst__call_report *rep);
+static inline int pst__header_nested(const uint8_t *m, size_t len)
+{
+    if (len >= 2 && m[0] == 0x0F && m[1] == 0xFF)
+        return 0;
+    if (len >= 6 && m[4] == 0x0F && m[5] == 0xFF &&
+        ((uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3]) ==
+            len - 4)
+        return 4;
+    return -1;
+}
+/* Answer a header frame message as pst__header_nested found it: skip 4
+ * also puts the reply's own length before its body. */
+int pst__header_answer(const pst_processor *proc, const uint8_t *m, size_t len,
+                       int skip, pst_wbuf *out, pst_arena *arena,
+                       const pst_codec_config *cfg, pst_error *err,
+                       struct pst__call_report *rep);
 
 /* Look at the first n bytes of a connection (n may grow between calls).
  * Honours pinned opt.protocol / opt.framing. PST__SNIFF_BYTES always

@@ -6,7 +6,15 @@
  *   82 vv ...              compact, unframed  (vv: version 1, type 1..4)
  *   [                      JSON, unframed     (TJSONProtocol: [1,"name",...)
  *   LL LL LL LL <one of the above>   framed (0 < length <= max_frame)
+ *   LL LL LL LL 0f ff FF FF SS SS SS SS HH HH pp
+ *                          a THeader frame; pp (varint): 0 binary inside,
+ *                          2 compact; served framed, each frame answered
+ *                          in its own format
+ *   LL LL LL LL LL-4 ... 0f ff ...   the same inside a plain frame
  *   "GET " "POST " ...     an HTTP request line
+ *   78 xx                  a zlib stream (TZlibTransport: deflate, 32 KiB
+ *                          window, a valid header check), carrying any of
+ *                          the Thrift kinds above
  *   16 03                  a TLS handshake record (pst__sniff_tls, asked
  *                          first when the server speaks TLS)
  *
@@ -15,6 +23,7 @@
  * 4 + 4 + OLD_NAME_CHECK + 1 bytes decide. */
 #include <string.h>
 
+#include "postern/header.h"
 #include "server_internal.h"
 
 typedef enum { NO = 0, MAYBE, MATCH } verdict;
@@ -87,6 +96,27 @@ static verdict thrift_start(const uint8_t *p, size_t n, const pst_protocol **out
     return NO;
 }
 
+/* A THeader frame's body: magic 0f ff, flags, seqid, header words, then
+ * the protocol id (one varint byte for the two ids there are). */
+static verdict header_start(const uint8_t *p, size_t n, const pst_protocol **out)
+{
+    if (n >= 1 && p[0] != 0x0F)
+        return NO;
+    if (n < 2)
+        return MAYBE;
+    if (p[1] != 0xFF)
+        return NO;
+    if (n < 11)
+        return MAYBE;
+    if (p[8] == 0 && p[9] == 0)
+        return NO; /* no header words: no room for the protocol id */
+    const pst_protocol *inner = pst_header_protocol(p[10]);
+    if (!inner)
+        return NO;
+    *out = inner;
+    return MATCH;
+}
+
 static verdict framed(const pst_server_options *opt, const uint8_t *p, size_t n,
                       const pst_protocol **out)
 {
@@ -107,7 +137,30 @@ static verdict framed(const pst_server_options *opt, const uint8_t *p, size_t n,
                    (uint32_t)p[2] << 8 | p[3];
     if (len == 0 || len > max)
         return NO;
-    return thrift_start(p + 4, n - 4, out);
+    if (n > 4 && p[4] == 0x0F) {
+        verdict h = header_start(p + 4, n - 4, out);
+        if (h != NO)
+            return h;
+    }
+    verdict t = thrift_start(p + 4, n - 4, out);
+    if (t == MATCH)
+        return t;
+    /* a header frame with its own length inside this one (Thrift's
+     * THeaderProtocol over TFramedTransport) */
+    if (len >= 6 && n > 4) {
+        uint32_t inner = len - 4;
+        bool maybe = true;
+        for (size_t i = 0; i < 4 && 4 + i < n; i++)
+            maybe &= p[4 + i] == (uint8_t)(inner >> (8 * (3 - i)));
+        if (maybe && n <= 8)
+            return MAYBE;
+        if (maybe) {
+            verdict h = header_start(p + 8, n - 8, out);
+            if (h != NO)
+                return h;
+        }
+    }
+    return t;
 }
 
 static verdict http(const uint8_t *p, size_t n)
@@ -128,6 +181,19 @@ static verdict http(const uint8_t *p, size_t n)
     return v;
 }
 
+/* RFC 1950's header: CM 8 with a 32 KiB window (0x78), no preset
+ * dictionary, and the two bytes a multiple of 31. No Thrift kind opens with
+ * 0x78 (a frame that long passes any max_frame below 2 GiB). */
+static verdict zlib_start(const pst_server_options *opt, const uint8_t *p,
+                          size_t n)
+{
+    if (n == 0 || p[0] != 0x78 || opt->codec.max_frame >= 0x78000000u)
+        return NO;
+    if (n < 2)
+        return MAYBE;
+    return ((0x78u << 8 | p[1]) % 31 == 0 && !(p[1] & 0x20)) ? MATCH : NO;
+}
+
 void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
                 pst_sniff *out)
 {
@@ -141,7 +207,13 @@ void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
     }
     bool open = false;
     const pst_protocol *proto = NULL;
-    verdict v;
+    verdict v = zlib_start(opt, p, n);
+    if (v == MATCH) {
+        /* pins apply to what the stream carries */
+        out->kind = PST_SNIFF_ZLIB;
+        return;
+    }
+    open |= v == MAYBE;
 
     if (opt->framing != PST_FRAMING_FRAMED) {
         v = thrift_start(p, n, &proto);

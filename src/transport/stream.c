@@ -1,5 +1,6 @@
 /* stream.c: the pst_stream entry points, thin calls through the ops. */
 #include "postern/transport.h"
+#include "transport_internal.h"
 
 int pst_stream_read(pst_stream *s, void *buf, size_t cap, size_t *got,
                     int timeout_ms, int wake_fd)
@@ -41,4 +42,10 @@ void pst_stream_free(pst_stream *s)
 {
     if (s)
         s->ops->free(s);
+}
+
+const char *pst__stream_detail(const pst_stream *s)
+{
+    const char *d = pst__zlib_stream_detail(s);
+    return d ? d : pst__header_stream_detail(s);
 }

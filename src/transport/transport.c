@@ -170,9 +170,12 @@ int pst__transport_fill(pst_transport *t, size_t room, size_t max_read,
         return pst_error_set(err, rc,
                              "stopping with %zu bytes of a message unread",
                              avail);
-    default:
+    default: {
+        const char *d = pst__stream_detail(t->stream);
         return pst_error_set(err, rc, "read from %s: %s",
-                             pst_stream_peer(t->stream), pst_strerror(rc));
+                             pst_stream_peer(t->stream),
+                             d && *d ? d : pst_strerror(rc));
+    }
     }
 }
 
@@ -281,8 +284,9 @@ int pst__transport_write(pst_transport *t, const struct iovec *iov, int iovcnt,
     if (rc == PST_E_TIMEOUT)
         return pst_error_set(err, rc, "write to %s timed out after %d ms",
                              pst_stream_peer(t->stream), t->opt.write_timeout_ms);
+    const char *d = pst__stream_detail(t->stream);
     return pst_error_set(err, rc, "write to %s: %s", pst_stream_peer(t->stream),
-                         pst_strerror(rc));
+                         d && *d ? d : pst_strerror(rc));
 }
 
 /* ---- public entry points ------------------------------------------------ */

@@ -64,6 +64,14 @@ int pst__transport_fill(pst_transport *t, size_t room, size_t max_read,
 int pst__transport_write(pst_transport *t, const struct iovec *iov, int iovcnt,
                          pst_error *err);
 
+/* Words for the last failed read or write of a filter stream, when the
+ * status alone does not say it (zlib's corrupt input: "bad zlib data near
+ * compressed byte 12: ..."); NULL for streams without any. */
+const char *pst__stream_detail(const pst_stream *s);
+/* ...each filter's own (NULL for streams of other kinds). */
+const char *pst__zlib_stream_detail(const pst_stream *s);
+const char *pst__header_stream_detail(const pst_stream *s);
+
 /* A socket address for logs: "1.2.3.4:80", "[::1]:80", "unix:/path". */
 void pst__sockaddr_format(const struct sockaddr_storage *a, socklen_t len,
                           char *out, size_t n);

@@ -1,14 +1,14 @@
 #!/bin/sh
 # fuzz_run.sh TARGET [SECONDS]: build one libFuzzer target (fuzz_request,
 # fuzz_transport, fuzz_sniff, fuzz_decode, fuzz_http, fuzz_json, fuzz_json_protocol,
-# fuzz_front, fuzz_tls) with clang
+# fuzz_front, fuzz_tls, fuzz_zlib, fuzz_header) with clang
 # into build-fuzz/, seed its corpus from real messages (fuzz_corpus_gen) on the first run,
 # and fuzz for SECONDS (default 600) with one job. The corpus grows in
 # build-fuzz/corpus/NAME; findings land in build-fuzz/findings as
 # crash-* / leak-* / timeout-*. Reproduce one with
 #   build-fuzz/bin/TARGET build-fuzz/findings/crash-...
 set -eu
-target=${1:?usage: fuzz_run.sh fuzz_request|fuzz_transport|fuzz_sniff|fuzz_decode|fuzz_http|fuzz_json|fuzz_json_protocol|fuzz_front|fuzz_tls [SECONDS]}
+target=${1:?usage: fuzz_run.sh fuzz_request|fuzz_transport|fuzz_sniff|fuzz_decode|fuzz_http|fuzz_json|fuzz_json_protocol|fuzz_front|fuzz_tls|fuzz_zlib|fuzz_header [SECONDS]}
 seconds=${2:-600}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build-fuzz

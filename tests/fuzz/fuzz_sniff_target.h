@@ -12,7 +12,11 @@
  *     or old header), compact or JSON ('[') message, unframed or after a
  *     frame length
  *     0 < len <=
- *     max_frame, within what the options pin; HTTP only for a request line
+ *     max_frame, or a THeader frame body (0f ff, flags, seqid, header
+ *     words not 0, protocol id 0 or 2) after one frame length or two (the
+ *     inner one 4 less), within what the options pin; ZLIB only for a
+ *     zlib header (78, check byte, no dictionary) unless protocol and
+ *     framing are both pinned or max_frame reaches 0x78000000; HTTP only for a request line
  *     method that cannot still become Thrift; UNKNOWN only when no
  *     continuation could be either; NEED_MORE never once the bytes are
  *     Thrift or HTTP.
@@ -112,8 +116,28 @@ static bool fs_len_start(const uint8_t *p, size_t n, uint32_t max)
     return low <= max;
 }
 
+/* A THeader frame body h[0..k): 0 it is not, 1 it may become one, 2 it
+ * is (*proto: what is inside). */
+static int fs_header_body(const uint8_t *h, size_t k, const pst_protocol **proto)
+{
+    if ((k >= 1 && h[0] != 0x0F) || (k >= 2 && h[1] != 0xFF))
+        return 0;
+    if (k >= 10 && h[8] == 0 && h[9] == 0)
+        return 0;
+    if (k < 11)
+        return 1;
+    if (h[10] == 0)
+        *proto = &pst_protocol_binary;
+    else if (h[10] == 2)
+        *proto = &pst_protocol_compact;
+    else
+        return 0;
+    return 2;
+}
+
 /* What the options allow p[0..n) to be, and whether it already is. */
 typedef struct fs_truth {
+    bool maybe_zlib, is_zlib;
     bool maybe_thrift, maybe_http;
     bool maybe_other;   /* the start of a protocol the options rule out,
                            not complete yet: sniff.c waits for it
@@ -132,6 +156,13 @@ static void fs_oracle(const pst_server_options *o, const uint8_t *p, size_t n,
         t->protocol = o->protocol;
         t->framing = o->framing;
         return;
+    }
+    if (o->codec.max_frame < 0x78000000u && (n < 1 || p[0] == 0x78)) {
+        bool check = n < 2 || ((0x7800u | p[1]) % 31 == 0 && !(p[1] & 0x20));
+        t->maybe_zlib = check;
+        t->is_zlib = check && n >= 2;
+        if (t->is_zlib)
+            return;
     }
     const pst_protocol *protos[3] = { &pst_protocol_binary, &pst_protocol_compact,
                                       &pst_protocol_json };
@@ -158,6 +189,31 @@ static void fs_oracle(const pst_server_options *o, const uint8_t *p, size_t n,
                 t->is_thrift = true;
                 t->protocol = protos[i];
                 t->framing = framed ? PST_FRAMING_FRAMED : PST_FRAMING_UNFRAMED;
+            }
+        }
+        /* THeader: right after the length, else after a second length */
+        if (framed && m >= 1) {
+            const pst_protocol *hp = NULL;
+            int h = fs_header_body(q, m, &hp);
+            if (h == 0 && n >= 4) {
+                uint32_t len = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+                               (uint32_t)p[2] << 8 | p[3];
+                bool inner = len >= 6;
+                for (size_t i = 0; inner && i < 4 && i < m; i++)
+                    inner = q[i] == (uint8_t)((len - 4) >> (8 * (3 - i)));
+                if (inner)
+                    h = m <= 4 ? 1 : fs_header_body(q + 4, m - 4, &hp);
+            }
+            if (h && o->protocol && (h == 1 || hp != o->protocol)) {
+                if (h == 1)
+                    t->maybe_other = true;
+            } else if (h) {
+                t->maybe_thrift = true;
+                if (h == 2 && !t->is_thrift) {
+                    t->is_thrift = true;
+                    t->protocol = hp;
+                    t->framing = PST_FRAMING_FRAMED;
+                }
             }
         }
         if (t->is_thrift)
@@ -207,7 +263,8 @@ static void fuzz_sniff_one(const uint8_t *data, size_t size)
         memset(&sn, 0xa5, sizeof sn);
         pst__sniff(&o, p, k, &sn);
         if (sn.kind != PST_SNIFF_NEED_MORE && sn.kind != PST_SNIFF_THRIFT &&
-            sn.kind != PST_SNIFF_HTTP && sn.kind != PST_SNIFF_UNKNOWN) {
+            sn.kind != PST_SNIFF_HTTP && sn.kind != PST_SNIFF_UNKNOWN &&
+            sn.kind != PST_SNIFF_ZLIB) {
             FUZZ_FAIL("sniff: no such kind");
             return;
         }
@@ -224,6 +281,10 @@ static void fuzz_sniff_one(const uint8_t *data, size_t size)
         fs_truth t;
         fs_oracle(&o, p, k, &t);
         switch (sn.kind) {
+        case PST_SNIFF_ZLIB:
+            if (!t.is_zlib)
+                FUZZ_FAIL("sniff: ZLIB for bytes that are no zlib header");
+            break;
         case PST_SNIFF_THRIFT:
             if (!t.is_thrift || sn.protocol != t.protocol ||
                 sn.framing != t.framing)
@@ -234,14 +295,14 @@ static void fuzz_sniff_one(const uint8_t *data, size_t size)
                 FUZZ_FAIL("sniff: HTTP for bytes that are not (only) HTTP");
             break;
         case PST_SNIFF_UNKNOWN:
-            if (t.maybe_thrift || t.maybe_http)
+            if (t.maybe_thrift || t.maybe_http || t.maybe_zlib)
                 FUZZ_FAIL("sniff: UNKNOWN for bytes that may still be "
-                          "Thrift or HTTP");
+                          "Thrift, zlib or HTTP");
             break;
         default:
             /* (waiting a byte longer than needed to rule a kind out is
              * allowed: PST__SNIFF_BYTES bound it) */
-            if (t.is_thrift ||
+            if (t.is_thrift || t.is_zlib ||
                 (t.is_http && !t.maybe_thrift && !t.maybe_other))
                 FUZZ_FAIL("sniff: NEED_MORE for bytes that decide");
             break;

@@ -39,7 +39,7 @@ if [ -n "${LINK_LIB:-}" ] && nm "$LINK_LIB" 2>/dev/null | grep -q ' T pst_client
     printf 'int main(void) { return 0; }\n' >"$work/link/main.c"
     # shellcheck disable=SC2086
     "$link_cc" -std=c11 ${LINK_FLAGS:-} -o "$work/link/linked" "$work/link/main.c" \
-        "$work/link"/*.o "$LINK_LIB" -lpthread -lm
+        "$work/link"/*.o "$LINK_LIB" -lpthread -lm -lz
     linked=" (and links)"
 fi
 echo "generated code of $(basename "$idl") compiles${linked:-} with: $*"

@@ -76,7 +76,7 @@ make -s -C "$tmp/pc" CFLAGS="-O2 -Werror $flags" LDFLAGS="$flags" >"$tmp/pc.log"
 # The static library: the same client linked with libpostern.a.
 $cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 $flags $(pkg-config --cflags postern) -I"$tmp/pc/gen" \
     -o "$tmp/pc/echo-client-static" "$tmp/pc/client.c" "$tmp/pc/gen/echo.c" \
-    "$lib/libpostern.a" $(pkg-config --static --libs-only-other postern) -lm ||
+    "$lib/libpostern.a" $(pkg-config --static --libs-only-other postern) -lm -lz ||
     fail "static link"
 unset PKG_CONFIG_LIBDIR
 

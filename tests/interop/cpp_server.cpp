@@ -5,8 +5,8 @@
 // choice of server, protocol and transport.
 //
 //   cpp_server --port N [--bind ADDR] [--domain-socket PATH] [--abstract-namespace]
-//              [--protocol binary|compact|json|multi|multic|multij]
-//              [--transport buffered|framed|http] [--server-type simple|threaded]
+//              [--protocol binary|compact|json|header|multi|multic|multij|multih]
+//              [--transport buffered|framed|http|zlib] [--server-type simple|threaded]
 //
 // Options may be written --name=value, as Apache Thrift's cross-test runner
 // does. multi, multic and multij serve ThriftTest and SecondService through
@@ -26,12 +26,14 @@
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
 #include <thrift/processor/TMultiplexedProcessor.h>
+#include <thrift/protocol/THeaderProtocol.h>
 #include <thrift/protocol/TJSONProtocol.h>
 #include <thrift/server/TSimpleServer.h>
 #include <thrift/server/TThreadedServer.h>
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/THttpServer.h>
 #include <thrift/transport/TServerSocket.h>
+#include <thrift/transport/TZlibTransport.h>
 
 #include "SecondService.h"
 #include "ThriftTest.h"
@@ -175,7 +177,8 @@ class ListenOnceSocket : public TServerSocket {
   std::fprintf(stderr, fmt, arg);
   std::fprintf(stderr,
                "\nusage: cpp_server --port N [--bind ADDR] [--domain-socket PATH]\n"
-               "         [--protocol binary|compact] [--transport buffered|framed]\n"
+               "         [--protocol binary|compact|json|header]\n"
+               "         [--transport buffered|framed|zlib]\n"
                "         [--server-type simple|threaded]\n");
   std::exit(2);
 }
@@ -231,6 +234,7 @@ int main(int argc, char** argv) {
   if (protocol == "multi") protocol = "binary";
   if (protocol == "multic") protocol = "compact";
   if (protocol == "multij") protocol = "json";
+  if (protocol == "multih") protocol = "header";
 
   std::shared_ptr<TProtocolFactory> pfactory;
   if (protocol == "binary")
@@ -239,8 +243,10 @@ int main(int argc, char** argv) {
     pfactory = std::make_shared<TCompactProtocolFactory>();
   else if (protocol == "json")
     pfactory = std::make_shared<TJSONProtocolFactory>();
+  else if (protocol == "header")
+    pfactory = std::make_shared<THeaderProtocolFactory>();
   else
-    usage_error("--protocol: '%s' is not binary, compact or json", protocol.c_str());
+    usage_error("--protocol: '%s' is not binary, compact, json or header", protocol.c_str());
 
   std::shared_ptr<TTransportFactory> tfactory;
   if (transport == "buffered")
@@ -249,8 +255,10 @@ int main(int argc, char** argv) {
     tfactory = std::make_shared<BudgetResettingFramedFactory>();
   else if (transport == "http")
     tfactory = std::make_shared<THttpServerTransportFactory>();
+  else if (transport == "zlib")  // over the socket, as Thrift's TestServer
+    tfactory = std::make_shared<TZlibTransportFactory>();
   else
-    usage_error("--transport: '%s' is not buffered, framed or http", transport.c_str());
+    usage_error("--transport: '%s' is not buffered, framed, http or zlib", transport.c_str());
 
   std::shared_ptr<ListenOnceSocket> listener;
   if (!domain_socket.empty())
@@ -277,6 +285,9 @@ int main(int argc, char** argv) {
     server.reset(new TThreadedServer(processor, listener, tfactory, pfactory));
   else
     usage_error("--server-type: '%s' is not simple or threaded", server_type.c_str());
+
+  if (protocol == "header")  // replies through the request's own THeaderProtocol
+    server->setOutputProtocolFactory(std::shared_ptr<TProtocolFactory>());
 
   try {
     listener->listen();  // bind now, so "ready" means connectable

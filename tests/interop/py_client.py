@@ -5,9 +5,9 @@ The reference peer for postern's servers: calls every ThriftTest method and
 checks every answer strictly against what ThriftTest.thrift documents.
 
     py_client.py [--host H] --port N [--domain-socket PATH] [--abstract-namespace]
-                 [--protocol binary|compact|json|multi|multic|multij|accel|accelc|
-                             multia|multiac]
-                 [--transport buffered|framed|http]
+                 [--protocol binary|compact|json|header|multi|multic|multij|multih|
+                             accel|accelc|multia|multiac]
+                 [--transport buffered|framed|http|zlib] [--zlib]
                  [--accelerated] [--nonstrict] [--timeout S]
 
 Options may be written --name=value, as Apache Thrift's cross-test runner
@@ -32,9 +32,9 @@ import struct
 import sys
 
 from thrift.Thrift import TApplicationException
-from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, THeaderProtocol, TJSONProtocol
 from thrift.protocol.TMultiplexedProtocol import TMultiplexedProtocol
-from thrift.transport import THttpClient, TSocket, TSSLSocket, TTransport
+from thrift.transport import THttpClient, TSocket, TSSLSocket, TTransport, TZlibTransport
 
 try:
     from ThriftTest import SecondService, ThriftTest
@@ -352,10 +352,13 @@ class Connection:
         if o.connect:
             sock.open()
             connect_upgrade(sock.handle, o.connect)
-        if o.transport == "framed":
+        if o.transport == "framed" and not o.zlib:
             self.transport = TTransport.TFramedTransport(sock)
         else:
             self.transport = TTransport.TBufferedTransport(sock)
+        if o.transport == "zlib" or o.zlib:
+            # as Thrift's own TestClient.py: zlib over the buffered socket
+            self.transport = TZlibTransport.TZlibTransport(self.transport, 9)
         proto = self.protocol(self.transport)
         if not self.transport.isOpen():
             self.transport.open()
@@ -372,6 +375,18 @@ class Connection:
 
     def protocol(self, transport):
         o = self.opts
+        if o.protocol == "header":
+            # THeader over the transport given, as Thrift's test clients
+            from thrift.transport.THeaderTransport import (THeaderClientType,
+                                                           THeaderSubprotocolID,
+                                                           THeaderTransformID)
+            inner = (THeaderSubprotocolID.COMPACT if o.header_protocol == "compact"
+                     else THeaderSubprotocolID.BINARY)
+            proto = THeaderProtocol.THeaderProtocol(
+                transport, [THeaderClientType.HEADERS], default_protocol=inner)
+            if o.header_zlib:
+                proto.trans.add_transform(THeaderTransformID.ZLIB)
+            return proto
         if o.protocol == "json":
             return TJSONProtocol.TJSONProtocol(transport)
         if o.protocol == "compact":
@@ -402,6 +417,7 @@ PROTOCOLS = {
     "accelc": ("compact", True, False), "multi": ("binary", False, True),
     "multic": ("compact", False, True), "multij": ("json", False, True),
     "multia": ("binary", True, True), "multiac": ("compact", True, True),
+    "header": ("header", False, False), "multih": ("header", False, True),
 }
 
 
@@ -415,7 +431,14 @@ def main():
     p.add_argument("--protocol", choices=sorted(PROTOCOLS), default="binary")
     p.add_argument("--verbose", "-v", action="store_true", help="(accepted; always verbose)")
     p.add_argument("--genpydir", default=None, help="(accepted; see PYTHONPATH)")
-    p.add_argument("--transport", choices=["buffered", "framed", "http"], default="buffered")
+    p.add_argument("--header-protocol", choices=["binary", "compact"], default="binary",
+                   help="--protocol header: the protocol inside the frames")
+    p.add_argument("--header-zlib", action="store_true",
+                   help="--protocol header: the zlib transform on every message")
+    p.add_argument("--transport", choices=["buffered", "framed", "http", "zlib"],
+                   default="buffered")
+    p.add_argument("--zlib", action="store_true",
+                   help="TZlibTransport over the socket (as --transport zlib)")
     p.add_argument("--http-path", default="/", help="path for --transport http")
     p.add_argument("--connect", default=None, metavar="PATH",
                    help="upgrade with CONNECT PATH HTTP/1.0 before speaking Thrift")

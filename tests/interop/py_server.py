@@ -5,9 +5,9 @@ The reference peer for postern's client: every method behaves as the comments
 in ThriftTest.thrift say. The generated Python package (`thrift --gen py`)
 must be importable, e.g. PYTHONPATH=<build>/tests/interop/gen-py.
 
-    py_server.py --port N [--protocol binary|compact|json|multi|multic|multij|
-                             accel|accelc|multia|multiac]
-                 [--transport buffered|framed|http] [--domain-socket PATH]
+    py_server.py --port N [--protocol binary|compact|json|header|multi|multic|multij|
+                             multih|accel|accelc|multia|multiac]
+                 [--transport buffered|framed|http|zlib] [--zlib] [--domain-socket PATH]
                  [--abstract-namespace] [--accelerated] [--nonstrict]
                  [TSimpleServer|TThreadedServer|...]
 
@@ -30,10 +30,10 @@ import sys
 import time
 
 from thrift.Thrift import TApplicationException
-from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, THeaderProtocol, TJSONProtocol
 from thrift.server import THttpServer, TServer
 from thrift.TMultiplexedProcessor import TMultiplexedProcessor
-from thrift.transport import TSocket, TSSLSocket, TTransport
+from thrift.transport import TSocket, TSSLSocket, TTransport, TZlibTransport
 
 try:
     from ThriftTest import SecondService, ThriftTest
@@ -155,6 +155,7 @@ PROTOCOLS = {
     "accelc": ("compact", True, False), "multi": ("binary", False, True),
     "multic": ("compact", False, True), "multij": ("json", False, True),
     "multia": ("binary", True, True), "multiac": ("compact", True, True),
+    "header": ("header", False, False), "multih": ("header", False, True),
 }
 SERVER_CLASSES = ["TSimpleServer", "TThreadedServer", "TThreadPoolServer",
                   "TForkingServer", "TProcessPoolServer", "TNonblockingServer"]
@@ -181,7 +182,10 @@ def main():
     p.add_argument("--genpydir", default=None, help="(accepted; see PYTHONPATH)")
     p.add_argument("server_class", nargs="?", choices=SERVER_CLASSES,
                    help="(accepted; the server is threaded)")
-    p.add_argument("--transport", choices=["buffered", "framed", "http"], default="buffered")
+    p.add_argument("--transport", choices=["buffered", "framed", "http", "zlib"],
+                   default="buffered")
+    p.add_argument("--zlib", action="store_true",
+                   help="TZlibTransport over the socket (as --transport zlib)")
     p.add_argument("--accelerated", action="store_true",
                    help="use the C-accelerated protocol codecs (fastbinary)")
     p.add_argument("--nonstrict", action="store_true",
@@ -220,11 +224,22 @@ def main():
         listener = TSocket.TServerSocket(unix_socket=opts.domain_socket)
     else:
         listener = TSocket.TServerSocket(host=opts.bind, port=opts.port)
-    if opts.transport == "framed":
+    if opts.transport == "zlib" or opts.zlib:
+        # as Thrift's C++ TestServer: zlib straight over the socket
+        tfactory = TZlibTransport.TZlibTransportFactory()
+    elif opts.transport == "framed":
         tfactory = TTransport.TFramedTransportFactory()
     else:
         tfactory = TTransport.TBufferedTransportFactory()
-    if opts.protocol == "json":
+    if opts.protocol == "header":
+        # THeader frames itself; like Thrift's header servers it also
+        # answers plain framed and unframed binary and compact clients
+        from thrift.transport.THeaderTransport import THeaderClientType
+        pfactory = THeaderProtocol.THeaderProtocolFactory(allowed_client_types=[
+            THeaderClientType.HEADERS, THeaderClientType.FRAMED_BINARY,
+            THeaderClientType.UNFRAMED_BINARY, THeaderClientType.FRAMED_COMPACT,
+            THeaderClientType.UNFRAMED_COMPACT])
+    elif opts.protocol == "json":
         pfactory = TJSONProtocol.TJSONProtocolFactory()
     elif opts.protocol == "compact":
         pfactory = (TCompactProtocol.TCompactProtocolAcceleratedFactory(fallback=False)

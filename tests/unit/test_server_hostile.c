@@ -39,8 +39,8 @@ static unsigned long fuzz_case;
         if (fuzz_failures++ < 20)                                              \
             fprintf(stderr, "case %lu: %s\n", fuzz_case, what);                \
     } while (0)
-static unsigned long sniff_kinds[4];
-#define FUZZ_OUTCOME(kind) (sniff_kinds[(kind) & 3]++)
+static unsigned long sniff_kinds[8];
+#define FUZZ_OUTCOME(kind) (sniff_kinds[(kind) & 7]++)
 #include "../fuzz/fuzz_sniff_target.h"
 
 #include "../fuzz/fuzz_mutate.h"
@@ -733,6 +733,21 @@ static void test_sniff_openings(void)
         op.n[op.count] = strlen(http[i]);
         memcpy(op.p[op.count], http[i], op.n[op.count]);
     }
+    /* zlib streams (levels 6, 9, 1) and THeader frames, alone and inside a
+     * plain frame */
+    static const uint8_t layered[][24] = {
+        { 0x78, 0x9c, 0x62, 0x60 },
+        { 0x78, 0xda },
+        { 0x78, 0x01 },
+        { 0, 0, 0, 0x20, 0x0f, 0xff, 0, 0, 0, 0, 0, 7, 0, 1, 0x02, 0, 0, 0, 0x82, 0x21 },
+        { 0, 0, 0, 0x24, 0, 0, 0, 0x20, 0x0f, 0xff, 0, 0, 0, 0, 0, 7, 0, 1, 0x00, 0, 0,
+          0, 0x80, 0x01 },
+    };
+    static const size_t layered_n[] = { 4, 2, 2, 20, 24 };
+    for (size_t i = 0; i < 5 && op.count < 160; i++, op.count++) {
+        op.n[op.count] = layered_n[i];
+        memcpy(op.p[op.count], layered[i], layered_n[i]);
+    }
     /* every option setting over every real opening */
     for (unsigned a = 0; a < 256; a++) {
         uint8_t opt2[2] = { (uint8_t)a, (uint8_t)(a * 37) };
@@ -774,9 +789,11 @@ static void test_sniff_openings(void)
         fuzz_case++;
     }
     CHECK_EQ_INT(fuzz_failures, 0);
-    fprintf(stderr, "  %lu cases: need-more=%lu thrift=%lu http=%lu unknown=%lu\n",
+    fprintf(stderr, "  %lu cases: need-more=%lu thrift=%lu http=%lu unknown=%lu "
+                    "zlib=%lu\n",
             fuzz_case, sniff_kinds[0], sniff_kinds[1], sniff_kinds[2],
-            sniff_kinds[3]);
+            sniff_kinds[3], sniff_kinds[PST_SNIFF_ZLIB]);
+    CHECK(sniff_kinds[PST_SNIFF_ZLIB] > 0);
     CHECK(sniff_kinds[PST_SNIFF_THRIFT] > 10000);
     CHECK(sniff_kinds[PST_SNIFF_HTTP] > 1000);
     CHECK(sniff_kinds[PST_SNIFF_UNKNOWN] > 10000);

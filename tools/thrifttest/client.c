@@ -5,12 +5,22 @@
  *
  *   thrifttest-client [--host H] [--port N] [--domain-socket PATH]
  *                     [--abstract-namespace]
- *                     [--protocol binary|compact|json|multi|multic|multij]
- *                     [--transport buffered|framed|http] [--http-path PATH]
+ *                     [--protocol binary|compact|json|header|multi|multic|multij|multih]
+ *                     [--header-protocol binary|compact] [--header-zlib]
+ *                     [--transport buffered|framed|zlib|http] [--zlib]
+ *                     [--http-path PATH]
  *                     [--connect PATH] [--proxy HOST:PORT]
  *                     [--testloops N] [--timeout MS] [--quiet] [--verbose]
  *                     [--ssl [--ssl-ca FILE]]
  *
+ * --transport zlib (and --zlib, which Thrift's cross-test runner passes
+ * with it) is Thrift's TZlibTransport over the socket, messages unframed
+ * inside, as Thrift's C++ and Python test programs build it.
+ * --protocol header speaks THeader (binary inside unless --header-protocol
+ * says compact; --header-zlib adds the zlib transform). Its frames go on
+ * the socket as they are with --transport buffered, and each inside a
+ * plain frame with --transport framed, as Thrift's THeaderProtocol over
+ * TBufferedTransport / TFramedTransport puts them.
  * --transport http calls through Thrift over HTTP (a POST per call to
  * --http-path, default "/"); --connect PATH upgrades the connection with
  * CONNECT PATH (postern: /_thrift_rpc_) first; --proxy goes through an HTTP
@@ -39,6 +49,8 @@
 #include "postern/multiplex.h"
 #include "verbose.h"
 #include "postern/tls.h"
+#include "postern/header.h"
+#include "postern/zlib.h"
 
 typedef struct target {
     const char *host;
@@ -57,36 +69,48 @@ typedef struct target {
     bool verbose;           /* print each result (verbose.h) */
     bool ssl;
     pst_tls_client_options tls;
+    bool zlib;
+    bool header;               /* THeader, with copt.protocol inside */
+    bool header_zlib;
 } target;
 
-/* --ssl: TLS over TCP or the Unix socket, then the transport asked for. */
-static pst_client *connect_tls(const target *t, pst_error *err)
+/* --ssl, --zlib, --protocol header: the socket wrapped in the layers asked
+ * for (TLS, then zlib), then the message layer (HTTP, THeader, framed or
+ * unframed) over them. */
+static pst_client *connect_layered(const target *t, pst_error *err)
 {
+    const pst_client_options *o = &t->copt;
     pst_stream *st;
-    if (t->unix_path) {
-        st = t->abstract ? pst_stream_unix_abstract_connect(t->unix_path,
-                                                            t->copt.connect_timeout_ms, err)
-                         : pst_stream_unix_connect(t->unix_path, t->copt.connect_timeout_ms, err);
-        st = st ? pst_stream_tls_client_new(st, "localhost", &t->tls, err) : NULL;
-    } else {
-        st = pst_stream_tls_connect(t->host, t->port, t->copt.connect_timeout_ms,
-                                    &t->tls, err);
-    }
+    if (t->unix_path)
+        st = t->abstract ? pst_stream_unix_abstract_connect(t->unix_path, o->connect_timeout_ms, err)
+                         : pst_stream_unix_connect(t->unix_path, o->connect_timeout_ms, err);
+    else if (t->ssl)
+        st = pst_stream_tls_connect(t->host, t->port, o->connect_timeout_ms, &t->tls, err);
+    else
+        st = pst_stream_tcp_connect(t->host, t->port, o->connect_timeout_ms, err);
+    if (st && t->ssl && t->unix_path)
+        st = pst_stream_tls_client_new(st, "localhost", &t->tls, err);
+    if (st && t->zlib && !(st = pst_stream_zlib_new(st, NULL, 0, PST_ZLIB_LEVEL_DEFAULT)))
+        pst_error_set(err, PST_E_NOMEM, "out of memory for zlib");
     if (!st)
         return NULL;
     pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
-    to.idle_timeout_ms = t->copt.recv_timeout_ms;
-    to.read_timeout_ms = t->copt.recv_timeout_ms;
-    to.write_timeout_ms = t->copt.send_timeout_ms;
-    to.codec = t->copt.codec;
+    to.idle_timeout_ms = o->recv_timeout_ms;
+    to.read_timeout_ms = o->recv_timeout_ms;
+    to.write_timeout_ms = o->send_timeout_ms;
+    to.codec = o->codec;
+    unsigned hflags = (t->header_zlib ? PST_HEADER_ZLIB : 0) |
+                      (o->framed ? PST_HEADER_IN_FRAMES : 0);
     pst_transport *tr;
     if (t->http)
         tr = pst_transport_http_new(st, &to, t->host, t->http_path, NULL);
-    else if (t->copt.framed)
+    else if (t->header)
+        tr = pst_transport_header_new(st, &to, o->protocol, hflags);
+    else if (o->framed)
         tr = pst_transport_framed_new(st, &to);
     else
         tr = pst_transport_unframed_new(st, &to);
-    pst_client *c = tr ? pst_client_new(tr, &t->copt) : NULL;
+    pst_client *c = tr ? pst_client_new(tr, o) : NULL;
     if (!c)
         pst_error_set(err, PST_E_NOMEM, "out of memory for a client");
     return c;
@@ -104,8 +128,8 @@ static pst_client *connect_target(void *ctx)
     target *t = ctx;
     pst_error err = { 0, "" };
     pst_client *c;
-    if (t->ssl) {
-        c = connect_tls(t, &err);
+    if (t->ssl || t->zlib || t->header) {
+        c = connect_layered(t, &err);
     } else if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
         char url[600];
         const char *path = t->http ? t->http_path : t->connect_path;
@@ -146,8 +170,9 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: thrifttest-client [--host H] [--port N] [--domain-socket PATH]\n"
             "         [--abstract-namespace]\n"
-            "         [--protocol binary|compact|json|multi|multic|multij]\n"
-            "         [--transport buffered|framed|http]\n"
+            "         [--protocol binary|compact|json|header|multi|multic|multij|multih]\n"
+            "         [--header-protocol binary|compact] [--header-zlib]\n"
+            "         [--transport buffered|framed|zlib|http] [--zlib]\n"
             "         [--http-path PATH] [--connect PATH] [--proxy HOST:PORT]\n"
             "         [--testloops N] [--timeout MS] [--quiet] [--verbose]\n"
             "         [--ssl [--ssl-ca FILE]]\n");
@@ -155,6 +180,7 @@ static void usage(FILE *f)
 
 typedef struct settings {
     target t;
+    const pst_protocol *header_inner; /* --header-protocol */
     int loops;
     int timeout_ms;
     bool quiet;
@@ -169,6 +195,15 @@ static int parse_args(int argc, char **argv, settings *s)
             return 1;
         if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             s->quiet = true;
+            continue;
+        }
+        if (!strcmp(a, "--zlib")) {
+            s->t.zlib = true;
+            s->t.copt.framed = false;
+            continue;
+        }
+        if (!strcmp(a, "--header-zlib")) {
+            s->t.header_zlib = true;
             continue;
         }
         if (!strcmp(a, "--ssl")) {
@@ -195,7 +230,7 @@ static int parse_args(int argc, char **argv, settings *s)
                      !strcmp(a, "--transport") || !strcmp(a, "--testloops") ||
                      !strcmp(a, "--timeout") || !strcmp(a, "--http-path") ||
                      !strcmp(a, "--connect") || !strcmp(a, "--proxy") ||
-                     !strcmp(a, "--ssl-ca");
+                     !strcmp(a, "--ssl-ca") || !strcmp(a, "--header-protocol");
         if (!known) {
             fprintf(stderr, "%s: unknown option '%s'\n", tt_prog, a);
             return -1;
@@ -218,11 +253,25 @@ static int parse_args(int argc, char **argv, settings *s)
                 rc = -1;
             }
             s->t.unix_path = v;
+        } else if (!strcmp(a, "--protocol") && (!strcmp(v, "header") || !strcmp(v, "multih"))) {
+            s->t.header = true;
+            s->t.multiplexed = !strcmp(v, "multih");
+        } else if (!strcmp(a, "--header-protocol")) {
+            bool multiplexed;
+            rc = tt_parse_protocol(a, v, false, &s->header_inner, &multiplexed);
+            if (rc == 0 && pst_header_protocol_id(s->header_inner) < 0) {
+                fprintf(stderr, "%s: --header-protocol must be binary or compact, "
+                                "got '%s'\n", tt_prog, v);
+                rc = -1;
+            }
         } else if (!strcmp(a, "--protocol")) {
             rc = tt_parse_protocol(a, v, false, &s->t.copt.protocol,
                                    &s->t.multiplexed);
         } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
             s->t.http = true;
+        } else if (!strcmp(a, "--transport") && !strcmp(v, "zlib")) {
+            s->t.zlib = true;
+            s->t.copt.framed = false;
         } else if (!strcmp(a, "--http-path") || !strcmp(a, "--connect")) {
             if (v[0] != '/') {
                 fprintf(stderr, "%s: %s needs a path starting with '/', got '%s'\n",
@@ -239,7 +288,7 @@ static int parse_args(int argc, char **argv, settings *s)
         } else if (!strcmp(a, "--transport")) {
             int framing = 0;
             rc = tt_parse_transport(a, v, false, &framing);
-            s->t.copt.framed = framing == 1;
+            s->t.copt.framed = framing == 1 && !s->t.zlib;
         } else if (!strcmp(a, "--ssl-ca")) {
             s->t.tls.ca_file = v;
         } else if (!strcmp(a, "--testloops")) {
@@ -259,8 +308,8 @@ int main(int argc, char **argv)
     static const pst_client_options copt = PST_CLIENT_OPTIONS_INIT;
     static const pst_tls_client_options topt = PST_TLS_CLIENT_OPTIONS_INIT;
     settings s = { { "127.0.0.1", 9090, NULL, copt, false, "/", NULL, false, false,
-                     NULL, NULL, false, false, topt },
-                   1, 20000, false };
+                     NULL, NULL, false, false, topt, false, false, false },
+                   NULL, 1, 20000, false };
     argv = tt_split_equals(&argc, argv);
     int rc = parse_args(argc, argv, &s);
     if (rc == 0 && s.t.unix_path && (s.t.http || s.t.connect_path || s.t.copt.proxy)) {
@@ -278,8 +327,17 @@ int main(int argc, char **argv)
     s.t.copt.connect_timeout_ms = s.timeout_ms;
     s.t.copt.send_timeout_ms = s.timeout_ms;
     s.t.copt.recv_timeout_ms = s.timeout_ms;
-    if (s.t.ssl && (s.t.connect_path || s.t.copt.proxy)) {
-        fprintf(stderr, "%s: --ssl does not go with --connect or --proxy\n", tt_prog);
+    if (s.t.header)
+        s.t.copt.protocol = s.header_inner ? s.header_inner : &pst_protocol_binary;
+    if ((s.t.ssl || s.t.zlib || s.t.header) && (s.t.connect_path || s.t.copt.proxy)) {
+        fprintf(stderr, "%s: --ssl, zlib and header do not combine with --connect or "
+                        "--proxy\n",
+                tt_prog);
+        usage(stderr);
+        return 2;
+    }
+    if ((s.t.zlib || s.t.header) && s.t.http) {
+        fprintf(stderr, "%s: zlib and header do not combine with http\n", tt_prog);
         usage(stderr);
         return 2;
     }

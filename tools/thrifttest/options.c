@@ -23,29 +23,6 @@ int tt_parse_int(const char *opt, const char *value, int lo, int hi, int *out)
     return 0;
 }
 
-/* Names from Apache Thrift's cross test that postern does not build yet:
- * refused with this reason rather than as unknown. */
-static const struct {
-    const char *opt, *value, *reason;
-} UNBUILT[] = {
-    { "--protocol", "header", "THeaderProtocol is not built into postern yet" },
-    { "--protocol", "multih", "THeaderProtocol is not built into postern yet" },
-    { "--transport", "zlib", "TZlibTransport is not built into postern yet" },
-    { "--zlib", NULL, "TZlibTransport is not built into postern yet" },
-};
-
-bool tt_unbuilt(const char *opt, const char *value)
-{
-    for (size_t i = 0; i < sizeof UNBUILT / sizeof UNBUILT[0]; i++)
-        if (!strcmp(UNBUILT[i].opt, opt) &&
-            (!UNBUILT[i].value || (value && !strcmp(UNBUILT[i].value, value)))) {
-            fprintf(stderr, "%s: %s%s%s: %s\n", tt_prog, opt, value ? " " : "",
-                    value ? value : "", UNBUILT[i].reason);
-            return true;
-        }
-    return false;
-}
-
 int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
                       const pst_protocol **out, bool *multiplexed)
 {
@@ -69,10 +46,8 @@ int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
         if (*out)
             return 0;
     }
-    if (tt_unbuilt(opt, value))
-        return -1;
-    fprintf(stderr, "%s: %s must be %sbinary, compact, json, multi, multic or "
-                    "multij, got '%s'\n", tt_prog,
+    fprintf(stderr, "%s: %s must be %sbinary, compact, json, header, multi, multic, "
+                    "multij or multih, got '%s'\n", tt_prog,
             opt, allow_auto ? "auto, " : "", value);
     return -1;
 }
@@ -92,8 +67,6 @@ int tt_parse_transport(const char *opt, const char *value, bool allow_auto,
         *out = PST_FRAMING_UNFRAMED;
         return 0;
     }
-    if (tt_unbuilt(opt, value))
-        return -1;
     fprintf(stderr, "%s: %s must be %sbuffered, framed or http, got '%s'\n", tt_prog,
             opt, allow_auto ? "auto, " : "", value);
     return -1;
@@ -107,8 +80,6 @@ int tt_runner_option(int argc, char **argv, int *i)
         return 1;
     if (!strcmp(a, "--genpydir"))
         return tt_option_value(argc, argv, i) ? 1 : -1;
-    if (tt_unbuilt(a, NULL))
-        return -1;
     return 0;
 }
 

@@ -23,16 +23,10 @@ int tt_parse_int(const char *opt, const char *value, int lo, int hi, int *out);
 int tt_parse_protocol(const char *opt, const char *value, bool allow_auto,
                       const pst_protocol **out, bool *multiplexed);
 
-/* Options and values of Apache Thrift's cross test that postern does not
- * build yet (--protocol header, --transport zlib, --ssl, ...): true, having
- * said so on stderr. value is NULL for a flag. */
-bool tt_unbuilt(const char *opt, const char *value);
-
 /* The options Apache Thrift's cross-test runner adds to every program of a
  * language (--verbose, -v, --genpydir DIR, --processor-events) are
  * accepted and change nothing: 1 when argv[*i] was one (its value
- * consumed), 0 when it is not, -1 when it is refused (reported: a value
- * missing, or a flag postern does not build yet, such as --ssl). */
+ * consumed), 0 when it is not, -1 when its value is missing (reported). */
 int tt_runner_option(int argc, char **argv, int *i);
 
 /* "buffered" | "framed", or also "auto" when allow_auto ("http" is each

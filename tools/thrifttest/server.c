@@ -5,8 +5,8 @@
  *
  *   thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]
  *                     [--abstract-namespace]
- *                     [--protocol auto|binary|compact|json|multi|multic|multij]
- *                     [--transport auto|buffered|framed|http]
+ *                     [--protocol auto|binary|compact|json|header|multi|multic|multij|multih]
+ *                     [--transport auto|buffered|framed|zlib|http] [--zlib]
  *                     [--server-type simple|threaded|thread-pool|nonblocking]
  *                     [--workers N] [--io-threads N] [--drain-ms MS]
  *                     [--verbose] [--record FILE]
@@ -24,15 +24,22 @@
  *
  * auto (the default) tells each connection's protocol and framing from its
  * first bytes; binary/compact and buffered/framed pin them, as Thrift's test
- * servers do. Listens on 127.0.0.1:9090 unless told otherwise. SIGINT and
+ * servers do. zlib streams (TZlibTransport, messages unframed inside, as
+ * Thrift's test programs make them) are told from their first bytes too:
+ * --transport zlib and --zlib (which Thrift's cross-test runner passes
+ * together) say to expect them.
+ * --protocol header serves THeader frames (binary or compact inside, zlib
+ * transform) and, as Thrift's header servers do, plain framed and unframed
+ * clients too: every kind is told from its first bytes.
+ * Listens on 127.0.0.1:9090 unless told otherwise.
  * --ssl serves TLS only (with --ssl-plain-too, TLS and plain on the port),
  * with the project's test keys (tests/keys) unless --ssl-cert / --ssl-key
  * name others; --ssl-client-ca asks clients for certificates signed by
- * that CA. SIGTERM stop it gracefully (exit 0): with --drain-ms, /health first
- * answers 503 that long while calls are still served. --verbose prints
- * each call's arguments on stderr (verbose.h); --record appends every
- * request and reply to a message log (postern/file.h), for postern-replay.
- * Bad arguments exit 2.
+ * that CA. SIGINT and SIGTERM stop it gracefully (exit 0): with --drain-ms,
+ * /health first answers 503 that long while calls are still served.
+ * --verbose prints each call's arguments on stderr (verbose.h); --record
+ * appends every request and reply to a message log (postern/file.h), for
+ * postern-replay. Bad arguments exit 2.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -59,8 +66,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: thrifttest-server [--port N] [--bind ADDR] [--domain-socket PATH]\n"
             "         [--abstract-namespace]\n"
-            "         [--protocol auto|binary|compact|json|multi|multic|multij]\n"
-            "         [--transport auto|buffered|framed|http]\n"
+            "         [--protocol auto|binary|compact|json|header|multi|multic|multij|multih]\n"
+            "         [--transport auto|buffered|framed|zlib|http] [--zlib]\n"
             "         [--server-type simple|threaded|thread-pool|nonblocking]\n"
             "         [--workers N] [--io-threads N] [--drain-ms MS] [--verbose]\n"
             "         [--record FILE]\n"
@@ -88,10 +95,16 @@ static const struct {
 static int parse_args(int argc, char **argv, pst_server_options *opt,
                       bool *multiplexed)
 {
+    bool zlib = false, header = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
+        if (!strcmp(a, "--zlib")) {
+            zlib = true;
+            opt->framing = PST_FRAMING_UNFRAMED; /* inside the stream */
+            continue;
+        }
         if (!strcmp(a, "--ssl") || !strcmp(a, "--ssl-plain-too")) {
             if (opt->tls != PST_TLS_BOTH)
                 opt->tls = !strcmp(a, "--ssl") ? PST_TLS_ON : PST_TLS_BOTH;
@@ -145,15 +158,22 @@ static int parse_args(int argc, char **argv, pst_server_options *opt,
                 rc = -1;
             }
             opt->unix_path = v;
+        } else if (!strcmp(a, "--protocol") && (!strcmp(v, "header") || !strcmp(v, "multih"))) {
+            header = true;
+            *multiplexed = !strcmp(v, "multih");
         } else if (!strcmp(a, "--protocol")) {
             rc = tt_parse_protocol(a, v, true, &opt->protocol, multiplexed);
         } else if (!strcmp(a, "--transport") && !strcmp(v, "http")) {
             /* HTTP is served on every port; Thrift's framing stays sniffed */
             opt->framing = PST_FRAMING_AUTO;
+        } else if (!strcmp(a, "--transport") && !strcmp(v, "zlib")) {
+            zlib = true;
+            opt->framing = PST_FRAMING_UNFRAMED; /* inside the stream */
         } else if (!strcmp(a, "--transport")) {
             int framing = 0;
             rc = tt_parse_transport(a, v, true, &framing);
-            opt->framing = (pst_framing)framing;
+            if (!zlib)
+                opt->framing = (pst_framing)framing;
         } else if (!strcmp(a, "--server-type")) {
             int model = pst_server_model_by_name(v);
             if (model < 0) {
@@ -180,6 +200,15 @@ static int parse_args(int argc, char **argv, pst_server_options *opt,
         }
         if (rc < 0)
             return -1;
+    }
+    /* With protocol and framing both pinned nothing is sniffed, zlib's
+     * 0x78 included: keep the protocol pinned and sniff the framing. */
+    if (zlib && opt->protocol)
+        opt->framing = PST_FRAMING_AUTO;
+    if (header) {
+        /* header frames, framed and unframed binary and compact alike */
+        opt->protocol = NULL;
+        opt->framing = PST_FRAMING_AUTO;
     }
     return 0;
 }
