@@ -317,10 +317,13 @@ static void thrift_post(pst__front_req *r, peer_name *peer)
     pst__sniff(&pinned, r->body, r->body_len < PST__SNIFF_BYTES ? r->body_len
                                                                 : PST__SNIFF_BYTES,
                &sn);
-    if (sn.kind != PST_SNIFF_THRIFT) {
+    /* THeaderProtocol over an HTTP client sends a header frame, with its
+     * length or without, and reads the reply the same way. */
+    int hskip = pst__header_nested(r->body, r->body_len);
+    if (sn.kind != PST_SNIFF_THRIFT && hskip < 0) {
         pst__metrics_perr(r->sc->shard, PST__PERR_BAD_MESSAGE);
         pst__front_error(r, 400, "the body (%zu bytes) is not one Thrift message "
-                                 "(binary, compact or JSON, unframed)",
+                                 "(binary, compact or JSON, unframed, or a THeader frame)",
                          r->body_len);
         return;
     }
@@ -331,8 +334,10 @@ static void thrift_post(pst__front_req *r, peer_name *peer)
     err.message[0] = '\0';
     pst__call_report rep;
     uint64_t t0 = pst__mono_ns();
-    int rc = pst__process(&s->proc, sn.protocol, r->body, r->body_len, r->out,
-                          r->arena, &s->opt.codec, &err, &rep);
+    int rc = hskip >= 0 ? pst__header_answer(&s->proc, r->body, r->body_len, hskip,
+                                             r->out, r->arena, &s->opt.codec, &err, &rep)
+                        : pst__process(&s->proc, sn.protocol, r->body, r->body_len,
+                                       r->out, r->arena, &s->opt.codec, &err, &rep);
     count_call(s, r->sc, &rep, t0);
     atomic_fetch_add(&s->stats.calls, 1);
     if (rc < 0) {

@@ -325,8 +325,15 @@ class Connection:
         o = self.opts
         if o.transport == "http":
             # Thrift over HTTP: one POST per call, keep-alive.
-            self.transport = THttpClient.THttpClient(
-                "http://%s:%d%s" % (o.host, o.port, o.http_path))
+            if o.ssl:
+                # HTTPS; verified only with --ssl-ca, as the socket below
+                ctx = (ssl.create_default_context(cafile=o.ssl_ca) if o.ssl_ca
+                       else ssl._create_unverified_context())
+                self.transport = THttpClient.THttpClient(
+                    "https://%s:%d%s" % (o.host, o.port, o.http_path), ssl_context=ctx)
+            else:
+                self.transport = THttpClient.THttpClient(
+                    "http://%s:%d%s" % (o.host, o.port, o.http_path))
             self.transport.setTimeout(o.timeout * 1000)
             return self.clients(self.protocol(self.transport))
         if o.ssl:

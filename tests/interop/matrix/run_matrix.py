@@ -126,7 +126,7 @@ def command(conf, prog, side, cell, values):
     for fields, which, more in conf["args"]:
         if which == side and rule_matches(fields, key):
             args += more
-    return expand(cmd, values) + args + trailing
+    return expand(cmd + args + trailing, values)
 
 
 def run_cell(conf, cell, opts, values):
