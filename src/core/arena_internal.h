@@ -49,10 +49,11 @@ static inline void *pst__arena_bytes(pst_arena *a, size_t n)
 }
 
 /* pst_arena_reset, inline while the arena never left the caller's block
- * (a call that fits it): only ptr moves back. */
+ * (a call that fits it) and refused nothing: only ptr moves back. */
 static inline void pst__arena_reset(pst_arena *a)
 {
-    if (__builtin_expect(!a->blocks && a->initial != NULL, 1))
+    if (__builtin_expect(!a->blocks && a->initial != NULL && !a->over_limit,
+                         1))
         a->ptr = a->initial;
     else
         pst_arena_reset(a);
