@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "postern/client.h"
+#include "postern/pipeline.h"
 #include "postern/server.h"
 #include "test.h"
 
@@ -26,6 +27,7 @@
  *   service Bag {
  *     i32 count(1: list<Item> items)        // answers items.size()
  *     i32 nest(1: list<list<Item>> lists)   // answers lists.size()
+ *     list<Item> make(1: i32 n)             // n empty Items
  *   }
  */
 
@@ -73,6 +75,36 @@ static const pst_struct_desc i32_result_desc = {
     i32_result_fields, NULL
 };
 
+typedef struct make_args { int32_t n; uint8_t isset_[1]; } make_args;
+static const pst_field make_args_fields[] = {
+    { 1, PST_K_I32, PST_REQ_DEFAULT, 0, offsetof(make_args, n), &pst_type_i32, "n" },
+};
+static const pst_struct_desc make_args_desc = {
+    "make_args", sizeof(make_args), offsetof(make_args, isset_), 1, PST_STRUCT,
+    make_args_fields, NULL
+};
+typedef struct make_result { pst_list success; uint8_t isset_[1]; } make_result;
+static const pst_field make_result_fields[] = {
+    { 0, PST_K_LIST, PST_REQ_OPTIONAL, 0, offsetof(make_result, success), &Items_type,
+      "success" },
+};
+static const pst_struct_desc make_result_desc = {
+    "make_result", sizeof(make_result), offsetof(make_result, isset_), 1, PST_STRUCT,
+    make_result_fields, NULL
+};
+
+static int make_invoke(const void *h, pst_call *call, const void *args, void *result)
+{
+    (void)h;
+    int32_t n = ((const make_args *)args)->n;
+    make_result *r = result;
+    r->success.data = pst_arena_calloc(call->arena, (size_t)n * sizeof(Item));
+    if (!r->success.data)
+        return PST_E_NOMEM;
+    r->success.count = (uint32_t)n;
+    return 0;
+}
+
 static int count_invoke(const void *h, pst_call *call, const void *args, void *result)
 {
     (void)h;
@@ -94,8 +126,9 @@ static int nest_invoke(const void *h, pst_call *call, const void *args, void *re
 static const pst_method_desc bag_methods[] = {
     { "count", &count_args_desc, &i32_result_desc, false, count_invoke },
     { "nest", &nest_args_desc, &i32_result_desc, false, nest_invoke },
+    { "make", &make_args_desc, &make_result_desc, false, make_invoke },
 };
-static const pst_service_desc bag_desc = { "Bag", NULL, 2, bag_methods, NULL };
+static const pst_service_desc bag_desc = { "Bag", NULL, 3, bag_methods, NULL };
 static const int bag_handler = 0; /* the invoke functions need no table */
 static const pst_processor proc = { &bag_desc, &bag_handler, NULL };
 
@@ -491,9 +524,78 @@ static void test_default_cap(void)
     free(flat.p);
 }
 
+/* Clients cap what a reply decodes into the caller's arena the same way
+ * (max_call_memory in the client and pipeline options): 200,000 empty Items
+ * (200 KB on the wire, 6.4 MB decoded) against a 1 MiB cap fail with
+ * PST_E_LIMIT naming the limit; the reply was read whole, so the connection
+ * serves the next call; the caller's own arena limit comes back. */
+static void test_client_reply_cap(void)
+{
+    pst_server_options so = PST_SERVER_OPTIONS_INIT;
+    so.model = PST_SERVER_NONBLOCKING;
+    so.io_threads = 1;
+    so.log = quiet;
+    pst_error err = { 0, "" };
+    running r = { 0 };
+    r.s = pst_server_new(&proc, &so, &err);
+    CHECK(r.s != NULL);
+    if (!r.s)
+        return;
+    pthread_create(&r.thread, NULL, run_main, &r);
+    char endpoint[32];
+    snprintf(endpoint, sizeof endpoint, "127.0.0.1:%d", pst_server_port(r.s));
+
+    pst_client_options o = PST_CLIENT_OPTIONS_INIT;
+    o.framed = true;
+    o.recv_timeout_ms = 20000;
+    o.max_call_memory = 1 << 20;
+    pst_client *c = pst_client_connect("127.0.0.1", pst_server_port(r.s), &o, &err);
+    pst_pipeline_options po = PST_PIPELINE_OPTIONS_INIT;
+    po.framed = true;
+    po.max_call_memory = 1 << 20;
+    pst_pipeline *pl = pst_pipeline_connect(endpoint, &po, &err);
+    CHECK(c != NULL && pl != NULL);
+    if (!c || !pl)
+        goto out;
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, 0);
+    for (int k = 0; k < 2; k++) {
+        make_args big = { 200000, { 0x1 } }, small = { 3, { 0x1 } };
+        make_result res;
+        const pst_call_info *info = NULL;
+        int rc = k == 0 ? pst_client_call(c, &bag_methods[2], &big, &res, &a)
+                        : pst_pipeline_call(pl, &bag_methods[2], &big, &res, &a);
+        CHECK_EQ_INT(rc, PST_E_LIMIT);
+        const char *why = k == 0 ? pst_client_error(c)->message
+                                 : (info = pst_call_info_last()) ? info->error.message : "";
+        /* the pipeline copied the reply into the arena before decoding:
+         * its limit is that much above the cap */
+        CHECK(strstr(why, k == 0 ? "call memory limit of 1048576 bytes exceeded"
+                                 : "call memory limit of ") != NULL);
+        CHECK(strstr(why, "exceeded decoding make_result.success") != NULL);
+        if (!strstr(why, "exceeded decoding make_result.success"))
+            fprintf(stderr, "  %s: '%s'\n", k ? "pipeline" : "client", why);
+        CHECK_EQ_INT(a.limit, 0);
+        pst_arena_reset(&a);
+        rc = k == 0 ? pst_client_call(c, &bag_methods[2], &small, &res, &a)
+                    : pst_pipeline_call(pl, &bag_methods[2], &small, &res, &a);
+        CHECK_EQ_INT(rc, 0);
+        CHECK_EQ_INT(res.success.count, 3);
+        pst_arena_reset(&a);
+    }
+    pst_arena_release(&a);
+out:
+    pst_client_free(c);
+    pst_pipeline_free(pl);
+    pst_server_stop(r.s);
+    pthread_join(r.thread, NULL);
+    pst_server_free(r.s);
+}
+
 int main(void)
 {
     RUN(test_cap_every_model);
     RUN(test_default_cap);
+    RUN(test_client_reply_cap);
     return test_report();
 }
