@@ -128,8 +128,9 @@ typedef struct pst_server_options {
                                     what its handler allocates from the
                                     call's arena) may take beyond the small
                                     block every call has: a compact list of
-                                    empty structs is 1 byte a value on the
-                                    wire and 8 or more decoded. Past it the
+                                    structs with no field set is 1 byte a
+                                    value on the wire and up to tens of
+                                    bytes decoded. Past it the
                                     call gets PROTOCOL_ERROR and its
                                     connection closes ("call_memory" in
                                     /metrics, stats.call_memory_refused).
