@@ -270,7 +270,8 @@ typedef struct good_client {
 } good_client;
 
 /* Bag.count with three items over binary framed, until told to stop (at
- * least `min` calls). */
+ * least `min` calls), counting successes and failures in g (the test's
+ * CHECKs are for the main thread). */
 static void good_calls(good_client *g, int min)
 {
     pst_client_options o = PST_CLIENT_OPTIONS_INIT;
@@ -278,8 +279,7 @@ static void good_calls(good_client *g, int min)
     o.recv_timeout_ms = 20000; /* a broken test fails instead of hanging */
     pst_error err = { 0, "" };
     pst_client *c = pst_client_connect("127.0.0.1", g->port, &o, &err);
-    CHECK(c != NULL);
-    if (!c) {
+    if (!c) { /* no CHECK here: this may run on a thread; the caller checks */
         fprintf(stderr, "  connect: %s\n", err.message);
         g->failed++;
         return;
