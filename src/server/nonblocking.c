@@ -270,8 +270,8 @@ static bool listen_is_tcp(int fd)
  * or proxy on the same machine) makes loops queue for a CPU while the
  * requests of all their connections wait. On 2 vCPUs with the load
  * generator alongside, two loops had each waiting for a CPU longer than it
- * ran and 5x the p99 of one loop (bench/README.md, "Default settings");
- * on big machines one loop fewer costs little. */
+ * ran, and 4x to 8x the p99 of one loop (bench/README.md, "Default
+ * settings"); on big machines one loop fewer costs little. */
 static long default_loops(void)
 {
     long cpus = 0;
