@@ -22,6 +22,8 @@
  *   lib=postern check msg=xtruct proto=binary same_bytes=yes same_size=yes decodes_to_value=yes
  *
  *   --target-ms MS  --vectors DIR  --msg NAME  --proto NAME  --arena-block BYTES (default 16384)
+ *   --arena-limit BYTES (default PST_CALL_MEMORY_DEFAULT, the cap a server's
+ *   call arena has; 0 = none)
  *   --op encode|decode  --iters N (a fixed count instead of calibrating: for profilers)
  * Exit status 1 if a check fails.
  */
@@ -43,6 +45,7 @@ typedef struct options {
     const char *vectors;
     const char *only_msg, *only_proto;
     size_t arena_block;
+    size_t arena_limit;
 } options;
 
 static uint64_t now_ns(void)
@@ -327,7 +330,7 @@ static int run_rows(const options *o, const char *msg, const pst_protocol *proto
     pst_wbuf_init(&w, 0);
     uint8_t *block = aligned_alloc(16, (o->arena_block + 15) & ~(size_t)15);
     pst_arena arena;
-    pst_arena_init(&arena, block, o->arena_block, 0);
+    pst_arena_init(&arena, block, o->arena_block, o->arena_limit);
     static _Alignas(16) uint8_t out[512];
     row r = { msg, proto, desc, value, &w, NULL, 0, &arena, out, digest };
 
@@ -377,6 +380,7 @@ static void usage(int rc)
 {
     fprintf(rc ? stderr : stdout,
             "usage: codec_bench [--target-ms MS] [--vectors DIR] [--arena-block BYTES]\n"
+            "                   [--arena-limit BYTES]\n"
             "                   [--msg xtruct|insanity|oneofeach|doubles] [--proto binary|compact|json]\n"
             "                   [--op encode|decode] [--iters N]\n");
     exit(rc);
@@ -384,7 +388,8 @@ static void usage(int rc)
 
 int main(int argc, char **argv)
 {
-    options o = { 0.3, 0, NULL, "../shared/bench/build/codec-vectors", NULL, NULL, 16384 };
+    options o = { 0.3, 0, NULL, "../shared/bench/build/codec-vectors", NULL, NULL, 16384,
+                  (size_t)PST_CALL_MEMORY_DEFAULT };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help"))
@@ -405,6 +410,11 @@ int main(int argc, char **argv)
             if (*end || b > (1ull << 30))
                 usage(2);
             o.arena_block = (size_t)b;
+        } else if (!strcmp(a, "--arena-limit")) {
+            unsigned long long b = strtoull(v, &end, 10);
+            if (*end)
+                usage(2);
+            o.arena_limit = (size_t)b;
         } else if (!strcmp(a, "--iters")) {
             o.iters = strtoull(v, &end, 10);
             if (*end)

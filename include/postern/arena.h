@@ -13,6 +13,7 @@
 #ifndef POSTERN_ARENA_H
 #define POSTERN_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,7 +28,15 @@ typedef struct pst_arena {
     size_t initial_size;
     size_t allocated;            /* bytes malloc'ed so far                  */
     size_t limit;                /* max bytes to malloc, 0 = unlimited      */
+    bool over_limit;             /* a request was refused for the limit
+                                    since the last reset                    */
 } pst_arena;
+
+/* The limit servers and clients give a call's arena unless told otherwise
+ * (pst_server_options and pst_client_options, max_call_memory): far above
+ * what ordinary calls decode, far below what a hostile 16 MB frame of
+ * empty structs would take. */
+#define PST_CALL_MEMORY_DEFAULT ((int64_t)64 << 20)
 
 /* Start an arena on an optional caller block (may be NULL/0). */
 void pst_arena_init(pst_arena *a, void *block, size_t size, size_t limit);

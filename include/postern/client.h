@@ -71,10 +71,17 @@ typedef struct pst_client_options {
                                      not, when proxy is NULL */
     const char *http_headers;     /* extra lines for Thrift over HTTP, each
                                      ending "\r\n"; NULL = none */
+    int64_t max_call_memory;      /* bytes one reply may add to the call's
+                                     arena as it decodes; past it the call
+                                     fails with PST_E_LIMIT naming the
+                                     limit (the connection stays usable:
+                                     the reply was read whole). 0 =
+                                     PST_CALL_MEMORY_DEFAULT (64 MiB),
+                                     < 0 = no limit */
 } pst_client_options;
 
 #define PST_CLIENT_OPTIONS_INIT                                               \
-    { NULL, false, 0, 0, 0, PST_CODEC_CONFIG_INIT, NULL, false, NULL }
+    { NULL, false, 0, 0, 0, PST_CODEC_CONFIG_INIT, NULL, false, NULL, 0 }
 
 /* A client over transport t, which it then owns (also on failure: NULL is
  * out of memory, t freed). o may be NULL (its transport-level fields are

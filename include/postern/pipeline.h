@@ -94,10 +94,13 @@ typedef struct pst_pipeline_options {
                                       PST_DEADLINE_DEFAULT; 0 = none */
     uint32_t max_pending;          /* calls in flight, 0 = 256 */
     pst_codec_config codec;        /* limits for replies and requests */
+    int64_t max_call_memory;       /* as pst_client_options, counted from
+                                      what the arena holds once the reply
+                                      is copied into it; 0 = 64 MiB */
 } pst_pipeline_options;
 
 #define PST_PIPELINE_OPTIONS_INIT                                             \
-    { NULL, false, 0, 0, 0, PST_CODEC_CONFIG_INIT }
+    { NULL, false, 0, 0, 0, PST_CODEC_CONFIG_INIT, 0 }
 
 typedef struct pst_pipeline pst_pipeline;
 

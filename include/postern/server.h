@@ -6,7 +6,7 @@
  *   THREADED     a thread per connection
  *   POOL         `workers` threads take connections from a queue; connections
  *                beyond the workers wait in the queue (counted in stats)
- *   NONBLOCKING  `io_threads` epoll loops (0 = one per core); connections
+ *   NONBLOCKING  `io_threads` epoll loops (0 = one per CPU less one); connections
  *                spread across them; handlers run on the loop thread, or on a
  *                pool of `workers` threads when workers > 0
  *
@@ -75,7 +75,9 @@ typedef struct pst_server_options {
     int backlog;                 /* 0 = 1024 */
     int workers;                 /* POOL: threads (0 = 4); NONBLOCKING: handler
                                     pool (0 = handlers on the loop thread) */
-    int io_threads;              /* NONBLOCKING: loops (0 = one per core) */
+    int io_threads;              /* NONBLOCKING: loops (0 = one per CPU
+                                    this process may use, less one, at
+                                    least 1: see docs/operations.md) */
     int max_connections;         /* 0 = unlimited; beyond it new connections
                                     are closed at once and counted */
     int idle_timeout_ms;         /* close connections idle this long; 0 = never */
@@ -148,6 +150,18 @@ typedef struct pst_server_options {
                                     (needs tls_ca_file) */
     int tls_handshake_timeout_ms;/* a handshake must finish within; 0 =
                                     PST_TLS_HANDSHAKE_TIMEOUT_MS */
+    int64_t max_call_memory;     /* bytes one call's decoded arguments (and
+                                    what its handler allocates from the
+                                    call's arena) may take beyond the small
+                                    block every call has: a compact list of
+                                    structs with no field set is 1 byte a
+                                    value on the wire and up to tens of
+                                    bytes decoded. Past it the
+                                    call gets PROTOCOL_ERROR and its
+                                    connection closes ("call_memory" in
+                                    /metrics, stats.call_memory_refused).
+                                    0 = PST_CALL_MEMORY_DEFAULT (64 MiB);
+                                    < 0 = no limit */
 } pst_server_options;
 
 #define PST_ADMIN_PORT_ANY (-1)
@@ -168,7 +182,7 @@ typedef struct pst_server_options {
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
       PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN, 0,    \
       0, 0, 0, 0, NULL, NULL, 0, false, 0, 0, NULL, false,                   \
-      PST_TLS_OFF, NULL, NULL, NULL, false, 0 }
+      PST_TLS_OFF, NULL, NULL, NULL, false, 0, 0 }
 
 typedef struct pst_server pst_server;
 
@@ -180,6 +194,9 @@ typedef struct pst_server_stats {
     uint64_t calls;              /* requests answered (or oneway run) */
     uint64_t protocol_errors;    /* connections closed for bad bytes */
     uint64_t timeouts;           /* connections closed by a timeout */
+    uint64_t call_memory_refused;/* calls refused for passing
+                                    max_call_memory (also counted in
+                                    protocol_errors) */
 } pst_server_stats;
 
 /* Bind and listen (so the port is known at once); NULL and err on failure. */

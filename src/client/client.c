@@ -9,6 +9,7 @@
 #include "postern/abstract_socket.h"
 #include "client/view_internal.h"
 #include "transport/dial.h"
+#include "core/arena_internal.h"
 #include "postern/client.h"
 #include "transport/transport_internal.h" /* the timeouts a deadline narrows */
 
@@ -22,6 +23,7 @@ struct pst_client {
     pst_transport *t;
     const pst_protocol *proto;
     pst_codec_config codec;
+    size_t reply_cap;            /* max_call_memory: 0 = none */
     pst_wbuf out;
     pst_arena scratch;           /* replies when the caller gives no arena */
     int32_t seqid;
@@ -48,6 +50,7 @@ pst_client *pst_client_new(pst_transport *t, const pst_client_options *o)
     c->t = t;
     c->proto = o->protocol ? o->protocol : &pst_protocol_binary;
     c->codec = o->codec;
+    c->reply_cap = pst__call_memory_cap(o->max_call_memory);
     if (!c->codec.max_message)
         c->codec.max_message = defaults.codec.max_message;
     if (!c->codec.max_frame)
@@ -356,6 +359,43 @@ static int exchange_until(pst_client *c, const pst_method_desc *m,
     return rc;
 }
 
+/* The body of a reply that was whole and ours (r is past its header, an
+ * EXCEPTION when `exception`): decode failures leave the connection usable.
+ * derr is r's error record. */
+static int decode_reply_body(pst_client *c, const pst_method_desc *m,
+                             pst_rbuf *r, const pst_error *derr,
+                             bool exception, void *result, pst_arena *a)
+{
+    int rc;
+    if (exception) {
+        pst_app_exception ex;
+        rc = c->proto->read_struct(r, &pst_app_exception_desc, &ex, a,
+                                   &c->codec);
+        if (rc < 0)
+            return pst_error_set(&c->err, rc,
+                                 "undecodable TApplicationException in the "
+                                 "reply to '%s': %s",
+                                 m->name,
+                                 derr->code ? derr->message : pst_strerror(rc));
+        return keep_app_exception(c, &ex, m->name);
+    }
+    if (!m->result)
+        return 0;
+    if (!result) {
+        result = pst_arena_alloc(a, m->result->size ? m->result->size : 1);
+        if (!result)
+            return pst_error_set(&c->err, PST_E_NOMEM,
+                                 "out of memory decoding the reply to '%s'",
+                                 m->name);
+    }
+    rc = c->proto->read_struct(r, m->result, result, a, &c->codec);
+    if (rc < 0)
+        return pst_error_set(&c->err, rc, "undecodable reply to '%s': %s",
+                             m->name,
+                             derr->code ? derr->message : pst_strerror(rc));
+    return check_result(c, m, result);
+}
+
 /* The synchronous call; deadline.at_ns == 0 when none was given. */
 static int sync_call(pst_client *c, const pst_method_desc *m,
                      const void *args, void *result, pst_arena *a,
@@ -437,34 +477,13 @@ static int sync_call(pst_client *c, const pst_method_desc *m,
     }
 
     /* From here the reply was whole and ours: decode failures leave the
-     * connection usable. */
-    if (rh.type == PST_MSG_EXCEPTION) {
-        pst_app_exception ex;
-        rc = c->proto->read_struct(&r, &pst_app_exception_desc, &ex, a,
-                                   &c->codec);
-        if (rc < 0)
-            return pst_error_set(&c->err, rc,
-                                 "undecodable TApplicationException in the "
-                                 "reply to '%s': %s",
-                                 m->name,
-                                 derr.code ? derr.message : pst_strerror(rc));
-        return keep_app_exception(c, &ex, m->name);
-    }
-    if (!m->result)
-        return 0;
-    if (!result) {
-        result = pst_arena_alloc(a, m->result->size ? m->result->size : 1);
-        if (!result)
-            return pst_error_set(&c->err, PST_E_NOMEM,
-                                 "out of memory decoding the reply to '%s'",
-                                 m->name);
-    }
-    rc = c->proto->read_struct(&r, m->result, result, a, &c->codec);
-    if (rc < 0)
-        return pst_error_set(&c->err, rc, "undecodable reply to '%s': %s",
-                             m->name,
-                             derr.code ? derr.message : pst_strerror(rc));
-    return check_result(c, m, result);
+     * connection usable. What it decodes into the caller's arena is
+     * bounded by max_call_memory. */
+    size_t limit = pst__arena_cap(a, c->reply_cap);
+    rc = decode_reply_body(c, m, &r, &derr, rh.type == PST_MSG_EXCEPTION,
+                           result, a);
+    pst__arena_uncap(a, limit);
+    return rc;
 }
 
 int pst_client_call(pst_client *c, const pst_method_desc *m, const void *args,

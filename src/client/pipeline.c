@@ -36,6 +36,7 @@
 
 #include "client/conn.h"
 #include "client/reply_name.h"
+#include "core/arena_internal.h"
 #include "postern/pipeline.h"
 
 enum { SLOT_FREE = 0, SLOT_SENT, SLOT_DONE, SLOT_FAILED, SLOT_ABANDONED };
@@ -65,6 +66,7 @@ struct pst_pipeline {
     const pst_protocol *proto;
     bool framed;
     pst_codec_config codec;
+    size_t reply_cap;             /* max_call_memory: 0 = none */
     int call_timeout_ms;
     uint64_t serial;              /* names it in per-thread call info */
 
@@ -591,17 +593,26 @@ static int wait_reply(pst_pipeline *pl, int32_t seqid, void *result,
 
     if (status < 0)
         return status;
+    /* What the reply takes in the caller's arena (its copy, when it came
+     * before anyone waited, and what it decodes to): max_call_memory. */
+    size_t limit = pst__arena_cap(a, pl->reply_cap);
     if (owned) {
         /* Decoded strings may point into the message: keep it in the arena. */
         reply = pst_arena_dup(a, owned, len);
         free(owned);
-        if (!reply)
-            return pst_error_set(err, PST_E_NOMEM,
-                                 "no memory in the arena for the %zu-byte "
-                                 "reply to %s", len, m->name);
+        if (!reply) {
+            pst__arena_uncap(a, limit);
+            return pst_error_set(err, a->over_limit ? PST_E_LIMIT : PST_E_NOMEM,
+                                 "%s for the %zu-byte reply to %s",
+                                 a->over_limit ? "call memory limit exceeded"
+                                               : "no memory in the arena",
+                                 len, m->name);
+        }
     }
-    return pst__decode_reply(pl->proto, &pl->codec, m, reply, len, result, a,
-                             info);
+    status = pst__decode_reply(pl->proto, &pl->codec, m, reply, len, result,
+                               a, info);
+    pst__arena_uncap(a, limit);
+    return status;
 }
 
 /* ---- public API ------------------------------------------------------------ */
@@ -826,6 +837,7 @@ static pst_pipeline *pipeline_new(pst_transport *t,
     pl->proto = o->protocol;
     pl->framed = o->framed;
     pl->codec = o->codec;
+    pl->reply_cap = pst__call_memory_cap(o->max_call_memory);
     pl->call_timeout_ms = o->call_timeout_ms;
     pl->serial = pst__call_owner_serial();
     pl->slots = slots;

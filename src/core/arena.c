@@ -32,6 +32,7 @@ static uintptr_t align_up(uintptr_t p, uintptr_t a)
  * empty one. */
 static void use_initial(pst_arena *a)
 {
+    a->over_limit = false;
     if (a->initial) {
         a->ptr = a->initial;
         a->end = a->initial + a->initial_size;
@@ -74,8 +75,10 @@ void *pst__arena_alloc_slow(pst_arena *a, size_t n, size_t align)
     if (size < need)
         size = need;
     if (a->limit) {
-        if (a->allocated > a->limit || need > a->limit - a->allocated)
+        if (a->allocated > a->limit || need > a->limit - a->allocated) {
+            a->over_limit = true;
             return NULL;
+        }
         if (size > a->limit - a->allocated)
             size = a->limit - a->allocated;
     }
@@ -146,6 +149,7 @@ void pst_arena_release(pst_arena *a)
     a->initial = NULL;
     a->initial_size = 0;
     a->ptr = a->end = empty_block;
+    a->over_limit = false;
 }
 
 pst_arena *pst_arena_new(size_t limit)

@@ -49,13 +49,40 @@ static inline void *pst__arena_bytes(pst_arena *a, size_t n)
 }
 
 /* pst_arena_reset, inline while the arena never left the caller's block
- * (a call that fits it): only ptr moves back. */
+ * (a call that fits it) and refused nothing: only ptr moves back. */
 static inline void pst__arena_reset(pst_arena *a)
 {
-    if (__builtin_expect(!a->blocks && a->initial != NULL, 1))
+    if (__builtin_expect(!a->blocks && a->initial != NULL && !a->over_limit,
+                         1))
         a->ptr = a->initial;
     else
         pst_arena_reset(a);
+}
+
+/* Let at most `cap` more bytes be malloc'ed (cap 0: no change), for
+ * decoding one reply into a caller's arena; returns the limit to give back
+ * with pst__arena_uncap. */
+static inline size_t pst__arena_cap(pst_arena *a, size_t cap)
+{
+    size_t old = a->limit;
+    if (cap && a->allocated <= SIZE_MAX - cap) {
+        size_t lim = a->allocated + cap;
+        if (!old || lim < old)
+            a->limit = lim;
+    }
+    return old;
+}
+
+static inline void pst__arena_uncap(pst_arena *a, size_t old)
+{
+    a->limit = old;
+}
+
+/* A max_call_memory option as an arena cap: 0 = the default, < 0 = none. */
+static inline size_t pst__call_memory_cap(int64_t opt)
+{
+    return opt == 0 ? (size_t)PST_CALL_MEMORY_DEFAULT
+                    : opt < 0 ? 0 : (size_t)opt;
 }
 
 #endif

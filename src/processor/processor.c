@@ -183,14 +183,39 @@ static PST__COLD int bad_args(const pst_protocol *proto, pst_wbuf *out,
                   : 0;
 }
 
-/* The handler failed (or there is none). */
+/* The arguments need more memory than the call may have (the arena's
+ * limit): answer PROTOCOL_ERROR as for any undecodable arguments, then fail,
+ * because a peer that sends such calls is not one to keep serving. */
+static PST__COLD int over_memory(const pst_protocol *proto, pst_wbuf *out,
+                                 const pst_msg_header *h, const pst_error *derr,
+                                 bool reply, const pst_codec_config *cfg,
+                                 pst_error *err)
+{
+    if (reply)
+        bad_args(proto, out, h, derr, PST_E_LIMIT, cfg, err);
+    return pst_error_set(err, PST_E_LIMIT, "%s", derr->message);
+}
+
+/* The handler failed, or the service's handler table has no function for
+ * the method (the generated wrapper then returns PST_E_UNKNOWN_METHOD):
+ * that is Thrift's UNKNOWN_METHOD, not an internal error. */
 static PST__COLD int handler_failed(const pst_protocol *proto, pst_wbuf *out,
                                     const pst_msg_header *h,
-                                    const pst_method_desc *m,
+                                    const pst_method_desc *m, int rc,
                                     const char *error_message,
                                     const pst_codec_config *cfg, pst_error *err)
 {
     char msgbuf[MSGBUF_SIZE];
+    if (rc == PST_E_UNKNOWN_METHOD) {
+        snprintf(msgbuf, sizeof msgbuf, "%s",
+                 error_message ? error_message : "method is not implemented");
+        rc = write_app_exception(proto, out, h, PST_APPEX_UNKNOWN_METHOD,
+                                 msgbuf, cfg);
+        return rc < 0 ? pst_error_set(err, rc, "encoding an UNKNOWN_METHOD "
+                                               "reply failed: %s",
+                                      pst_strerror(rc))
+                      : 0;
+    }
     if (error_message)
         snprintf(msgbuf, sizeof msgbuf, "%s", error_message);
     else
@@ -257,6 +282,11 @@ run_method(const pst_processor *proc, const pst_protocol *proto, pst_rbuf *r,
     int rc = proto->read_struct(r, m->args, args, arena, cfg);
     if (PST__UNLIKELY(rc < 0)) {
         REPORT(rep, m, PST__OUTCOME_PROTOCOL);
+        if (arena->over_limit && r->err && r->err->code == PST_E_LIMIT) {
+            if (rep)
+                rep->over_memory = true;
+            return over_memory(proto, out, h, r->err, reply, cfg, err);
+        }
         return reply ? bad_args(proto, out, h, r->err, rc, cfg, err) : 0;
     }
 
@@ -264,7 +294,7 @@ run_method(const pst_processor *proc, const pst_protocol *proto, pst_rbuf *r,
     if (PST__LIKELY(m->invoke != NULL)) {
         rc = m->invoke(proc->handler, &call, args, result);
     } else {
-        rc = PST_E_UNSUPPORTED;
+        rc = PST_E_UNKNOWN_METHOD;
         call.error_message = "method has no implementation";
     }
     if (!reply) {
@@ -273,7 +303,7 @@ run_method(const pst_processor *proc, const pst_protocol *proto, pst_rbuf *r,
         return 0;
     }
     if (PST__UNLIKELY(rc < 0))
-        return handler_failed(proto, out, h, m, call.error_message, cfg, err);
+        return handler_failed(proto, out, h, m, rc, call.error_message, cfg, err);
     bool ok = mark_success(rd, result);
 
     size_t mark = out->len;
@@ -306,6 +336,8 @@ process(const pst_processor *proc, const pst_protocol *proto,
         const pst_codec_config *cfg, pst_error *err, pst__call_report *rep)
 {
     REPORT(rep, NULL, PST__OUTCOME_PROTOCOL);
+    if (rep)
+        rep->over_memory = false;
     pst_error derr; /* decoder detail; only its head needs clearing */
     derr.code = 0;
     derr.message[0] = '\0';
@@ -375,7 +407,7 @@ pst__outcome pst__invoke(const pst_processor *proc, const pst_method_desc *m,
     if (m->invoke != NULL) {
         rc = m->invoke(proc->handler, &call, args, result);
     } else {
-        rc = PST_E_UNSUPPORTED;
+        rc = PST_E_UNKNOWN_METHOD;
         call.error_message = "method has no implementation";
     }
     *error_message = call.error_message;

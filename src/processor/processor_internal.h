@@ -7,6 +7,7 @@
 #define POSTERN_CORE_PROCESSOR_INTERNAL_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include "postern/processor.h"
 
@@ -24,6 +25,11 @@ typedef struct pst__call_report {
     const pst_method_desc *method;  /* NULL: header unreadable, not a call,
                                        or no such method */
     pst__outcome outcome;
+    bool over_memory;               /* the arguments needed more than the
+                                       arena's limit (the per-call memory
+                                       cap): answered with PROTOCOL_ERROR,
+                                       and pst__process fails so the server
+                                       closes the connection */
 } pst__call_report;
 
 /* pst_process, also filling *rep (when not NULL). */

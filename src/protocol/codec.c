@@ -94,11 +94,20 @@ const uint8_t *pst__dec_nomem(pst__dec *c, const uint8_t *at, size_t size,
                               const pst_struct_desc *d, const pst_field *f)
 {
     pst_arena *a = c->arena;
-    if (a->limit && (size > a->limit || a->allocated > a->limit - size))
-        return pst__dec_fail(c, PST_E_LIMIT, at, d, f,
-                             "allocating %zu bytes passes the arena limit %zu "
-                             "(%zu in use)",
-                             size, a->limit, a->allocated);
+    if (a->over_limit) {
+        /* The servers and clients set the arena's limit to the per-call
+         * memory cap: name it, and what was being decoded (the prefix
+         * pst__dec_fail would put first comes after the limit here). */
+        char where[128];
+        if (d && f)
+            snprintf(where, sizeof where, "%s.%s", d->name, f->name);
+        else
+            snprintf(where, sizeof where, "%s", d ? d->name : "a value");
+        return pst__dec_fail(c, PST_E_LIMIT, at, NULL, NULL,
+                             "call memory limit of %zu bytes exceeded "
+                             "decoding %.72s (%zu more bytes wanted, %zu in use)",
+                             a->limit, where, size, a->allocated);
+    }
     return pst__dec_fail(c, PST_E_NOMEM, at, d, f,
                          "out of memory allocating %zu bytes", size);
 }

@@ -172,7 +172,7 @@ static void serve_messages(pst_server *s, pst_transport *t,
     const char *peer = pst_stream_peer(pst_transport_stream(t));
     _Alignas(16) uint8_t block[ARENA_BLOCK];
     pst_arena arena;
-    pst_arena_init(&arena, block, sizeof block, 0);
+    pst_arena_init(&arena, block, sizeof block, pst__server_call_memory(s));
     pst_wbuf out;
     pst_wbuf_init(&out, (size_t)s->opt.codec.max_message);
     for (;;) {
@@ -213,7 +213,10 @@ static void serve_messages(pst_server *s, pst_transport *t,
         pst_arena_reset(&arena);
         if (rc < 0) {
             atomic_fetch_add(&s->stats.protocol_errors, 1);
-            pst__metrics_perr(sh, PST__PERR_BAD_MESSAGE);
+            if (rep.over_memory)
+                pst__server_call_over_memory(s, sh);
+            else
+                pst__metrics_perr(sh, PST__PERR_BAD_MESSAGE);
             pst__server_log(s, PST_LOG_WARN, "%s: closing: %s", peer,
                             err.message);
             break;
@@ -407,7 +410,7 @@ static pst__conn_kind serve_http(pst_server *s, pst_stream *st, const uint8_t *f
     pst__front_conn_init(&fc);
     _Alignas(16) uint8_t block[ARENA_BLOCK];
     pst_arena arena;
-    pst_arena_init(&arena, block, sizeof block, 0);
+    pst_arena_init(&arena, block, sizeof block, pst__server_call_memory(s));
     pst_wbuf out;
     pst_wbuf_init(&out, (size_t)s->opt.codec.max_message + 65536);
     /* the most a request may take in the buffer: its head and its body */

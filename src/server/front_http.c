@@ -341,7 +341,10 @@ static void thrift_post(pst__front_req *r, peer_name *peer)
     count_call(s, r->sc, &rep, t0);
     atomic_fetch_add(&s->stats.calls, 1);
     if (rc < 0) {
-        pst__metrics_perr(r->sc->shard, PST__PERR_BAD_MESSAGE);
+        if (rep.over_memory)
+            pst__server_call_over_memory(s, r->sc->shard);
+        else
+            pst__metrics_perr(r->sc->shard, PST__PERR_BAD_MESSAGE);
         pst__server_log(s, PST_LOG_WARN, "%s: HTTP POST %.*s: %s", name_of(peer),
                         (int)r->req->path.len, r->req->path.ptr, err.message);
         if (r->out->len == mark) {

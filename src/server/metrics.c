@@ -171,6 +171,7 @@ const char *pst__perr_name(pst__perr p)
 {
     static const char *const names[PST__PERR_COUNT] = {
         "unknown_bytes", "bad_message", "size_limit", "unknown_method", "http",
+        "call_memory",
     };
     return (unsigned)p < PST__PERR_COUNT ? names[p] : "unknown";
 }

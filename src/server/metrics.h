@@ -51,6 +51,7 @@ typedef enum pst__perr {
     PST__PERR_FRAME_SIZE,        /* a frame or message over the limit */
     PST__PERR_UNKNOWN_METHOD,    /* a call to a method the service lacks */
     PST__PERR_HTTP,              /* a malformed or refused HTTP request */
+    PST__PERR_CALL_MEMORY,       /* a call past max_call_memory decoded */
     PST__PERR_COUNT
 } pst__perr;
 

@@ -190,6 +190,8 @@ static int dispatch_inline(nb_conn *c, const uint8_t *msg, size_t len)
     if (c->framed)
         frame_reply(out, mark);
     if (rc < 0) {
+        if (rep.over_memory)
+            pst__server_call_over_memory(s, l->shard);
         /* The processor may have written an exception saying why (a
          * message that is not a call); it goes out before the close. */
         pst__nb_conn_fail(c, "request of %zu bytes cannot be answered: %s", len,
@@ -297,6 +299,8 @@ static size_t conn_process_framed(nb_conn *c, const uint8_t *data, size_t len)
         }
         frame_reply(out, mark);
         if (PST__UNLIKELY(rc < 0)) {
+            if (rep.over_memory)
+                pst__server_call_over_memory(s, sh);
             /* The processor may have written an exception saying why (a
              * message that is not a call); it goes out before the close. */
             pst__nb_conn_fail(c, "request of %u bytes cannot be answered: %s",

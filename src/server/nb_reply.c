@@ -160,7 +160,8 @@ static void *worker_main(void *arg)
     pst_server *s = pool->s;
     pst_arena arena;
     uint8_t *block = malloc(ARENA_BLOCK);
-    pst_arena_init(&arena, block, block ? ARENA_BLOCK : 0, 0);
+    pst_arena_init(&arena, block, block ? ARENA_BLOCK : 0,
+                   pst__server_call_memory(s));
     pst__metrics_shard *sh = s->opt.metrics_off ? NULL
                                                 : pst__metrics_acquire(&s->metrics);
     struct pst__front_scratch *front = NULL; /* HTTP jobs' request, on first use */
@@ -202,6 +203,8 @@ static void *worker_main(void *arg)
                 nb_count_call(sh, s, &rep, &t0);
                 pst__metrics_bytes(sh, j->len + (j->framed ? 4 : 0), j->reply.len);
             }
+            if (PST__UNLIKELY(rep.over_memory))
+                pst__server_call_over_memory(s, sh);
         }
         pst_arena_reset(&arena);
         if (j->rc == 0 && j->reply.err)

@@ -46,6 +46,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,8 @@ static int loop_init(nb_run *run, nb_loop *l, int index)
     l->shard = s->opt.metrics_off ? NULL : pst__metrics_acquire(&s->metrics);
     if (!l->scratch || !l->arena_block)
         return PST_E_NOMEM;
-    pst_arena_init(&l->arena, l->arena_block, ARENA_BLOCK, 0);
+    pst_arena_init(&l->arena, l->arena_block, ARENA_BLOCK,
+                   pst__server_call_memory(s));
 
     pst__loop *pl = &l->loop;
     pst__nb_timers_init(l);
@@ -261,11 +263,30 @@ static bool listen_is_tcp(int fd)
 
 /* ---- run ----------------------------------------------------------------- */
 
+/* io_threads 0: one loop per CPU this process may run on, less one. A loop
+ * sleeps in epoll_wait between bursts and must get a CPU back as soon as
+ * its sockets are ready; with a loop on every CPU, anything else that wants
+ * one (the kernel's network work, the application's own threads, a client
+ * or proxy on the same machine) makes loops queue for a CPU while the
+ * requests of all their connections wait. On 2 vCPUs with the load
+ * generator alongside, two loops had each waiting for a CPU longer than it
+ * ran, and 4x to 8x the p99 of one loop (bench/README.md, "Default
+ * settings"); on big machines one loop fewer costs little. */
+static long default_loops(void)
+{
+    long cpus = 0;
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        cpus = CPU_COUNT(&set);
+    if (cpus < 1)
+        cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus > 1 ? cpus - 1 : 1;
+}
+
 int pst__nonblocking_run(pst_server *s)
 {
     nb_run run = { .s = s };
-    long n = s->opt.io_threads > 0 ? s->opt.io_threads
-                                   : sysconf(_SC_NPROCESSORS_ONLN);
+    long n = s->opt.io_threads > 0 ? s->opt.io_threads : default_loops();
     if (n < 1)
         n = 1;
     if (n > 1024)

@@ -72,6 +72,11 @@ static void fill_defaults(pst_server_options *o)
         o->codec.max_depth = codec.max_depth;
     if (o->tls_handshake_timeout_ms <= 0)
         o->tls_handshake_timeout_ms = PST_TLS_HANDSHAKE_TIMEOUT_MS;
+    /* Inside the server 0 means no limit (the arena's convention). */
+    if (o->max_call_memory == 0)
+        o->max_call_memory = PST_CALL_MEMORY_DEFAULT;
+    else if (o->max_call_memory < 0)
+        o->max_call_memory = 0;
 }
 
 static int listen_unix(pst_server *s, pst_error *err)
@@ -363,6 +368,13 @@ void pst_server_stats_get(const pst_server *s, pst_server_stats *out)
     out->calls = atomic_load(&s->stats.calls);
     out->protocol_errors = atomic_load(&s->stats.protocol_errors);
     out->timeouts = atomic_load(&s->stats.timeouts);
+    out->call_memory_refused = atomic_load(&s->stats.call_memory_refused);
+}
+
+void pst__server_call_over_memory(pst_server *s, pst__metrics_shard *sh)
+{
+    atomic_fetch_add(&s->stats.call_memory_refused, 1);
+    pst__metrics_perr(sh, PST__PERR_CALL_MEMORY);
 }
 
 void pst_server_free(pst_server *s)

@@ -30,7 +30,7 @@ struct pst_server {
     atomic_bool stopping;         /* set by pst_server_stop */
     struct {
         atomic_uint_fast64_t accepted, refused, active, queued, calls,
-            protocol_errors, timeouts;
+            protocol_errors, timeouts, call_memory_refused;
     } stats;
     pst__metrics metrics;         /* per-thread shards, for /metrics */
     pst__conn_registry conns;     /* open connections, for /connections */
@@ -57,6 +57,17 @@ void pst__server_log(pst_server *s, pst_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* The limit of a call's arena: opt.max_call_memory, 0 = none. */
+static inline size_t pst__server_call_memory(const pst_server *s)
+{
+    return (size_t)s->opt.max_call_memory;
+}
+
+/* A call passed max_call_memory (pst__call_report.over_memory): count it
+ * in the stats and, when sh is not NULL, in /metrics as "call_memory".
+ * The caller closes the connection and counts the protocol error. */
+void pst__server_call_over_memory(pst_server *s, pst__metrics_shard *sh);
 
 /* NONBLOCKING model, in nonblocking.c: serve until s->stopping, then drain
  * gracefully and return 0. Reads s->listen_fd (already listening,

@@ -187,6 +187,129 @@ static void handler_failure(const pst_protocol *p)
     pst_arena_free(a);
 }
 
+/* A service whose handler table leaves functions out: `add`'s wrapper is
+ * what the compiler generates (a NULL member returns PST_E_UNKNOWN_METHOD
+ * with "method add is not implemented"), `echo` has no wrapper at all. Both
+ * answer UNKNOWN_METHOD, as Thrift does for a method the server lacks, not
+ * INTERNAL_ERROR. */
+static int half_add_invoke(const void *handler, pst_call *call,
+                           const void *args_v, void *result_v)
+{
+    const t_Calc_handler *h = handler;
+    const t_Calc_add_args *args = args_v;
+    if (!h->add) {
+        call->error_message = "method add is not implemented";
+        return PST_E_UNKNOWN_METHOD;
+    }
+    return h->add(call, args->a, args->b, result_v);
+}
+
+static const pst_method_desc half_methods[] = {
+    { "add", &t_Calc_add_args_desc, &t_Calc_add_result_desc, false, half_add_invoke },
+    { "echo", &t_Calc_echo_args_desc, &t_Calc_echo_result_desc, false, NULL },
+};
+static const pst_service_desc half_desc = { "Half", NULL, 2, half_methods, NULL };
+
+static void missing_handler(const pst_protocol *p)
+{
+    static const t_Calc_handler none; /* every function NULL */
+    const pst_processor half = { &half_desc, &none, NULL };
+    pst_arena *a = pst_arena_new(0);
+    pst_wbuf req, out;
+    pst_wbuf_init(&req, 0);
+    pst_wbuf_init(&out, 0);
+    t_Calc_add_args aa = { 1, 2, { 0x3 } };
+    t_Calc_echo_args ea = { PST_STR("hi"), { 0x1 } };
+    for (int i = 0; i < 2; i++) {
+        if (i == 0)
+            encode(p, &req, "add", PST_MSG_CALL, 21, &t_Calc_add_args_desc, &aa);
+        else
+            encode(p, &req, "echo", PST_MSG_CALL, 22, &t_Calc_echo_args_desc, &ea);
+        out.len = 0;
+        pst_error err = { 0, "" };
+        pst__call_report rep;
+        CHECK_EQ_INT(pst__process(&half, p, req.data, req.len, &out, a, &cfg,
+                                  &err, &rep), 0);
+        CHECK(rep.method == &half_methods[i]);
+        CHECK_EQ_INT(rep.outcome, PST__OUTCOME_APP_ERROR);
+        pst_rbuf r;
+        pst_rbuf_init(&r, out.data, out.len, NULL);
+        pst_msg_header h;
+        pst_app_exception ex;
+        CHECK_EQ_INT(p->read_message_begin(&r, &h, &cfg), 0);
+        CHECK_EQ_INT(h.type, PST_MSG_EXCEPTION);
+        CHECK_EQ_INT(h.seqid, 21 + i);
+        CHECK_EQ_INT(p->read_struct(&r, &pst_app_exception_desc, &ex, a, &cfg), 0);
+        CHECK_EQ_INT(ex.type, PST_APPEX_UNKNOWN_METHOD);
+        CHECK(str_is(ex.message, i == 0 ? "method add is not implemented"
+                                        : "method has no implementation"));
+    }
+    pst_wbuf_free(&out);
+    pst_wbuf_free(&req);
+    pst_arena_free(a);
+}
+
+/* Arguments that need more than the arena's limit (the servers' per-call
+ * memory cap): PROTOCOL_ERROR naming the limit, and pst__process fails so
+ * the server closes the connection; the report says why. */
+static void over_memory(const pst_protocol *p)
+{
+    enum { LIMIT = 4096 };
+    static char big[3 * LIMIT];
+    memset(big, 'x', sizeof big);
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, LIMIT);
+    pst_wbuf req, out;
+    pst_wbuf_init(&req, 0);
+    pst_wbuf_init(&out, 0);
+    t_Calc_echo_args ea = { { big, sizeof big }, { 0x1 } };
+    encode(p, &req, "echo", PST_MSG_CALL, 31, &t_Calc_echo_args_desc, &ea);
+    pst_error err = { 0, "" };
+    pst__call_report rep;
+    CHECK_EQ_INT(pst__process(&proc, p, req.data, req.len, &out, &a, &cfg, &err,
+                              &rep), PST_E_LIMIT);
+    CHECK(rep.over_memory);
+    CHECK_EQ_INT(rep.outcome, PST__OUTCOME_PROTOCOL);
+    CHECK(strstr(err.message, "call memory limit of 4096 bytes exceeded "
+                              "decoding t_Calc_echo_args.s") != NULL);
+    pst_arena_reset(&a);
+    CHECK(!a.over_limit);
+    pst_arena b;
+    pst_arena_init(&b, NULL, 0, 0);
+    pst_rbuf r;
+    pst_rbuf_init(&r, out.data, out.len, NULL);
+    pst_msg_header h;
+    pst_app_exception ex;
+    CHECK_EQ_INT(p->read_message_begin(&r, &h, &cfg), 0);
+    CHECK_EQ_INT(h.type, PST_MSG_EXCEPTION);
+    CHECK_EQ_INT(h.seqid, 31);
+    CHECK_EQ_INT(p->read_struct(&r, &pst_app_exception_desc, &ex, &b, &cfg), 0);
+    CHECK_EQ_INT(ex.type, PST_APPEX_PROTOCOL_ERROR);
+    CHECK(ex.message.len > 0 &&
+          strstr(ex.message.ptr, "call memory limit of 4096 bytes") != NULL);
+
+    /* Oneway: nothing is answered, and the call still fails. */
+    out.len = 0;
+    pst_error_clear(&err);
+    encode(p, &req, "echo", PST_MSG_ONEWAY, 32, &t_Calc_echo_args_desc, &ea);
+    CHECK_EQ_INT(pst__process(&proc, p, req.data, req.len, &out, &a, &cfg, &err,
+                              &rep), PST_E_LIMIT);
+    CHECK_EQ_INT(out.len, 0);
+
+    /* The same call fits once the limit allows it. */
+    pst_arena_release(&a);
+    pst_arena_init(&a, NULL, 0, 16 * LIMIT);
+    out.len = 0;
+    encode(p, &req, "echo", PST_MSG_CALL, 33, &t_Calc_echo_args_desc, &ea);
+    CHECK_EQ_INT(pst__process(&proc, p, req.data, req.len, &out, &a, &cfg, &err,
+                              &rep), 0);
+    CHECK(!rep.over_memory);
+    pst_arena_release(&a);
+    pst_arena_release(&b);
+    pst_wbuf_free(&out);
+    pst_wbuf_free(&req);
+}
+
 static void declared_exception(const pst_protocol *p)
 {
     pst_arena *a = pst_arena_new(0);
@@ -280,11 +403,13 @@ static void outcome_of(const pst_protocol *p, const char *name, int32_t type,
     pst_wbuf_init(&out, 0);
     encode(p, &req, name, type, 1, d, args);
     req.len -= (size_t)cut;
-    pst__call_report rep = { (const pst_method_desc *)&rep, PST__OUTCOME_COUNT };
+    pst__call_report rep = { (const pst_method_desc *)&rep, PST__OUTCOME_COUNT,
+                             true };
     pst_error err = { 0, "" };
     pst__process(&proc, p, req.data, req.len, &out, a, &cfg, &err, &rep);
     CHECK(rep.method == want_m);
     CHECK_EQ_INT(rep.outcome, want);
+    CHECK(!rep.over_memory);
     pst_wbuf_free(&out);
     pst_wbuf_free(&req);
     pst_arena_free(a);
@@ -321,6 +446,8 @@ static void test_handler_failure(void) { for_each_protocol(handler_failure); }
 static void test_declared_exception(void) { for_each_protocol(declared_exception); }
 static void test_oneway(void) { for_each_protocol(oneway); }
 static void test_not_a_call(void) { for_each_protocol(not_a_call); }
+static void test_missing_handler(void) { for_each_protocol(missing_handler); }
+static void test_over_memory(void) { for_each_protocol(over_memory); }
 
 int main(void)
 {
@@ -332,5 +459,7 @@ int main(void)
     RUN(test_declared_exception);
     RUN(test_oneway);
     RUN(test_not_a_call);
+    RUN(test_missing_handler);
+    RUN(test_over_memory);
     return test_report();
 }
