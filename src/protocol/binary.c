@@ -683,6 +683,49 @@ PST__INLINE uint8_t *bw_string(pst__enc *e, uint8_t *o, const pst_str *s)
     return o + 4 + n;
 }
 
+/* A member struct of a struct or container at depth: by its plan when it
+ * has one (the plan's own depth checked against what is left), else
+ * walked. */
+PST__INLINE uint8_t *bw_member(pst__enc *e, uint8_t *o,
+                               const pst_struct_desc *sd, const uint8_t *m,
+                               uint32_t depth)
+{
+    const pst__bin_plan *pl =
+        e->walk_only ? NULL : pst__bin_plan_get(sd, e->max_depth - depth);
+    if (pl)
+        return pst__bin_plan_write(e, o, pl, m);
+    return bw_struct(e, o, sd, m, depth + 1);
+}
+
+/* A fixed-width value of kind `kind` at m; room is reserved. */
+PST__INLINE uint8_t *bw_fixed(uint8_t *o, unsigned kind, const uint8_t *m)
+{
+    switch (kind) {
+    case PST_K_BOOL:
+        *o = *(const bool *)m ? 1 : 0;
+        return o + 1;
+    case PST_K_I8:
+        *o = *m;
+        return o + 1;
+    case PST_K_I16:
+        pst__st_be16(o, (uint16_t)*(const int16_t *)m);
+        return o + 2;
+    case PST_K_I32:
+    case PST_K_ENUM:
+        pst__st_be32(o, (uint32_t)*(const int32_t *)m);
+        return o + 4;
+    case PST_K_UUID:
+        memcpy(o, m, 16);
+        return o + 16;
+    default: { /* PST_K_I64, PST_K_DOUBLE */
+        uint64_t x;
+        memcpy(&x, m, 8);
+        pst__st_be64(o, x);
+        return o + 8;
+    }
+    }
+}
+
 /* One value of type t at m (container elements, map entries); room for a
  * fixed-width value is already reserved. */
 PST__INLINE uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
@@ -716,12 +759,12 @@ PST__INLINE uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
     case PST_K_BINARY:
         return bw_string(e, o, (const pst_str *)m);
     case PST_K_STRUCT:
-        return bw_struct(e, o, t->sdesc, m, depth + 1);
+        return bw_member(e, o, t->sdesc, m, depth);
     case PST_K_STRUCT_PTR: {
         const uint8_t *sv = *(const uint8_t *const *)m;
         if (PST__UNLIKELY(!sv)) /* a NULL element cannot be written */
             return pst__enc_fail(e, PST_E_INVALID);
-        return bw_struct(e, o, t->sdesc, sv, depth + 1);
+        return bw_member(e, o, t->sdesc, sv, depth);
     }
     case PST_K_LIST:
     case PST_K_SET:
@@ -781,14 +824,20 @@ static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
                 return NULL;
         }
         return o;
-    case PST_K_STRUCT:
+    case PST_K_STRUCT: {
+        const pst__bin_plan *pl =
+            n && !e->walk_only
+                ? pst__bin_plan_get(et->sdesc, e->max_depth - depth)
+                : NULL;
         for (uint32_t i = 0; i < n; i++) {
-            o = bw_struct(e, o, et->sdesc, data + (size_t)i * et->size,
-                          depth + 1);
+            const uint8_t *m = data + (size_t)i * et->size;
+            o = pl ? pst__bin_plan_write(e, o, pl, m)
+                   : bw_struct(e, o, et->sdesc, m, depth + 1);
             if (PST__UNLIKELY(!o))
                 return NULL;
         }
         return o;
+    }
     default:
         for (uint32_t i = 0; i < n; i++) {
             o = bw_value(e, o, et, data + (size_t)i * et->size, depth);
@@ -815,15 +864,37 @@ static uint8_t *bw_map(pst__enc *e, uint8_t *o, const pst_type *t,
     o += 6;
     const uint8_t *keys = m->keys, *vals = m->values;
     size_t ks = kt->size, vs = vt->size;
+    if (kw && vw) { /* reserved above */
+        unsigned kk = kt->kind, vk = vt->kind;
+        for (uint32_t i = 0; i < n; i++) {
+            o = bw_fixed(o, kk, keys + (size_t)i * ks);
+            o = bw_fixed(o, vk, vals + (size_t)i * vs);
+        }
+        return o;
+    }
+    /* entry by entry: a fixed-width key or value reserves its width, a
+     * string its length and bytes, others as they go */
+    unsigned kk = kt->kind, vk = vt->kind;
     for (uint32_t i = 0; i < n; i++) {
-        if (!(kw && vw))
-            ENC_NEED(32);
-        o = bw_value(e, o, kt, keys + (size_t)i * ks, depth);
+        const uint8_t *km = keys + (size_t)i * ks, *vm = vals + (size_t)i * vs;
+        if (kw) {
+            ENC_NEED(kw);
+            o = bw_fixed(o, kk, km);
+        } else if (kk == PST_K_STRING || kk == PST_K_BINARY) {
+            o = bw_string(e, o, (const pst_str *)km);
+        } else {
+            o = bw_value(e, o, kt, km, depth);
+        }
         if (PST__UNLIKELY(!o))
             return NULL;
-        if (!(kw && vw))
-            ENC_NEED(32);
-        o = bw_value(e, o, vt, vals + (size_t)i * vs, depth);
+        if (vw) {
+            ENC_NEED(vw);
+            o = bw_fixed(o, vk, vm);
+        } else if (vk == PST_K_STRING || vk == PST_K_BINARY) {
+            o = bw_string(e, o, (const pst_str *)vm);
+        } else {
+            o = bw_value(e, o, vt, vm, depth);
+        }
         if (PST__UNLIKELY(!o))
             return NULL;
     }
@@ -887,7 +958,7 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
             o = bw_string(e, o + 3, (const pst_str *)m);
             break;
         case PST_K_STRUCT:
-            o = bw_struct(e, o + 3, f->type->sdesc, m, depth + 1);
+            o = bw_member(e, o + 3, f->type->sdesc, m, depth);
             break;
         case PST_K_STRUCT_PTR: {
             const uint8_t *sv = *(const uint8_t *const *)m;
@@ -895,7 +966,7 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
                 members -= ((f->req | uflag) & PST_REQ_OPTIONAL) != 0;
                 continue;
             }
-            o = bw_struct(e, o + 3, f->type->sdesc, sv, depth + 1);
+            o = bw_member(e, o + 3, f->type->sdesc, sv, depth);
             break;
         }
         case PST_K_LIST:
@@ -923,6 +994,7 @@ int pst__binary_walk_write(pst_wbuf *w, const pst_struct_desc *d,
 {
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, cfg);
+    e.walk_only = true;
     if (o)
         o = bw_struct(&e, o, d, v, 1);
     return pst__enc_end(&e, o);
@@ -931,15 +1003,13 @@ int pst__binary_walk_write(pst_wbuf *w, const pst_struct_desc *d,
 static int bin_write_struct(pst_wbuf *w, const pst_struct_desc *d,
                             const void *v, const pst_codec_config *cfg)
 {
+    int rc = pst__bin_plan_encode(w, d, v, cfg);
+    if (rc >= 0)
+        return rc;
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, cfg);
-    if (o) {
-        const pst__bin_plan *pl = pst__bin_plan_get(d, e.max_depth);
-        if (pl)
-            o = pst__bin_plan_write(&e, o, pl, v);
-        else
-            o = bw_struct(&e, o, d, v, 1);
-    }
+    if (o)
+        o = bw_struct(&e, o, d, v, 1);
     return pst__enc_end(&e, o);
 }
 
