@@ -906,6 +906,35 @@ PST__INLINE uint8_t *cw_string(pst__enc *e, uint8_t *o, const pst_str *s)
     return o + n;
 }
 
+/* A scalar (max_width[kind] != 0) at m; room for it is reserved. */
+PST__INLINE uint8_t *cw_scalar(uint8_t *o, unsigned kind, const uint8_t *m)
+{
+    switch (kind) {
+    case PST_K_BOOL:
+        *o = *(const bool *)m ? CT_TRUE : CT_FALSE;
+        return o + 1;
+    case PST_K_I8:
+        *o = *m;
+        return o + 1;
+    case PST_K_I16:
+        return cw_varint32(o, zigzag32(*(const int16_t *)m));
+    case PST_K_I32:
+    case PST_K_ENUM:
+        return cw_varint32(o, zigzag32(*(const int32_t *)m));
+    case PST_K_I64:
+        return cw_varint64(o, zigzag64(*(const int64_t *)m));
+    case PST_K_DOUBLE: {
+        uint64_t x;
+        memcpy(&x, m, 8);
+        pst__st_le64(o, x);
+        return o + 8;
+    }
+    default: /* PST_K_UUID */
+        memcpy(o, m, 16);
+        return o + 16;
+    }
+}
+
 /* One value of type t at m (container elements, map entries); room for
  * the widest scalar is already reserved. */
 PST__INLINE uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
@@ -1062,6 +1091,15 @@ static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
     const uint8_t *keys = m->keys, *vals = m->values;
     size_t ks = kt->size, vs = vt->size;
     /* scalars take at most 16 bytes: one reservation per entry */
+    if (max_width[kt->kind] && max_width[vt->kind]) {
+        unsigned kk = kt->kind, vk = vt->kind;
+        for (uint32_t i = 0; i < n; i++) {
+            ENC_NEED(32);
+            o = cw_scalar(o, kk, keys + (size_t)i * ks);
+            o = cw_scalar(o, vk, vals + (size_t)i * vs);
+        }
+        return o;
+    }
     for (uint32_t i = 0; i < n; i++) {
         ENC_NEED(32);
         o = cw_value(e, o, kt, keys + (size_t)i * ks, depth);
@@ -1095,28 +1133,25 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
         }
         const uint8_t *m = v + f->offset;
         unsigned kind = f->kind;
-        if (PST__UNLIKELY(kind == PST_K_STRUCT_PTR) &&
-            !*(const uint8_t *const *)m) {
-            /* absent: not written */
-            members -= ((f->req | uflag) & PST_REQ_OPTIONAL) != 0;
-            continue;
-        }
         /* header (type + up to 3 id bytes) + the widest fixed value */
         ENC_NEED(4 + 16);
-        unsigned ct = kind_ctype[kind];
-        if (kind == PST_K_BOOL)
-            ct = *(const bool *)m ? CT_TRUE : CT_FALSE;
+        /* the header's type: a bool's (its value) and an absent pointer
+         * are settled in the switch below, off the common path */
+        uint8_t *h = o;
         int id = f->id;
         int delta = id - last;
         if (PST__LIKELY(delta > 0 && delta <= 15)) {
-            *o++ = (uint8_t)(delta << 4 | (int)ct);
+            *o++ = (uint8_t)(delta << 4 | kind_ctype[kind]);
         } else {
-            *o++ = (uint8_t)ct;
+            *o++ = kind_ctype[kind];
             o = cw_varint32(o, zigzag32(id));
         }
+        int before = last;
         last = id;
         switch (kind) {
         case PST_K_BOOL:
+            /* kind_ctype says CT_TRUE; CT_FALSE is the next type */
+            *h += !*(const bool *)m;
             continue;
         case PST_K_I8:
             *o++ = *m;
@@ -1149,10 +1184,17 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
         case PST_K_STRUCT:
             o = cw_struct(e, o, f->type->sdesc, m, depth + 1);
             break;
-        case PST_K_STRUCT_PTR:
-            o = cw_struct(e, o, f->type->sdesc,
-                          *(const uint8_t *const *)m, depth + 1);
+        case PST_K_STRUCT_PTR: {
+            const uint8_t *sv = *(const uint8_t *const *)m;
+            if (!sv) { /* absent: not written, header taken back */
+                o = h;
+                last = before;
+                members -= ((f->req | uflag) & PST_REQ_OPTIONAL) != 0;
+                continue;
+            }
+            o = cw_struct(e, o, f->type->sdesc, sv, depth + 1);
             break;
+        }
         case PST_K_LIST:
         case PST_K_SET:
             o = cw_list(e, o, f->type, (const pst_list *)m, depth);
