@@ -10,6 +10,7 @@
 
 #include "protocol/binary_plan.h"
 #include "protocol/codec.h"
+#include "protocol/walk_steps.h"
 
 #define VERSION_1 0x80010000u
 #define VERSION_MASK 0xffff0000u
@@ -146,13 +147,10 @@ static const uint8_t *br_list_items(pst__dec *c, const uint8_t *p,
     if (n == 0)
         return p;
     const pst_type *e = t->elem;
-    unsigned want = pst__kind_ttype[e->kind];
-    if (PST__UNLIKELY(et != want))
-        return pst__dec_elem_type(c, p - 5, d, f, "list element", et, want);
-    NEED((uint64_t)n * pst__binary_min_size[want], "list");
+    if (!pst__dec_list_check(c, p - 5, p, t, et, n, pst__binary_min_size,
+                             "list", "list element", d, f))
+        return NULL;
     size_t stride = e->size;
-    if (PST__UNLIKELY(e->kind == PST_K_STRUCT && stride < e->sdesc->size))
-        return pst__dec_bad_desc(c, p, d, f);
     uint8_t *data = pst__arena_alloc(c->arena, (size_t)n * stride);
     if (PST__UNLIKELY(!data))
         return pst__dec_nomem(c, p, (size_t)n * stride, d, f);
@@ -223,18 +221,9 @@ static const uint8_t *br_map_items(pst__dec *c, const uint8_t *p,
     if (n == 0)
         return p;
     const pst_type *k = t->elem, *v = t->value;
-    unsigned kw = pst__kind_ttype[k->kind];
-    unsigned vw = pst__kind_ttype[v->kind];
-    if (PST__UNLIKELY(kt != kw))
-        return pst__dec_elem_type(c, p - 6, d, f, "map key", kt, kw);
-    if (PST__UNLIKELY(vt != vw))
-        return pst__dec_elem_type(c, p - 6, d, f, "map value", vt, vw);
-    NEED((uint64_t)n *
-             (pst__binary_min_size[kw] + pst__binary_min_size[vw]),
-         "map");
-    if (PST__UNLIKELY((k->kind == PST_K_STRUCT && k->size < k->sdesc->size) ||
-                      (v->kind == PST_K_STRUCT && v->size < v->sdesc->size)))
-        return pst__dec_bad_desc(c, p, d, f);
+    if (!pst__dec_map_check(c, p - 6, p, t, kt, vt, n, pst__binary_min_size,
+                            d, f))
+        return NULL;
     uint8_t *keys = pst__arena_alloc(c->arena, (size_t)n * k->size);
     uint8_t *vals = keys ? pst__arena_alloc(c->arena, (size_t)n * v->size) : NULL;
     if (PST__UNLIKELY(!vals))
@@ -252,28 +241,22 @@ static const uint8_t *br_map_items(pst__dec *c, const uint8_t *p,
     return p;
 }
 
-/* A set holds each element once and a map each key once (with the last
- * value read), as Thrift's readers leave them; lists are as sent. */
+/* Sets and maps leave repeated elements and keys as Thrift's readers do
+ * (walk_steps.h); lists are as sent. */
 static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f)
 {
-    p = br_list_items(c, p, t, l, depth, d, f);
-    if (PST__UNLIKELY(t->kind == PST_K_SET) && p && l->count > 1 &&
-        pst__keys_may_repeat(t->elem->kind, l->data, l->count))
-        return pst__dec_unique(c, p, t->elem, l->data, NULL, NULL, &l->count, d, f);
-    return p;
+    return pst__dec_list_done(c, br_list_items(c, p, t, l, depth, d, f), t,
+                              l, d, f);
 }
 
 static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f)
 {
-    p = br_map_items(c, p, t, m, depth, d, f);
-    if (p && m->count > 1 && pst__keys_may_repeat(t->elem->kind, m->keys, m->count))
-        return pst__dec_unique(c, p, t->elem, m->keys, t->value, m->values, &m->count,
-                               d, f);
-    return p;
+    return pst__dec_map_done(c, br_map_items(c, p, t, m, depth, d, f), t, m,
+                             d, f);
 }
 
 /* The fields of a struct into v, which holds its defaults already.
@@ -383,15 +366,9 @@ static const uint8_t *br_fields(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        if (PST__UNLIKELY(d->kind == PST_UNION))
-            pst__union_member_read(d, v, f);
-        else
-            pst__isset_on(v + d->isset_offset, f->isset_bit);
+        pst__dec_field_done(d, v, f);
     }
-    if (PST__UNLIKELY(!in_order || want != fend) &&
-        pst__dec_struct_needs_check(d))
-        return pst__dec_check_struct(c, p, d, v);
-    return p;
+    return pst__dec_struct_done(c, p, d, v, in_order && want == fend);
 }
 
 /* Skip one value of wire type tt: unknown fields, unknown methods. */

@@ -9,6 +9,7 @@
  * Message header: 0x82, (version 1 | type << 5), varint seqid, name.
  */
 #include "protocol/codec.h"
+#include "protocol/walk_steps.h"
 
 #define PROTOCOL_ID 0x82u
 #define VERSION 1u
@@ -269,14 +270,11 @@ static const uint8_t *cr_list_items(pst__dec *c, const uint8_t *p,
     if (n == 0)
         return p;
     const pst_type *e = t->elem;
-    unsigned want = kind_tt(e->kind);
-    if (PST__UNLIKELY(ct_ttype[ct] != want))
-        return pst__dec_elem_type(c, at, d, f, "list element", ct_ttype[ct],
-                                  want);
-    NEED((uint64_t)n * pst__compact_min_size[want], "list");
+    if (!pst__dec_list_check(c, at, p, t, ct_ttype[ct], n,
+                             pst__compact_min_size, "list", "list element",
+                             d, f))
+        return NULL;
     size_t stride = e->size;
-    if (PST__UNLIKELY(e->kind == PST_K_STRUCT && stride < e->sdesc->size))
-        return pst__dec_bad_desc(c, p, d, f);
     uint8_t *data = pst__arena_alloc(c->arena, (size_t)n * stride);
     if (PST__UNLIKELY(!data))
         return pst__dec_nomem(c, p, (size_t)n * stride, d, f);
@@ -371,17 +369,9 @@ static const uint8_t *cr_map_items(pst__dec *c, const uint8_t *p,
     unsigned kt = ct_ttype[p[0] >> 4], vt = ct_ttype[p[0] & 15];
     p++;
     const pst_type *k = t->elem, *v = t->value;
-    unsigned kw = kind_tt(k->kind), vw = kind_tt(v->kind);
-    if (PST__UNLIKELY(kt != kw))
-        return pst__dec_elem_type(c, at, d, f, "map key", kt, kw);
-    if (PST__UNLIKELY(vt != vw))
-        return pst__dec_elem_type(c, at, d, f, "map value", vt, vw);
-    NEED((uint64_t)n *
-             (pst__compact_min_size[kw] + pst__compact_min_size[vw]),
-         "map");
-    if (PST__UNLIKELY((k->kind == PST_K_STRUCT && k->size < k->sdesc->size) ||
-                      (v->kind == PST_K_STRUCT && v->size < v->sdesc->size)))
-        return pst__dec_bad_desc(c, p, d, f);
+    if (!pst__dec_map_check(c, at, p, t, kt, vt, n, pst__compact_min_size, d,
+                            f))
+        return NULL;
     uint8_t *keys = pst__arena_alloc(c->arena, (size_t)n * k->size);
     uint8_t *vals = keys ? pst__arena_alloc(c->arena, (size_t)n * v->size) : NULL;
     if (PST__UNLIKELY(!vals))
@@ -399,28 +389,22 @@ static const uint8_t *cr_map_items(pst__dec *c, const uint8_t *p,
     return p;
 }
 
-/* A set holds each element once and a map each key once (with the last
- * value read), as Thrift's readers leave them; lists are as sent. */
+/* Sets and maps leave repeated elements and keys as Thrift's readers do
+ * (walk_steps.h); lists are as sent. */
 static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f)
 {
-    p = cr_list_items(c, p, t, l, depth, d, f);
-    if (PST__UNLIKELY(t->kind == PST_K_SET) && p && l->count > 1 &&
-        pst__keys_may_repeat(t->elem->kind, l->data, l->count))
-        return pst__dec_unique(c, p, t->elem, l->data, NULL, NULL, &l->count, d, f);
-    return p;
+    return pst__dec_list_done(c, cr_list_items(c, p, t, l, depth, d, f), t,
+                              l, d, f);
 }
 
 static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f)
 {
-    p = cr_map_items(c, p, t, m, depth, d, f);
-    if (p && m->count > 1 && pst__keys_may_repeat(t->elem->kind, m->keys, m->count))
-        return pst__dec_unique(c, p, t->elem, m->keys, t->value, m->values, &m->count,
-                               d, f);
-    return p;
+    return pst__dec_map_done(c, cr_map_items(c, p, t, m, depth, d, f), t, m,
+                             d, f);
 }
 
 /* The fields of a struct into v, which holds its defaults already. */
@@ -541,15 +525,9 @@ static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        if (PST__UNLIKELY(d->kind == PST_UNION))
-            pst__union_member_read(d, v, f);
-        else
-            pst__isset_on(isset, f->isset_bit);
+        pst__dec_field_done(d, v, f);
     }
-    if (PST__UNLIKELY(!in_order || want != fend) &&
-        pst__dec_struct_needs_check(d))
-        return pst__dec_check_struct(c, p, d, v);
-    return p;
+    return pst__dec_struct_done(c, p, d, v, in_order && want == fend);
 }
 
 /* Skip n varints. */
