@@ -366,7 +366,7 @@ static const uint8_t *br_fields(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        pst__dec_field_done(d, v, f);
+        pst__dec_field_done(d, v, v + d->isset_offset, f);
     }
     return pst__dec_struct_done(c, p, d, v, in_order && want == fend);
 }

@@ -525,7 +525,7 @@ static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        pst__dec_field_done(d, v, f);
+        pst__dec_field_done(d, v, isset, f);
     }
     return pst__dec_struct_done(c, p, d, v, in_order && want == fend);
 }

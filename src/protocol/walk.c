@@ -326,7 +326,7 @@ static int rd_struct(pst__walk_in *in, const pst_struct_desc *d, uint8_t *v,
                 return -1;
             in->d = d;
             in->f = f;
-            pst__dec_field_done(d, v, f);
+            pst__dec_field_done(d, v, v + d->isset_offset, f);
         }
         if (ops->field_end(in) < 0)
             return -1;

@@ -28,8 +28,9 @@ PST__INLINE bool pst__slot_too_small(const pst_type *t)
 
 /* A list or set of n elements whose wire type is `got`, header at `at`,
  * items from p on: the element type must be the descriptor's, and the
- * bytes left must hold n elements of min_size[type] bytes each (at least
- * one) before anything is allocated. The errors name the container as
+ * bytes left must hold n elements of min_size[type] bytes each (every
+ * protocol's table says at least 1 for each value type) before anything is
+ * allocated. The errors name the container as
  * `what` ("list", "set") and its element as `elem_what`. p, or NULL. */
 PST__INLINE const uint8_t *
 pst__dec_list_check(pst__dec *c, const uint8_t *at, const uint8_t *p,
@@ -42,7 +43,7 @@ pst__dec_list_check(pst__dec *c, const uint8_t *at, const uint8_t *p,
     unsigned want = pst__kind_ttype[e->kind];
     if (PST__UNLIKELY(got != want))
         return pst__dec_elem_type(c, at, d, f, elem_what, got, want);
-    uint64_t need = (uint64_t)n * (min_size[want] ? min_size[want] : 1);
+    uint64_t need = (uint64_t)n * min_size[want];
     if (PST__UNLIKELY((uint64_t)(c->end - p) < need))
         return pst__dec_short(c, p, need, d, f, what);
     if (PST__UNLIKELY(pst__slot_too_small(e)))
@@ -63,8 +64,7 @@ pst__dec_map_check(pst__dec *c, const uint8_t *at, const uint8_t *p,
         return pst__dec_elem_type(c, at, d, f, "map key", gk, wk);
     if (PST__UNLIKELY(gv != wv))
         return pst__dec_elem_type(c, at, d, f, "map value", gv, wv);
-    unsigned per = (unsigned)min_size[wk] + min_size[wv];
-    uint64_t need = (uint64_t)n * (per ? per : 1);
+    uint64_t need = (uint64_t)n * ((unsigned)min_size[wk] + min_size[wv]);
     if (PST__UNLIKELY((uint64_t)(c->end - p) < need))
         return pst__dec_short(c, p, need, d, f, "map");
     if (PST__UNLIKELY(pst__slot_too_small(k) || pst__slot_too_small(v)))
@@ -100,15 +100,16 @@ PST__INLINE const uint8_t *pst__dec_map_done(pst__dec *c, const uint8_t *p,
     return p;
 }
 
-/* Field f of struct v (described by d) was read: its isset bit, or for a
- * union, the member it now holds (two on the wire: Thrift's rule). */
+/* Field f of struct v (described by d; isset = v + d->isset_offset, which
+ * a field loop keeps at hand) was read: its isset bit, or for a union, the
+ * member it now holds (two on the wire: Thrift's rule). */
 PST__INLINE void pst__dec_field_done(const pst_struct_desc *d, uint8_t *v,
-                                     const pst_field *f)
+                                     uint8_t *isset, const pst_field *f)
 {
     if (PST__UNLIKELY(d->kind == PST_UNION))
         pst__union_member_read(d, v, f);
     else
-        pst__isset_on(v + d->isset_offset, f->isset_bit);
+        pst__isset_on(isset, f->isset_bit);
 }
 
 /* The struct's STOP was read (p past it): required fields present and a
