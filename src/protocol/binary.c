@@ -977,12 +977,11 @@ int pst__binary_walk_write(pst_wbuf *w, const pst_struct_desc *d,
     return pst__enc_end(&e, o);
 }
 
-static int bin_write_struct(pst_wbuf *w, const pst_struct_desc *d,
-                            const void *v, const pst_codec_config *cfg)
+/* A struct that has no plan: walked, its member structs by plan where they
+ * have one (pst__bin_plan_encode, the protocol's write_struct, comes here). */
+int pst__binary_write_walked(pst_wbuf *w, const pst_struct_desc *d,
+                             const void *v, const pst_codec_config *cfg)
 {
-    int rc = pst__bin_plan_encode(w, d, v, cfg);
-    if (rc >= 0)
-        return rc;
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, cfg);
     if (o)
@@ -1035,7 +1034,7 @@ const pst_protocol pst_protocol_binary = {
     "binary",
     bin_write_message_begin,
     bin_read_message_begin,
-    bin_write_struct,
+    pst__bin_plan_encode, /* by plan, else pst__binary_write_walked */
     bin_read_struct,
     bin_skip_struct,
     bin_message_length,

@@ -593,7 +593,7 @@ int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
                              : PST__MAX_DEPTH_CAP;
     const pst__bin_plan *pl = plan_lookup(d, max_depth);
     if (!pl)
-        return -1;
+        return pst__binary_write_walked(w, d, v, cfg);
     pst__enc e;
     uint8_t *o;
     const plan_op *at = pl->ops;
