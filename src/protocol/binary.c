@@ -710,28 +710,14 @@ PST__INLINE uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
 {
     switch (t->kind) {
     case PST_K_BOOL:
-        *o = *(const bool *)m ? 1 : 0;
-        return o + 1;
     case PST_K_I8:
-        *o = *m;
-        return o + 1;
     case PST_K_I16:
-        pst__st_be16(o, (uint16_t)*(const int16_t *)m);
-        return o + 2;
     case PST_K_I32:
     case PST_K_ENUM:
-        pst__st_be32(o, (uint32_t)*(const int32_t *)m);
-        return o + 4;
     case PST_K_I64:
-    case PST_K_DOUBLE: {
-        uint64_t x;
-        memcpy(&x, m, 8);
-        pst__st_be64(o, x);
-        return o + 8;
-    }
+    case PST_K_DOUBLE:
     case PST_K_UUID:
-        memcpy(o, m, 16);
-        return o + 16;
+        return bw_fixed(o, t->kind, m);
     case PST_K_STRING:
     case PST_K_BINARY:
         return bw_string(e, o, (const pst_str *)m);

@@ -920,27 +920,14 @@ PST__INLINE uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
 {
     switch (t->kind) {
     case PST_K_BOOL:
-        *o = *(const bool *)m ? CT_TRUE : CT_FALSE;
-        return o + 1;
     case PST_K_I8:
-        *o = *m;
-        return o + 1;
     case PST_K_I16:
-        return cw_varint32(o, zigzag32(*(const int16_t *)m));
     case PST_K_I32:
     case PST_K_ENUM:
-        return cw_varint32(o, zigzag32(*(const int32_t *)m));
     case PST_K_I64:
-        return cw_varint64(o, zigzag64(*(const int64_t *)m));
-    case PST_K_DOUBLE: {
-        uint64_t x;
-        memcpy(&x, m, 8);
-        pst__st_le64(o, x);
-        return o + 8;
-    }
+    case PST_K_DOUBLE:
     case PST_K_UUID:
-        memcpy(o, m, 16);
-        return o + 16;
+        return cw_scalar(o, t->kind, m);
     case PST_K_STRING:
     case PST_K_BINARY:
         return cw_string(e, o, (const pst_str *)m);
@@ -1078,14 +1065,26 @@ static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
         }
         return o;
     }
+    /* a scalar straight away, a string (the usual key) without the
+     * general dispatch, others through cw_value */
+    unsigned kk = kt->kind, vk = vt->kind;
     for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *km = keys + (size_t)i * ks, *vm = vals + (size_t)i * vs;
         ENC_NEED(32);
-        o = cw_value(e, o, kt, keys + (size_t)i * ks, depth);
+        if (kk == PST_K_STRING || kk == PST_K_BINARY)
+            o = cw_string(e, o, (const pst_str *)km);
+        else if (max_width[kk])
+            o = cw_scalar(o, kk, km);
+        else
+            o = cw_value(e, o, kt, km, depth);
         if (PST__UNLIKELY(!o))
             return NULL;
-        if (max_width[kt->kind] == 0)
+        if (max_width[kk] == 0)
             ENC_NEED(16);
-        o = cw_value(e, o, vt, vals + (size_t)i * vs, depth);
+        if (max_width[vk])
+            o = cw_scalar(o, vk, vm);
+        else
+            o = cw_value(e, o, vt, vm, depth);
         if (PST__UNLIKELY(!o))
             return NULL;
     }
