@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # bench/codec/run.sh - postern's codec against Apache Thrift C++ 0.17
 # (generated code, TBinaryProtocolT/TCompactProtocolT over TMemoryBuffer):
-# the four messages of bench.thrift, binary and compact, encode and decode;
-# postern's JSON rows too (the C++ peer has no JSON: its columns stay "-").
+# the four messages of bench.thrift, binary, compact and JSON, encode and
+# decode. Binary and compact come from the shared peer codec_cpp; JSON from
+# this directory's codec_cpp_json.cpp (TJSONProtocol; the shared peer has no
+# JSON), built into build/bench-peers with the same flags.
 #
-#   bench/codec/run.sh [--runs N] [--target-ms MS] [--cpp PATH] [--postern PATH] [--out FILE]
+#   bench/codec/run.sh [--runs N] [--target-ms MS] [--cpp PATH] [--cpp-json PATH]
+#                      [--postern PATH] [--out FILE]
 #
-# Runs codec_cpp and codec-bench alternately N times (default 5): cpp postern
-# cpp postern ... The first cpp run dumps its encodings into a temporary
-# directory and the first postern run checks its own bytes (and its decoding
-# of the C++ bytes) against them. Prints Markdown: per row the medians in ns
+# Runs codec_cpp, codec_cpp_json and codec-bench alternately N times (default
+# 5): cpp cpp-json postern cpp cpp-json postern ... The first C++ runs dump
+# their encodings into a temporary directory and the first postern run checks
+# its own bytes (and its decoding of the C++ bytes) against them. Prints Markdown: per row the medians in ns
 # per operation and the speed-up (C++ time / postern time), the spread, and
 # the byte check. Exit status 1 if a byte check fails.
 #   --runs N        runs per program (default 5)
@@ -17,11 +20,19 @@
 #   --cpp PATH      codec_cpp (default $CODEC_CPP or
 #                   ../shared/bench/build/codec_cpp, or $POSTERN_SHARED_BENCH; built with that
 #                   directory's build.sh into build/bench-peers if missing)
+#   --cpp-json PATH codec_cpp_json (default $CODEC_CPP_JSON or
+#                   build/bench-peers/codec_cpp_json, built if missing: needs
+#                   thrift and libthrift-dev)
 #   --postern PATH  codec-bench (default build/bin/codec-bench, built if missing)
 #   --out FILE      append every raw row, prefixed with run=K, to FILE
 #   --svg FILE      the speed-up chart (default bench/codec/speedup.svg, which
 #                   bench/README.md shows)
-# Takes about N x 25 s.
+# Takes about N x 40 s.
+#
+# A new protocol's rows (header is next) need: postern's codec-bench to run
+# it (its msgs loop), a C++ peer printing lib=cpp ... proto=NAME lines (a
+# branch in codec_cpp_json.cpp's main, or its own program added to PROGS
+# below), and NAME in the awk's protocol list (PROTOS).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -29,6 +40,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 SHARED_BENCH="${POSTERN_SHARED_BENCH:-$ROOT/../shared/bench}"
 CPP="${CODEC_CPP:-$SHARED_BENCH/build/codec_cpp}"
 POSTERN="${CODEC_BENCH:-$ROOT/build/bin/codec-bench}"
+CPP_JSON="${CODEC_CPP_JSON:-$ROOT/build/bench-peers/codec_cpp_json}"
 RUNS=5 TARGET_MS=300 OUT="" SVG="$HERE/speedup.svg"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
@@ -38,6 +50,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=${2:-}; shift 2 ;;
     --target-ms) TARGET_MS=${2:-}; shift 2 ;;
     --cpp) CPP=${2:-}; shift 2 ;;
+    --cpp-json) CPP_JSON=${2:-}; shift 2 ;;
     --postern) POSTERN=${2:-}; shift 2 ;;
     --out) OUT=${2:-}; shift 2 ;;
     --svg) SVG=${2:-}; shift 2 ;;
@@ -63,6 +76,19 @@ if [ ! -x "$CPP" ]; then
   CPP="$PEERS/codec_cpp"
   [ -x "$CPP" ] || die "build.sh did not produce $CPP"
 fi
+if [ ! -x "$CPP_JSON" ]; then
+  # as the shared build.sh builds codec_cpp: generated code, -O2, pkg-config thrift
+  PEERS="$ROOT/build/bench-peers"
+  echo "codec/run.sh: building codec_cpp_json into $PEERS" >&2
+  mkdir -p "$PEERS/gen-codec-cpp"
+  { thrift --gen cpp -out "$PEERS/gen-codec-cpp" "$HERE/bench.thrift" &&
+    read -r -a THRIFT_CPP_FLAGS <<<"$(pkg-config --cflags --libs thrift)" &&
+    "${CXX:-g++}" -O2 -g -std=c++17 -Wall -Wextra -I"$PEERS/gen-codec-cpp" \
+      -o "$PEERS/codec_cpp_json" "$HERE/codec_cpp_json.cpp" \
+      "$PEERS/gen-codec-cpp/bench_types.cpp" "${THRIFT_CPP_FLAGS[@]}"; } >"$TMPD/build.log" 2>&1 ||
+    { tail -n 40 "$TMPD/build.log" >&2; die "building codec_cpp_json failed (thrift and libthrift-dev installed?)"; }
+  CPP_JSON="$PEERS/codec_cpp_json"
+fi
 if [ ! -x "$POSTERN" ]; then
   echo "codec/run.sh: building codec-bench" >&2
   { cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
@@ -77,10 +103,14 @@ RAW="$TMPD/raw"
 : >"$RAW"
 # each program runs up to 24 rows of ~TARGET_MS plus calibration; allow 4x that
 LIMIT=$(((TARGET_MS * 24 * 4) / 1000 + 60))
+PROGS="cpp cpp-json postern"
 for ((r = 1; r <= RUNS; r++)); do
-  for prog in cpp postern; do
+  for prog in $PROGS; do
     if [ "$prog" = cpp ]; then
       cmd=("$CPP" --target-ms "$TARGET_MS")
+      [ "$r" = 1 ] && cmd+=(--dump "$VEC")
+    elif [ "$prog" = cpp-json ]; then
+      cmd=("$CPP_JSON" --target-ms "$TARGET_MS" --proto json)
       [ "$r" = 1 ] && cmd+=(--dump "$VEC")
     else
       cmd=("$POSTERN" --target-ms "$TARGET_MS" --vectors "")
@@ -121,11 +151,14 @@ awk '
     if (!(kv("msg") in seenm)) { seenm[kv("msg")] = 1; msgs[++nm] = kv("msg") }
   }
   END {
-    split("binary compact json", protos, " "); split("encode decode", ops, " ")
+    # PROTOS: the protocols in table order; one without rows is left out
+    np = split("binary compact json header", protos, " "); split("encode decode", ops, " ")
+    for (p = 1; p <= np; p++) for (k in cnt) { split(k, f, SUBSEP); if (f[3] == protos[p]) { has[p] = 1; break } }
     print "| message | protocol | op | bytes | thrift C++ ns/op | postern ns/op | speed-up |"
     print "|---|---|---|---:|---:|---:|---:|"
     worst = 0
-    for (m = 1; m <= nm; m++) for (p = 1; p <= 2; p++) for (o = 1; o <= 2; o++) {
+    for (m = 1; m <= nm; m++) for (p = 1; p <= np; p++) for (o = 1; o <= 2; o++) {
+      if (!(p in has)) continue
       kc = "cpp" SUBSEP msgs[m] SUBSEP protos[p] SUBSEP ops[o]
       kp = "postern" SUBSEP msgs[m] SUBSEP protos[p] SUBSEP ops[o]
       c = (kc in cnt) ? median(kc) : -1; q = (kp in cnt) ? median(kp) : -1
@@ -142,7 +175,8 @@ awk '
     print ""
     print "| message | protocol | op | thrift C++ | postern |"
     print "|---|---|---|---:|---:|"
-    for (m = 1; m <= nm; m++) for (p = 1; p <= 2; p++) for (o = 1; o <= 2; o++) {
+    for (m = 1; m <= nm; m++) for (p = 1; p <= np; p++) for (o = 1; o <= 2; o++) {
+      if (!(p in has)) continue
       kc = "cpp" SUBSEP msgs[m] SUBSEP protos[p] SUBSEP ops[o]
       kp = "postern" SUBSEP msgs[m] SUBSEP protos[p] SUBSEP ops[o]
       printf "| %s | %s | %s | %s | %s |\n", msgs[m], protos[p], ops[o],

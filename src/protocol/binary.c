@@ -10,6 +10,7 @@
 
 #include "protocol/binary_plan.h"
 #include "protocol/codec.h"
+#include "protocol/walk_steps.h"
 
 #define VERSION_1 0x80010000u
 #define VERSION_MASK 0xffff0000u
@@ -146,13 +147,10 @@ static const uint8_t *br_list_items(pst__dec *c, const uint8_t *p,
     if (n == 0)
         return p;
     const pst_type *e = t->elem;
-    unsigned want = pst__kind_ttype[e->kind];
-    if (PST__UNLIKELY(et != want))
-        return pst__dec_elem_type(c, p - 5, d, f, "list element", et, want);
-    NEED((uint64_t)n * pst__binary_min_size[want], "list");
+    if (!pst__dec_list_check(c, p - 5, p, t, et, n, pst__binary_min_size,
+                             "list", "list element", d, f))
+        return NULL;
     size_t stride = e->size;
-    if (PST__UNLIKELY(e->kind == PST_K_STRUCT && stride < e->sdesc->size))
-        return pst__dec_bad_desc(c, p, d, f);
     uint8_t *data = pst__arena_alloc(c->arena, (size_t)n * stride);
     if (PST__UNLIKELY(!data))
         return pst__dec_nomem(c, p, (size_t)n * stride, d, f);
@@ -223,18 +221,9 @@ static const uint8_t *br_map_items(pst__dec *c, const uint8_t *p,
     if (n == 0)
         return p;
     const pst_type *k = t->elem, *v = t->value;
-    unsigned kw = pst__kind_ttype[k->kind];
-    unsigned vw = pst__kind_ttype[v->kind];
-    if (PST__UNLIKELY(kt != kw))
-        return pst__dec_elem_type(c, p - 6, d, f, "map key", kt, kw);
-    if (PST__UNLIKELY(vt != vw))
-        return pst__dec_elem_type(c, p - 6, d, f, "map value", vt, vw);
-    NEED((uint64_t)n *
-             (pst__binary_min_size[kw] + pst__binary_min_size[vw]),
-         "map");
-    if (PST__UNLIKELY((k->kind == PST_K_STRUCT && k->size < k->sdesc->size) ||
-                      (v->kind == PST_K_STRUCT && v->size < v->sdesc->size)))
-        return pst__dec_bad_desc(c, p, d, f);
+    if (!pst__dec_map_check(c, p - 6, p, t, kt, vt, n, pst__binary_min_size,
+                            d, f))
+        return NULL;
     uint8_t *keys = pst__arena_alloc(c->arena, (size_t)n * k->size);
     uint8_t *vals = keys ? pst__arena_alloc(c->arena, (size_t)n * v->size) : NULL;
     if (PST__UNLIKELY(!vals))
@@ -252,28 +241,22 @@ static const uint8_t *br_map_items(pst__dec *c, const uint8_t *p,
     return p;
 }
 
-/* A set holds each element once and a map each key once (with the last
- * value read), as Thrift's readers leave them; lists are as sent. */
+/* Sets and maps leave repeated elements and keys as Thrift's readers do
+ * (walk_steps.h); lists are as sent. */
 static const uint8_t *br_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f)
 {
-    p = br_list_items(c, p, t, l, depth, d, f);
-    if (PST__UNLIKELY(t->kind == PST_K_SET) && p && l->count > 1 &&
-        pst__keys_may_repeat(t->elem->kind, l->data, l->count))
-        return pst__dec_unique(c, p, t->elem, l->data, NULL, NULL, &l->count, d, f);
-    return p;
+    return pst__dec_list_done(c, br_list_items(c, p, t, l, depth, d, f), t,
+                              l, d, f);
 }
 
 static const uint8_t *br_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f)
 {
-    p = br_map_items(c, p, t, m, depth, d, f);
-    if (p && m->count > 1 && pst__keys_may_repeat(t->elem->kind, m->keys, m->count))
-        return pst__dec_unique(c, p, t->elem, m->keys, t->value, m->values, &m->count,
-                               d, f);
-    return p;
+    return pst__dec_map_done(c, br_map_items(c, p, t, m, depth, d, f), t, m,
+                             d, f);
 }
 
 /* The fields of a struct into v, which holds its defaults already.
@@ -383,15 +366,9 @@ static const uint8_t *br_fields(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        if (PST__UNLIKELY(d->kind == PST_UNION))
-            pst__union_member_read(d, v, f);
-        else
-            pst__isset_on(v + d->isset_offset, f->isset_bit);
+        pst__dec_field_done(d, v, v + d->isset_offset, f);
     }
-    if (PST__UNLIKELY(!in_order || want != fend) &&
-        pst__dec_struct_needs_check(d))
-        return pst__dec_check_struct(c, p, d, v);
-    return p;
+    return pst__dec_struct_done(c, p, d, v, in_order && want == fend);
 }
 
 /* Skip one value of wire type tt: unknown fields, unknown methods. */
@@ -683,12 +660,24 @@ PST__INLINE uint8_t *bw_string(pst__enc *e, uint8_t *o, const pst_str *s)
     return o + 4 + n;
 }
 
-/* One value of type t at m (container elements, map entries); room for a
- * fixed-width value is already reserved. */
-PST__INLINE uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
-                              const uint8_t *m, uint32_t depth)
+/* A member struct of a struct or container at depth: by its plan when it
+ * has one (the plan's own depth checked against what is left), else
+ * walked. */
+PST__INLINE uint8_t *bw_member(pst__enc *e, uint8_t *o,
+                               const pst_struct_desc *sd, const uint8_t *m,
+                               uint32_t depth)
 {
-    switch (t->kind) {
+    const pst__bin_plan *pl =
+        e->walk_only ? NULL : pst__bin_plan_get(sd, e->max_depth - depth);
+    if (pl)
+        return pst__bin_plan_write(e, o, pl, m);
+    return bw_struct(e, o, sd, m, depth + 1);
+}
+
+/* A fixed-width value of kind `kind` at m; room is reserved. */
+PST__INLINE uint8_t *bw_fixed(uint8_t *o, unsigned kind, const uint8_t *m)
+{
+    switch (kind) {
     case PST_K_BOOL:
         *o = *(const bool *)m ? 1 : 0;
         return o + 1;
@@ -702,26 +691,43 @@ PST__INLINE uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
     case PST_K_ENUM:
         pst__st_be32(o, (uint32_t)*(const int32_t *)m);
         return o + 4;
-    case PST_K_I64:
-    case PST_K_DOUBLE: {
+    case PST_K_UUID:
+        memcpy(o, m, 16);
+        return o + 16;
+    default: { /* PST_K_I64, PST_K_DOUBLE */
         uint64_t x;
         memcpy(&x, m, 8);
         pst__st_be64(o, x);
         return o + 8;
     }
+    }
+}
+
+/* One value of type t at m (container elements, map entries); room for a
+ * fixed-width value is already reserved. */
+PST__INLINE uint8_t *bw_value(pst__enc *e, uint8_t *o, const pst_type *t,
+                              const uint8_t *m, uint32_t depth)
+{
+    switch (t->kind) {
+    case PST_K_BOOL:
+    case PST_K_I8:
+    case PST_K_I16:
+    case PST_K_I32:
+    case PST_K_ENUM:
+    case PST_K_I64:
+    case PST_K_DOUBLE:
     case PST_K_UUID:
-        memcpy(o, m, 16);
-        return o + 16;
+        return bw_fixed(o, t->kind, m);
     case PST_K_STRING:
     case PST_K_BINARY:
         return bw_string(e, o, (const pst_str *)m);
     case PST_K_STRUCT:
-        return bw_struct(e, o, t->sdesc, m, depth + 1);
+        return bw_member(e, o, t->sdesc, m, depth);
     case PST_K_STRUCT_PTR: {
         const uint8_t *sv = *(const uint8_t *const *)m;
         if (PST__UNLIKELY(!sv)) /* a NULL element cannot be written */
             return pst__enc_fail(e, PST_E_INVALID);
-        return bw_struct(e, o, t->sdesc, sv, depth + 1);
+        return bw_member(e, o, t->sdesc, sv, depth);
     }
     case PST_K_LIST:
     case PST_K_SET:
@@ -781,14 +787,20 @@ static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
                 return NULL;
         }
         return o;
-    case PST_K_STRUCT:
+    case PST_K_STRUCT: {
+        const pst__bin_plan *pl =
+            n && !e->walk_only
+                ? pst__bin_plan_get(et->sdesc, e->max_depth - depth)
+                : NULL;
         for (uint32_t i = 0; i < n; i++) {
-            o = bw_struct(e, o, et->sdesc, data + (size_t)i * et->size,
-                          depth + 1);
+            const uint8_t *m = data + (size_t)i * et->size;
+            o = pl ? pst__bin_plan_write(e, o, pl, m)
+                   : bw_struct(e, o, et->sdesc, m, depth + 1);
             if (PST__UNLIKELY(!o))
                 return NULL;
         }
         return o;
+    }
     default:
         for (uint32_t i = 0; i < n; i++) {
             o = bw_value(e, o, et, data + (size_t)i * et->size, depth);
@@ -815,15 +827,37 @@ static uint8_t *bw_map(pst__enc *e, uint8_t *o, const pst_type *t,
     o += 6;
     const uint8_t *keys = m->keys, *vals = m->values;
     size_t ks = kt->size, vs = vt->size;
+    if (kw && vw) { /* reserved above */
+        unsigned kk = kt->kind, vk = vt->kind;
+        for (uint32_t i = 0; i < n; i++) {
+            o = bw_fixed(o, kk, keys + (size_t)i * ks);
+            o = bw_fixed(o, vk, vals + (size_t)i * vs);
+        }
+        return o;
+    }
+    /* entry by entry: a fixed-width key or value reserves its width, a
+     * string its length and bytes, others as they go */
+    unsigned kk = kt->kind, vk = vt->kind;
     for (uint32_t i = 0; i < n; i++) {
-        if (!(kw && vw))
-            ENC_NEED(32);
-        o = bw_value(e, o, kt, keys + (size_t)i * ks, depth);
+        const uint8_t *km = keys + (size_t)i * ks, *vm = vals + (size_t)i * vs;
+        if (kw) {
+            ENC_NEED(kw);
+            o = bw_fixed(o, kk, km);
+        } else if (kk == PST_K_STRING || kk == PST_K_BINARY) {
+            o = bw_string(e, o, (const pst_str *)km);
+        } else {
+            o = bw_value(e, o, kt, km, depth);
+        }
         if (PST__UNLIKELY(!o))
             return NULL;
-        if (!(kw && vw))
-            ENC_NEED(32);
-        o = bw_value(e, o, vt, vals + (size_t)i * vs, depth);
+        if (vw) {
+            ENC_NEED(vw);
+            o = bw_fixed(o, vk, vm);
+        } else if (vk == PST_K_STRING || vk == PST_K_BINARY) {
+            o = bw_string(e, o, (const pst_str *)vm);
+        } else {
+            o = bw_value(e, o, vt, vm, depth);
+        }
         if (PST__UNLIKELY(!o))
             return NULL;
     }
@@ -887,7 +921,7 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
             o = bw_string(e, o + 3, (const pst_str *)m);
             break;
         case PST_K_STRUCT:
-            o = bw_struct(e, o + 3, f->type->sdesc, m, depth + 1);
+            o = bw_member(e, o + 3, f->type->sdesc, m, depth);
             break;
         case PST_K_STRUCT_PTR: {
             const uint8_t *sv = *(const uint8_t *const *)m;
@@ -895,7 +929,7 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
                 members -= ((f->req | uflag) & PST_REQ_OPTIONAL) != 0;
                 continue;
             }
-            o = bw_struct(e, o + 3, f->type->sdesc, sv, depth + 1);
+            o = bw_member(e, o + 3, f->type->sdesc, sv, depth);
             break;
         }
         case PST_K_LIST:
@@ -923,23 +957,21 @@ int pst__binary_walk_write(pst_wbuf *w, const pst_struct_desc *d,
 {
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, cfg);
+    e.walk_only = true;
     if (o)
         o = bw_struct(&e, o, d, v, 1);
     return pst__enc_end(&e, o);
 }
 
-static int bin_write_struct(pst_wbuf *w, const pst_struct_desc *d,
-                            const void *v, const pst_codec_config *cfg)
+/* A struct that has no plan: walked, its member structs by plan where they
+ * have one (pst__bin_plan_encode, the protocol's write_struct, comes here). */
+int pst__binary_write_walked(pst_wbuf *w, const pst_struct_desc *d,
+                             const void *v, const pst_codec_config *cfg)
 {
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, cfg);
-    if (o) {
-        const pst__bin_plan *pl = pst__bin_plan_get(d, e.max_depth);
-        if (pl)
-            o = pst__bin_plan_write(&e, o, pl, v);
-        else
-            o = bw_struct(&e, o, d, v, 1);
-    }
+    if (o)
+        o = bw_struct(&e, o, d, v, 1);
     return pst__enc_end(&e, o);
 }
 
@@ -988,7 +1020,7 @@ const pst_protocol pst_protocol_binary = {
     "binary",
     bin_write_message_begin,
     bin_read_message_begin,
-    bin_write_struct,
+    pst__bin_plan_encode, /* by plan, else pst__binary_write_walked */
     bin_read_struct,
     bin_skip_struct,
     bin_message_length,

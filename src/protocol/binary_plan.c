@@ -45,6 +45,9 @@ typedef struct plan_op {
     uint32_t at;       /* the member's offset in the outermost struct */
     uint32_t isset_at; /* its isset byte's offset there */
     uint32_t next;     /* the op after this field and its members */
+    uint32_t run;      /* encoding: the most bytes the ops from this one on
+                          write up to the next string's length word (or
+                          the end), all fields present */
     const pst_struct_desc *sd; /* OP_STRUCT: the member's descriptor */
 } plan_op;
 
@@ -148,6 +151,36 @@ static void fill_ops(plan_op *ops, size_t *i, const pst_struct_desc *d,
     stop->next = (uint32_t)*i;
 }
 
+/* Bytes an op writes with its header; a string's up to its length word
+ * (the payload is reserved when its length is known). */
+static uint32_t op_bytes(uint8_t code)
+{
+    switch (code) {
+    case OP_END: return 0;
+    case OP_STOP: return 1;
+    case OP_BOOL:
+    case OP_I8: return 3 + 1;
+    case OP_I16: return 3 + 2;
+    case OP_I32: return 3 + 4;
+    case OP_I64: return 3 + 8;
+    case OP_UUID: return 3 + 16;
+    case OP_STRING: return 3 + 4;
+    default: return 3; /* OP_STRUCT: its fields and STOP follow */
+    }
+}
+
+/* ops[i].run, from the end backwards: a string ends a run. */
+static void fill_runs(plan_op *ops, size_t n)
+{
+    uint32_t run = 0;
+    for (size_t i = n; i-- > 0;) {
+        if (ops[i].code == OP_STRING)
+            run = 0;
+        run += op_bytes(ops[i].code);
+        ops[i].run = run;
+    }
+}
+
 /* NULL when d has no plan or memory is short. */
 static pst__bin_plan *plan_build(const pst_struct_desc *d)
 {
@@ -165,6 +198,7 @@ static pst__bin_plan *plan_build(const pst_struct_desc *d)
     size_t i = 0;
     fill_ops(pl->ops, &i, d, 0, 0, 0);
     pl->ops[i].code = OP_END;
+    fill_runs(pl->ops, i + 1);
     return pl;
 }
 
@@ -245,8 +279,8 @@ plan_get_slow(const pst_struct_desc *d)
     return NULL; /* full around d's home: walk */
 }
 
-const pst__bin_plan *pst__bin_plan_get(const pst_struct_desc *d,
-                                       uint32_t max_depth)
+PST__INLINE const pst__bin_plan *plan_lookup(const pst_struct_desc *d,
+                                             uint32_t max_depth)
 {
     registry_entry *e = &registry[registry_home(d)];
     const pst__bin_plan *pl = NULL;
@@ -260,6 +294,12 @@ const pst__bin_plan *pst__bin_plan_get(const pst_struct_desc *d,
     if (pl && (pl->depth > max_depth || pl->depth > PST__MAX_DEPTH_CAP))
         return NULL;
     return pl;
+}
+
+const pst__bin_plan *pst__bin_plan_get(const pst_struct_desc *d,
+                                       uint32_t max_depth)
+{
+    return plan_lookup(d, max_depth);
 }
 
 /* ---- decoding ------------------------------------------------------------ */
@@ -360,8 +400,8 @@ const uint8_t *pst__bin_plan_read(const uint8_t *p, const uint8_t *end,
 
 /* ---- encoding ------------------------------------------------------------ */
 
-/* The same reservations as bw_struct makes, so the buffer grows (or
- * refuses) at the same points. */
+/* The careful writer reserves as bw_struct does, field by field, so the
+ * buffer grows (or refuses) at the same points. */
 #define OUT_NEED(n)                                                            \
     do {                                                                       \
         if (PST__UNLIKELY((size_t)(e->end - o) < (size_t)(n))) {               \
@@ -371,10 +411,44 @@ const uint8_t *pst__bin_plan_read(const uint8_t *p, const uint8_t *end,
         }                                                                      \
     } while (0)
 
-uint8_t *pst__bin_plan_write(pst__enc *e, uint8_t *o, const pst__bin_plan *pl,
-                             const uint8_t *v)
+/* The header and a fixed-width value at o (room reserved); past them. The
+ * header goes out as a word whose fourth byte the value overwrites (a
+ * member struct's header is followed by at least its STOP). */
+PST__INLINE uint8_t *put_fixed(uint8_t *o, const plan_op *op, const uint8_t *m)
 {
-    const plan_op *ops = pl->ops, *op = ops;
+    pst__st_le32(o, op->header);
+    switch (op->code) {
+    case OP_BOOL:
+        o[3] = *(const bool *)m ? 1 : 0;
+        return o + 4;
+    case OP_I8:
+        o[3] = *m;
+        return o + 4;
+    case OP_I16:
+        pst__st_be16(o + 3, (uint16_t)*(const int16_t *)m);
+        return o + 5;
+    case OP_I32:
+        pst__st_be32(o + 3, (uint32_t)*(const int32_t *)m);
+        return o + 7;
+    case OP_I64: {
+        uint64_t x;
+        memcpy(&x, m, 8);
+        pst__st_be64(o + 3, x);
+        return o + 11;
+    }
+    case OP_UUID:
+        memcpy(o + 3, m, 16);
+        return o + 19;
+    default: /* OP_STRUCT: its fields follow */
+        return o + 3;
+    }
+}
+
+/* From op on with a reservation per field. */
+static __attribute__((noinline)) uint8_t *
+write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
+              const uint8_t *v)
+{
     for (;;) {
         if (op->code == OP_STOP) {
             OUT_NEED(1);
@@ -388,54 +462,158 @@ uint8_t *pst__bin_plan_write(pst__enc *e, uint8_t *o, const pst__bin_plan *pl,
             op = ops + op->next;    /* unset: not written */
             continue;
         }
-        /* header + the widest fixed value (uuid); the header goes out as
-         * a word whose fourth byte the value overwrites */
+        /* header + the widest fixed value (uuid) */
         OUT_NEED(3 + 16);
-        pst__st_le32(o, op->header);
-        o += 3;
         const uint8_t *m = v + op->at;
-        switch (op->code) {
-        case OP_BOOL:
-            *o++ = *(const bool *)m ? 1 : 0;
-            break;
-        case OP_I8:
-            *o++ = *m;
-            break;
-        case OP_I16:
-            pst__st_be16(o, (uint16_t)*(const int16_t *)m);
-            o += 2;
-            break;
-        case OP_I32:
-            pst__st_be32(o, (uint32_t)*(const int32_t *)m);
-            o += 4;
-            break;
-        case OP_I64: {
-            uint64_t x;
-            memcpy(&x, m, 8);
-            pst__st_be64(o, x);
-            o += 8;
-            break;
-        }
-        case OP_UUID:
-            memcpy(o, m, 16);
-            o += 16;
-            break;
-        case OP_STRING: {
+        if (op->code == OP_STRING) {
             const pst_str *s = (const pst_str *)m;
             size_t n = s->len;
             if (PST__UNLIKELY(n > INT32_MAX))
                 return pst__enc_fail(e, PST_E_LIMIT);
-            OUT_NEED(4 + n);
-            pst__st_be32(o, (uint32_t)n);
-            pst__copy(o + 4, (const uint8_t *)s->ptr, n);
-            o += 4 + n;
-            break;
-        }
-        case OP_STRUCT:
-            break;          /* its fields follow */
-        default:
+            OUT_NEED(3 + 4 + n);
+            pst__st_le32(o, op->header);
+            pst__st_be32(o + 3, (uint32_t)n);
+            pst__copy(o + 7, (const uint8_t *)s->ptr, n);
+            o += 7 + n;
+        } else if (PST__UNLIKELY(op->code < OP_BOOL || op->code > OP_STRUCT)) {
             return pst__enc_fail(e, PST_E_INVALID);
+        } else {
+            o = put_fixed(o, op, m);
         }
         op++;
     }
+}
+
+/* Fast: while the room left covers each op's run (every field present, up
+ * to the next string's length, and that string's payload), write without
+ * checking field by field. Returns the position; *at is NULL when the
+ * struct is done, else the op (nothing of it written) from which the
+ * careful writer goes on: room ran short, or the op fails there. Either
+ * way the bytes are the walker's. */
+PST__INLINE uint8_t *run_fast(const plan_op *ops, const plan_op *op,
+                              uint8_t *o, const uint8_t *end,
+                              const uint8_t *v, const plan_op **at)
+{
+    if (PST__UNLIKELY((size_t)(end - o) < op->run))
+        goto careful;
+    for (;;) {
+        if (op->optional && !(v[op->isset_at] & op->mask)) {
+            op = ops + op->next;    /* unset: not written */
+            if (PST__UNLIKELY((size_t)(end - o) < op->run))
+                goto careful;
+            continue;
+        }
+        const uint8_t *m = v + op->at;
+        switch (op->code) {
+        case OP_STOP:
+            *o++ = PST_TT_STOP;
+            if (op[1].code == OP_END) {
+                *at = NULL;
+                return o;
+            }
+            break;
+        case OP_STRING: {
+            const pst_str *s = (const pst_str *)m;
+            size_t n = s->len;
+            /* (room for the length word is in the run before) */
+            if (PST__UNLIKELY(n > INT32_MAX ||
+                              (size_t)(end - o) - 7 < n + op[1].run))
+                goto careful;
+            pst__st_le32(o, op->header);
+            pst__st_be32(o + 3, (uint32_t)n);
+            pst__copy(o + 7, (const uint8_t *)s->ptr, n);
+            o += 7 + n;
+            break;
+        }
+        /* put_fixed's cases, here so that one switch dispatches */
+        case OP_BOOL:
+            pst__st_le32(o, op->header);
+            o[3] = *(const bool *)m ? 1 : 0;
+            o += 4;
+            break;
+        case OP_I8:
+            pst__st_le32(o, op->header);
+            o[3] = *m;
+            o += 4;
+            break;
+        case OP_I16:
+            pst__st_le32(o, op->header);
+            pst__st_be16(o + 3, (uint16_t)*(const int16_t *)m);
+            o += 5;
+            break;
+        case OP_I32:
+            pst__st_le32(o, op->header);
+            pst__st_be32(o + 3, (uint32_t)*(const int32_t *)m);
+            o += 7;
+            break;
+        case OP_I64: {
+            uint64_t x;
+            memcpy(&x, m, 8);
+            pst__st_le32(o, op->header);
+            pst__st_be64(o + 3, x);
+            o += 11;
+            break;
+        }
+        case OP_UUID:
+            pst__st_le32(o, op->header);
+            memcpy(o + 3, m, 16);
+            o += 19;
+            break;
+        case OP_STRUCT:
+            pst__st_le32(o, op->header);
+            o += 3;
+            break;
+        default:
+            goto careful;
+        }
+        op++;
+    }
+careful:
+    *at = op;
+    return o;
+}
+
+uint8_t *pst__bin_plan_write(pst__enc *e, uint8_t *o, const pst__bin_plan *pl,
+                             const uint8_t *v)
+{
+    const plan_op *at;
+    o = run_fast(pl->ops, pl->ops, o, e->end, v, &at);
+    if (PST__LIKELY(!at))
+        return o;
+    return write_careful(e, o, pl->ops, at, v);
+}
+
+int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
+                         const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    uint32_t max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP
+                             ? cfg->max_depth
+                             : PST__MAX_DEPTH_CAP;
+    const pst__bin_plan *pl = plan_lookup(d, max_depth);
+    if (!pl)
+        return pst__binary_write_walked(w, d, v, cfg);
+    pst__enc e;
+    uint8_t *o;
+    const plan_op *at = pl->ops;
+    if (PST__LIKELY(!w->err && w->data)) {
+        /* pst__enc_begin's work only when the careful writer needs it */
+        o = run_fast(pl->ops, pl->ops, w->data + w->len, w->data + w->cap,
+                     v, &at);
+        if (PST__LIKELY(!at)) { /* within cap: pst__enc_end's check holds */
+            w->len = (size_t)(o - w->data);
+            return 0;
+        }
+        e.w = w;
+        e.end = w->data + w->cap;
+        e.max_depth = max_depth;
+        e.code = 0;
+        e.walk_only = false;
+    } else {
+        o = pst__enc_begin(&e, w, cfg);
+        if (!o)
+            return pst__enc_end(&e, o);
+    }
+    return pst__enc_end(&e, write_careful(&e, o, pl->ops, at, v));
 }

@@ -49,6 +49,13 @@ const uint8_t *pst__bin_plan_read(const uint8_t *p, const uint8_t *end,
 uint8_t *pst__bin_plan_write(pst__enc *e, uint8_t *o, const pst__bin_plan *pl,
                              const uint8_t *v);
 
+/* pst_protocol_binary's write_struct: by d's plan, or when it has none by
+ * pst__binary_write_walked (binary.c: the walker, member structs by plan). */
+int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
+                         const pst_codec_config *cfg);
+int pst__binary_write_walked(pst_wbuf *w, const pst_struct_desc *d,
+                             const void *v, const pst_codec_config *cfg);
+
 /* The binary walkers alone, never a plan (binary.c): what plans are held
  * to, in the tests. Same contracts as pst_protocol_binary's read_struct and
  * write_struct. */

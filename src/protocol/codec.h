@@ -328,6 +328,7 @@ typedef struct pst__enc {
     uint8_t *end;        /* w->data + w->cap */
     uint32_t max_depth;
     int code;
+    bool walk_only;      /* binary: member structs never by plan (tests) */
 } pst__enc;
 
 /* Bytes an encoder may reserve beyond w->max (never counted in w->cap). */
@@ -345,6 +346,7 @@ PST__INLINE uint8_t *pst__enc_begin(pst__enc *e, pst_wbuf *w,
     if (!cfg)
         cfg = &pst__default_config;
     e->w = w;
+    e->walk_only = false;
     e->max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth
                                                         : PST__MAX_DEPTH_CAP;
     if (PST__UNLIKELY(w->err || !w->data))

@@ -9,6 +9,7 @@
  * Message header: 0x82, (version 1 | type << 5), varint seqid, name.
  */
 #include "protocol/codec.h"
+#include "protocol/walk_steps.h"
 
 #define PROTOCOL_ID 0x82u
 #define VERSION 1u
@@ -269,14 +270,11 @@ static const uint8_t *cr_list_items(pst__dec *c, const uint8_t *p,
     if (n == 0)
         return p;
     const pst_type *e = t->elem;
-    unsigned want = kind_tt(e->kind);
-    if (PST__UNLIKELY(ct_ttype[ct] != want))
-        return pst__dec_elem_type(c, at, d, f, "list element", ct_ttype[ct],
-                                  want);
-    NEED((uint64_t)n * pst__compact_min_size[want], "list");
+    if (!pst__dec_list_check(c, at, p, t, ct_ttype[ct], n,
+                             pst__compact_min_size, "list", "list element",
+                             d, f))
+        return NULL;
     size_t stride = e->size;
-    if (PST__UNLIKELY(e->kind == PST_K_STRUCT && stride < e->sdesc->size))
-        return pst__dec_bad_desc(c, p, d, f);
     uint8_t *data = pst__arena_alloc(c->arena, (size_t)n * stride);
     if (PST__UNLIKELY(!data))
         return pst__dec_nomem(c, p, (size_t)n * stride, d, f);
@@ -371,17 +369,9 @@ static const uint8_t *cr_map_items(pst__dec *c, const uint8_t *p,
     unsigned kt = ct_ttype[p[0] >> 4], vt = ct_ttype[p[0] & 15];
     p++;
     const pst_type *k = t->elem, *v = t->value;
-    unsigned kw = kind_tt(k->kind), vw = kind_tt(v->kind);
-    if (PST__UNLIKELY(kt != kw))
-        return pst__dec_elem_type(c, at, d, f, "map key", kt, kw);
-    if (PST__UNLIKELY(vt != vw))
-        return pst__dec_elem_type(c, at, d, f, "map value", vt, vw);
-    NEED((uint64_t)n *
-             (pst__compact_min_size[kw] + pst__compact_min_size[vw]),
-         "map");
-    if (PST__UNLIKELY((k->kind == PST_K_STRUCT && k->size < k->sdesc->size) ||
-                      (v->kind == PST_K_STRUCT && v->size < v->sdesc->size)))
-        return pst__dec_bad_desc(c, p, d, f);
+    if (!pst__dec_map_check(c, at, p, t, kt, vt, n, pst__compact_min_size, d,
+                            f))
+        return NULL;
     uint8_t *keys = pst__arena_alloc(c->arena, (size_t)n * k->size);
     uint8_t *vals = keys ? pst__arena_alloc(c->arena, (size_t)n * v->size) : NULL;
     if (PST__UNLIKELY(!vals))
@@ -399,28 +389,22 @@ static const uint8_t *cr_map_items(pst__dec *c, const uint8_t *p,
     return p;
 }
 
-/* A set holds each element once and a map each key once (with the last
- * value read), as Thrift's readers leave them; lists are as sent. */
+/* Sets and maps leave repeated elements and keys as Thrift's readers do
+ * (walk_steps.h); lists are as sent. */
 static const uint8_t *cr_list(pst__dec *c, const uint8_t *p,
                               const pst_type *t, pst_list *l, uint32_t depth,
                               const pst_struct_desc *d, const pst_field *f)
 {
-    p = cr_list_items(c, p, t, l, depth, d, f);
-    if (PST__UNLIKELY(t->kind == PST_K_SET) && p && l->count > 1 &&
-        pst__keys_may_repeat(t->elem->kind, l->data, l->count))
-        return pst__dec_unique(c, p, t->elem, l->data, NULL, NULL, &l->count, d, f);
-    return p;
+    return pst__dec_list_done(c, cr_list_items(c, p, t, l, depth, d, f), t,
+                              l, d, f);
 }
 
 static const uint8_t *cr_map(pst__dec *c, const uint8_t *p, const pst_type *t,
                              pst_map *m, uint32_t depth,
                              const pst_struct_desc *d, const pst_field *f)
 {
-    p = cr_map_items(c, p, t, m, depth, d, f);
-    if (p && m->count > 1 && pst__keys_may_repeat(t->elem->kind, m->keys, m->count))
-        return pst__dec_unique(c, p, t->elem, m->keys, t->value, m->values, &m->count,
-                               d, f);
-    return p;
+    return pst__dec_map_done(c, cr_map_items(c, p, t, m, depth, d, f), t, m,
+                             d, f);
 }
 
 /* The fields of a struct into v, which holds its defaults already. */
@@ -541,15 +525,9 @@ static const uint8_t *cr_fields(pst__dec *c, const uint8_t *p,
         }
         if (PST__UNLIKELY(!p))
             return NULL;
-        if (PST__UNLIKELY(d->kind == PST_UNION))
-            pst__union_member_read(d, v, f);
-        else
-            pst__isset_on(isset, f->isset_bit);
+        pst__dec_field_done(d, v, isset, f);
     }
-    if (PST__UNLIKELY(!in_order || want != fend) &&
-        pst__dec_struct_needs_check(d))
-        return pst__dec_check_struct(c, p, d, v);
-    return p;
+    return pst__dec_struct_done(c, p, d, v, in_order && want == fend);
 }
 
 /* Skip n varints. */
@@ -906,12 +884,10 @@ PST__INLINE uint8_t *cw_string(pst__enc *e, uint8_t *o, const pst_str *s)
     return o + n;
 }
 
-/* One value of type t at m (container elements, map entries); room for
- * the widest scalar is already reserved. */
-PST__INLINE uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
-                              const uint8_t *m, uint32_t depth)
+/* A scalar (max_width[kind] != 0) at m; room for it is reserved. */
+PST__INLINE uint8_t *cw_scalar(uint8_t *o, unsigned kind, const uint8_t *m)
 {
-    switch (t->kind) {
+    switch (kind) {
     case PST_K_BOOL:
         *o = *(const bool *)m ? CT_TRUE : CT_FALSE;
         return o + 1;
@@ -931,9 +907,27 @@ PST__INLINE uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
         pst__st_le64(o, x);
         return o + 8;
     }
-    case PST_K_UUID:
+    default: /* PST_K_UUID */
         memcpy(o, m, 16);
         return o + 16;
+    }
+}
+
+/* One value of type t at m (container elements, map entries); room for
+ * the widest scalar is already reserved. */
+PST__INLINE uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
+                              const uint8_t *m, uint32_t depth)
+{
+    switch (t->kind) {
+    case PST_K_BOOL:
+    case PST_K_I8:
+    case PST_K_I16:
+    case PST_K_I32:
+    case PST_K_ENUM:
+    case PST_K_I64:
+    case PST_K_DOUBLE:
+    case PST_K_UUID:
+        return cw_scalar(o, t->kind, m);
     case PST_K_STRING:
     case PST_K_BINARY:
         return cw_string(e, o, (const pst_str *)m);
@@ -1062,14 +1056,35 @@ static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
     const uint8_t *keys = m->keys, *vals = m->values;
     size_t ks = kt->size, vs = vt->size;
     /* scalars take at most 16 bytes: one reservation per entry */
+    if (max_width[kt->kind] && max_width[vt->kind]) {
+        unsigned kk = kt->kind, vk = vt->kind;
+        for (uint32_t i = 0; i < n; i++) {
+            ENC_NEED(32);
+            o = cw_scalar(o, kk, keys + (size_t)i * ks);
+            o = cw_scalar(o, vk, vals + (size_t)i * vs);
+        }
+        return o;
+    }
+    /* a scalar straight away, a string (the usual key) without the
+     * general dispatch, others through cw_value */
+    unsigned kk = kt->kind, vk = vt->kind;
     for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *km = keys + (size_t)i * ks, *vm = vals + (size_t)i * vs;
         ENC_NEED(32);
-        o = cw_value(e, o, kt, keys + (size_t)i * ks, depth);
+        if (kk == PST_K_STRING || kk == PST_K_BINARY)
+            o = cw_string(e, o, (const pst_str *)km);
+        else if (max_width[kk])
+            o = cw_scalar(o, kk, km);
+        else
+            o = cw_value(e, o, kt, km, depth);
         if (PST__UNLIKELY(!o))
             return NULL;
-        if (max_width[kt->kind] == 0)
+        if (max_width[kk] == 0)
             ENC_NEED(16);
-        o = cw_value(e, o, vt, vals + (size_t)i * vs, depth);
+        if (max_width[vk])
+            o = cw_scalar(o, vk, vm);
+        else
+            o = cw_value(e, o, vt, vm, depth);
         if (PST__UNLIKELY(!o))
             return NULL;
     }
@@ -1095,28 +1110,25 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
         }
         const uint8_t *m = v + f->offset;
         unsigned kind = f->kind;
-        if (PST__UNLIKELY(kind == PST_K_STRUCT_PTR) &&
-            !*(const uint8_t *const *)m) {
-            /* absent: not written */
-            members -= ((f->req | uflag) & PST_REQ_OPTIONAL) != 0;
-            continue;
-        }
         /* header (type + up to 3 id bytes) + the widest fixed value */
         ENC_NEED(4 + 16);
-        unsigned ct = kind_ctype[kind];
-        if (kind == PST_K_BOOL)
-            ct = *(const bool *)m ? CT_TRUE : CT_FALSE;
+        /* the header's type: a bool's (its value) and an absent pointer
+         * are settled in the switch below, off the common path */
+        uint8_t *h = o;
         int id = f->id;
         int delta = id - last;
         if (PST__LIKELY(delta > 0 && delta <= 15)) {
-            *o++ = (uint8_t)(delta << 4 | (int)ct);
+            *o++ = (uint8_t)(delta << 4 | kind_ctype[kind]);
         } else {
-            *o++ = (uint8_t)ct;
+            *o++ = kind_ctype[kind];
             o = cw_varint32(o, zigzag32(id));
         }
+        int before = last;
         last = id;
         switch (kind) {
         case PST_K_BOOL:
+            /* kind_ctype says CT_TRUE; CT_FALSE is the next type */
+            *h += !*(const bool *)m;
             continue;
         case PST_K_I8:
             *o++ = *m;
@@ -1149,10 +1161,17 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
         case PST_K_STRUCT:
             o = cw_struct(e, o, f->type->sdesc, m, depth + 1);
             break;
-        case PST_K_STRUCT_PTR:
-            o = cw_struct(e, o, f->type->sdesc,
-                          *(const uint8_t *const *)m, depth + 1);
+        case PST_K_STRUCT_PTR: {
+            const uint8_t *sv = *(const uint8_t *const *)m;
+            if (!sv) { /* absent: not written, header taken back */
+                o = h;
+                last = before;
+                members -= ((f->req | uflag) & PST_REQ_OPTIONAL) != 0;
+                continue;
+            }
+            o = cw_struct(e, o, f->type->sdesc, sv, depth + 1);
             break;
+        }
         case PST_K_LIST:
         case PST_K_SET:
             o = cw_list(e, o, f->type, (const pst_list *)m, depth);

@@ -5,6 +5,7 @@
  * the binary and compact walkers.
  */
 #include "protocol/walk.h"
+#include "protocol/walk_steps.h"
 
 /* ======================================================================== */
 /* writing                                                                  */
@@ -176,13 +177,6 @@ static int rd_room(pst__walk_in *in, uint64_t n, unsigned size,
     return -1;
 }
 
-static int rd_elem_type(pst__walk_in *in, const char *what, unsigned got,
-                        unsigned want)
-{
-    pst__dec_elem_type(&in->c, in->p, in->d, in->f, what, got, want);
-    return -1;
-}
-
 static void *rd_alloc(pst__walk_in *in, size_t n)
 {
     void *m = pst__arena_alloc(in->c.arena, n);
@@ -233,19 +227,18 @@ static int rd_value(pst__walk_in *in, const pst_type *t, uint8_t *m,
         pst_list *l = (pst_list *)m;
         const pst_type *e = t->elem;
         unsigned ctype = t->kind == PST_K_SET ? PST_TT_SET : PST_TT_LIST;
-        unsigned et, want = pst__kind_ttype[e->kind];
+        unsigned et;
         uint32_t n;
         if (ops->coll_begin(in, ctype, &et, &n) < 0)
             return -1;
         l->count = 0;
         l->data = NULL;
         if (n) {
-            if (et != want)
-                return rd_elem_type(in, ctype == PST_TT_SET ? "set element"
-                                                            : "list element",
-                                    et, want);
-            if (rd_room(in, n, ops->min_size[want],
-                        ctype == PST_TT_SET ? "set" : "list") < 0)
+            bool set = ctype == PST_TT_SET;
+            if (!pst__dec_list_check(&in->c, in->p, in->p, t, et, n,
+                                     ops->min_size, set ? "set" : "list",
+                                     set ? "set element" : "list element",
+                                     in->d, in->f))
                 return -1;
             uint8_t *data = rd_alloc(in, (size_t)n * e->size);
             if (!data)
@@ -255,11 +248,7 @@ static int rd_value(pst__walk_in *in, const pst_type *t, uint8_t *m,
                 if (rd_value(in, e, data + (size_t)i * e->size, depth) < 0)
                     return -1;
             l->count = n;
-            /* a set holds each element once, as Thrift's readers leave it */
-            if (t->kind == PST_K_SET && n > 1 &&
-                pst__keys_may_repeat(e->kind, l->data, n) &&
-                !pst__dec_unique(&in->c, in->p, e, l->data, NULL, NULL, &l->count,
-                                 in->d, in->f))
+            if (!pst__dec_list_done(&in->c, in->p, t, l, in->d, in->f))
                 return -1;
         }
         return ops->coll_end(in, ctype);
@@ -267,20 +256,15 @@ static int rd_value(pst__walk_in *in, const pst_type *t, uint8_t *m,
     case PST_K_MAP: {
         pst_map *mp = (pst_map *)m;
         const pst_type *kt = t->elem, *vt = t->value;
-        unsigned gk, gv, wk = pst__kind_ttype[kt->kind],
-                         wv = pst__kind_ttype[vt->kind];
+        unsigned gk, gv;
         uint32_t n;
         if (ops->map_begin(in, &gk, &gv, &n) < 0)
             return -1;
         mp->count = 0;
         mp->keys = mp->values = NULL;
         if (n) {
-            if (gk != wk)
-                return rd_elem_type(in, "map key", gk, wk);
-            if (gv != wv)
-                return rd_elem_type(in, "map value", gv, wv);
-            if (rd_room(in, n, ops->min_size[wk] + ops->min_size[wv],
-                        "map") < 0)
+            if (!pst__dec_map_check(&in->c, in->p, in->p, t, gk, gv, n,
+                                    ops->min_size, in->d, in->f))
                 return -1;
             uint8_t *keys = rd_alloc(in, (size_t)n * kt->size);
             uint8_t *vals = keys ? rd_alloc(in, (size_t)n * vt->size) : NULL;
@@ -293,10 +277,7 @@ static int rd_value(pst__walk_in *in, const pst_type *t, uint8_t *m,
                     rd_value(in, vt, vals + (size_t)i * vt->size, depth) < 0)
                     return -1;
             mp->count = n;
-            /* each key once, with the last value read */
-            if (n > 1 && pst__keys_may_repeat(kt->kind, keys, n) &&
-                !pst__dec_unique(&in->c, in->p, kt, keys, vt, vals, &mp->count,
-                                 in->d, in->f))
+            if (!pst__dec_map_done(&in->c, in->p, t, mp, in->d, in->f))
                 return -1;
         }
         return ops->map_end(in);
@@ -345,10 +326,7 @@ static int rd_struct(pst__walk_in *in, const pst_struct_desc *d, uint8_t *v,
                 return -1;
             in->d = d;
             in->f = f;
-            if (d->kind == PST_UNION) /* two members on the wire: Thrift's rule */
-                pst__union_member_read(d, v, f);
-            else
-                pst__isset_on(v + d->isset_offset, f->isset_bit);
+            pst__dec_field_done(d, v, v + d->isset_offset, f);
         }
         if (ops->field_end(in) < 0)
             return -1;
@@ -356,8 +334,7 @@ static int rd_struct(pst__walk_in *in, const pst_struct_desc *d, uint8_t *v,
     in->f = NULL;
     if (ops->struct_end(in) < 0)
         return -1;
-    if (pst__dec_struct_needs_check(d) &&
-        !pst__dec_check_struct(&in->c, in->p, d, v))
+    if (!pst__dec_struct_done(&in->c, in->p, d, v, false))
         return -1;
     in->d = outer_d;
     in->f = outer_f;

@@ -5,7 +5,9 @@
  * one call per scalar), so that a new protocol is one file of primitives
  * plus its tests. Binary and compact keep walkers of their own because
  * the codec benchmark shows that inlining the byte layout into the walk
- * pays for them; JSON (and later debug) walk here.
+ * pays for them; JSON (and later debug) walk here. The decisions every
+ * walker takes alike (element types, room before allocating, set and map
+ * dedupe, isset or union member, required fields) are walk_steps.h's.
  *
  * A protocol's state begins with a pst__walk_out or pst__walk_in and the
  * operations cast it back. Writers append to out->w (a pst_wbuf with its
