@@ -6,8 +6,10 @@
  * call, over contiguous memory: a message is always complete in memory before
  * it is decoded (framed transports deliver whole frames; unframed ones find
  * the message's end with message_length first). Protocols know nothing of
- * sockets. Binary, compact and JSON are built in; debug and multiplexed fit
- * the same table (multiplexed wraps another protocol's message header).
+ * sockets. Binary, compact, JSON and debug (debug.h) are built in. THeader
+ * (header.h) is a framing that carries binary or compact; multiplexing
+ * (multiplex.h) is done by the processor and a client view, over any of
+ * them, as the service name in the method name.
  *
  * Thread-safety: protocol tables are immutable; buffers belong to one thread.
  */
@@ -115,7 +117,7 @@ extern const pst_protocol pst_protocol_compact;
 /* TJSONProtocol (Thrift C++ 0.17's bytes), on the generic walker. */
 extern const pst_protocol pst_protocol_json;
 
-/* By name ("binary", "compact", "json"), or NULL. */
+/* By name ("binary", "compact", "json", "debug"), or NULL. */
 const pst_protocol *pst_protocol_by_name(const char *name);
 
 /* ---- TApplicationException --------------------------------------------- */

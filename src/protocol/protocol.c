@@ -1,6 +1,7 @@
 /* protocol.c: the built-in protocols by name. */
 #include <string.h>
 
+#include "postern/debug.h"
 #include "postern/protocol.h"
 
 const pst_protocol *pst_protocol_by_name(const char *name)
@@ -13,5 +14,7 @@ const pst_protocol *pst_protocol_by_name(const char *name)
         return &pst_protocol_compact;
     if (strcmp(name, "json") == 0)
         return &pst_protocol_json;
+    if (strcmp(name, "debug") == 0)
+        return &pst_protocol_debug;
     return NULL;
 }

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <zlib.h>
+
 #include "postern/file.h"
 
 #define PST__LOG_MAGIC "\x89PSTLOG\n"
@@ -30,10 +32,22 @@
 #define PST__LOG_RECORD_HEAD 24u
 #define PST__LOG_RECORD_TAIL 4u
 
-/* CRC-32 as zlib's crc32() computes it (ISO-HDLC: reflected polynomial
- * 0xEDB88320, initial and final XOR 0xFFFFFFFF), continued from crc (0 to
- * start): crc32("123456789") = 0xCBF43926. */
-uint32_t pst__crc32(uint32_t crc, const void *data, size_t n);
+/* A record's CRC-32 is zlib's crc32() (ISO-HDLC: reflected polynomial
+ * 0xEDB88320, initial and final inversion), so any zlib-based tool can
+ * verify one: crc32("123456789") = 0xCBF43926. zlib counts lengths in
+ * uInt, hence the pieces. */
+static inline uint32_t pst__crc32(uint32_t crc, const void *data, size_t n)
+{
+    const Bytef *p = data;
+    uLong c = crc;
+    while (n > 0) {
+        uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
+        c = crc32(c, p, k);
+        p += k;
+        n -= k;
+    }
+    return (uint32_t)c;
+}
 
 /* The file header, as version 1 writes it. */
 void pst__log_header(uint8_t out[PST__LOG_HEADER]);

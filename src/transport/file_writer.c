@@ -20,6 +20,14 @@
 
 #include "transport/file_format.h"
 
+void pst__log_header(uint8_t out[PST__LOG_HEADER])
+{
+    memcpy(out, PST__LOG_MAGIC, 8);
+    pst__log_st(out + 8, PST__LOG_VERSION, 2);
+    pst__log_st(out + 10, PST__LOG_HEADER, 2);
+    pst__log_st(out + 12, pst__crc32(0, out, 12), 4);
+}
+
 struct pst_file_writer {
     int fd;
     pthread_mutex_t lock;
