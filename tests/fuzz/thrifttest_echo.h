@@ -1,5 +1,5 @@
 /*
- * thrifttest_echo.h: a ThriftTest service (tests/idl/ThriftTest.thrift)
+ * thrifttest_echo.h: a ThriftTest service (tests/interop/ThriftTest.thrift)
  * that echoes its arguments into its results, for the request fuzzer and
  * the hostile-input tests. Every method is implemented, so whatever a
  * request decodes to reaches a handler and comes back in a reply:

@@ -2,10 +2,12 @@
 // cross-language test service (ThriftTest), restated. Every name, field id
 // and type below must match what the Apache Thrift peers were built from,
 // because the peers only agree on bytes: method names, field ids, wire types.
-// Behaviour of each method is documented next to it; the postern, Python and
-// C++ servers in this directory all implement exactly that.
+// Behaviour of each method is documented next to it; the postern, Python,
+// C++ and Go servers in this directory all implement exactly that. The
+// types after the services are the rest of Apache Thrift's file: the
+// compiler's tests (tests/unit/test_idl_files.c) and the fuzz targets use
+// them. Generated C names start with ThriftTest_.
 
-namespace c tt
 namespace cpp thrift.test
 namespace py ThriftTest
 
@@ -130,4 +132,114 @@ service ThriftTest {
 service SecondService {
   // Echoes its argument.
   string secondtestString(1: string thing)
+}
+
+// ---- the rest of Apache Thrift's ThriftTest.thrift: types no method uses ----
+
+struct CrazyNesting {
+  1: string string_field,
+  2: optional set<Insanity> set_field,
+  3: required list<map<set<i32> (python.immutable = ""), map<i32, set<list<map<Insanity, string> (python.immutable = "")> (python.immutable = "")>>>> list_field,
+  4: binary binary_field
+}
+
+union SomeUnion {
+  1: map<Numberz, UserId> map_thing,
+  2: string string_thing,
+  3: i32 i32_thing,
+  4: Xtruct3 xtruct_thing,
+  5: Insanity insanity_thing
+}
+
+struct VersioningTestV1 {
+  1: i32 begin_in_both,
+  3: string old_string,
+  12: i32 end_in_both
+}
+
+struct VersioningTestV2 {
+  1: i32 begin_in_both,
+  2: i32 newint,
+  3: i8 newbyte,
+  4: i16 newshort,
+  5: i64 newlong,
+  6: double newdouble
+  7: Bonk newstruct,
+  8: list<i32> newlist,
+  9: set<i32> newset,
+  10: map<i32, i32> newmap,
+  11: string newstring,
+  12: i32 end_in_both
+}
+
+struct ListTypeVersioningV1 {
+  1: list<i32> myints;
+  2: string hello;
+}
+
+struct ListTypeVersioningV2 {
+  1: list<string> strings;
+  2: string hello;
+}
+
+struct GuessProtocolStruct {
+  7: map<string, string> map_field,
+}
+
+struct LargeDeltas {
+  1: Bools b1,
+  10: Bools b10,
+  100: Bools b100,
+  500: bool check_true,
+  1000: Bools b1000,
+  1500: bool check_false,
+  2000: VersioningTestV2 vertwo2000,
+  2500: set<string> a_set2500,
+  3000: VersioningTestV2 vertwo3000,
+  4000: list<i32> big_numbers
+}
+
+struct NestedListsI32x2 {
+  1: list<list<i32>> integerlist
+}
+
+struct NestedListsI32x3 {
+  1: list<list<list<i32>>> integerlist
+}
+
+struct NestedMixedx2 {
+  1: list<set<i32>> int_set_list
+  2: map<i32, set<string>> map_int_strset
+  3: list<map<i32, set<string>>> map_int_strset_list
+}
+
+struct ListBonks {
+  1: list<Bonk> bonk
+}
+
+struct NestedListsBonk {
+  1: list<list<list<Bonk>>> bonk
+}
+
+struct BoolTest {
+  1: optional bool b = true;
+  2: optional string s = "true";
+}
+
+struct StructA {
+  1: required string s;
+}
+
+struct StructB {
+  1: optional StructA aa;
+  2: required StructA ab;
+}
+
+struct OptionalSetDefaultTest {
+  1: optional set<string> with_default = ["test"]
+}
+
+struct OptionalBinary {
+  1: optional set<binary> bin_set = {}
+  2: optional map<binary, i32> bin_map = {}
 }

@@ -83,13 +83,13 @@ static bool check(const variant *v, const char *pname, const pst_protocol *proto
     /* the call, as postern encodes it */
     pst_wbuf msg;
     pst_wbuf_init(&msg, 0);
-    tt_ThriftTest_testString_args args;
-    tt_ThriftTest_testString_args_init(&args);
+    ThriftTest_ThriftTest_testString_args args;
+    ThriftTest_ThriftTest_testString_args_init(&args);
     args.thing = PST_STR("hello header");
-    tt_ThriftTest_testString_args_set_thing(&args);
+    ThriftTest_ThriftTest_testString_args_set_thing(&args);
     pst_msg_header h = { PST_STR("testString"), PST_MSG_CALL, 7 };
     proto->write_message_begin(&msg, &h);
-    proto->write_struct(&msg, &tt_ThriftTest_testString_args_desc, &args, &cfg);
+    proto->write_struct(&msg, &ThriftTest_ThriftTest_testString_args_desc, &args, &cfg);
 
     bool ok = true;
     pst_header_frame f;

@@ -217,21 +217,21 @@ static void build_void_args(void *out, pst_arena *a)
 
 static void build_multi_args(void *out, pst_arena *a)
 {
-    tt_ThriftTest_testMulti_args *v = out;
+    ThriftTest_ThriftTest_testMulti_args *v = out;
     static const int16_t keys[] = { 0, -1 };
     const pst_str values[] = { S("abc"), S(NON_ASCII) };
     v->arg0 = 74;
     v->arg1 = 0xff00ff;
     v->arg2 = 0xffffffffd0d0;
     v->arg3 = (pst_map){ (void *)keys, DUP(a, values), 2 };
-    v->arg4 = tt_Numberz_FIVE;
+    v->arg4 = ThriftTest_Numberz_FIVE;
     v->arg5 = 0xf0f0f0;
 }
 
-static tt_Xtruct xtruct(const char *s, int8_t b, int32_t i32, int64_t i64)
+static ThriftTest_Xtruct xtruct(const char *s, int8_t b, int32_t i32, int64_t i64)
 {
-    tt_Xtruct x;
-    tt_Xtruct_init(&x);
+    ThriftTest_Xtruct x;
+    ThriftTest_Xtruct_init(&x);
     x.string_thing = S(s);
     x.byte_thing = b;
     x.i32_thing = i32;
@@ -241,42 +241,42 @@ static tt_Xtruct xtruct(const char *s, int8_t b, int32_t i32, int64_t i64)
 
 static void build_insanity_reply(void *out, pst_arena *a)
 {
-    tt_ThriftTest_testInsanity_result *v = out;
-    static const int32_t user_numbers[] = { tt_Numberz_FIVE, tt_Numberz_EIGHT };
+    ThriftTest_ThriftTest_testInsanity_result *v = out;
+    static const int32_t user_numbers[] = { ThriftTest_Numberz_FIVE, ThriftTest_Numberz_EIGHT };
     static const int64_t user_ids[] = { 5, 8 };
-    const tt_Xtruct xs[] = { xtruct("Goodbye4", 4, 4, 4), xtruct("Hello2", 2, 2, 2) };
-    tt_Insanity arg;
-    tt_Insanity_init(&arg);
+    const ThriftTest_Xtruct xs[] = { xtruct("Goodbye4", 4, 4, 4), xtruct("Hello2", 2, 2, 2) };
+    ThriftTest_Insanity arg;
+    ThriftTest_Insanity_init(&arg);
     arg.userMap = (pst_map){ (void *)user_numbers, (void *)user_ids, 2 };
     arg.xtructs = (pst_list){ DUP(a, xs), 2 };
-    tt_Insanity empty;
-    tt_Insanity_init(&empty);
+    ThriftTest_Insanity empty;
+    ThriftTest_Insanity_init(&empty);
 
-    static const int32_t first_keys[] = { tt_Numberz_TWO, tt_Numberz_THREE };
-    static const int32_t second_keys[] = { tt_Numberz_SIX };
-    const tt_Insanity first_values[] = { arg, arg };
-    const tt_Insanity second_values[] = { empty };
+    static const int32_t first_keys[] = { ThriftTest_Numberz_TWO, ThriftTest_Numberz_THREE };
+    static const int32_t second_keys[] = { ThriftTest_Numberz_SIX };
+    const ThriftTest_Insanity first_values[] = { arg, arg };
+    const ThriftTest_Insanity second_values[] = { empty };
     const pst_map inner_maps[] = {
         { (void *)first_keys, DUP(a, first_values), 2 },
         { (void *)second_keys, DUP(a, second_values), 1 },
     };
     static const int64_t outer_keys[] = { 1, 2 };
     v->success = (pst_map){ (void *)outer_keys, DUP(a, inner_maps), 2 };
-    tt_ThriftTest_testInsanity_result_set_success(v);
+    ThriftTest_ThriftTest_testInsanity_result_set_success(v);
 }
 
 static void build_multi_exception_reply(void *out, pst_arena *a)
 {
-    tt_ThriftTest_testMultiException_result *v = out;
+    ThriftTest_ThriftTest_testMultiException_result *v = out;
     (void)a;
     v->err2.errorCode = 2002;
     v->err2.struct_thing = xtruct("This is an Xception2", 0, 0, 0);
-    tt_ThriftTest_testMultiException_result_set_err2(v);
+    ThriftTest_ThriftTest_testMultiException_result_set_err2(v);
 }
 
 static void build_oneway_args(void *out, pst_arena *a)
 {
-    tt_ThriftTest_testOneway_args *v = out;
+    ThriftTest_ThriftTest_testOneway_args *v = out;
     (void)a;
     v->secondsToSleep = 1;
 }
@@ -305,15 +305,15 @@ static const vector VECTORS[] = {
     { "deltas", &vec_Deltas_desc, build_deltas, NULL, 0, 0 },
     { "deltas_flipped", &vec_Deltas_desc, build_deltas_flipped, NULL, 0, 0 },
     { "deltas_long_list", &vec_Deltas_desc, build_deltas_long_list, NULL, 0, 0 },
-    { "msg_call_testVoid", &tt_ThriftTest_testVoid_args_desc, build_void_args,
+    { "msg_call_testVoid", &ThriftTest_ThriftTest_testVoid_args_desc, build_void_args,
       "testVoid", PST_MSG_CALL, 0 },
-    { "msg_call_testMulti", &tt_ThriftTest_testMulti_args_desc, build_multi_args,
+    { "msg_call_testMulti", &ThriftTest_ThriftTest_testMulti_args_desc, build_multi_args,
       "testMulti", PST_MSG_CALL, 42 },
-    { "msg_reply_testInsanity", &tt_ThriftTest_testInsanity_result_desc,
+    { "msg_reply_testInsanity", &ThriftTest_ThriftTest_testInsanity_result_desc,
       build_insanity_reply, "testInsanity", PST_MSG_REPLY, INT32_MAX },
-    { "msg_reply_testMultiException", &tt_ThriftTest_testMultiException_result_desc,
+    { "msg_reply_testMultiException", &ThriftTest_ThriftTest_testMultiException_result_desc,
       build_multi_exception_reply, "testMultiException", PST_MSG_REPLY, 300 },
-    { "msg_oneway_testOneway", &tt_ThriftTest_testOneway_args_desc, build_oneway_args,
+    { "msg_oneway_testOneway", &ThriftTest_ThriftTest_testOneway_args_desc, build_oneway_args,
       "testOneway", PST_MSG_ONEWAY, 3 },
     { "msg_exception_unknown", &pst_app_exception_desc, build_unknown_method,
       "noSuchMethod", PST_MSG_EXCEPTION, 7 },

@@ -78,7 +78,8 @@ static void test_every_file_loads(void)
 
 static void test_thrift_test(void)
 {
-    pst_idl_program *p = load("ThriftTest.thrift");
+    /* the interop suite's file, the one ThriftTest.thrift of the project */
+    pst_idl_program *p = load("../interop/ThriftTest.thrift");
     if (!p)
         return unload();
     CHECK(strcmp(p->c_prefix, "ThriftTest") == 0);

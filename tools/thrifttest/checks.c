@@ -119,24 +119,24 @@ static pst_str cstr(const char *s)
     return pst_str_c(s);
 }
 
-static tt_Xtruct xtruct(const char *s, int8_t b, int32_t i32, int64_t i64)
+static ThriftTest_Xtruct xtruct(const char *s, int8_t b, int32_t i32, int64_t i64)
 {
-    tt_Xtruct x;
-    tt_Xtruct_init(&x);
+    ThriftTest_Xtruct x;
+    ThriftTest_Xtruct_init(&x);
     x.string_thing = cstr(s);
     x.byte_thing = b;
     x.i32_thing = i32;
     x.i64_thing = i64;
-    tt_Xtruct_set_string_thing(&x);
-    tt_Xtruct_set_byte_thing(&x);
-    tt_Xtruct_set_i32_thing(&x);
-    tt_Xtruct_set_i64_thing(&x);
+    ThriftTest_Xtruct_set_string_thing(&x);
+    ThriftTest_Xtruct_set_byte_thing(&x);
+    ThriftTest_Xtruct_set_i32_thing(&x);
+    ThriftTest_Xtruct_set_i64_thing(&x);
     return x;
 }
 
 /* Compare field by field; report the first difference under `what`. */
-static bool xtruct_eq(check *k, const char *what, const tt_Xtruct *got,
-                      const tt_Xtruct *want)
+static bool xtruct_eq(check *k, const char *what, const ThriftTest_Xtruct *got,
+                      const ThriftTest_Xtruct *want)
 {
     if (!str_eq(got->string_thing, want->string_thing)) {
         fail(k, "%s.string_thing: expected \"%s\", got \"%s\"", what,
@@ -158,8 +158,8 @@ static bool xtruct_eq(check *k, const char *what, const tt_Xtruct *got,
 
 static void check_void(check *k)
 {
-    tt_ThriftTest_testVoid_result r;
-    call_ok(k, tt_ThriftTest_testVoid(k->x->client, fresh(k), &r), "testVoid()");
+    ThriftTest_ThriftTest_testVoid_result r;
+    call_ok(k, ThriftTest_ThriftTest_testVoid(k->x->client, fresh(k), &r), "testVoid()");
 }
 
 static void check_string(check *k)
@@ -178,8 +178,8 @@ static void check_string(check *k)
     const pst_str values[] = { cstr(python20), cstr(""), cstr(NON_ASCII),
                                { big, big_len } };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testString_result r;
-        int rc = tt_ThriftTest_testString(k->x->client, fresh(k), values[i], &r);
+        ThriftTest_ThriftTest_testString_result r;
+        int rc = ThriftTest_ThriftTest_testString(k->x->client, fresh(k), values[i], &r);
         if (call_ok(k, rc, "testString") && !str_eq(r.success, values[i]))
             fail(k, "testString(%zu bytes \"%s\"): got %zu bytes \"%s\"",
                  values[i].len, SHOW(values[i]), r.success.len, SHOW(r.success));
@@ -191,8 +191,8 @@ static void check_bool(check *k)
 {
     const bool values[] = { true, false };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testBool_result r;
-        int rc = tt_ThriftTest_testBool(k->x->client, fresh(k), values[i], &r);
+        ThriftTest_ThriftTest_testBool_result r;
+        int rc = ThriftTest_ThriftTest_testBool(k->x->client, fresh(k), values[i], &r);
         if (call_ok(k, rc, "testBool") && r.success != values[i])
             fail(k, "testBool(%d): got %d", values[i], r.success);
     }
@@ -202,8 +202,8 @@ static void check_byte(check *k)
 {
     const int8_t values[] = { 63, -127, 0, 127, -128 };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testByte_result r;
-        int rc = tt_ThriftTest_testByte(k->x->client, fresh(k), values[i], &r);
+        ThriftTest_ThriftTest_testByte_result r;
+        int rc = ThriftTest_ThriftTest_testByte(k->x->client, fresh(k), values[i], &r);
         if (call_ok(k, rc, "testByte") && r.success != values[i])
             fail(k, "testByte(%d): got %d", values[i], r.success);
     }
@@ -213,8 +213,8 @@ static void check_i32(check *k)
 {
     const int32_t values[] = { -1, 0, 1, INT32_MAX, INT32_MIN, 0x12345678 };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testI32_result r;
-        int rc = tt_ThriftTest_testI32(k->x->client, fresh(k), values[i], &r);
+        ThriftTest_ThriftTest_testI32_result r;
+        int rc = ThriftTest_ThriftTest_testI32(k->x->client, fresh(k), values[i], &r);
         if (call_ok(k, rc, "testI32") && r.success != values[i])
             fail(k, "testI32(%" PRId32 "): got %" PRId32, values[i], r.success);
     }
@@ -225,8 +225,8 @@ static void check_i64(check *k)
     const int64_t values[] = { 1, -34359738368, 0, -1, INT64_MAX, INT64_MIN,
                                -0x0123456789ABCDF0 };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testI64_result r;
-        int rc = tt_ThriftTest_testI64(k->x->client, fresh(k), values[i], &r);
+        ThriftTest_ThriftTest_testI64_result r;
+        int rc = ThriftTest_ThriftTest_testI64(k->x->client, fresh(k), values[i], &r);
         if (call_ok(k, rc, "testI64") && r.success != values[i])
             fail(k, "testI64(%" PRId64 "): got %" PRId64, values[i], r.success);
     }
@@ -239,8 +239,8 @@ static void check_double(check *k)
                               -0.000341012439638598279, DBL_MAX,
                               4.9406564584124654e-324, INFINITY, -INFINITY, NAN };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testDouble_result r;
-        int rc = tt_ThriftTest_testDouble(k->x->client, fresh(k), values[i], &r);
+        ThriftTest_ThriftTest_testDouble_result r;
+        int rc = ThriftTest_ThriftTest_testDouble(k->x->client, fresh(k), values[i], &r);
         if (call_ok(k, rc, "testDouble") &&
             memcmp(&r.success, &values[i], sizeof(double)) != 0)
             fail(k, "testDouble(%.17g): got %.17g", values[i], r.success);
@@ -265,8 +265,8 @@ static void check_binary(check *k)
                                { (const char *)zeros, 17 },
                                { (const char *)big, BIG } };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testBinary_result r;
-        int rc = tt_ThriftTest_testBinary(k->x->client, fresh(k), values[i], &r);
+        ThriftTest_ThriftTest_testBinary_result r;
+        int rc = ThriftTest_ThriftTest_testBinary(k->x->client, fresh(k), values[i], &r);
         if (call_ok(k, rc, "testBinary") && !str_eq(r.success, values[i]))
             fail(k, "testBinary(%zu bytes): got %zu bytes \"%s\"", values[i].len,
                  r.success.len, SHOW(r.success));
@@ -278,13 +278,13 @@ static void check_binary(check *k)
 
 static void check_struct(check *k)
 {
-    const tt_Xtruct values[] = {
+    const ThriftTest_Xtruct values[] = {
         xtruct("Zero", 1, -3, -5),
         xtruct(NON_ASCII, -128, INT32_MIN, INT64_MAX),
     };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testStruct_result r;
-        int rc = tt_ThriftTest_testStruct(k->x->client, fresh(k), &values[i], &r);
+        ThriftTest_ThriftTest_testStruct_result r;
+        int rc = ThriftTest_ThriftTest_testStruct(k->x->client, fresh(k), &values[i], &r);
         if (call_ok(k, rc, "testStruct"))
             xtruct_eq(k, "testStruct", &r.success, &values[i]);
     }
@@ -292,16 +292,16 @@ static void check_struct(check *k)
 
 static void check_nest(check *k)
 {
-    tt_Xtruct2 arg;
-    tt_Xtruct2_init(&arg);
+    ThriftTest_Xtruct2 arg;
+    ThriftTest_Xtruct2_init(&arg);
     arg.byte_thing = 1;
     arg.struct_thing = xtruct("Zero", 1, -3, -5);
     arg.i32_thing = 5;
-    tt_Xtruct2_set_byte_thing(&arg);
-    tt_Xtruct2_set_struct_thing(&arg);
-    tt_Xtruct2_set_i32_thing(&arg);
-    tt_ThriftTest_testNest_result r;
-    int rc = tt_ThriftTest_testNest(k->x->client, fresh(k), &arg, &r);
+    ThriftTest_Xtruct2_set_byte_thing(&arg);
+    ThriftTest_Xtruct2_set_struct_thing(&arg);
+    ThriftTest_Xtruct2_set_i32_thing(&arg);
+    ThriftTest_ThriftTest_testNest_result r;
+    int rc = ThriftTest_ThriftTest_testNest(k->x->client, fresh(k), &arg, &r);
     if (!call_ok(k, rc, "testNest"))
         return;
     if (r.success.byte_thing != 1 || r.success.i32_thing != 5)
@@ -355,8 +355,8 @@ static void check_map(check *k)
     } cases[] = { { k1, v1, 5 }, { NULL, NULL, 0 }, { k3, v3, 1 } };
     for (size_t i = 0; i < COUNT(cases) && connected(k); i++) {
         pst_map arg = { (void *)cases[i].k, (void *)cases[i].v, cases[i].n };
-        tt_ThriftTest_testMap_result r;
-        int rc = tt_ThriftTest_testMap(k->x->client, fresh(k), &arg, &r);
+        ThriftTest_ThriftTest_testMap_result r;
+        int rc = ThriftTest_ThriftTest_testMap(k->x->client, fresh(k), &arg, &r);
         if (call_ok(k, rc, "testMap") &&
             !map_i32_eq(&r.success, cases[i].k, cases[i].v, cases[i].n))
             fail(k, "testMap(%" PRIu32 " entries): got %" PRIu32
@@ -374,8 +374,8 @@ static void check_string_map(check *k)
     for (size_t c = 0; c < COUNT(sizes) && connected(k); c++) {
         uint32_t n = sizes[c];
         pst_map arg = { (void *)keys, (void *)values, n };
-        tt_ThriftTest_testStringMap_result r;
-        int rc = tt_ThriftTest_testStringMap(k->x->client, fresh(k), &arg, &r);
+        ThriftTest_ThriftTest_testStringMap_result r;
+        int rc = ThriftTest_ThriftTest_testStringMap(k->x->client, fresh(k), &arg, &r);
         if (!call_ok(k, rc, "testStringMap"))
             continue;
         bool same = r.success.count == n;
@@ -405,8 +405,8 @@ static void check_set(check *k)
     } cases[] = { { s1, 3 }, { NULL, 0 }, { s3, 3 }, { s4, 40 } };
     for (size_t i = 0; i < COUNT(cases) && connected(k); i++) {
         pst_list arg = { (void *)cases[i].v, cases[i].n };
-        tt_ThriftTest_testSet_result r;
-        int rc = tt_ThriftTest_testSet(k->x->client, fresh(k), &arg, &r);
+        ThriftTest_ThriftTest_testSet_result r;
+        int rc = ThriftTest_ThriftTest_testSet(k->x->client, fresh(k), &arg, &r);
         if (call_ok(k, rc, "testSet") && !set_i32_eq(&r.success, cases[i].v, cases[i].n))
             fail(k, "testSet(%" PRIu32 " elements): got %" PRIu32
                     " elements that differ",
@@ -427,8 +427,8 @@ static void check_list(check *k)
     } cases[] = { { l1, 4 }, { NULL, 0 }, { l3, 1000 }, { l4, 15 } };
     for (size_t i = 0; i < COUNT(cases) && connected(k); i++) {
         pst_list arg = { (void *)cases[i].v, cases[i].n };
-        tt_ThriftTest_testList_result r;
-        int rc = tt_ThriftTest_testList(k->x->client, fresh(k), &arg, &r);
+        ThriftTest_ThriftTest_testList_result r;
+        int rc = ThriftTest_ThriftTest_testList(k->x->client, fresh(k), &arg, &r);
         if (!call_ok(k, rc, "testList"))
             continue;
         if (r.success.count != cases[i].n ||
@@ -442,11 +442,11 @@ static void check_list(check *k)
 
 static void check_enum(check *k)
 {
-    const tt_Numberz values[] = { tt_Numberz_ONE, tt_Numberz_TWO, tt_Numberz_FIVE,
-                                  tt_Numberz_EIGHT };
+    const ThriftTest_Numberz values[] = { ThriftTest_Numberz_ONE, ThriftTest_Numberz_TWO, ThriftTest_Numberz_FIVE,
+                                  ThriftTest_Numberz_EIGHT };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testEnum_result r;
-        int rc = tt_ThriftTest_testEnum(k->x->client, fresh(k), values[i], &r);
+        ThriftTest_ThriftTest_testEnum_result r;
+        int rc = ThriftTest_ThriftTest_testEnum(k->x->client, fresh(k), values[i], &r);
         if (call_ok(k, rc, "testEnum") && r.success != (int32_t)values[i])
             fail(k, "testEnum(%d): got %" PRId32, (int)values[i], (int32_t)r.success);
     }
@@ -456,8 +456,8 @@ static void check_typedef(check *k)
 {
     const int64_t values[] = { 0xffffffffffffff, -1, INT64_MIN };
     for (size_t i = 0; i < COUNT(values) && connected(k); i++) {
-        tt_ThriftTest_testTypedef_result r;
-        int rc = tt_ThriftTest_testTypedef(k->x->client, fresh(k), values[i], &r);
+        ThriftTest_ThriftTest_testTypedef_result r;
+        int rc = ThriftTest_ThriftTest_testTypedef(k->x->client, fresh(k), values[i], &r);
         if (call_ok(k, rc, "testTypedef") && r.success != values[i])
             fail(k, "testTypedef(%" PRId64 "): got %" PRId64, values[i], r.success);
     }
@@ -465,8 +465,8 @@ static void check_typedef(check *k)
 
 static void check_map_map(check *k)
 {
-    tt_ThriftTest_testMapMap_result r;
-    int rc = tt_ThriftTest_testMapMap(k->x->client, fresh(k), 42, &r);
+    ThriftTest_ThriftTest_testMapMap_result r;
+    int rc = ThriftTest_ThriftTest_testMapMap(k->x->client, fresh(k), 42, &r);
     if (!call_ok(k, rc, "testMapMap(42)"))
         return;
     static const int32_t neg[] = { -4, -3, -2, -1 }, pos[] = { 1, 2, 3, 4 };
@@ -490,8 +490,8 @@ static void check_map_map(check *k)
 
 /* ---- testInsanity, testMulti ------------------------------------------- */
 
-static bool insanity_eq(check *k, const char *what, const tt_Insanity *got,
-                        const tt_Insanity *want)
+static bool insanity_eq(check *k, const char *what, const ThriftTest_Insanity *got,
+                        const ThriftTest_Insanity *want)
 {
     const int32_t *wk = want->userMap.keys, *gk = got->userMap.keys;
     const int64_t *wv = want->userMap.values, *gv = got->userMap.values;
@@ -512,7 +512,7 @@ static bool insanity_eq(check *k, const char *what, const tt_Insanity *got,
              got->xtructs.count, want->xtructs.count);
         return false;
     }
-    const tt_Xtruct *gx = got->xtructs.data, *wx = want->xtructs.data;
+    const ThriftTest_Xtruct *gx = got->xtructs.data, *wx = want->xtructs.data;
     for (uint32_t i = 0; i < want->xtructs.count; i++)
         if (!xtruct_eq(k, what, &gx[i], &wx[i]))
             return false;
@@ -521,19 +521,19 @@ static bool insanity_eq(check *k, const char *what, const tt_Insanity *got,
 
 static void check_insanity(check *k)
 {
-    static const int32_t numbers[] = { tt_Numberz_FIVE, tt_Numberz_EIGHT };
+    static const int32_t numbers[] = { ThriftTest_Numberz_FIVE, ThriftTest_Numberz_EIGHT };
     static const int64_t user_ids[] = { 5, 8 };
-    const tt_Xtruct xs[] = { xtruct("Goodbye4", 4, 4, 4), xtruct("Hello2", 2, 2, 2) };
-    tt_Insanity arg, empty;
-    tt_Insanity_init(&arg);
-    tt_Insanity_init(&empty);
+    const ThriftTest_Xtruct xs[] = { xtruct("Goodbye4", 4, 4, 4), xtruct("Hello2", 2, 2, 2) };
+    ThriftTest_Insanity arg, empty;
+    ThriftTest_Insanity_init(&arg);
+    ThriftTest_Insanity_init(&empty);
     arg.userMap = (pst_map){ (void *)numbers, (void *)user_ids, 2 };
     arg.xtructs = (pst_list){ (void *)xs, 2 };
-    tt_Insanity_set_userMap(&arg);
-    tt_Insanity_set_xtructs(&arg);
+    ThriftTest_Insanity_set_userMap(&arg);
+    ThriftTest_Insanity_set_xtructs(&arg);
 
-    tt_ThriftTest_testInsanity_result r;
-    int rc = tt_ThriftTest_testInsanity(k->x->client, fresh(k), &arg, &r);
+    ThriftTest_ThriftTest_testInsanity_result r;
+    int rc = ThriftTest_ThriftTest_testInsanity(k->x->client, fresh(k), &arg, &r);
     if (!call_ok(k, rc, "testInsanity"))
         return;
     const int64_t *ids = r.success.keys;
@@ -545,12 +545,12 @@ static void check_insanity(check *k)
     bool seen1 = false, seen2 = false;
     for (uint32_t i = 0; i < 2; i++) {
         const int32_t *nk = by_number[i].keys;
-        const tt_Insanity *nv = by_number[i].values;
+        const ThriftTest_Insanity *nv = by_number[i].values;
         if (ids[i] == 1 && !seen1) {
             seen1 = true;
             if (by_number[i].count != 2 ||
-                !((nk[0] == tt_Numberz_TWO && nk[1] == tt_Numberz_THREE) ||
-                  (nk[0] == tt_Numberz_THREE && nk[1] == tt_Numberz_TWO))) {
+                !((nk[0] == ThriftTest_Numberz_TWO && nk[1] == ThriftTest_Numberz_THREE) ||
+                  (nk[0] == ThriftTest_Numberz_THREE && nk[1] == ThriftTest_Numberz_TWO))) {
                 fail(k, "testInsanity[1]: expected keys TWO and THREE");
                 return;
             }
@@ -559,7 +559,7 @@ static void check_insanity(check *k)
                 return;
         } else if (ids[i] == 2 && !seen2) {
             seen2 = true;
-            if (by_number[i].count != 1 || nk[0] != tt_Numberz_SIX) {
+            if (by_number[i].count != 1 || nk[0] != ThriftTest_Numberz_SIX) {
                 fail(k, "testInsanity[2]: expected {SIX: empty Insanity}");
                 return;
             }
@@ -577,11 +577,11 @@ static void check_multi(check *k)
     static const int16_t keys[] = { 0, -1 };
     const pst_str values[] = { cstr("abc"), cstr("ü") };
     pst_map arg3 = { (void *)keys, (void *)values, 2 };
-    tt_ThriftTest_testMulti_result r;
-    int rc = tt_ThriftTest_testMulti(k->x->client, fresh(k), 74, 0xff00ff,
-                                     0xffffffffd0d0, &arg3, tt_Numberz_FIVE,
+    ThriftTest_ThriftTest_testMulti_result r;
+    int rc = ThriftTest_ThriftTest_testMulti(k->x->client, fresh(k), 74, 0xff00ff,
+                                     0xffffffffd0d0, &arg3, ThriftTest_Numberz_FIVE,
                                      0xf0f0f0, &r);
-    tt_Xtruct want = xtruct("Hello2", 74, 0xff00ff, 0xffffffffd0d0);
+    ThriftTest_Xtruct want = xtruct("Hello2", 74, 0xff00ff, 0xffffffffd0d0);
     if (call_ok(k, rc, "testMulti"))
         xtruct_eq(k, "testMulti", &r.success, &want);
 }
@@ -590,15 +590,15 @@ static void check_multi(check *k)
 
 static void check_exception(check *k)
 {
-    tt_ThriftTest_testException_result r;
-    call_ok(k, tt_ThriftTest_testException(k->x->client, fresh(k), cstr("Safe"), &r),
+    ThriftTest_ThriftTest_testException_result r;
+    call_ok(k, ThriftTest_ThriftTest_testException(k->x->client, fresh(k), cstr("Safe"), &r),
             "testException(Safe)");
 
     if (!connected(k))
         return;
-    int rc = tt_ThriftTest_testException(k->x->client, fresh(k), cstr("Xception"), &r);
+    int rc = ThriftTest_ThriftTest_testException(k->x->client, fresh(k), cstr("Xception"), &r);
     if (rc == PST_E_DECLARED_EXCEPTION) {
-        if (!tt_ThriftTest_testException_result_isset_err1(&r))
+        if (!ThriftTest_ThriftTest_testException_result_isset_err1(&r))
             fail(k, "testException(Xception): declared exception without err1");
         else if (r.err1.errorCode != 1001 || !str_eq(r.err1.message, cstr("Xception")))
             fail(k, "testException(Xception): expected Xception{1001, \"Xception\"}, "
@@ -612,7 +612,7 @@ static void check_exception(check *k)
 
     if (!connected(k))
         return;
-    rc = tt_ThriftTest_testException(k->x->client, fresh(k), cstr("TException"), &r);
+    rc = ThriftTest_ThriftTest_testException(k->x->client, fresh(k), cstr("TException"), &r);
     if (rc == 0)
         fail(k, "testException(TException): returned normally, expected an "
                 "application exception");
@@ -625,17 +625,17 @@ static void check_exception(check *k)
     /* The connection must survive an application exception. */
     if (!connected(k))
         return;
-    call_ok(k, tt_ThriftTest_testException(k->x->client, fresh(k), cstr("success"), &r),
+    call_ok(k, ThriftTest_ThriftTest_testException(k->x->client, fresh(k), cstr("success"), &r),
             "testException(success)");
 }
 
 static void check_multi_exception(check *k)
 {
-    tt_ThriftTest_testMultiException_result r;
-    int rc = tt_ThriftTest_testMultiException(k->x->client, fresh(k), cstr("Xception"),
+    ThriftTest_ThriftTest_testMultiException_result r;
+    int rc = ThriftTest_ThriftTest_testMultiException(k->x->client, fresh(k), cstr("Xception"),
                                               cstr("ignore"), &r);
     if (rc == PST_E_DECLARED_EXCEPTION &&
-        tt_ThriftTest_testMultiException_result_isset_err1(&r)) {
+        ThriftTest_ThriftTest_testMultiException_result_isset_err1(&r)) {
         if (r.err1.errorCode != 1001 ||
             !str_eq(r.err1.message, cstr("This is an Xception")))
             fail(k, "testMultiException(Xception): got Xception{%" PRId32 ", \"%s\"}",
@@ -649,11 +649,11 @@ static void check_multi_exception(check *k)
 
     if (!connected(k))
         return;
-    rc = tt_ThriftTest_testMultiException(k->x->client, fresh(k), cstr("Xception2"),
+    rc = ThriftTest_ThriftTest_testMultiException(k->x->client, fresh(k), cstr("Xception2"),
                                           cstr("ignore"), &r);
     if (rc == PST_E_DECLARED_EXCEPTION &&
-        tt_ThriftTest_testMultiException_result_isset_err2(&r)) {
-        tt_Xtruct want = xtruct("This is an Xception2", 0, 0, 0);
+        ThriftTest_ThriftTest_testMultiException_result_isset_err2(&r)) {
+        ThriftTest_Xtruct want = xtruct("This is an Xception2", 0, 0, 0);
         if (r.err2.errorCode != 2002)
             fail(k, "testMultiException(Xception2): errorCode %" PRId32
                     ", expected 2002",
@@ -669,9 +669,9 @@ static void check_multi_exception(check *k)
 
     if (!connected(k))
         return;
-    rc = tt_ThriftTest_testMultiException(k->x->client, fresh(k), cstr("success"),
+    rc = ThriftTest_ThriftTest_testMultiException(k->x->client, fresh(k), cstr("success"),
                                           cstr("foobar"), &r);
-    tt_Xtruct want = xtruct("foobar", 0, 0, 0);
+    ThriftTest_Xtruct want = xtruct("foobar", 0, 0, 0);
     if (call_ok(k, rc, "testMultiException(success)"))
         xtruct_eq(k, "testMultiException(success)", &r.success, &want);
 }
@@ -680,13 +680,13 @@ static void check_multi_exception(check *k)
  * TApplicationException UNKNOWN_METHOD and keep the connection. */
 static void check_unknown_method(check *k)
 {
-    const pst_method_desc *void_method = &tt_ThriftTest_desc.methods[0];
+    const pst_method_desc *void_method = &ThriftTest_ThriftTest_desc.methods[0];
     pst_method_desc unknown = *void_method;
     unknown.name = "noSuchMethod";
-    tt_ThriftTest_testVoid_args args;
-    tt_ThriftTest_testVoid_args_init(&args);
-    tt_ThriftTest_testVoid_result r;
-    tt_ThriftTest_testVoid_result_init(&r);
+    ThriftTest_ThriftTest_testVoid_args args;
+    ThriftTest_ThriftTest_testVoid_args_init(&args);
+    ThriftTest_ThriftTest_testVoid_result r;
+    ThriftTest_ThriftTest_testVoid_result_init(&r);
     int rc = pst_client_call(k->x->client, &unknown, &args, &r, fresh(k));
     if (rc == PST_E_APP_EXCEPTION) {
         const pst_app_exception *ae = pst_client_app_exception(k->x->client);
@@ -700,8 +700,8 @@ static void check_unknown_method(check *k)
     }
     if (!connected(k))
         return;
-    tt_ThriftTest_testVoid_result vr;
-    call_ok(k, tt_ThriftTest_testVoid(k->x->client, fresh(k), &vr),
+    ThriftTest_ThriftTest_testVoid_result vr;
+    call_ok(k, ThriftTest_ThriftTest_testVoid(k->x->client, fresh(k), &vr),
             "testVoid after noSuchMethod");
 }
 
@@ -709,12 +709,12 @@ static void check_oneway(check *k)
 {
     /* No reply may come for a oneway call: the next call on the same
      * connection must still get its own answer. */
-    if (!call_ok(k, tt_ThriftTest_testOneway(k->x->client, fresh(k), 1),
+    if (!call_ok(k, ThriftTest_ThriftTest_testOneway(k->x->client, fresh(k), 1),
                  "testOneway(1)") ||
         !connected(k))
         return;
-    tt_ThriftTest_testString_result r;
-    int rc = tt_ThriftTest_testString(k->x->client, fresh(k), cstr("after oneway"), &r);
+    ThriftTest_ThriftTest_testString_result r;
+    int rc = ThriftTest_ThriftTest_testString(k->x->client, fresh(k), cstr("after oneway"), &r);
     if (call_ok(k, rc, "testString after testOneway") &&
         !str_eq(r.success, cstr("after oneway")))
         fail(k, "testString after testOneway: got \"%s\"", SHOW(r.success));
@@ -729,8 +729,8 @@ static void check_second_service(check *k)
         fail(k, "no SecondService client");
         return;
     }
-    tt_SecondService_secondtestString_result r;
-    int rc = tt_SecondService_secondtestString(second, fresh(k),
+    ThriftTest_SecondService_secondtestString_result r;
+    int rc = ThriftTest_SecondService_secondtestString(second, fresh(k),
                                                cstr("postern"), &r);
     if (rc == PST_E_APP_EXCEPTION) {
         const pst_app_exception *ae = pst_client_app_exception(second);

@@ -11,7 +11,7 @@ static bool str_is(pst_str s, const char *lit)
     return s.len == n && (n == 0 || memcmp(s.ptr, lit, n) == 0);
 }
 
-static int test_void(pst_call *call, tt_ThriftTest_testVoid_result *result)
+static int test_void(pst_call *call, ThriftTest_ThriftTest_testVoid_result *result)
 {
     (void)call;
     (void)result;
@@ -19,7 +19,7 @@ static int test_void(pst_call *call, tt_ThriftTest_testVoid_result *result)
 }
 
 static int test_string(pst_call *call, pst_str thing,
-                       tt_ThriftTest_testString_result *result)
+                       ThriftTest_ThriftTest_testString_result *result)
 {
     (void)call;
     result->success = thing;
@@ -27,7 +27,7 @@ static int test_string(pst_call *call, pst_str thing,
 }
 
 static int test_bool(pst_call *call, bool thing,
-                     tt_ThriftTest_testBool_result *result)
+                     ThriftTest_ThriftTest_testBool_result *result)
 {
     (void)call;
     result->success = thing;
@@ -35,7 +35,7 @@ static int test_bool(pst_call *call, bool thing,
 }
 
 static int test_byte(pst_call *call, int8_t thing,
-                     tt_ThriftTest_testByte_result *result)
+                     ThriftTest_ThriftTest_testByte_result *result)
 {
     (void)call;
     result->success = thing;
@@ -43,7 +43,7 @@ static int test_byte(pst_call *call, int8_t thing,
 }
 
 static int test_i32(pst_call *call, int32_t thing,
-                    tt_ThriftTest_testI32_result *result)
+                    ThriftTest_ThriftTest_testI32_result *result)
 {
     (void)call;
     result->success = thing;
@@ -51,7 +51,7 @@ static int test_i32(pst_call *call, int32_t thing,
 }
 
 static int test_i64(pst_call *call, int64_t thing,
-                    tt_ThriftTest_testI64_result *result)
+                    ThriftTest_ThriftTest_testI64_result *result)
 {
     (void)call;
     result->success = thing;
@@ -59,7 +59,7 @@ static int test_i64(pst_call *call, int64_t thing,
 }
 
 static int test_double(pst_call *call, double thing,
-                       tt_ThriftTest_testDouble_result *result)
+                       ThriftTest_ThriftTest_testDouble_result *result)
 {
     (void)call;
     result->success = thing;
@@ -67,23 +67,23 @@ static int test_double(pst_call *call, double thing,
 }
 
 static int test_binary(pst_call *call, pst_str thing,
-                       tt_ThriftTest_testBinary_result *result)
+                       ThriftTest_ThriftTest_testBinary_result *result)
 {
     (void)call;
     result->success = thing;
     return 0;
 }
 
-static int test_struct(pst_call *call, const tt_Xtruct *thing,
-                       tt_ThriftTest_testStruct_result *result)
+static int test_struct(pst_call *call, const ThriftTest_Xtruct *thing,
+                       ThriftTest_ThriftTest_testStruct_result *result)
 {
     (void)call;
     result->success = *thing;
     return 0;
 }
 
-static int test_nest(pst_call *call, const tt_Xtruct2 *thing,
-                     tt_ThriftTest_testNest_result *result)
+static int test_nest(pst_call *call, const ThriftTest_Xtruct2 *thing,
+                     ThriftTest_ThriftTest_testNest_result *result)
 {
     (void)call;
     result->success = *thing;
@@ -91,7 +91,7 @@ static int test_nest(pst_call *call, const tt_Xtruct2 *thing,
 }
 
 static int test_map(pst_call *call, const pst_map *thing,
-                    tt_ThriftTest_testMap_result *result)
+                    ThriftTest_ThriftTest_testMap_result *result)
 {
     (void)call;
     result->success = *thing;
@@ -99,7 +99,7 @@ static int test_map(pst_call *call, const pst_map *thing,
 }
 
 static int test_string_map(pst_call *call, const pst_map *thing,
-                           tt_ThriftTest_testStringMap_result *result)
+                           ThriftTest_ThriftTest_testStringMap_result *result)
 {
     (void)call;
     result->success = *thing;
@@ -107,7 +107,7 @@ static int test_string_map(pst_call *call, const pst_map *thing,
 }
 
 static int test_set(pst_call *call, const pst_list *thing,
-                    tt_ThriftTest_testSet_result *result)
+                    ThriftTest_ThriftTest_testSet_result *result)
 {
     (void)call;
     result->success = *thing;
@@ -115,15 +115,15 @@ static int test_set(pst_call *call, const pst_list *thing,
 }
 
 static int test_list(pst_call *call, const pst_list *thing,
-                     tt_ThriftTest_testList_result *result)
+                     ThriftTest_ThriftTest_testList_result *result)
 {
     (void)call;
     result->success = *thing;
     return 0;
 }
 
-static int test_enum(pst_call *call, tt_Numberz thing,
-                     tt_ThriftTest_testEnum_result *result)
+static int test_enum(pst_call *call, ThriftTest_Numberz thing,
+                     ThriftTest_ThriftTest_testEnum_result *result)
 {
     (void)call;
     result->success = (int32_t)thing;
@@ -131,7 +131,7 @@ static int test_enum(pst_call *call, tt_Numberz thing,
 }
 
 static int test_typedef(pst_call *call, int64_t thing,
-                        tt_ThriftTest_testTypedef_result *result)
+                        ThriftTest_ThriftTest_testTypedef_result *result)
 {
     (void)call;
     result->success = thing;
@@ -140,7 +140,7 @@ static int test_typedef(pst_call *call, int64_t thing,
 
 /* { -4: {-4: -4, -3: -3, -2: -2, -1: -1}, 4: {1: 1, 2: 2, 3: 3, 4: 4} } */
 static int test_map_map(pst_call *call, int32_t hello,
-                        tt_ThriftTest_testMapMap_result *result)
+                        ThriftTest_ThriftTest_testMapMap_result *result)
 {
     (void)hello;
     int32_t *outer_keys = pst_arena_alloc(call->arena, 2 * sizeof *outer_keys);
@@ -167,23 +167,23 @@ static int test_map_map(pst_call *call, int32_t hello,
 }
 
 /* { 1: { TWO: argument, THREE: argument }, 2: { SIX: empty Insanity } } */
-static int test_insanity(pst_call *call, const tt_Insanity *argument,
-                         tt_ThriftTest_testInsanity_result *result)
+static int test_insanity(pst_call *call, const ThriftTest_Insanity *argument,
+                         ThriftTest_ThriftTest_testInsanity_result *result)
 {
     int64_t *user_ids = pst_arena_alloc(call->arena, 2 * sizeof *user_ids);
     pst_map *by_number = pst_arena_calloc(call->arena, 2 * sizeof *by_number);
     int32_t *numbers = pst_arena_alloc(call->arena, 3 * sizeof *numbers);
-    tt_Insanity *insanities = pst_arena_alloc(call->arena, 3 * sizeof *insanities);
+    ThriftTest_Insanity *insanities = pst_arena_alloc(call->arena, 3 * sizeof *insanities);
     if (!user_ids || !by_number || !numbers || !insanities)
         return PST_E_NOMEM;
-    numbers[0] = tt_Numberz_TWO;
-    numbers[1] = tt_Numberz_THREE;
-    numbers[2] = tt_Numberz_SIX;
+    numbers[0] = ThriftTest_Numberz_TWO;
+    numbers[1] = ThriftTest_Numberz_THREE;
+    numbers[2] = ThriftTest_Numberz_SIX;
     insanities[0] = *argument;
     insanities[1] = *argument;
-    tt_Insanity_init(&insanities[2]); /* empty map, empty list: still written */
-    tt_Insanity_set_userMap(&insanities[2]);
-    tt_Insanity_set_xtructs(&insanities[2]);
+    ThriftTest_Insanity_init(&insanities[2]); /* empty map, empty list: still written */
+    ThriftTest_Insanity_set_userMap(&insanities[2]);
+    ThriftTest_Insanity_set_xtructs(&insanities[2]);
 
     user_ids[0] = 1;
     by_number[0] = (pst_map){ &numbers[0], &insanities[0], 2 };
@@ -194,34 +194,34 @@ static int test_insanity(pst_call *call, const tt_Insanity *argument,
 }
 
 static int test_multi(pst_call *call, int8_t arg0, int32_t arg1, int64_t arg2,
-                      const pst_map *arg3, tt_Numberz arg4, int64_t arg5,
-                      tt_ThriftTest_testMulti_result *result)
+                      const pst_map *arg3, ThriftTest_Numberz arg4, int64_t arg5,
+                      ThriftTest_ThriftTest_testMulti_result *result)
 {
     (void)call;
     (void)arg3;
     (void)arg4;
     (void)arg5;
-    tt_Xtruct *x = &result->success;
+    ThriftTest_Xtruct *x = &result->success;
     x->string_thing = PST_STR("Hello2");
     x->byte_thing = arg0;
     x->i32_thing = arg1;
     x->i64_thing = arg2;
-    tt_Xtruct_set_string_thing(x);
-    tt_Xtruct_set_byte_thing(x);
-    tt_Xtruct_set_i32_thing(x);
-    tt_Xtruct_set_i64_thing(x);
+    ThriftTest_Xtruct_set_string_thing(x);
+    ThriftTest_Xtruct_set_byte_thing(x);
+    ThriftTest_Xtruct_set_i32_thing(x);
+    ThriftTest_Xtruct_set_i64_thing(x);
     return 0;
 }
 
 static int test_exception(pst_call *call, pst_str arg,
-                          tt_ThriftTest_testException_result *result)
+                          ThriftTest_ThriftTest_testException_result *result)
 {
     if (str_is(arg, "Xception")) {
         result->err1.errorCode = 1001;
         result->err1.message = arg;
-        tt_Xception_set_errorCode(&result->err1);
-        tt_Xception_set_message(&result->err1);
-        tt_ThriftTest_testException_result_set_err1(result);
+        ThriftTest_Xception_set_errorCode(&result->err1);
+        ThriftTest_Xception_set_message(&result->err1);
+        ThriftTest_ThriftTest_testException_result_set_err1(result);
         return 0;
     }
     if (str_is(arg, "TException")) {
@@ -234,29 +234,29 @@ static int test_exception(pst_call *call, pst_str arg,
 }
 
 static int test_multi_exception(pst_call *call, pst_str arg0, pst_str arg1,
-                                tt_ThriftTest_testMultiException_result *result)
+                                ThriftTest_ThriftTest_testMultiException_result *result)
 {
     (void)call;
     if (str_is(arg0, "Xception")) {
         result->err1.errorCode = 1001;
         result->err1.message = PST_STR("This is an Xception");
-        tt_Xception_set_errorCode(&result->err1);
-        tt_Xception_set_message(&result->err1);
-        tt_ThriftTest_testMultiException_result_set_err1(result);
+        ThriftTest_Xception_set_errorCode(&result->err1);
+        ThriftTest_Xception_set_message(&result->err1);
+        ThriftTest_ThriftTest_testMultiException_result_set_err1(result);
         return 0;
     }
     if (str_is(arg0, "Xception2")) {
-        tt_Xception2 *x = &result->err2;
+        ThriftTest_Xception2 *x = &result->err2;
         x->errorCode = 2002;
         x->struct_thing.string_thing = PST_STR("This is an Xception2");
-        tt_Xtruct_set_string_thing(&x->struct_thing);
-        tt_Xception2_set_errorCode(x);
-        tt_Xception2_set_struct_thing(x);
-        tt_ThriftTest_testMultiException_result_set_err2(result);
+        ThriftTest_Xtruct_set_string_thing(&x->struct_thing);
+        ThriftTest_Xception2_set_errorCode(x);
+        ThriftTest_Xception2_set_struct_thing(x);
+        ThriftTest_ThriftTest_testMultiException_result_set_err2(result);
         return 0;
     }
     result->success.string_thing = arg1;
-    tt_Xtruct_set_string_thing(&result->success);
+    ThriftTest_Xtruct_set_string_thing(&result->success);
     return 0;
 }
 
@@ -274,7 +274,7 @@ static int test_oneway(pst_call *call, int32_t seconds)
     return 0;
 }
 
-const tt_ThriftTest_handler tt_test_handler = {
+const ThriftTest_ThriftTest_handler tt_test_handler = {
     .testVoid = test_void,
     .testString = test_string,
     .testBool = test_bool,
@@ -302,7 +302,7 @@ const tt_ThriftTest_handler tt_test_handler = {
 /* SecondService.secondtestString, as Apache Thrift's test servers answer
  * it: the argument inside testString("..."). */
 static int second_test_string(pst_call *call, pst_str thing,
-                              tt_SecondService_secondtestString_result *result)
+                              ThriftTest_SecondService_secondtestString_result *result)
 {
     static const char head[] = "testString(\"", tail[] = "\")";
     size_t n = sizeof head - 1 + thing.len + sizeof tail - 1;
@@ -317,6 +317,6 @@ static int second_test_string(pst_call *call, pst_str thing,
     return 0;
 }
 
-const tt_SecondService_handler tt_second_handler = {
+const ThriftTest_SecondService_handler tt_second_handler = {
     .secondtestString = second_test_string,
 };

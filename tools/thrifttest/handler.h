@@ -13,12 +13,12 @@
 
 #include "ThriftTest.h"
 
-extern const tt_ThriftTest_handler tt_test_handler;
+extern const ThriftTest_ThriftTest_handler tt_test_handler;
 
 /* SecondService, served beside ThriftTest by the multiplexed protocols
  * (--protocol multi, multic, multij): secondtestString("x") answers
  * testString("x"), as Apache Thrift's cross-test servers do. */
-extern const tt_SecondService_handler tt_second_handler;
+extern const ThriftTest_SecondService_handler tt_second_handler;
 
 /* testOneway sleeps at most this long, whatever it is asked: a hostile
  * client must not park a server thread for days. */

@@ -228,12 +228,12 @@ int main(int argc, char **argv)
         return rc > 0 ? 0 : 2;
     }
 
-    pst_processor proc = { &tt_ThriftTest_desc, &tt_test_handler, NULL };
-    if (verbose && !(proc.service = tt_verbose_service(&tt_ThriftTest_desc))) {
+    pst_processor proc = { &ThriftTest_ThriftTest_desc, &tt_test_handler, NULL };
+    if (verbose && !(proc.service = tt_verbose_service(&ThriftTest_ThriftTest_desc))) {
         fprintf(stderr, "%s: out of memory\n", tt_prog);
         return 1;
     }
-    pst_processor second = { &tt_SecondService_desc, &tt_second_handler, NULL };
+    pst_processor second = { &ThriftTest_SecondService_desc, &tt_second_handler, NULL };
     pst_multiplex *mx = NULL;
     if (multiplexed) {
         /* ThriftTest also answers bare names, so a client of the plain
