@@ -5,7 +5,8 @@ set -eu
 PKGS="cmake make gcc g++ clang pkg-config zlib1g-dev libssl-dev openssl
       thrift-compiler python3-thrift libthrift-dev libboost-dev libevent-dev"
 # What the HTTP tests and benchmarks point at the front door: curl,
-# Prometheus (promtool and a real scrape), Go (net/rpc/jsonrpc), wrk,
+# Prometheus (promtool and a real scrape), Go (net/rpc/jsonrpc, and Apache
+# Thrift's Go library for the interop peers: golang-thrift-dev), wrk,
 # tinyproxy (CONNECT through a proxy), Chromium (the /status page,
 # headless), HAProxy (servers restarted behind a balancer); nginx-light and
 # valgrind only for bench/http (the reference /health server, callgrind's
