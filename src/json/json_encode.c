@@ -301,7 +301,9 @@ static uint8_t *je_value(jenc *c, uint8_t *o, const pst_type *t,
         double d;
         memcpy(&d, m, 8);
         n = pst__double_format(buf, d);
-        if (buf[0] == 'N' || buf[0] == 'I' || buf[1] == 'I')
+        /* NaN, Infinity, -Infinity: JSON has no bare form for them (buf is
+         * not terminated: look only at the n bytes written) */
+        if (buf[0] == 'N' || buf[0] == 'I' || (n > 1 && buf[1] == 'I'))
             return je_quoted_scalar(c, o, t, m);
         return je_raw(c, o, buf, n);
     }

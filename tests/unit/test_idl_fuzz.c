@@ -180,14 +180,14 @@ static void mutate(const seed *s)
                 len -= n;
                 break;
             }
-            case 3: { /* duplicate a span */
-                size_t from = below(len + 1), n = below(len - from + 1);
+            case 3: { /* duplicate a span of the seed (every inserted byte
+                         * written: the input stays the same run to run) */
+                size_t from = below(s->len + 1), n = below(s->len - from + 1);
                 if (n > 256)
                     n = 256;
                 if (len + n < cap) {
                     memmove(buf + at + n, buf + at, len - at);
-                    memmove(buf + at, s->data + (from < s->len ? from : 0),
-                            n <= s->len - (from < s->len ? from : 0) ? n : 0);
+                    memcpy(buf + at, s->data + from, n);
                     len += n;
                 }
                 break;
