@@ -145,6 +145,10 @@ size_t pst__nb_zlib_start(nb_conn *c, const uint8_t *p, size_t avail)
     /* the compressed bytes leave c->in (they may be in it) before the
      * inflated ones go there */
     bool in_c_in = c->in && p >= c->in && p < c->in + c->in_cap;
+    if (c->flags & C_UPGRADED) {
+        pst__nb_conn_fail(c, "a zlib stream after HTTP CONNECT: not served");
+        return avail;
+    }
     if (in_c_in && p != c->in) {
         pst__nb_conn_fail(c, "a zlib stream after other bytes on the "
                           "connection");
