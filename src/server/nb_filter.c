@@ -65,7 +65,7 @@ int pst__nb_filter_feed(nb_conn *c, const uint8_t *p, size_t n, bool *eof)
         return -1;
     }
     /* what the filter queued (an alert saying why) goes out, then close */
-    if (rc == PST_E_LIMIT)
+    if (rc == PST_E_LIMIT && !err.message[0])
         pst__nb_conn_fail(c, "%s: more than a message's bound arrived at once",
                           c->filter->ops->name);
     else

@@ -83,8 +83,9 @@ enum {
     C_HUP       = 1u << 10, /* peer gone both ways: fd out of epoll, replies
                                cannot be delivered; what was read still runs */
     C_UPGRADED  = 1u << 11, /* Thrift after CONNECT: HTTP no longer sniffed */
-    C_HTTP      = 1u << 12  /* speaks HTTP; `http` may be NULL between
+    C_HTTP      = 1u << 12, /* speaks HTTP; `http` may be NULL between
                                requests (made again when bytes arrive) */
+    C_ZLIB      = 1u << 13  /* zlib filter installed: sniffed inside it */
 };
 
 struct pst__front_conn;
@@ -465,9 +466,9 @@ int pst__nb_out_append(nb_conn *c, const uint8_t *p, size_t n);
  * (a handshake half done) keeps what it has and returns; one that has
  * bytes to send puts them in the wire sink, sent with the connection's
  * output and its back-pressure and write timeout. Sinks make filters
- * stack (TLS, then a decompressor) and keep them ignorant of nb_conn.
+ * stack (TLS, then zlib: nb_zlib.c) and keep them ignorant of nb_conn.
  * Plain connections have none: one pointer test per read and per send.
- * TLS is nb_tls.c; a compression codec plugs in the same way. */
+ * TLS is nb_tls.c, zlib nb_zlib.c. */
 typedef struct pst__nb_sink pst__nb_sink;
 struct pst__nb_sink {
     /* Take [p, p+n): 0, PST_E_NOMEM, or PST_E_LIMIT (the plain side holds
@@ -525,6 +526,15 @@ int pst__nb_filter_feed(nb_conn *c, const uint8_t *p, size_t n, bool *eof);
 /* c's first bytes [p, p+avail) open a TLS handshake: give c a TLS filter
  * and feed it them. Returns the bytes consumed (all of them). */
 size_t pst__nb_tls_start(nb_conn *c, const uint8_t *p, size_t avail);
+
+/* ---- nb_zlib.c ----------------------------------------------------------- */
+
+/* c's first plain bytes [p, p+avail) open a zlib stream (TZlibTransport):
+ * give c a zlib filter (over the one it has, TLS), inflate them into c->in
+ * and answer what they complete. [p, p+avail) is either the loop's scratch
+ * or all of c->in; returns the bytes the caller should consume: avail from
+ * the scratch, 0 from c->in (which now holds inflated bytes only). */
+size_t pst__nb_zlib_start(nb_conn *c, const uint8_t *p, size_t avail);
 
 /* ---- nb_timer.c ---------------------------------------------------------- */
 

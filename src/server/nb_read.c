@@ -366,14 +366,19 @@ size_t pst__nb_conn_process(nb_conn *c, const uint8_t *data, size_t len)
                     break;
                 sn.kind = PST_SNIFF_UNKNOWN;
             }
+            if (PST__UNLIKELY(c->flags & C_ZLIB) &&
+                (sn.kind == PST_SNIFF_HTTP || sn.kind == PST_SNIFF_ZLIB)) {
+                pst__nb_conn_fail(c, "inside a zlib stream: %s, not Thrift",
+                                  sn.kind == PST_SNIFF_HTTP ? "HTTP"
+                                                            : "zlib again");
+                break;
+            }
             if (sn.kind == PST_SNIFF_HTTP) {
                 off += pst__nb_conn_start_http(c, p, avail);
                 break;
             }
             if (sn.kind == PST_SNIFF_ZLIB) {
-                pst__nb_conn_fail(c, "a zlib stream (TZlibTransport): not "
-                                  "served by the nonblocking model yet; the "
-                                  "simple, threaded and pool models serve it");
+                off += pst__nb_zlib_start(c, p, avail);
                 break;
             }
             if (sn.kind != PST_SNIFF_THRIFT) {

@@ -1,11 +1,17 @@
 /* test_zlib.c: TZlibTransport's bytes: the push-style core, the zlib
  * stream under the framed and unframed message layers, corrupt input, and
- * zlib bombs stopped at the message limit without allocating past it. */
+ * zlib bombs stopped at the message limit without allocating past it; zlib
+ * connections in every server model (the nonblocking one's filter: a byte
+ * at a time, inside TLS, with workers, a bomb). */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "postern/client.h"
 #include "postern/server.h"
+#include "postern/tls.h"
 #include "postern/transport.h"
 #include "postern/zlib.h"
 #include "server/server_internal.h"
@@ -284,77 +290,299 @@ static void *run_main(void *p)
     return NULL;
 }
 
-static pst_client *zlib_client(int port, bool framed)
+/* A stream that writes one byte at a time, with a pause between, so that
+ * the server reads a zlib stream (its header too) a byte at a time. */
+typedef struct trickle {
+    pst_stream base;
+    pst_stream *inner;
+} trickle;
+
+static int trickle_read(pst_stream *s, void *buf, size_t cap, size_t *got,
+                        int timeout_ms, int wake_fd)
+{
+    pst_stream *in = ((trickle *)s)->inner;
+    return in->ops->read(in, buf, cap, got, timeout_ms, wake_fd);
+}
+
+static int trickle_write(pst_stream *s, const struct iovec *iov, int iovcnt,
+                         int timeout_ms)
+{
+    pst_stream *in = ((trickle *)s)->inner;
+    for (int i = 0; i < iovcnt; i++)
+        for (size_t k = 0; k < iov[i].iov_len; k++) {
+            struct iovec one = { (uint8_t *)iov[i].iov_base + k, 1 };
+            int rc = in->ops->write(in, &one, 1, timeout_ms);
+            if (rc < 0)
+                return rc;
+            nanosleep(&(struct timespec){ 0, 200000 }, NULL);
+        }
+    return 0;
+}
+
+static int trickle_shutdown(pst_stream *s)
+{
+    pst_stream *in = ((trickle *)s)->inner;
+    return in->ops->shutdown_write(in);
+}
+
+static int trickle_fd(const pst_stream *s)
+{
+    const pst_stream *in = ((const trickle *)s)->inner;
+    return in->ops->fd(in);
+}
+
+static const char *trickle_peer(const pst_stream *s)
+{
+    const pst_stream *in = ((const trickle *)s)->inner;
+    return in->ops->peer(in);
+}
+
+static void trickle_free(pst_stream *s)
+{
+    pst_stream *in = ((trickle *)s)->inner;
+    in->ops->free(in);
+    free(s);
+}
+
+static const pst_stream_ops trickle_ops = {
+    "trickle", trickle_read, trickle_write, trickle_shutdown, trickle_fd,
+    trickle_peer, trickle_free, NULL,
+};
+
+enum { PLAIN, TRICKLE, TLS };
+
+static pst_client *zlib_client_via(int port, bool framed, int how,
+                                   const pst_protocol *proto)
 {
     pst_error err = { 0, "" };
-    pst_stream *st = pst_stream_tcp_connect("127.0.0.1", port, 5000, &err);
+    pst_stream *st;
+    if (how == TLS) {
+        pst_tls_client_options to = PST_TLS_CLIENT_OPTIONS_INIT;
+        to.no_verify = true;
+        st = pst_stream_tls_connect("127.0.0.1", port, 5000, &to, &err);
+    } else {
+        st = pst_stream_tcp_connect("127.0.0.1", port, 5000, &err);
+    }
     CHECK(st != NULL);
+    if (!st)
+        fprintf(stderr, "  connect: %s\n", err.message);
+    if (st && how == TRICKLE) {
+        trickle *tr = calloc(1, sizeof *tr);
+        tr->base.ops = &trickle_ops;
+        tr->inner = st;
+        st = &tr->base;
+    }
     pst_stream *z = pst_stream_zlib_new(st, NULL, 0, PST_ZLIB_LEVEL_DEFAULT);
     pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
     to.idle_timeout_ms = to.read_timeout_ms = to.write_timeout_ms = 5000;
     pst_transport *t = framed ? pst_transport_framed_new(z, &to)
                               : pst_transport_unframed_new(z, &to);
-    return pst_client_new(t, NULL);
+    pst_client_options co = PST_CLIENT_OPTIONS_INIT;
+    co.protocol = proto;
+    co.framed = framed;
+    return pst_client_new(t, &co);
 }
 
-/* The blocking models inflate a zlib connection and serve what it carries,
- * framed or not; the nonblocking one refuses it, saying so. */
+static pst_client *zlib_client(int port, bool framed)
+{
+    return zlib_client_via(port, framed, PLAIN, NULL);
+}
+
+static const char *keys_path(const char *name)
+{
+    static char paths[2][600];
+    static int next;
+    char *p = paths[next++ % 2];
+    snprintf(p, sizeof paths[0], "%s", __FILE__);
+    char *slash = strrchr(p, '/');
+    if (slash)
+        snprintf(slash, sizeof paths[0] - (size_t)(slash - p), "/../keys/%s",
+                 name);
+    return p;
+}
+
+static void server_start(running *r, pst_server_model model, int workers,
+                         uint64_t max_message, bool tls)
+{
+    memset(r, 0, sizeof *r);
+    pthread_mutex_init(&r->log.mu, NULL);
+    pst_server_options o = PST_SERVER_OPTIONS_INIT;
+    o.model = model;
+    o.workers = workers;
+    o.io_threads = 1;
+    o.log = capture;
+    o.log_ctx = &r->log;
+    o.log_level = PST_LOG_INFO;
+    if (max_message)
+        o.codec.max_message = max_message;
+    if (tls) {
+        o.tls = PST_TLS_BOTH;
+        o.tls_cert_file = keys_path("server.crt");
+        o.tls_key_file = keys_path("server.key");
+    }
+    pst_error err = { 0, "" };
+    r->s = pst_server_new(&proc, &o, &err);
+    CHECK(r->s != NULL);
+    if (!r->s) {
+        fprintf(stderr, "  server: %s\n", err.message);
+        return;
+    }
+    pthread_create(&r->thread, NULL, run_main, r);
+}
+
+static void server_stop(running *r)
+{
+    pst_server_stop(r->s);
+    pthread_join(r->thread, NULL);
+    pst_server_free(r->s);
+    pthread_mutex_destroy(&r->log.mu);
+}
+
+/* add and two echoes larger than one inflate buffer on c: all answered. */
+static void calls_work(pst_client *c)
+{
+    pst_arena a;
+    pst_arena_init(&a, NULL, 0, 0);
+    t_Calc_add_result ar;
+    t_Calc_echo_result er;
+    CHECK_EQ_INT(t_Calc_add(c, &a, 20, 22, &ar), 0);
+    CHECK_EQ_INT(ar.success, 42);
+    static char big[100000];
+    memset(big, 'z', sizeof big);
+    for (int k = 0; k < 2; k++) {
+        memset(&er, 0, sizeof er);
+        CHECK_EQ_INT(t_Calc_echo(c, &a, (pst_str){ big, sizeof big }, &er), 0);
+        CHECK_EQ_INT(er.success.len, sizeof big);
+    }
+    pst_arena_release(&a);
+}
+
+/* Every model inflates a zlib connection and serves what it carries,
+ * binary or compact, framed or not; the nonblocking one with and without
+ * workers. */
 static void test_servers(void)
 {
-    static const pst_server_model models[] = { PST_SERVER_SIMPLE, PST_SERVER_THREADED,
-                                               PST_SERVER_POOL, PST_SERVER_NONBLOCKING };
+    static const struct { pst_server_model model; int workers; } models[] = {
+        { PST_SERVER_SIMPLE, 0 }, { PST_SERVER_THREADED, 0 },
+        { PST_SERVER_POOL, 0 }, { PST_SERVER_NONBLOCKING, 0 },
+        { PST_SERVER_NONBLOCKING, 2 },
+    };
     for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
         running r;
-        memset(&r, 0, sizeof r);
-        pthread_mutex_init(&r.log.mu, NULL);
-        pst_server_options o = PST_SERVER_OPTIONS_INIT;
-        o.model = models[i];
-        o.io_threads = 1;
-        o.log = capture;
-        o.log_ctx = &r.log;
-        o.log_level = PST_LOG_INFO;
-        pst_error err = { 0, "" };
-        r.s = pst_server_new(&proc, &o, &err);
-        CHECK(r.s != NULL);
+        server_start(&r, models[i].model, models[i].workers, 0, false);
         if (!r.s)
             continue;
-        pthread_create(&r.thread, NULL, run_main, &r);
         int port = pst_server_port(r.s);
-        pst_arena a;
-        pst_arena_init(&a, NULL, 0, 0);
         for (int framed = 0; framed <= 1; framed++) {
             pst_client *c = zlib_client(port, framed);
-            t_Calc_add_result ar;
-            t_Calc_echo_result er;
-            int rc = t_Calc_add(c, &a, 20, 22, &ar);
-            if (models[i] == PST_SERVER_NONBLOCKING) {
-                CHECK(rc < 0);
-            } else {
-                CHECK_EQ_INT(rc, 0);
-                CHECK_EQ_INT(ar.success, 42);
-                /* a reply larger than one inflate buffer, twice */
-                static char big[100000];
-                memset(big, 'z', sizeof big);
-                for (int k = 0; k < 2; k++) {
-                    CHECK_EQ_INT(t_Calc_echo(c, &a, (pst_str){ big, sizeof big }, &er), 0);
-                    CHECK_EQ_INT(er.success.len, sizeof big);
-                }
-            }
+            calls_work(c);
+            pst_client_free(c);
+            c = zlib_client_via(port, framed, PLAIN, &pst_protocol_compact);
+            calls_work(c);
             pst_client_free(c);
         }
-        pst_arena_release(&a);
-        pst_server_stop(r.s);
-        pthread_join(r.thread, NULL);
-        if (models[i] == PST_SERVER_NONBLOCKING) {
-            pthread_mutex_lock(&r.log.mu);
-            CHECK(strstr(r.log.text, "zlib") != NULL &&
-                  strstr(r.log.text, "nonblocking") != NULL);
-            if (!strstr(r.log.text, "zlib"))
-                fprintf(stderr, "  log: %s\n", r.log.text);
-            pthread_mutex_unlock(&r.log.mu);
-        }
-        pst_server_free(r.s);
+        server_stop(&r);
     }
+}
+
+/* The nonblocking model takes a zlib stream a byte at a time (its header,
+ * then each message), with and without workers. */
+static void test_nonblocking_byte_at_a_time(void)
+{
+    for (int workers = 0; workers <= 2; workers += 2) {
+        running r;
+        server_start(&r, PST_SERVER_NONBLOCKING, workers, 0, false);
+        if (!r.s)
+            continue;
+        int port = pst_server_port(r.s);
+        for (int framed = 0; framed <= 1; framed++) {
+            pst_client *c = zlib_client_via(port, framed, TRICKLE, NULL);
+            pst_arena a;
+            pst_arena_init(&a, NULL, 0, 0);
+            for (int k = 0; k < 3; k++) {
+                t_Calc_add_result ar;
+                CHECK_EQ_INT(t_Calc_add(c, &a, k, 40, &ar), 0);
+                CHECK_EQ_INT(ar.success, 40 + k);
+            }
+            pst_arena_release(&a);
+            pst_client_free(c);
+        }
+        server_stop(&r);
+    }
+}
+
+/* TLS, then zlib inside it, on a nonblocking server with TLS and plain
+ * traffic on one port (and the blocking models, for comparison). */
+static void test_zlib_inside_tls(void)
+{
+    static const struct { pst_server_model model; int workers; } models[] = {
+        { PST_SERVER_NONBLOCKING, 0 }, { PST_SERVER_NONBLOCKING, 2 },
+        { PST_SERVER_THREADED, 0 },
+    };
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        running r;
+        server_start(&r, models[i].model, models[i].workers, 0, true);
+        if (!r.s)
+            continue;
+        int port = pst_server_port(r.s);
+        for (int framed = 0; framed <= 1; framed++) {
+            pst_client *c = zlib_client_via(port, framed, TLS, NULL);
+            calls_work(c);
+            pst_client_free(c);
+        }
+        pst_client *c = zlib_client(port, true); /* plain zlib, same port */
+        calls_work(c);
+        pst_client_free(c);
+        server_stop(&r);
+    }
+}
+
+/* A zlib bomb on a nonblocking server: the connection is closed at the
+ * bound of its input, named in the log; a connection beside it carries on. */
+static void test_nonblocking_bomb(void)
+{
+    size_t len = 0;
+    uint8_t *b = bomb(64u << 20, &len);
+    for (int workers = 0; workers <= 2; workers += 2) {
+        running r;
+        server_start(&r, PST_SERVER_NONBLOCKING, workers, 1u << 20, false);
+        if (!r.s)
+            continue;
+        int port = pst_server_port(r.s);
+        pst_client *good = zlib_client(port, true);
+        pst_arena a;
+        pst_arena_init(&a, NULL, 0, 0);
+        t_Calc_add_result ar;
+        CHECK_EQ_INT(t_Calc_add(good, &a, 1, 2, &ar), 0);
+
+        pst_error err = { 0, "" };
+        pst_stream *st = pst_stream_tcp_connect("127.0.0.1", port, 5000, &err);
+        CHECK(st != NULL);
+        struct iovec v = { b, len };
+        /* the server may close before it took everything */
+        (void)st->ops->write(st, &v, 1, 5000);
+        uint8_t buf[256];
+        size_t got = 0;
+        int rc;
+        do
+            rc = st->ops->read(st, buf, sizeof buf, &got, 5000, -1);
+        while (rc == 0);
+        /* closed (or reset, with bytes unread), not left hanging */
+        CHECK(rc != PST_E_TIMEOUT);
+        st->ops->free(st);
+
+        CHECK_EQ_INT(t_Calc_add(good, &a, 3, 4, &ar), 0);
+        CHECK_EQ_INT(ar.success, 7);
+        pst_arena_release(&a);
+        pst_client_free(good);
+        server_stop(&r);
+        /* the server has stopped: its log is ours to read */
+        CHECK(strstr(r.log.text, "zlib: the inflated input passes "
+                                 "max_message 1048576") != NULL);
+        if (!strstr(r.log.text, "max_message 1048576"))
+            fprintf(stderr, "  log: %s\n", r.log.text);
+    }
+    free(b);
 }
 
 int main(void)
@@ -365,5 +593,8 @@ int main(void)
     RUN(test_bomb_stops_at_the_limit);
     RUN(test_sniff);
     RUN(test_servers);
+    RUN(test_nonblocking_byte_at_a_time);
+    RUN(test_zlib_inside_tls);
+    RUN(test_nonblocking_bomb);
     return test_report();
 }
