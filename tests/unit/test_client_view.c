@@ -1,7 +1,7 @@
 /*
- * test_client_view.c: generated-style stubs, which take a pst_client *, run
- * over a pipeline and over a pool through client views, against real
- * servers; and the view contract itself with a hand-written caller table.
+ * test_client_view.c: the generated stubs (echo_test.thrift), which take a
+ * pst_client *, run over a pipeline and over a pool through client views,
+ * against real servers; and the view contract itself with a hand-written caller table.
  */
 #include <sched.h>
 #include <stdio.h>
@@ -9,35 +9,6 @@
 #include "postern/pool.h"
 #include "test.h"
 #include "test_pipeline_server.h"
-
-/* ---- stubs, as the compiler emits them for the Echo service -------------- */
-
-static int tst_Echo_echo(pst_client *c, pst_arena *a, pst_str msg,
-                         tst_Echo_echo_result *result)
-{
-    tst_Echo_echo_args args = { msg, { 0x1 } };
-    return pst_client_call(c, TST_ECHO, &args, result, a);
-}
-
-static int tst_Echo_fail(pst_client *c, pst_arena *a, pst_str why,
-                         tst_Echo_fail_result *result)
-{
-    tst_Echo_echo_args args = { why, { 0x1 } };
-    return pst_client_call(c, TST_FAIL, &args, result, a);
-}
-
-static int tst_Echo_poke(pst_client *c, pst_arena *a, int32_t n)
-{
-    tst_Echo_poke_args args = { n, { 0x1 } };
-    return pst_client_call(c, TST_POKE, &args, NULL, a);
-}
-
-static int tst_Echo_ping(pst_client *c, pst_arena *a,
-                         tst_Echo_ping_result *result)
-{
-    tst_Echo_ping_args args = { { 0 } };
-    return pst_client_call(c, TST_PING, &args, result, a);
-}
 
 /* Not a stub: hold with a deadline, through the view. */
 static int hold_until(pst_client *c, pst_arena *a, const char *msg,

@@ -1,7 +1,7 @@
 /*
  * test_nonblocking_util.h: what the nonblocking server tests share.
  *
- * - a hand-written Echo service, as the compiler would generate it:
+ * - the handlers of the Echo service of echo_nonblocking.thrift (generated):
  *       service Echo { EchoRes echo(1: EchoReq req); oneway void note(1: string msg) }
  *       struct EchoReq { 1: string msg }  struct EchoRes { 1: string msg }
  * - a raw-socket client that writes calls byte by byte exactly as Apache
@@ -32,101 +32,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "echo_nonblocking.h"
 #include "postern/processor.h"
 #include "postern/server.h"
 #include "test.h"
 
 /* ---- the Echo service ---------------------------------------------------- */
 
-typedef struct t_EchoReq {
-    pst_str msg;
-    uint8_t isset_[1];
-} t_EchoReq;
-typedef t_EchoReq t_EchoRes;
-
-static const pst_field t_EchoReq_fields[] = {
-    { 1, PST_K_STRING, PST_REQ_DEFAULT, 0, offsetof(t_EchoReq, msg),
-      &pst_type_string, "msg" },
-};
-static const pst_struct_desc t_EchoReq_desc = {
-    "EchoReq", sizeof(t_EchoReq), offsetof(t_EchoReq, isset_), 1, PST_STRUCT,
-    t_EchoReq_fields, NULL
-};
-static const pst_struct_desc t_EchoRes_desc = {
-    "EchoRes", sizeof(t_EchoRes), offsetof(t_EchoRes, isset_), 1, PST_STRUCT,
-    t_EchoReq_fields, NULL
-};
-static const pst_type t_EchoReq_type = { PST_K_STRUCT, PST_TT_STRUCT,
-    sizeof(t_EchoReq), &t_EchoReq_desc, NULL, NULL, NULL };
-static const pst_type t_EchoRes_type = { PST_K_STRUCT, PST_TT_STRUCT,
-    sizeof(t_EchoRes), &t_EchoRes_desc, NULL, NULL, NULL };
-
-typedef struct t_Echo_echo_args {
-    t_EchoReq req;
-    uint8_t isset_[1];
-} t_Echo_echo_args;
-static const pst_field t_Echo_echo_args_fields[] = {
-    { 1, PST_K_STRUCT, PST_REQ_DEFAULT, 0, offsetof(t_Echo_echo_args, req),
-      &t_EchoReq_type, "req" },
-};
-static const pst_struct_desc t_Echo_echo_args_desc = {
-    "echo_args", sizeof(t_Echo_echo_args), offsetof(t_Echo_echo_args, isset_),
-    1, PST_STRUCT, t_Echo_echo_args_fields, NULL
-};
-
-typedef struct t_Echo_echo_result {
-    t_EchoRes success;
-    uint8_t isset_[1];
-} t_Echo_echo_result;
-static const pst_field t_Echo_echo_result_fields[] = {
-    { 0, PST_K_STRUCT, PST_REQ_OPTIONAL, 0,
-      offsetof(t_Echo_echo_result, success), &t_EchoRes_type, "success" },
-};
-static const pst_struct_desc t_Echo_echo_result_desc = {
-    "echo_result", sizeof(t_Echo_echo_result),
-    offsetof(t_Echo_echo_result, isset_), 1, PST_STRUCT,
-    t_Echo_echo_result_fields, NULL
-};
-
-typedef struct t_Echo_note_args {
-    pst_str msg;
-    uint8_t isset_[1];
-} t_Echo_note_args;
-static const pst_struct_desc t_Echo_note_args_desc = {
-    "note_args", sizeof(t_Echo_note_args), offsetof(t_Echo_note_args, isset_),
-    1, PST_STRUCT, t_EchoReq_fields, NULL
-};
-
-typedef struct t_Echo_handler {
-    int (*echo)(pst_call *call, const t_EchoReq *req, t_Echo_echo_result *result);
-    int (*note)(pst_call *call, pst_str msg);
-} t_Echo_handler;
-
-static int t_Echo_echo_invoke(const void *handler, pst_call *call,
-                              const void *args, void *result)
-{
-    const t_Echo_handler *h = handler;
-    const t_Echo_echo_args *a = args;
-    return h->echo(call, &a->req, result);
-}
-
-static int t_Echo_note_invoke(const void *handler, pst_call *call,
-                              const void *args, void *result)
-{
-    (void)result;
-    const t_Echo_handler *h = handler;
-    const t_Echo_note_args *a = args;
-    return h->note(call, a->msg);
-}
-
-static const pst_method_desc t_Echo_methods[] = {
-    { "echo", &t_Echo_echo_args_desc, &t_Echo_echo_result_desc, false,
-      t_Echo_echo_invoke },
-    { "note", &t_Echo_note_args_desc, NULL, true, t_Echo_note_invoke },
-};
-static const pst_service_desc t_Echo_desc = { "Echo", NULL, 2, t_Echo_methods, NULL };
-
-/* The handlers: echo copies the message back; note counts.
+/* Its types, descriptors and handler table (t_Echo_handler, t_Echo_desc)
+ * are generated from echo_nonblocking.thrift; the handlers are below.
+ *
+ * The handlers: echo copies the message back; note counts.
  *
  * Two hooks for tests that need a slow handler or a big reply: a message
  * that starts with "SLEEP" makes echo and note sleep T_SLEEP_MS first (a

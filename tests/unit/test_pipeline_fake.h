@@ -81,7 +81,10 @@ static int fake_recv(int fd, fake_req *out)
             pst_service_method(&tst_Echo_desc, h.name.ptr, h.name.len);
         pst_arena a;
         pst_arena_init(&a, NULL, 0, 0);
-        if (m && m->args == &tst_Echo_echo_args_desc) {
+        /* echo, fail and hold each have their own (same-shaped) args. */
+        if (m && (m->args == &tst_Echo_echo_args_desc ||
+                  m->args == &tst_Echo_fail_args_desc ||
+                  m->args == &tst_Echo_hold_args_desc)) {
             tst_Echo_echo_args args;
             rc = pst_protocol_binary.read_struct(&r, m->args, &args, &a, &cfg);
             if (rc == 0) {

@@ -61,7 +61,7 @@ static int es_poke(pst_call *call, int32_t n)
     return 0;
 }
 
-static int es_hold(pst_call *call, pst_str msg, tst_Echo_echo_result *r)
+static int es_hold(pst_call *call, pst_str msg, tst_Echo_hold_result *r)
 {
     echo_server *es = call->user;
     pthread_mutex_lock(&es->mu);

@@ -271,7 +271,7 @@ static void over_memory(const pst_protocol *p)
     CHECK(rep.over_memory);
     CHECK_EQ_INT(rep.outcome, PST__OUTCOME_PROTOCOL);
     CHECK(strstr(err.message, "call memory limit of 4096 bytes exceeded "
-                              "decoding t_Calc_echo_args.s") != NULL);
+                              "decoding echo_args.s") != NULL);
     pst_arena_reset(&a);
     CHECK(!a.over_limit);
     pst_arena b;

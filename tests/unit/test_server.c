@@ -24,8 +24,6 @@ static const pst_codec_config cfg = PST_CODEC_CONFIG_INIT;
 static const pst_server_model all_models[] = {
     PST_SERVER_SIMPLE, PST_SERVER_THREADED, PST_SERVER_POOL, PST_SERVER_NONBLOCKING
 };
-static const char *const model_names[] = { "simple", "threaded", "pool",
-                                           "nonblocking" };
 
 static void pause_ms(int ms)
 {

@@ -19,118 +19,38 @@
 #include "postern/client.h"
 #include "postern/pipeline.h"
 #include "postern/server.h"
+#include "bag_test.h"
 #include "test.h"
 
-/* ---- the service, written as `postern gen` would emit it -----------------
- *
- *   struct Item { 1: optional string name, 2: optional i64 id }
- *   service Bag {
- *     i32 count(1: list<Item> items)        // answers items.size()
- *     i32 nest(1: list<list<Item>> lists)   // answers lists.size()
- *     list<Item> make(1: i32 n)             // n empty Items
- *   }
- */
+/* ---- the Bag service (bag_test.thrift, generated) ------------------------ */
 
-typedef struct Item {
-    pst_str name;
-    int64_t id;
-    uint8_t isset_[1];
-} Item;
-static const pst_field Item_fields[] = {
-    { 1, PST_K_STRING, PST_REQ_OPTIONAL, 0, offsetof(Item, name), &pst_type_string, "name" },
-    { 2, PST_K_I64, PST_REQ_OPTIONAL, 1, offsetof(Item, id), &pst_type_i64, "id" },
-};
-static const pst_struct_desc Item_desc = {
-    "Item", sizeof(Item), offsetof(Item, isset_), 2, PST_STRUCT, Item_fields, NULL
-};
-static const pst_type Item_type = { PST_K_STRUCT, PST_TT_STRUCT, sizeof(Item), &Item_desc,
-                                    NULL, NULL, NULL };
-static const pst_type Items_type = { PST_K_LIST, PST_TT_LIST, sizeof(pst_list), NULL, NULL,
-                                     &Item_type, NULL };
-static const pst_type Lists_type = { PST_K_LIST, PST_TT_LIST, sizeof(pst_list), NULL, NULL,
-                                     &Items_type, NULL };
-
-typedef struct count_args { pst_list items; uint8_t isset_[1]; } count_args;
-static const pst_field count_args_fields[] = {
-    { 1, PST_K_LIST, PST_REQ_DEFAULT, 0, offsetof(count_args, items), &Items_type, "items" },
-};
-static const pst_struct_desc count_args_desc = {
-    "count_args", sizeof(count_args), offsetof(count_args, isset_), 1, PST_STRUCT,
-    count_args_fields, NULL
-};
-typedef struct nest_args { pst_list lists; uint8_t isset_[1]; } nest_args;
-static const pst_field nest_args_fields[] = {
-    { 1, PST_K_LIST, PST_REQ_DEFAULT, 0, offsetof(nest_args, lists), &Lists_type, "lists" },
-};
-static const pst_struct_desc nest_args_desc = {
-    "nest_args", sizeof(nest_args), offsetof(nest_args, isset_), 1, PST_STRUCT,
-    nest_args_fields, NULL
-};
-typedef struct i32_result { int32_t success; uint8_t isset_[1]; } i32_result;
-static const pst_field i32_result_fields[] = {
-    { 0, PST_K_I32, PST_REQ_OPTIONAL, 0, offsetof(i32_result, success), &pst_type_i32, "success" },
-};
-static const pst_struct_desc i32_result_desc = {
-    "i32_result", sizeof(i32_result), offsetof(i32_result, isset_), 1, PST_STRUCT,
-    i32_result_fields, NULL
-};
-
-typedef struct make_args { int32_t n; uint8_t isset_[1]; } make_args;
-static const pst_field make_args_fields[] = {
-    { 1, PST_K_I32, PST_REQ_DEFAULT, 0, offsetof(make_args, n), &pst_type_i32, "n" },
-};
-static const pst_struct_desc make_args_desc = {
-    "make_args", sizeof(make_args), offsetof(make_args, isset_), 1, PST_STRUCT,
-    make_args_fields, NULL
-};
-typedef struct make_result { pst_list success; uint8_t isset_[1]; } make_result;
-static const pst_field make_result_fields[] = {
-    { 0, PST_K_LIST, PST_REQ_OPTIONAL, 0, offsetof(make_result, success), &Items_type,
-      "success" },
-};
-static const pst_struct_desc make_result_desc = {
-    "make_result", sizeof(make_result), offsetof(make_result, isset_), 1, PST_STRUCT,
-    make_result_fields, NULL
-};
-
-static int make_invoke(const void *h, pst_call *call, const void *args, void *result)
+static int bag_make(pst_call *call, int32_t n, bag_Bag_make_result *r)
 {
-    (void)h;
-    int32_t n = ((const make_args *)args)->n;
-    make_result *r = result;
-    r->success.data = pst_arena_calloc(call->arena, (size_t)n * sizeof(Item));
+    r->success.data = pst_arena_calloc(call->arena, (size_t)n * sizeof(bag_Item));
     if (!r->success.data)
         return PST_E_NOMEM;
     r->success.count = (uint32_t)n;
     return 0;
 }
 
-static int count_invoke(const void *h, pst_call *call, const void *args, void *result)
+static int bag_count(pst_call *call, const pst_list *items, bag_Bag_count_result *r)
 {
-    (void)h;
     (void)call;
-    i32_result *r = result;
-    r->success = (int32_t)((const count_args *)args)->items.count;
+    r->success = (int32_t)items->count;
     return 0;
 }
 
-static int nest_invoke(const void *h, pst_call *call, const void *args, void *result)
+static int bag_nest(pst_call *call, const pst_list *lists, bag_Bag_nest_result *r)
 {
-    (void)h;
     (void)call;
-    i32_result *r = result;
-    r->success = (int32_t)((const nest_args *)args)->lists.count;
+    r->success = (int32_t)lists->count;
     return 0;
 }
 
-static const pst_method_desc bag_methods[] = {
-    { "count", &count_args_desc, &i32_result_desc, false, count_invoke },
-    { "nest", &nest_args_desc, &i32_result_desc, false, nest_invoke },
-    { "make", &make_args_desc, &make_result_desc, false, make_invoke },
-};
-static const pst_service_desc bag_desc = { "Bag", NULL, 3, bag_methods, NULL };
-static const int bag_handler = 0; /* the invoke functions need no table */
-static const pst_processor proc = { &bag_desc, &bag_handler, NULL };
+enum { BAG_COUNT, BAG_NEST, BAG_MAKE };
+#define bag_methods (bag_Bag_desc.methods)
+static const bag_Bag_handler bag_handler = { bag_count, bag_nest, bag_make };
+static const pst_processor proc = { &bag_Bag_desc, &bag_handler, NULL };
 
 /* ---- hostile frames, written byte by byte (compact protocol) ------------ */
 
@@ -284,14 +204,14 @@ static void good_calls(good_client *g, int min)
         g->failed++;
         return;
     }
-    Item items[3];
+    bag_Item items[3];
     memset(items, 0, sizeof items);
-    count_args args = { { items, 3 }, { 0x1 } };
+    bag_Bag_count_args args = { { items, 3 }, { 0x1 } };
     pst_arena a;
     pst_arena_init(&a, NULL, 0, 0);
     for (int i = 0; i < min || !atomic_load(&g->stop); i++) {
-        i32_result res;
-        int rc = pst_client_call(c, &bag_methods[0], &args, &res, &a);
+        bag_Bag_count_result res;
+        int rc = pst_client_call(c, &bag_methods[BAG_COUNT], &args, &res, &a);
         if (rc == 0 && res.success == 3) {
             g->ok++;
         } else {
@@ -580,11 +500,11 @@ static void test_client_reply_cap(void)
     pst_arena a;
     pst_arena_init(&a, NULL, 0, 0);
     for (int k = 0; k < 2; k++) {
-        make_args big = { 200000, { 0x1 } }, small = { 3, { 0x1 } };
-        make_result res;
+        bag_Bag_make_args big = { 200000, { 0x1 } }, small = { 3, { 0x1 } };
+        bag_Bag_make_result res;
         const pst_call_info *info = NULL;
-        int rc = k == 0 ? pst_client_call(c, &bag_methods[2], &big, &res, &a)
-                        : pst_pipeline_call(pl, &bag_methods[2], &big, &res, &a);
+        int rc = k == 0 ? pst_client_call(c, &bag_methods[BAG_MAKE], &big, &res, &a)
+                        : pst_pipeline_call(pl, &bag_methods[BAG_MAKE], &big, &res, &a);
         CHECK_EQ_INT(rc, PST_E_LIMIT);
         const char *why = k == 0 ? pst_client_error(c)->message
                                  : (info = pst_call_info_last()) ? info->error.message : "";
@@ -597,8 +517,8 @@ static void test_client_reply_cap(void)
             fprintf(stderr, "  %s: '%s'\n", k ? "pipeline" : "client", why);
         CHECK_EQ_INT(a.limit, 0);
         pst_arena_reset(&a);
-        rc = k == 0 ? pst_client_call(c, &bag_methods[2], &small, &res, &a)
-                    : pst_pipeline_call(pl, &bag_methods[2], &small, &res, &a);
+        rc = k == 0 ? pst_client_call(c, &bag_methods[BAG_MAKE], &small, &res, &a)
+                    : pst_pipeline_call(pl, &bag_methods[BAG_MAKE], &small, &res, &a);
         CHECK_EQ_INT(rc, 0);
         CHECK_EQ_INT(res.success.count, 3);
         pst_arena_reset(&a);
