@@ -7,14 +7,20 @@
 //   cpp_server --port N [--bind ADDR] [--domain-socket PATH] [--abstract-namespace]
 //              [--protocol binary|compact|json|header|multi|multic|multij|multih]
 //              [--transport buffered|framed|http|zlib] [--server-type simple|threaded]
+//              [--ssl [--ssl-cert FILE] [--ssl-key FILE]]
 //
 // Options may be written --name=value, as Apache Thrift's cross-test runner
 // does. multi, multic and multij serve ThriftTest and SecondService through
 // a TMultiplexedProcessor (ThriftTest also for bare names).
 // --abstract-namespace makes --domain-socket a Linux abstract socket name.
+// --ssl serves TLS (TSSLServerSocket) with the project's test certificate
+// (tests/keys/server.crt and server.key) unless --ssl-cert/--ssl-key say
+// otherwise; clients are not asked for certificates. --zlib means
+// --transport zlib, as Thrift's cross-test runner writes both.
 //
 // Prints "ready" on stdout when it is about to accept connections.
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +38,8 @@
 #include <thrift/server/TThreadedServer.h>
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/THttpServer.h>
+#include <thrift/transport/TSSLServerSocket.h>
+#include <thrift/transport/TSSLSocket.h>
 #include <thrift/transport/TServerSocket.h>
 #include <thrift/transport/TZlibTransport.h>
 
@@ -159,12 +167,13 @@ class BudgetResettingFramedFactory : public TTransportFactory {
 
 // serve() calls listen() itself; main listens earlier so that "ready" is
 // only printed once the port is bound. The second call must do nothing.
-class ListenOnceSocket : public TServerSocket {
+template <typename Listener>
+class ListenOnce : public Listener {
  public:
-  using TServerSocket::TServerSocket;
+  using Listener::Listener;
   void listen() override {
     if (listening_once_) return;
-    TServerSocket::listen();
+    Listener::listen();
     listening_once_ = true;
   }
 
@@ -179,17 +188,23 @@ class ListenOnceSocket : public TServerSocket {
                "\nusage: cpp_server --port N [--bind ADDR] [--domain-socket PATH]\n"
                "         [--protocol binary|compact|json|header]\n"
                "         [--transport buffered|framed|zlib]\n"
-               "         [--server-type simple|threaded]\n");
+               "         [--server-type simple|threaded]\n"
+               "         [--ssl [--ssl-cert FILE] [--ssl-key FILE]]\n");
   std::exit(2);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As Thrift's own test programs: a peer that hangs up must not kill this
+  // process (OpenSSL writes its close_notify with plain write()).
+  std::signal(SIGPIPE, SIG_IGN);
   std::string protocol = "binary", transport = "buffered", server_type = "threaded";
   std::string bind = "127.0.0.1", domain_socket;
   int port = 9090;
-  bool abstract_namespace = false;
+  bool abstract_namespace = false, ssl = false;
+  std::string ssl_cert = POSTERN_TEST_KEYS_DIR "/server.crt";
+  std::string ssl_key = POSTERN_TEST_KEYS_DIR "/server.key";
   // --name=value as two arguments, as the cross-test runner writes them
   std::vector<std::string> args;
   for (int i = 1; i < argc; i++) {
@@ -206,6 +221,14 @@ int main(int argc, char** argv) {
     std::string opt = args[i];
     if (opt == "--abstract-namespace") {
       abstract_namespace = true;
+      continue;
+    }
+    if (opt == "--ssl") {
+      ssl = true;
+      continue;
+    }
+    if (opt == "--zlib") {
+      transport = "zlib";
       continue;
     }
     if (i + 1 >= args.size()) usage_error("%s: missing value (or unknown option)", opt.c_str());
@@ -226,6 +249,10 @@ int main(int argc, char** argv) {
       transport = val;
     } else if (opt == "--server-type") {
       server_type = val;
+    } else if (opt == "--ssl-cert") {
+      ssl_cert = val;
+    } else if (opt == "--ssl-key") {
+      ssl_key = val;
     } else {
       usage_error("unknown option '%s'", opt.c_str());
     }
@@ -260,13 +287,30 @@ int main(int argc, char** argv) {
   else
     usage_error("--transport: '%s' is not buffered, framed, http or zlib", transport.c_str());
 
-  std::shared_ptr<ListenOnceSocket> listener;
-  if (!domain_socket.empty())
+  std::shared_ptr<TServerSocket> listener;
+  if (ssl) {
+    if (!domain_socket.empty())
+      usage_error("--ssl: TCP only (not with --domain-socket %s)", domain_socket.c_str());
+    // one factory for the process: it sets up OpenSSL on first construction
+    std::shared_ptr<TSSLSocketFactory> ssl_factory;
+    try {
+      ssl_factory = std::make_shared<TSSLSocketFactory>();
+      ssl_factory->server(true);
+      ssl_factory->loadCertificate(ssl_cert.c_str());
+      ssl_factory->loadPrivateKey(ssl_key.c_str());
+    } catch (const TException& e) {
+      std::fprintf(stderr, "cpp_server: TLS setup (%s, %s): %s\n", ssl_cert.c_str(),
+                   ssl_key.c_str(), e.what());
+      return 1;
+    }
+    listener = std::make_shared<ListenOnce<TSSLServerSocket>>(bind, port, ssl_factory);
+  } else if (!domain_socket.empty()) {
     // an abstract name is a NUL byte, then the name
-    listener = std::make_shared<ListenOnceSocket>(
+    listener = std::make_shared<ListenOnce<TServerSocket>>(
         abstract_namespace ? std::string(1, '\0') + domain_socket : domain_socket);
-  else
-    listener = std::make_shared<ListenOnceSocket>(bind, port);
+  } else {
+    listener = std::make_shared<ListenOnce<TServerSocket>>(bind, port);
+  }
 
   std::shared_ptr<TProcessor> processor =
       std::make_shared<ThriftTestProcessor>(std::make_shared<TestHandler>());
