@@ -21,7 +21,9 @@
  * are served on the same port as ever. Handlers see the request's info
  * headers with pst_header_request and add to the reply's with
  * pst_header_reply_set.
- * Clients: pst_transport_header_new.
+ * Clients: pst_transport_header_new over a socket (or TLS, zlib) stream;
+ * over Thrift over HTTP, pst_transport_http_use_header
+ * (postern/header_http.h): each POST body one header frame.
  *
  * Ownership: frames and headers read point into the caller's bytes (or its
  * arena / buffer) and live as long as those. Thread-safety: the codec

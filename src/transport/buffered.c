@@ -94,7 +94,7 @@ static int unframed_write(pst_transport *t, const void *data, size_t len,
 }
 
 static const pst__transport_ops unframed_ops = { "unframed", unframed_read,
-                                                 unframed_write };
+                                                 unframed_write, NULL };
 
 pst_transport *pst_transport_unframed_new(pst_stream *s,
                                           const pst_transport_options *o)

@@ -56,7 +56,7 @@ static int framed_write(pst_transport *t, const void *data, size_t len,
 }
 
 static const pst__transport_ops framed_ops = { "framed", framed_read,
-                                               framed_write };
+                                               framed_write, NULL };
 
 pst_transport *pst_transport_framed_new(pst_stream *s,
                                         const pst_transport_options *o)

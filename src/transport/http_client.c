@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "http/http.h"
+#include "postern/header_http.h"
 #include "transport/dial.h"
+#include "transport/http_header.h"
 #include "transport_internal.h"
 
 enum { MAX_HEAD = 65536, GROW_STEP = 4096 };
@@ -25,6 +27,7 @@ typedef struct http_ext {
     const char *proxy;    /* points into the block, or NULL */
     bool proxy_from_env;
     int connect_timeout_ms;
+    pst__http_header *header; /* bodies are header frames, or NULL */
 } http_ext;
 
 static bool ieq_prefix(const uint8_t *p, size_t n, const char *lower)
@@ -232,6 +235,8 @@ static int http_read(pst_transport *t, const pst_protocol *p,
         t->scanned = 0;
         *msg = t->buf + t->start + body_at;
         *len = body_len;
+        if (x->header)
+            return pst__http_header_unwrap(x->header, *msg, body_len, msg, len, err);
         return 0;
     }
 }
@@ -275,6 +280,13 @@ static int http_write(pst_transport *t, const void *data, size_t len,
         pst__transport_consume(t);
     }
     x->owed = 0;
+    if (x->header) {
+        const uint8_t *body;
+        int rc = pst__http_header_wrap(x->header, data, len, &body, &len, err);
+        if (rc < 0)
+            return rc;
+        data = body;
+    }
     if (x->closed) {
         int rc = redial(t, err);
         if (rc < 0)
@@ -291,7 +303,15 @@ static int http_write(pst_transport *t, const void *data, size_t len,
     return rc;
 }
 
-static const pst__transport_ops http_ops = { "http", http_read, http_write };
+static void http_free_ext(pst_transport *t)
+{
+    http_ext *x = t->ext;
+    if (x)
+        pst__http_header_free(x->header);
+}
+
+static const pst__transport_ops http_ops = { "http", http_read, http_write,
+                                             http_free_ext };
 
 pst_transport *pst_transport_http_new(pst_stream *s, const pst_transport_options *o,
                                       const char *host, const char *path,
@@ -335,4 +355,22 @@ void pst__transport_http_redial(pst_transport *t, const pst__url *u,
     x->proxy_from_env = proxy_from_env;
     x->connect_timeout_ms = connect_timeout_ms;
     x->can_redial = true;
+}
+
+int pst_transport_http_use_header(pst_transport *t, const pst_protocol *inner,
+                                  unsigned flags)
+{
+    if (!inner)
+        inner = &pst_protocol_binary;
+    int32_t id = pst_header_protocol_id(inner);
+    if (!t || t->ops != &http_ops || id < 0 || (flags & ~PST_HEADER_ZLIB))
+        return PST_E_INVALID;
+    http_ext *x = t->ext;
+    pst__http_header *h = pst__http_header_new(inner, id, flags & PST_HEADER_ZLIB,
+                                               &t->opt.codec);
+    if (!h)
+        return PST_E_NOMEM;
+    pst__http_header_free(x->header);
+    x->header = h;
+    return 0;
 }

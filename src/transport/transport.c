@@ -47,6 +47,8 @@ void pst_transport_free(pst_transport *t)
         return;
     pst_stream_free(t->stream);
     free(t->buf);
+    if (t->ops->free_ext)
+        t->ops->free_ext(t);
     free(t->ext);
     free(t);
 }

@@ -19,6 +19,8 @@ typedef struct pst__transport_ops {
                         const uint8_t **msg, size_t *len, pst_error *err);
     int (*write_message)(pst_transport *t, const void *data, size_t len,
                          pst_error *err);
+    /* frees what ext points to (ext itself is freed after); may be NULL */
+    void (*free_ext)(pst_transport *t);
 } pst__transport_ops;
 
 struct pst_transport {

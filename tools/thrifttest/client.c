@@ -20,7 +20,8 @@
  * says compact; --header-zlib adds the zlib transform). Its frames go on
  * the socket as they are with --transport buffered, and each inside a
  * plain frame with --transport framed, as Thrift's THeaderProtocol over
- * TBufferedTransport / TFramedTransport puts them.
+ * TBufferedTransport / TFramedTransport puts them, and each as the body
+ * of a POST with --transport http, as THeaderTransport over THttpClient.
  * --transport http calls through Thrift over HTTP (a POST per call to
  * --http-path, default "/"); --connect PATH upgrades the connection with
  * CONNECT PATH (postern: /_thrift_rpc_) first; --proxy goes through an HTTP
@@ -50,6 +51,7 @@
 #include "verbose.h"
 #include "postern/tls.h"
 #include "postern/header.h"
+#include "postern/header_http.h"
 #include "postern/zlib.h"
 
 typedef struct target {
@@ -128,7 +130,7 @@ static pst_client *connect_target(void *ctx)
     target *t = ctx;
     pst_error err = { 0, "" };
     pst_client *c;
-    if (t->ssl || t->zlib || t->header) {
+    if (t->ssl || t->zlib || (t->header && !t->http)) {
         c = connect_layered(t, &err);
     } else if (!t->unix_path && (t->http || t->connect_path || t->copt.proxy)) {
         char url[600];
@@ -147,6 +149,16 @@ static pst_client *connect_target(void *ctx)
         fprintf(stderr, "%s: %s\n", tt_prog, err.message[0] ? err.message
                                                            : pst_strerror(err.code));
         return NULL;
+    }
+    if (t->header && t->http) {
+        /* THeader over HTTP: each POST body is a header frame */
+        int rc = pst_transport_http_use_header(pst_client_transport(c), t->copt.protocol,
+                                               t->header_zlib ? PST_HEADER_ZLIB : 0);
+        if (rc < 0) {
+            fprintf(stderr, "%s: THeader over HTTP: %s\n", tt_prog, pst_strerror(rc));
+            pst_client_free(c);
+            return NULL;
+        }
     }
     if (t->multiplexed) {
         /* The checker has freed its view of the old connection already. */
@@ -336,8 +348,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if ((s.t.zlib || s.t.header) && s.t.http) {
-        fprintf(stderr, "%s: zlib and header do not combine with http\n", tt_prog);
+    if (s.t.zlib && s.t.http) {
+        fprintf(stderr, "%s: zlib does not combine with http\n", tt_prog);
         usage(stderr);
         return 2;
     }
