@@ -18,7 +18,11 @@
 #                       TBufferedTransport, binary unframed inside)
 # Shapes are 'connections bytes' with one call in flight per connection
 # (default '16 32' '64 32'). Prints every trial, then a Markdown table of
-# medians with each server's QPS ratio to cpp-threaded.
+# medians with each server's QPS ratio to cpp-threaded. "server CPU
+# µs/call" is the server process's user+system time (/proc/PID/stat) over
+# the measured seconds divided by the calls answered in them: where QPS is
+# bounded by the two processes sharing the cores, it says which server
+# spends less per call.
 #
 # Environment: POSTERN_BUILD_DIR (default build).
 set -uo pipefail
@@ -78,10 +82,19 @@ trial() {
     (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
     sleep 0.05
   done
-  line=$("$BIN/layer-load" --port "$port" --layer "$1" -c "$3" -s "$4" -T "$T" -w "$W" 2>>"$LOG/load.log")
+  "$BIN/layer-load" --port "$port" --layer "$1" -c "$3" -s "$4" -T "$T" -w "$W" \
+    >"$LOG/line" 2>>"$LOG/load.log" &
+  local load=$! cpu0 cpu1
+  # the server's CPU time (all threads) over the measured seconds only
+  sleep "$W"; cpu0=$(cpu_ticks "$pid")
+  wait "$load"; cpu1=$(cpu_ticks "$pid")
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  echo "server=$2 $line" | tee -a "$RESULTS"
+  line=$(cat "$LOG/line")
+  echo "server=$2 $line server_cpu_ticks=$((cpu1 - cpu0)) ticks_per_s=$(getconf CLK_TCK)" | tee -a "$RESULTS"
 }
+
+# utime + stime of a process, in clock ticks (proc(5): fields 14 and 15)
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for layer in $LAYERS; do
@@ -105,14 +118,16 @@ for line in open(sys.argv[1]):
     if 'qps' not in kv:
         continue
     key = (kv['layer'], int(kv['conns']), int(kv['bytes']), kv['server'])
-    rows.setdefault(key, []).append((float(kv['qps']), float(kv['p50_us']), float(kv['p99_us'])))
+    calls = max(int(kv['calls']), 1)
+    cpu_us = int(kv['server_cpu_ticks']) * 1e6 / int(kv['ticks_per_s']) / calls
+    rows.setdefault(key, []).append((float(kv['qps']), float(kv['p50_us']), float(kv['p99_us']), cpu_us))
 print()
-print('| layer | load (c, d=1, s) | server | QPS (median) | p50 µs | p99 µs | x Thrift C++ |')
-print('|---|---|---|---:|---:|---:|---:|')
+print('| layer | load (c, d=1, s) | server | QPS (median) | p50 µs | p99 µs | server CPU µs/call | x Thrift C++ |')
+print('|---|---|---|---:|---:|---:|---:|---:|')
 for key in sorted(rows, key=lambda k: (k[0] != 'tls', k[1], k[2], k[3] == 'cpp-threaded', k[3])):
     layer, c, s, srv = key
-    med = [statistics.median(x[i] for x in rows[key]) for i in range(3)]
+    med = [statistics.median(x[i] for x in rows[key]) for i in range(4)]
     ref = rows.get((layer, c, s, 'cpp-threaded'))
     ratio = med[0] / statistics.median(x[0] for x in ref) if ref else float('nan')
-    print(f'| {layer} | c={c} s={s} | {srv} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} | {ratio:.2f}x |')
+    print(f'| {layer} | c={c} s={s} | {srv} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} | {med[3]:.1f} | {ratio:.2f}x |')
 PY
