@@ -7,6 +7,11 @@
  *               [--workers N] [--io-threads N] [--max-connections N]
  *               [--drain-ms N] [--metrics-off]
  *               [--read-timeout-ms N] [--idle-timeout-ms N]
+ *               [--ssl-cert FILE [--ssl-key FILE]]
+ *
+ * --ssl-cert turns TLS on next to plain traffic (PST_TLS_BOTH: the first
+ * bytes tell which), with that certificate chain and its key (in the same
+ * file unless --ssl-key names another), e.g. the test keys in tests/keys.
  *
  * --metrics-off turns per-call counting off (options.metrics_off), so the
  * benchmark can measure what the metrics cost.
@@ -69,6 +74,7 @@ static void usage(FILE *f)
             "                   [--workers N] [--io-threads N] [--max-connections N]\n"
             "                   [--drain-ms N] [--metrics-off]\n"
             "                   [--read-timeout-ms N] [--idle-timeout-ms N]\n"
+            "                   [--ssl-cert FILE [--ssl-key FILE]]\n"
             "SIGTERM drains first (/health answers 503 for --drain-ms, default 0),\n"
             "then stops gracefully; SIGINT stops at once.\n");
 }
@@ -108,6 +114,13 @@ int main(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--metrics-off")) {
             opt.metrics_off = true;
+        } else if (!strcmp(a, "--ssl-cert") && v) {
+            opt.tls = PST_TLS_BOTH;
+            opt.tls_cert_file = v;
+            i++;
+        } else if (!strcmp(a, "--ssl-key") && v) {
+            opt.tls_key_file = v;
+            i++;
         } else if (!strcmp(a, "--bind") && v) {
             opt.bind = v;
             i++;
