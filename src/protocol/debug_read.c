@@ -20,56 +20,21 @@ typedef struct dr {
 
 #define DR(in) ((dr *)(in))
 
-static int dr_fail(dr *j, int code, const char *fmt, const char *arg)
-    PST__COLD;
-static int dr_fail(dr *j, int code, const char *fmt, const char *arg)
-{
-    pst__walk_in *in = &j->base;
-    pst__dec_fail(&in->c, code, in->p, in->d, in->f, fmt, arg);
-    return -1;
-}
-
-static int dr_short(dr *j, const char *what) PST__COLD;
-static int dr_short(dr *j, const char *what)
-{
-    pst__walk_in *in = &j->base;
-    pst__dec_short(&in->c, in->p, (uint64_t)(in->c.end - in->p) + 1, in->d,
-                   in->f, what);
-    return -1;
-}
-
-/* The byte at p for an error message: 'x', or 0xNN when not printable. */
-static const char *show(const uint8_t *p, char buf[8])
-{
-    if (*p >= 0x20 && *p < 0x7f)
-        snprintf(buf, 8, "'%c'", *p);
-    else
-        snprintf(buf, 8, "0x%02x", *p);
-    return buf;
-}
-
-static inline void dr_ws(dr *j)
-{
-    const uint8_t *p = j->base.p, *end = j->base.c.end;
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-        p++;
-    j->base.p = p;
-}
-
 /* The literal s (after whitespace), or a failure naming what it was for. */
 static int dr_expect(dr *j, const char *s, const char *what)
 {
-    dr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     size_t n = strlen(s);
     const uint8_t *p = j->base.p;
     for (size_t i = 0; i < n; i++) {
         if (p + i >= j->base.c.end)
-            return dr_short(j, what);
+            return pst__walk_in_short(&j->base, what);
         if (p[i] != (uint8_t)s[i]) {
             char b[8], msg[80];
             j->base.p = p + i;
             snprintf(msg, sizeof msg, "expected '%s' %s, found %%s", s, what);
-            return dr_fail(j, PST_E_PROTOCOL, msg, show(p + i, b));
+            return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg,
+                                     pst__walk_show_byte(p + i, b));
         }
     }
     j->base.p = p + n;
@@ -79,7 +44,7 @@ static int dr_expect(dr *j, const char *s, const char *what)
 /* An optional literal byte; true when it was there. */
 static bool dr_accept(dr *j, char ch)
 {
-    dr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     if (j->base.p < j->base.c.end && *j->base.p == (uint8_t)ch) {
         j->base.p++;
         return true;
@@ -96,7 +61,7 @@ static inline bool ident_char(uint8_t c)
 /* An identifier (letters, digits, '_', '.'), possibly empty. */
 static void dr_ident(dr *j, const uint8_t **s, size_t *n)
 {
-    dr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     const uint8_t *p = j->base.p, *end = j->base.c.end;
     *s = p;
     while (p < end && ident_char(*p))
@@ -110,21 +75,22 @@ static void dr_ident(dr *j, const uint8_t **s, size_t *n)
 static int dr_int(dr *j, int64_t lo, int64_t hi, const char *what,
                   int64_t *out)
 {
-    dr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     const uint8_t *at = j->base.p, *p = at, *end = j->base.c.end;
     char tok[32];
     size_t n = 0;
     /* a sign only first: "0->" is 0 and a map's arrow */
     while (p < end && (ident_char(*p) || (p == at && (*p == '-' || *p == '+')))) {
         if (n + 1 >= sizeof tok) {
-            return dr_fail(j, PST_E_PROTOCOL, "%s has too many characters",
+            return pst__walk_in_fail(&j->base, PST_E_PROTOCOL,
+                                     "%s has too many characters",
                            what);
         }
         tok[n++] = (char)*p++;
     }
     tok[n] = '\0';
     if (p >= end)
-        return dr_short(j, what); /* more digits may follow */
+        return pst__walk_in_short(&j->base, what); /* more digits may follow */
     const char *s = tok;
     bool neg = *s == '-';
     if (neg)
@@ -167,14 +133,15 @@ bad : {
     if (n == 0) {
         char b[8];
         snprintf(msg, sizeof msg, "expected %s, found %%s", what);
-        return dr_fail(j, PST_E_PROTOCOL, msg, show(at, b));
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg,
+                                 pst__walk_show_byte(at, b));
     }
-    return dr_fail(j, PST_E_PROTOCOL, msg, tok);
+    return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg, tok);
 }
 range : {
     char msg[64];
     snprintf(msg, sizeof msg, "%s value %%s out of range", what);
-    return dr_fail(j, PST_E_PROTOCOL, msg, tok);
+    return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg, tok);
 }
 }
 
@@ -196,18 +163,18 @@ static int dr_type(dr *j, unsigned *tt)
         return 0;
     }
     if (j->base.p >= j->base.c.end)
-        return dr_short(j, "type name");
+        return pst__walk_in_short(&j->base, "type name");
     char what[16];
     snprintf(what, sizeof what, "%.*s", (int)(n < 12 ? n : 12),
              (const char *)s);
     j->base.p = s;
-    return dr_fail(j, PST_E_BAD_TYPE, "unknown type name \"%s\"", what);
+    return pst__walk_in_fail(&j->base, PST_E_BAD_TYPE, "unknown type name \"%s\"", what);
 }
 
 static int dr_push(dr *j, uint8_t state)
 {
     if (j->top == PST__DEBUG_MAX_NEST)
-        return dr_fail(j, PST_E_LIMIT, "nested deeper than %s",
+        return pst__walk_in_fail(&j->base, PST_E_LIMIT, "nested deeper than %s",
                        "the reader's limit");
     j->st[j->top] = state;
     j->idx[j->top] = 0;
@@ -231,7 +198,7 @@ static int dr_start_item(dr *j)
         if ((uint64_t)i != j->idx[t]) {
             char b[24];
             snprintf(b, sizeof b, "%u", j->idx[t]);
-            return dr_fail(j, PST_E_PROTOCOL, "list index out of order: "
+            return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "list index out of order: "
                                               "expected [%s]", b);
         }
         j->idx[t]++;
@@ -286,9 +253,9 @@ static int r_struct_end(pst__walk_in *in)
 static int r_field_begin(pst__walk_in *in, unsigned *tt, int16_t *id)
 {
     dr *j = DR(in);
-    dr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     if (in->p >= in->c.end)
-        return dr_short(j, "field");
+        return pst__walk_in_short(&j->base, "field");
     if (*in->p == '}') {
         *tt = PST_TT_STOP;
         return 0;
@@ -372,11 +339,12 @@ static int r_bool(pst__walk_in *in, bool *v)
         *v = false;
     else {
         if (in->p >= in->c.end)
-            return dr_short(j, "bool");
+            return pst__walk_in_short(&j->base, "bool");
         in->p = s;
         char b[8];
-        return dr_fail(j, PST_E_PROTOCOL, "expected true or false, found %s",
-                       show(s, b));
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL,
+                                 "expected true or false, found %s",
+                       pst__walk_show_byte(s, b));
     }
     dr_end_item(j);
     return 0;
@@ -426,7 +394,7 @@ static int r_double(pst__walk_in *in, double *v)
     dr *j = DR(in);
     if (dr_start_item(j) < 0)
         return -1;
-    dr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     const uint8_t *at = in->p, *p = at, *end = in->c.end;
     char tok[48];
     size_t n = 0;
@@ -436,15 +404,16 @@ static int r_double(pst__walk_in *in, double *v)
             ((*p == '-' || *p == '+') &&
              (p == at || (p[-1] | 0x20) == 'e')))) {
         if (n + 1 >= sizeof tok)
-            return dr_fail(j, PST_E_PROTOCOL, "%s", "double has too many "
-                                                    "characters");
+            return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
+                                     "double has too many "
+                                     "characters");
         tok[n++] = (char)*p++;
         if (p[-1] == ')')
             break;
     }
     tok[n] = '\0';
     if (p >= end)
-        return dr_short(j, "double");
+        return pst__walk_in_short(&j->base, "double");
     const char *s = tok;
     bool neg = *s == '-';
     if (*s == '-' || *s == '+')
@@ -485,10 +454,11 @@ static int r_double(pst__walk_in *in, double *v)
 bad:
     if (n == 0) {
         char b[8];
-        return dr_fail(j, PST_E_PROTOCOL, "expected a double, found %s",
-                       show(at, b));
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "expected a double, found %s",
+                       pst__walk_show_byte(at, b));
     }
-    return dr_fail(j, PST_E_PROTOCOL, "expected a double, found '%s'", tok);
+    return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "expected a double, found '%s'",
+                             tok);
 }
 
 static int hexval(uint8_t c)
@@ -513,13 +483,13 @@ static int r_text(pst__walk_in *in, pst_str *s)
         while (q < end && *q != '"' && *q != '\\')
             q++;
         if (q >= end)
-            return dr_short(j, "string");
+            return pst__walk_in_short(&j->base, "string");
         if (*q == '"')
             break;
         esc = true;
         q += 2;
         if (q > end)
-            return dr_short(j, "string");
+            return pst__walk_in_short(&j->base, "string");
     }
     size_t raw = (size_t)(q - p);
     uint8_t *dst = NULL;
@@ -561,7 +531,7 @@ static int r_text(pst__walk_in *in, pst_str *s)
                 int lo = r + 3 < q ? hexval(r[3]) : -1;
                 if (hi < 0 || lo < 0) {
                     in->p = r;
-                    return dr_fail(j, PST_E_PROTOCOL, "%s",
+                    return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
                                    "\\x escape needs two hex digits");
                 }
                 out = (uint8_t)(hi << 4 | lo);
@@ -571,8 +541,9 @@ static int r_text(pst__walk_in *in, pst_str *s)
             default: {
                 char b[8];
                 in->p = r + 1;
-                return dr_fail(j, PST_E_PROTOCOL, "unknown string escape \\%s",
-                               show(r + 1, b));
+                return pst__walk_in_fail(&j->base, PST_E_PROTOCOL,
+                                         "unknown string escape \\%s",
+                               pst__walk_show_byte(r + 1, b));
             }
             }
             r += 2;
@@ -583,7 +554,7 @@ static int r_text(pst__walk_in *in, pst_str *s)
     }
     in->p = q + 1;
     if (end - in->p >= 3 && memcmp(in->p, "...", 3) == 0)
-        return dr_fail(j, PST_E_PROTOCOL, "%s",
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
                        "string was shortened when printed (max_string): "
                        "its value is not in the text");
     if (s) {
@@ -599,12 +570,12 @@ static int r_uuid(pst__walk_in *in, uint8_t b[16])
     dr *j = DR(in);
     if (dr_start_item(j) < 0)
         return -1;
-    dr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     const uint8_t *at = in->p, *p = at, *end = in->c.end;
     size_t k = 0;
     for (size_t i = 0; i < 36; i++, p++) {
         if (p >= end)
-            return dr_short(j, "uuid");
+            return pst__walk_in_short(&j->base, "uuid");
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (*p != '-')
                 goto bad;
@@ -626,7 +597,7 @@ static int r_uuid(pst__walk_in *in, uint8_t b[16])
     return 0;
 bad:
     in->p = at;
-    return dr_fail(j, PST_E_PROTOCOL, "%s",
+    return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
                    "uuid is not 32 hex digits (8-4-4-4-12)");
 }
 
@@ -702,11 +673,12 @@ int pst_debug_parse(const void *text, size_t len, const pst_struct_desc *d,
         return PST_E_NOMEM;
     int rc = pst__walk_read(&j->base, d, v);
     if (rc == 0) {
-        dr_ws(j);
+        pst__walk_in_skip_ws(&j->base);
         if (j->base.p != j->base.c.end) {
             char b[8];
             rc = PST_E_PROTOCOL;
-            dr_fail(j, rc, "text after the value: %s", show(j->base.p, b));
+            pst__walk_in_fail(&j->base, rc, "text after the value: %s",
+                              pst__walk_show_byte(j->base.p, b));
         }
     }
     free(j);
@@ -739,10 +711,10 @@ static int dr_message(dr *j, pst_msg_header *h)
         if (dr_int(j, INT32_MIN, INT32_MAX, "message type", &type) < 0)
             return -1;
     }
-    dr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     size_t left = (size_t)(j->base.c.end - j->base.p);
     if (left < 6 && memcmp(j->base.p, "seqid=", left) == 0)
-        return dr_short(j, "sequence id");
+        return pst__walk_in_short(&j->base, "sequence id");
     if (left >= 6 && !memcmp(j->base.p, "seqid=", 6)) {
         j->base.p += 6;
         if (dr_int(j, INT32_MIN, INT32_MAX, "sequence id", &seqid) < 0)
@@ -750,16 +722,17 @@ static int dr_message(dr *j, pst_msg_header *h)
     }
     if (dr_expect(j, ")", "after the message type") < 0)
         return -1;
-    dr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     const uint8_t *p = j->base.p, *end = j->base.c.end;
     s = p;
     while (p < end && *p > ' ' && *p < 0x7f && *p != '(' && *p != ')')
         p++;
     if (p >= end)
-        return dr_short(j, "method name");
+        return pst__walk_in_short(&j->base, "method name");
     j->base.p = p;
     if (p == s)
-        return dr_fail(j, PST_E_PROTOCOL, "%s", "message without a method name");
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
+                                 "message without a method name");
     if (dr_expect(j, "(", "after the method name") < 0)
         return -1;
     h->name.ptr = (const char *)s;
@@ -789,12 +762,12 @@ static int dr_message_end(dr *j)
     if (dr_expect(j, ")", "to close the message") < 0)
         return -1;
     if (j->base.p >= j->base.c.end)
-        return dr_short(j, "message end");
+        return pst__walk_in_short(&j->base, "message end");
     if (*j->base.p != '\n') {
         char b[8];
-        return dr_fail(j, PST_E_PROTOCOL, "expected a newline after the "
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "expected a newline after the "
                                           "message's ')', found %s",
-                       show(j->base.p, b));
+                       pst__walk_show_byte(j->base.p, b));
     }
     j->base.p++;
     return 0;

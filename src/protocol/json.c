@@ -431,51 +431,16 @@ typedef struct jr {
 
 #define JR(in) ((jr *)(in))
 
-static int jr_fail(jr *j, int code, const char *fmt, const char *arg)
-    PST__COLD;
-static int jr_fail(jr *j, int code, const char *fmt, const char *arg)
-{
-    pst__walk_in *in = &j->base;
-    pst__dec_fail(&in->c, code, in->p, in->d, in->f, fmt, arg);
-    return -1;
-}
-
-static int jr_short(jr *j, const char *what) PST__COLD;
-static int jr_short(jr *j, const char *what)
-{
-    pst__walk_in *in = &j->base;
-    pst__dec_short(&in->c, in->p, (uint64_t)(in->c.end - in->p) + 1, in->d,
-                   in->f, what);
-    return -1;
-}
-
-/* The byte at p for an error message: 'x', or 0xNN when not printable. */
-static const char *show(const uint8_t *p, char buf[8])
-{
-    if (*p >= 0x20 && *p < 0x7f)
-        snprintf(buf, 8, "'%c'", *p);
-    else
-        snprintf(buf, 8, "0x%02x", *p);
-    return buf;
-}
-
-static inline void jr_ws(jr *j)
-{
-    const uint8_t *p = j->base.p, *end = j->base.c.end;
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-        p++;
-    j->base.p = p;
-}
-
 static int jr_expect(jr *j, char ch, const char *what)
 {
-    jr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     if (j->base.p >= j->base.c.end)
-        return jr_short(j, what);
+        return pst__walk_in_short(&j->base, what);
     if (*j->base.p != (uint8_t)ch) {
         char b[8], msg[64];
         snprintf(msg, sizeof msg, "expected '%c' %s, found %%s", ch, what);
-        return jr_fail(j, PST_E_PROTOCOL, msg, show(j->base.p, b));
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg,
+                                 pst__walk_show_byte(j->base.p, b));
     }
     j->base.p++;
     return 0;
@@ -509,7 +474,7 @@ static int jr_open(jr *j, char ch, uint8_t kind, const char *what)
     if (jr_sep(j) < 0 || jr_expect(j, ch, what) < 0)
         return -1;
     if (j->top == JSON_MAX_NEST)
-        return jr_fail(j, PST_E_LIMIT, "JSON nested deeper than %s",
+        return pst__walk_in_fail(&j->base, PST_E_LIMIT, "JSON nested deeper than %s",
                        "the reader's limit");
     j->ctx[j->top++] = (uint8_t)(kind | CTX_FIRST);
     return 0;
@@ -529,10 +494,10 @@ static int jr_token(jr *j, char *buf, size_t cap, const char *what)
 {
     if (jr_sep(j) < 0)
         return -1;
-    jr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     const uint8_t *p = j->base.p, *end = j->base.c.end;
     if (p >= end)
-        return jr_short(j, what);
+        return pst__walk_in_short(&j->base, what);
     bool quoted = *p == '"';
     if (quoted)
         p++;
@@ -544,25 +509,27 @@ static int jr_token(jr *j, char *buf, size_t cap, const char *what)
             char msg[64];
             snprintf(msg, sizeof msg, "%s longer than %zu characters%%s", what,
                      cap - 2);
-            return jr_fail(j, PST_E_PROTOCOL, msg, "");
+            return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg, "");
         }
         buf[n++] = (char)*p++;
     }
     buf[n] = '\0';
     if (p >= end) /* a number is never last: more bytes may continue it */
-        return jr_short(j, what);
+        return pst__walk_in_short(&j->base, what);
     if (n == 0) {
         char b[8], msg[64];
         j->base.p = p;
         snprintf(msg, sizeof msg, "expected %s, found %%s", what);
-        return jr_fail(j, PST_E_PROTOCOL, msg, show(p, b));
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg,
+                                 pst__walk_show_byte(p, b));
     }
     if (quoted) {
         if (*p != '"') {
             char b[8], msg[64];
             j->base.p = p;
             snprintf(msg, sizeof msg, "%s: expected '\"', found %%s", what);
-            return jr_fail(j, PST_E_PROTOCOL, msg, show(p, b));
+            return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg,
+                                     pst__walk_show_byte(p, b));
         }
         p++;
     }
@@ -578,7 +545,7 @@ static int jr_int(jr *j, int64_t lo, int64_t hi, const char *what,
 {
     char buf[32];
     const uint8_t *at;
-    jr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     at = j->base.p;
     if (jr_token(j, buf, sizeof buf, what) < 0)
         return -1;
@@ -615,14 +582,14 @@ bad:
     {
         char msg[64];
         snprintf(msg, sizeof msg, "expected %s, found '%%s'", what);
-        return jr_fail(j, PST_E_PROTOCOL, msg, buf);
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg, buf);
     }
 range:
     j->base.p = at;
     {
         char msg[64];
         snprintf(msg, sizeof msg, "%s value %%s out of range", what);
-        return jr_fail(j, PST_E_PROTOCOL, msg, buf);
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, msg, buf);
     }
 }
 
@@ -638,13 +605,13 @@ static int jr_span(jr *j, const uint8_t **s, size_t *n, bool *esc,
         while (q < end && *q != '"' && *q != '\\')
             q++;
         if (q >= end)
-            return jr_short(j, what);
+            return pst__walk_in_short(&j->base, what);
         if (*q == '"')
             break;
         e = true;
         q += 2;
         if (q > end) {
-            return jr_short(j, what);
+            return pst__walk_in_short(&j->base, what);
         }
     }
     *s = p;
@@ -744,8 +711,9 @@ static int jr_unescape(jr *j, const uint8_t *s, size_t n, uint8_t *dst,
         default: {
             char b[8];
             j->base.p = at + 1;
-            return jr_fail(j, PST_E_PROTOCOL, "unknown string escape \\%s",
-                           show(at + 1, b));
+            return pst__walk_in_fail(&j->base, PST_E_PROTOCOL,
+                                     "unknown string escape \\%s",
+                           pst__walk_show_byte(at + 1, b));
         }
         }
         if (dst)
@@ -754,11 +722,11 @@ static int jr_unescape(jr *j, const uint8_t *s, size_t n, uint8_t *dst,
         continue;
     bad_u:
         j->base.p = at;
-        return jr_fail(j, PST_E_PROTOCOL, "%s",
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
                        "\\u escape needs four hex digits");
     bad_surrogate:
         j->base.p = at;
-        return jr_fail(j, PST_E_PROTOCOL, "%s",
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
                        "\\u escape is a lone UTF-16 surrogate");
     }
     *len = k;
@@ -806,7 +774,7 @@ static int jr_type(jr *j, unsigned *tt)
     const uint8_t *at, *s;
     size_t n;
     bool esc;
-    jr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     at = j->base.p;
     if (jr_span(j, &s, &n, &esc, "type name") < 0)
         return -1;
@@ -820,7 +788,7 @@ static int jr_type(jr *j, unsigned *tt)
     char what[16];
     snprintf(what, sizeof what, "%.*s", (int)(n < 12 ? n : 12), (const char *)s);
     j->base.p = at;
-    return jr_fail(j, PST_E_BAD_TYPE, "unknown type name \"%s\"", what);
+    return pst__walk_in_fail(&j->base, PST_E_BAD_TYPE, "unknown type name \"%s\"", what);
 }
 
 static const int8_t b64_value[256] = {
@@ -858,7 +826,7 @@ static int jr_binary(jr *j, pst_str *out)
         n--;
     if (n % 4 == 1) {
         j->base.p = after;
-        return jr_fail(j, PST_E_PROTOCOL, "%s",
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
                        "base64 text has an impossible length");
     }
     size_t len = n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0);
@@ -872,8 +840,9 @@ static int jr_binary(jr *j, pst_str *out)
         if (!v) {
             char b[8];
             j->base.p = esc ? after : raw + i;
-            return jr_fail(j, PST_E_PROTOCOL, "invalid base64 character %s",
-                           show(raw + i, b));
+            return pst__walk_in_fail(&j->base, PST_E_PROTOCOL,
+                                     "invalid base64 character %s",
+                           pst__walk_show_byte(raw + i, b));
         }
         acc = acc << 6 | (uint32_t)(v - 1);
         if (i % 4 == 3) {
@@ -906,9 +875,9 @@ static int r_struct_end(pst__walk_in *in)
 static int r_field_begin(pst__walk_in *in, unsigned *tt, int16_t *id)
 {
     jr *j = JR(in);
-    jr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     if (in->p >= in->c.end)
-        return jr_short(j, "field");
+        return pst__walk_in_short(&j->base, "field");
     if (*in->p == '}') {
         *tt = PST_TT_STOP;
         return 0;
@@ -1063,7 +1032,7 @@ static int r_double(pst__walk_in *in, double *v)
 {
     jr *j = JR(in);
     char buf[40];
-    jr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     const uint8_t *at = in->p;
     if (jr_token(j, buf, sizeof buf, "double") < 0)
         return -1;
@@ -1094,7 +1063,8 @@ static int r_double(pst__walk_in *in, double *v)
     double d = digit ? strtod(buf, &end) : 0;
     if (!digit || !end || *end) {
         in->p = at;
-        return jr_fail(j, PST_E_PROTOCOL, "expected a double, found '%s'",
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL,
+                                 "expected a double, found '%s'",
                        buf);
     }
     *v = d;
@@ -1114,7 +1084,7 @@ static int r_uuid(pst__walk_in *in, uint8_t b[16])
     const uint8_t *s, *at;
     size_t n;
     bool esc;
-    jr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     at = in->p;
     if (jr_span(j, &s, &n, &esc, "uuid") < 0)
         return -1;
@@ -1142,7 +1112,7 @@ static int r_uuid(pst__walk_in *in, uint8_t b[16])
     }
     if (k != 32 || (n != 32 && n != 36)) {
         in->p = at;
-        return jr_fail(j, PST_E_PROTOCOL, "%s",
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
                        "uuid is not 32 hex digits (8-4-4-4-12)");
     }
     return 0;
@@ -1206,16 +1176,16 @@ static int jr_message(jr *j, pst_msg_header *h)
     if (version != 1) {
         char buf[24];
         snprintf(buf, sizeof buf, "%lld", (long long)version);
-        return jr_fail(j, PST_E_PROTOCOL,
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL,
                        "JSON message version %s, expected 1", buf);
     }
-    jr_ws(j);
+    pst__walk_in_skip_ws(&j->base);
     at = j->base.p;
     if (jr_span(j, &name, &n, &esc, "method name") < 0)
         return -1;
     if (esc) { /* the header's name points into the input, unescaped */
         j->base.p = at;
-        return jr_fail(j, PST_E_PROTOCOL, "%s",
+        return pst__walk_in_fail(&j->base, PST_E_PROTOCOL, "%s",
                        "method name holds an escape sequence");
     }
     if (jr_int(j, INT32_MIN, INT32_MAX, "message type", &type) < 0 ||

@@ -4,6 +4,8 @@
  * unknown fields are handled here once, with the same rules and words as
  * the binary and compact walkers.
  */
+#include <stdio.h>
+
 #include "protocol/walk.h"
 #include "protocol/walk_steps.h"
 
@@ -435,4 +437,27 @@ int pst__walk_skip(pst__walk_in *in, unsigned ttype)
     if (rd_skip(in, ttype, 1, 1) == 0)
         return 0;
     return in->c.code ? in->c.code : PST_E_PROTOCOL;
+}
+
+int pst__walk_in_fail(pst__walk_in *in, int code, const char *fmt,
+                      const char *arg)
+{
+    pst__dec_fail(&in->c, code, in->p, in->d, in->f, fmt, arg);
+    return -1;
+}
+
+int pst__walk_in_short(pst__walk_in *in, const char *what)
+{
+    pst__dec_short(&in->c, in->p, (uint64_t)(in->c.end - in->p) + 1, in->d,
+                   in->f, what);
+    return -1;
+}
+
+const char *pst__walk_show_byte(const uint8_t *p, char buf[8])
+{
+    if (*p >= 0x20 && *p < 0x7f)
+        snprintf(buf, 8, "'%c'", *p);
+    else
+        snprintf(buf, 8, "0x%02x", *p);
+    return buf;
 }

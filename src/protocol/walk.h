@@ -104,4 +104,25 @@ int pst__walk_read(pst__walk_in *in, const pst_struct_desc *d, void *v);
 /* Skip one value of wire type ttype (PST_TT_STRUCT for a whole struct). */
 int pst__walk_skip(pst__walk_in *in, unsigned ttype);
 
+/* ---- for text protocols' readers (JSON, debug) -------------------------- */
+
+/* Record a failure at in->p (code, fmt with one %s for arg) naming in's
+ * struct and field; returns -1. */
+int pst__walk_in_fail(pst__walk_in *in, int code, const char *fmt,
+                      const char *arg) PST__COLD;
+/* Record that the input ends before `what` is complete; returns -1. */
+int pst__walk_in_short(pst__walk_in *in, const char *what) PST__COLD;
+/* The byte at p for an error message: 'x', or 0xNN when not printable. */
+const char *pst__walk_show_byte(const uint8_t *p, char buf[8]);
+
+/* Skip JSON's whitespace (space, tab, CR, LF), which the debug text uses
+ * too. */
+static inline void pst__walk_in_skip_ws(pst__walk_in *in)
+{
+    const uint8_t *p = in->p, *end = in->c.end;
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    in->p = p;
+}
+
 #endif
