@@ -93,18 +93,25 @@ pst_client *pst_client_connect(const char *host, int port,
 pst_client *pst_client_connect_url(const char *url, const pst_client_options *o,
                                    pst_error *err)
 {
-    static const pst_client_options defaults = PST_CLIENT_OPTIONS_INIT;
-    if (!o)
-        o = &defaults;
     pst__url u;
     if (pst__url_parse(url, &u, err) < 0)
         return NULL;
-    pst_stream *s = pst__dial_url(&u, o->proxy, o->proxy_from_env,
+    return pst__client_connect_dialed(&u, o, err);
+}
+
+pst_client *pst__client_connect_dialed(const pst__url *u,
+                                       const pst_client_options *o,
+                                       pst_error *err)
+{
+    static const pst_client_options defaults = PST_CLIENT_OPTIONS_INIT;
+    if (!o)
+        o = &defaults;
+    pst_stream *s = pst__dial_url(u, o->proxy, o->proxy_from_env,
                                   o->connect_timeout_ms, err);
     if (!s)
         return NULL;
     pst_client *c;
-    if (strcmp(u.path, PST__THRIFT_RPC_PATH) == 0) {
+    if (strcmp(u->path, PST__THRIFT_RPC_PATH) == 0) {
         c = client_over(s, o);
     } else {
         pst_transport_options to = PST_TRANSPORT_OPTIONS_INIT;
@@ -112,10 +119,10 @@ pst_client *pst_client_connect_url(const char *url, const pst_client_options *o,
         to.read_timeout_ms = o->recv_timeout_ms;
         to.write_timeout_ms = o->send_timeout_ms;
         to.codec = o->codec;
-        pst_transport *t = pst_transport_http_new(s, &to, u.authority, u.path,
+        pst_transport *t = pst_transport_http_new(s, &to, u->authority, u->path,
                                                   o->http_headers);
         if (t)
-            pst__transport_http_redial(t, &u, o->proxy, o->proxy_from_env,
+            pst__transport_http_redial(t, u, o->proxy, o->proxy_from_env,
                                        o->connect_timeout_ms);
         c = pst_client_new(t, o);
     }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "postern/abstract_socket.h"
 #include "transport/dial.h"
 #include "http/http.h"
 
@@ -208,11 +209,18 @@ pst_stream *pst__dial_url(const pst__url *u, const char *proxy, bool proxy_from_
                           int timeout_ms, pst_error *err)
 {
     pst__url px;
-    bool use_proxy;
-    if (pst__proxy_for(u, proxy, proxy_from_env, &px, &use_proxy, err) < 0)
-        return NULL;
-    const pst__url *first = use_proxy ? &px : u;
-    pst_stream *s = pst_stream_tcp_connect(first->host, first->port, timeout_ms, err);
+    bool use_proxy = false;
+    pst_stream *s;
+    if (u->unix_path[0]) {
+        s = u->unix_abstract
+                ? pst_stream_unix_abstract_connect(u->unix_path, timeout_ms, err)
+                : pst_stream_unix_connect(u->unix_path, timeout_ms, err);
+    } else {
+        if (pst__proxy_for(u, proxy, proxy_from_env, &px, &use_proxy, err) < 0)
+            return NULL;
+        const pst__url *first = use_proxy ? &px : u;
+        s = pst_stream_tcp_connect(first->host, first->port, timeout_ms, err);
+    }
     if (!s)
         return NULL;
     int io = timeout_ms > 0 ? timeout_ms : -1;

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "postern/client.h"
 #include "postern/transport.h"
 
 #define PST__THRIFT_RPC_PATH "/_thrift_rpc_"
@@ -17,6 +18,10 @@ typedef struct pst__url {
     int port;             /* 80 when not given */
     char authority[300];  /* host[:port] as written, for Host: */
     char path[512];       /* "/" when not given */
+    /* A Unix socket instead of host:port (pst_client_connect_http_unix):
+     * a path, or with unix_abstract a Linux abstract name; "" = TCP. */
+    char unix_path[108];
+    bool unix_abstract;
 } pst__url;
 
 /* "http://host[:port][/path]" -> u. */
@@ -37,8 +42,9 @@ int pst__proxy_tunnel(pst_stream *s, const pst__url *target, int timeout_ms,
 int pst__connect_upgrade(pst_stream *s, const char *path, int timeout_ms,
                          pst_error *err);
 
-/* TCP to u (or its proxy, then a tunnel), then the CONNECT upgrade when
- * u's path is /_thrift_rpc_. NULL with err on failure. */
+/* TCP to u (or its proxy, then a tunnel), or u's Unix socket (never
+ * through a proxy), then the CONNECT upgrade when u's path is
+ * /_thrift_rpc_. NULL with err on failure. */
 pst_stream *pst__dial_url(const pst__url *u, const char *proxy, bool proxy_from_env,
                           int timeout_ms, pst_error *err);
 
@@ -47,5 +53,11 @@ pst_stream *pst__dial_url(const pst__url *u, const char *proxy, bool proxy_from_
 void pst__transport_http_redial(pst_transport *t, const pst__url *u,
                                 const char *proxy, bool proxy_from_env,
                                 int connect_timeout_ms);
+
+/* A client for u as pst_client_connect_url describes it: dialed, then the
+ * CONNECT upgrade or Thrift over HTTP (client.c). */
+pst_client *pst__client_connect_dialed(const pst__url *u,
+                                       const pst_client_options *o,
+                                       pst_error *err);
 
 #endif

@@ -66,7 +66,7 @@ for prog in "$server" "$client"; do
     expect 2 "--protocol" "$prog" --protocol=multix
     expect 2 "--genpydir" "$prog" --genpydir
 done
-expect 2 "--domain-socket" "$client" --transport=http --domain-socket=/tmp/x
+expect 2 "--domain-socket" "$client" --transport=http --domain-socket=/tmp/x --proxy=h:1
 
 echo "$failures failure(s)"
 [ $failures = 0 ]

@@ -2,7 +2,6 @@
  * names (pst_server_options.unix_abstract, postern/abstract_socket.h): a
  * call goes through, no file appears, a second server cannot take a live
  * name, and bad or absent names fail with errors that say so. */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,29 +11,9 @@
 #include "postern/server.h"
 #include "test.h"
 #include "test_calc.h"
+#include "test_serve_thread.h"
 
 static const pst_processor proc = { &t_Calc_desc, &t_calc_handler, NULL };
-
-typedef struct running {
-    pst_server *s;
-    pthread_t thread;
-    int rc;
-} running;
-
-static void *run_main(void *p)
-{
-    running *r = p;
-    r->rc = pst_server_run(r->s);
-    return NULL;
-}
-
-static bool has(const char *text, const char *needle)
-{
-    bool ok = strstr(text, needle) != NULL;
-    if (!ok)
-        fprintf(stderr, "  '%s' lacks '%s'\n", text, needle);
-    return ok;
-}
 
 static void test_call_over_abstract_name(void)
 {
@@ -48,15 +27,9 @@ static void test_call_over_abstract_name(void)
         o.io_threads = 1;
         o.unix_path = name;
         o.unix_abstract = true;
-        pst_error err = { 0, "" };
-        running r = { 0 };
-        r.s = pst_server_new(&proc, &o, &err);
-        CHECK(r.s != NULL);
-        if (!r.s) {
-            fprintf(stderr, "  pst_server_new: %s\n", err.message);
+        t_serving r;
+        if (!t_serve_new(&r, &proc, &o))
             return;
-        }
-        pthread_create(&r.thread, NULL, run_main, &r);
         struct stat st;
         CHECK(stat(name, &st) != 0); /* a name, not a file */
 
@@ -64,11 +37,12 @@ static void test_call_over_abstract_name(void)
         pst_error err2 = { 0, "" };
         pst_server *dup = pst_server_new(&proc, &o, &err2);
         CHECK(dup == NULL);
-        CHECK(has(err2.message, "@"));
+        CHECK(t_has(err2.message, "@"));
         pst_server_free(dup);
 
         pst_client_options co = PST_CLIENT_OPTIONS_INIT;
         co.recv_timeout_ms = 10000;
+        pst_error err = { 0, "" };
         pst_client *c = pst_client_connect_unix_abstract(name, &co, &err);
         CHECK(c != NULL);
         if (c) {
@@ -81,10 +55,7 @@ static void test_call_over_abstract_name(void)
         /* the same string as a path is another socket: nothing there */
         c = pst_client_connect_unix(name, &co, &err);
         CHECK(c == NULL);
-        pst_server_stop(r.s);
-        pthread_join(r.thread, NULL);
-        CHECK_EQ_INT(r.rc, 0);
-        pst_server_free(r.s);
+        CHECK_EQ_INT(t_serve_end(&r), 0);
     }
 }
 
@@ -95,7 +66,7 @@ static void test_bad_names(void)
     snprintf(name, sizeof name, "postern-nobody-listens.%d", (int)getpid());
     pst_client *c = pst_client_connect_unix_abstract(name, NULL, &err);
     CHECK(c == NULL);
-    CHECK(has(err.message, "unix:@postern-nobody-listens"));
+    CHECK(t_has(err.message, "unix:@postern-nobody-listens"));
 
     char longname[200];
     memset(longname, 'x', sizeof longname - 1);
@@ -104,7 +75,7 @@ static void test_bad_names(void)
     c = pst_client_connect_unix_abstract(longname, NULL, &err);
     CHECK(c == NULL);
     CHECK_EQ_INT(err.code, PST_E_INVALID);
-    CHECK(has(err.message, "abstract name"));
+    CHECK(t_has(err.message, "abstract name"));
     pst_error_clear(&err);
     c = pst_client_connect_unix_abstract("", NULL, &err);
     CHECK(c == NULL);
@@ -116,7 +87,7 @@ static void test_bad_names(void)
     pst_error_clear(&err);
     pst_server *s = pst_server_new(&proc, &o, &err);
     CHECK(s == NULL);
-    CHECK(has(err.message, "abstract name"));
+    CHECK(t_has(err.message, "abstract name"));
     pst_server_free(s);
 }
 

@@ -7,6 +7,9 @@
 //	          [--protocol=binary|compact|json|header|multi|multic|multij|multih]
 //	          [--transport=buffered|framed|http|zlib] [--ssl [--ssl-ca=F]]
 //
+// --transport=http with --domain-socket sends its POSTs over that socket
+// (Host: localhost).
+//
 // Exit status is Thrift's cross-test bitmask of failed groups: 1 base types,
 // 2 structs, 4 containers, 8 exceptions; 64 when no connection could be made.
 package main
@@ -320,7 +323,11 @@ func open(o *options) (*checker, thrift.TTransport, error) {
 		if o.ssl {
 			scheme = "https"
 		}
-		trans, err = thrift.NewTHttpClientWithOptions(fmt.Sprintf("%s://%s:%d%s", scheme, o.host, o.port, o.httpPath),
+		authority := fmt.Sprintf("%s:%d", o.host, o.port)
+		if o.domainSocket != "" {
+			authority = "localhost" // the Host header; httpClient dials the socket
+		}
+		trans, err = thrift.NewTHttpClientWithOptions(fmt.Sprintf("%s://%s%s", scheme, authority, o.httpPath),
 			thrift.THttpClientOptions{Client: httpClient(o)})
 		if err != nil {
 			return nil, nil, err
@@ -364,9 +371,17 @@ func open(o *options) (*checker, thrift.TTransport, error) {
 	return k, trans, nil
 }
 
+// httpClient: net/http's client, dialing --domain-socket instead of TCP
+// when given (the library's THttpClient takes any *http.Client).
 func httpClient(o *options) *http.Client {
-	return &http.Client{Timeout: 20 * time.Second,
-		Transport: &http.Transport{TLSClientConfig: tlsConfig(o)}}
+	t := &http.Transport{TLSClientConfig: tlsConfig(o)}
+	if o.domainSocket != "" {
+		t.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", o.domainSocket)
+		}
+	}
+	return &http.Client{Timeout: 20 * time.Second, Transport: t}
 }
 
 func isAlreadyOpen(err error) bool {
