@@ -143,6 +143,24 @@ void pst__front_error(pst__front_req *r, int status, const char *fmt, ...)
     pst__front_respond(r, status, "text/plain; charset=utf-8", msg, (size_t)n);
 }
 
+/* ---- option lists ---------------------------------------------------------- */
+
+/* The next item of a server option's list ("a, b,c d": commas and spaces
+ * separate) from *p on, which moves past it: false at the end of the list. */
+static bool list_next(const char **p, const char **item, size_t *n)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == ',')
+        s++;
+    const char *e = s;
+    while (*e && *e != ',' && *e != ' ')
+        e++;
+    *p = e;
+    *item = s;
+    *n = (size_t)(e - s);
+    return *n > 0;
+}
+
 /* ---- who may see the pages ------------------------------------------------- */
 
 /* opt.pages_allow: "10.0.0.0/8, 127.0.0.1, ::1/128"; NULL allows all. */
@@ -159,17 +177,12 @@ static bool addr_in(const char *list, const struct sockaddr_storage *ss)
     } else {
         return true; /* a Unix socket: whoever can open the file */
     }
-    const char *p = list;
-    while (*p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        const char *e = p;
-        while (*e && *e != ',' && *e != ' ')
-            e++;
+    const char *p = list, *it;
+    size_t n;
+    while (list_next(&p, &it, &n)) {
         char item[64];
-        size_t n = (size_t)(e - p);
-        if (n > 0 && n < sizeof item) {
-            memcpy(item, p, n);
+        if (n < sizeof item) {
+            memcpy(item, it, n);
             item[n] = '\0';
             char *slash = strchr(item, '/');
             int bits = -1;
@@ -197,7 +210,6 @@ static bool addr_in(const char *list, const struct sockaddr_storage *ss)
                     return true;
             }
         }
-        p = e;
     }
     return false;
 }
@@ -233,19 +245,11 @@ static bool origin_allowed(const pst_server *s, pst_str origin)
     const char *list = s->opt.cors_origins;
     if (!list || !origin.ptr)
         return false;
-    const char *p = list;
-    while (*p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        const char *e = p;
-        while (*e && *e != ',' && *e != ' ')
-            e++;
-        size_t n = (size_t)(e - p);
-        if ((n == 1 && *p == '*') ||
-            (n == origin.len && n && memcmp(p, origin.ptr, n) == 0))
+    const char *p = list, *it;
+    size_t n;
+    while (list_next(&p, &it, &n))
+        if ((n == 1 && *it == '*') || (n == origin.len && memcmp(it, origin.ptr, n) == 0))
             return true;
-        p = e;
-    }
     return false;
 }
 

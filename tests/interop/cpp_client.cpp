@@ -45,6 +45,7 @@
 
 #include "SecondService.h"
 #include "ThriftTest.h"
+#include "cpp_flags.h"
 
 using namespace apache::thrift;
 using namespace apache::thrift::protocol;
@@ -291,58 +292,22 @@ int main(int argc, char** argv) {
   // As Thrift's own test programs: a peer that hangs up must not kill this
   // process (OpenSSL writes its close_notify with plain write()).
   std::signal(SIGPIPE, SIG_IGN);
-  std::string host = "127.0.0.1", domain_socket, protocol = "binary", transport = "buffered";
-  int port = 9090;
-  bool abstract_namespace = false, ssl = false;
-  std::string ssl_ca;
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; i++) {
-    std::string a = argv[i];
-    size_t eq = a.find('=');
-    if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
-      args.push_back(a.substr(0, eq));
-      args.push_back(a.substr(eq + 1));
-    } else {
-      args.push_back(a);
-    }
-  }
-  for (size_t i = 0; i < args.size(); i++) {
-    const std::string& opt = args[i];
-    if (opt == "--abstract-namespace") {
-      abstract_namespace = true;
-      continue;
-    }
-    if (opt == "--ssl") {
-      ssl = true;
-      continue;
-    }
-    if (opt == "--zlib") {
-      transport = "zlib";
-      continue;
-    }
-    if (i + 1 >= args.size()) usage_error(opt + ": missing value (or unknown option)");
-    const std::string& val = args[++i];
-    if (opt == "--port") {
-      port = std::atoi(val.c_str());
-      if (port <= 0 || port > 65535) usage_error("--port: '" + val + "' is not a port number");
-    } else if (opt == "--host") {
+  cpp_flags::Common c;
+  std::string host = "127.0.0.1", ssl_ca;
+  cpp_flags::parse(argc, argv, c, [&](const std::string& opt, const std::string& val) {
+    if (opt == "--host")
       host = val;
-    } else if (opt == "--domain-socket") {
-      domain_socket = val;
-    } else if (opt == "--protocol") {
-      protocol = val;
-    } else if (opt == "--transport") {
-      transport = val;
-    } else if (opt == "--ssl-ca") {
+    else if (opt == "--ssl-ca")
       ssl_ca = val;
-    } else {
-      usage_error("unknown option '" + opt + "'");
-    }
-  }
-  bool multiplexed = protocol.rfind("multi", 0) == 0;
-  std::string codec = protocol == "multi" ? "binary" : protocol == "multic" ? "compact"
-                    : protocol == "multij" ? "json" : protocol == "multih" ? "header"
-                    : protocol;
+    else
+      return false;
+    return true;
+  }, usage_error);
+  bool multiplexed;
+  std::string codec = cpp_flags::inner_protocol(c.protocol, &multiplexed);
+  const std::string &protocol = c.protocol, &transport = c.transport;
+  const std::string& domain_socket = c.domain_socket;
+  const bool ssl = c.ssl;
   if (!ssl_ca.empty() && !ssl) usage_error("--ssl-ca: only with --ssl");
 
   std::shared_ptr<TSocket> sock;
@@ -362,12 +327,11 @@ int main(int argc, char** argv) {
       return UNKNOWN;
     }
     if (!domain_socket.empty()) usage_error("--ssl: TCP only (not with --domain-socket)");
-    sock = ssl_factory->createSocket(host, port);
+    sock = ssl_factory->createSocket(host, c.port);
   } else if (!domain_socket.empty()) {
-    sock = std::make_shared<TSocket>(abstract_namespace ? std::string(1, '\0') + domain_socket
-                                                        : domain_socket);
+    sock = std::make_shared<TSocket>(cpp_flags::unix_address(domain_socket, c.abstract_namespace));
   } else {
-    sock = std::make_shared<TSocket>(host, port);
+    sock = std::make_shared<TSocket>(host, c.port);
   }
   sock->setRecvTimeout(20000);
   sock->setSendTimeout(20000);

@@ -45,6 +45,7 @@
 
 #include "SecondService.h"
 #include "ThriftTest.h"
+#include "cpp_flags.h"
 
 using namespace apache::thrift;
 using namespace apache::thrift::protocol;
@@ -181,15 +182,14 @@ class ListenOnce : public Listener {
   bool listening_once_ = false;
 };
 
-[[noreturn]] void usage_error(const char* fmt, const char* arg) {
-  std::fprintf(stderr, "cpp_server: ");
-  std::fprintf(stderr, fmt, arg);
+[[noreturn]] void usage_error(const std::string& msg) {
   std::fprintf(stderr,
-               "\nusage: cpp_server --port N [--bind ADDR] [--domain-socket PATH]\n"
+               "cpp_server: %s\nusage: cpp_server --port N [--bind ADDR] [--domain-socket PATH]\n"
                "         [--protocol binary|compact|json|header]\n"
                "         [--transport buffered|framed|zlib]\n"
                "         [--server-type simple|threaded]\n"
-               "         [--ssl [--ssl-cert FILE] [--ssl-key FILE]]\n");
+               "         [--ssl [--ssl-cert FILE] [--ssl-key FILE]]\n",
+               msg.c_str());
   std::exit(2);
 }
 
@@ -199,69 +199,27 @@ int main(int argc, char** argv) {
   // As Thrift's own test programs: a peer that hangs up must not kill this
   // process (OpenSSL writes its close_notify with plain write()).
   std::signal(SIGPIPE, SIG_IGN);
-  std::string protocol = "binary", transport = "buffered", server_type = "threaded";
-  std::string bind = "127.0.0.1", domain_socket;
-  int port = 9090;
-  bool abstract_namespace = false, ssl = false;
+  cpp_flags::Common c;
+  std::string server_type = "threaded", bind = "127.0.0.1";
   std::string ssl_cert = POSTERN_TEST_KEYS_DIR "/server.crt";
   std::string ssl_key = POSTERN_TEST_KEYS_DIR "/server.key";
-  // --name=value as two arguments, as the cross-test runner writes them
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; i++) {
-    std::string a = argv[i];
-    size_t eq = a.find('=');
-    if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
-      args.push_back(a.substr(0, eq));
-      args.push_back(a.substr(eq + 1));
-    } else {
-      args.push_back(a);
-    }
-  }
-  for (size_t i = 0; i < args.size(); i++) {
-    std::string opt = args[i];
-    if (opt == "--abstract-namespace") {
-      abstract_namespace = true;
-      continue;
-    }
-    if (opt == "--ssl") {
-      ssl = true;
-      continue;
-    }
-    if (opt == "--zlib") {
-      transport = "zlib";
-      continue;
-    }
-    if (i + 1 >= args.size()) usage_error("%s: missing value (or unknown option)", opt.c_str());
-    const char* val = args[++i].c_str();
-    if (opt == "--port") {
-      char* end = nullptr;
-      long p = std::strtol(val, &end, 10);
-      if (*val == '\0' || *end != '\0' || p <= 0 || p > 65535)
-        usage_error("--port: '%s' is not a port number (1-65535)", val);
-      port = static_cast<int>(p);
-    } else if (opt == "--bind") {
+  cpp_flags::parse(argc, argv, c, [&](const std::string& opt, const std::string& val) {
+    if (opt == "--bind")
       bind = val;
-    } else if (opt == "--domain-socket") {
-      domain_socket = val;
-    } else if (opt == "--protocol") {
-      protocol = val;
-    } else if (opt == "--transport") {
-      transport = val;
-    } else if (opt == "--server-type") {
+    else if (opt == "--server-type")
       server_type = val;
-    } else if (opt == "--ssl-cert") {
+    else if (opt == "--ssl-cert")
       ssl_cert = val;
-    } else if (opt == "--ssl-key") {
+    else if (opt == "--ssl-key")
       ssl_key = val;
-    } else {
-      usage_error("unknown option '%s'", opt.c_str());
-    }
-  }
-  bool multiplexed = protocol.rfind("multi", 0) == 0;
-  if (protocol == "multi") protocol = "binary";
-  if (protocol == "multic") protocol = "compact";
-  if (protocol == "multij") protocol = "json";
-  if (protocol == "multih") protocol = "header";
+    else
+      return false;
+    return true;
+  }, usage_error);
+  bool multiplexed;
+  std::string protocol = cpp_flags::inner_protocol(c.protocol, &multiplexed);
+  const std::string& transport = c.transport;
+  const std::string& domain_socket = c.domain_socket;
 
   std::shared_ptr<TProtocolFactory> pfactory;
   if (protocol == "binary")
@@ -273,7 +231,7 @@ int main(int argc, char** argv) {
   else if (protocol == "header")
     pfactory = std::make_shared<THeaderProtocolFactory>();
   else
-    usage_error("--protocol: '%s' is not binary, compact, json or header", protocol.c_str());
+    usage_error("--protocol: '" + protocol + "' is not binary, compact, json or header");
 
   std::shared_ptr<TTransportFactory> tfactory;
   if (transport == "buffered")
@@ -285,12 +243,12 @@ int main(int argc, char** argv) {
   else if (transport == "zlib")  // over the socket, as Thrift's TestServer
     tfactory = std::make_shared<TZlibTransportFactory>();
   else
-    usage_error("--transport: '%s' is not buffered, framed, http or zlib", transport.c_str());
+    usage_error("--transport: '" + transport + "' is not buffered, framed, http or zlib");
 
   std::shared_ptr<TServerSocket> listener;
-  if (ssl) {
+  if (c.ssl) {
     if (!domain_socket.empty())
-      usage_error("--ssl: TCP only (not with --domain-socket %s)", domain_socket.c_str());
+      usage_error("--ssl: TCP only (not with --domain-socket " + domain_socket + ")");
     // one factory for the process: it sets up OpenSSL on first construction
     std::shared_ptr<TSSLSocketFactory> ssl_factory;
     try {
@@ -303,13 +261,12 @@ int main(int argc, char** argv) {
                    ssl_key.c_str(), e.what());
       return 1;
     }
-    listener = std::make_shared<ListenOnce<TSSLServerSocket>>(bind, port, ssl_factory);
+    listener = std::make_shared<ListenOnce<TSSLServerSocket>>(bind, c.port, ssl_factory);
   } else if (!domain_socket.empty()) {
-    // an abstract name is a NUL byte, then the name
     listener = std::make_shared<ListenOnce<TServerSocket>>(
-        abstract_namespace ? std::string(1, '\0') + domain_socket : domain_socket);
+        cpp_flags::unix_address(domain_socket, c.abstract_namespace));
   } else {
-    listener = std::make_shared<ListenOnce<TServerSocket>>(bind, port);
+    listener = std::make_shared<ListenOnce<TServerSocket>>(bind, c.port);
   }
 
   std::shared_ptr<TProcessor> processor =
@@ -328,7 +285,7 @@ int main(int argc, char** argv) {
   else if (server_type == "threaded")
     server.reset(new TThreadedServer(processor, listener, tfactory, pfactory));
   else
-    usage_error("--server-type: '%s' is not simple or threaded", server_type.c_str());
+    usage_error("--server-type: '" + server_type + "' is not simple or threaded");
 
   if (protocol == "header")  // replies through the request's own THeaderProtocol
     server->setOutputProtocolFactory(std::shared_ptr<TProtocolFactory>());

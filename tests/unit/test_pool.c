@@ -14,21 +14,59 @@
 #include "test.h"
 #include "test_pipeline_server.h"
 
-/* A local port nobody listens on (bound, then released). */
-static int unused_port(void)
+/* 127.0.0.1:port (0: any port). */
+static struct sockaddr_in loopback(int port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)port);
+    return a;
+}
+
+/* A TCP socket bound to a free loopback port, listening when `listening`:
+ * its descriptor (-1 on failure), *port the port. */
+static int bind_loopback(bool listening, int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = loopback(0);
     socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+        (listening && listen(fd, 16) < 0) ||
+        getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* A connection to a listener of this test: wakes its blocked accept. */
+static int connect_loopback(int port)
+{
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = loopback(port);
+    connect(c, (struct sockaddr *)&a, sizeof a);
+    return c;
+}
+
+/* A local port nobody listens on (bound, then released). */
+static int unused_port(void)
+{
     int port = -1;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    close(fd);
+    int fd = bind_loopback(false, &port);
+    if (fd >= 0)
+        close(fd);
     return port;
+}
+
+/* An echo server on a free port, threaded (es_destroy it after). */
+static void echo_start(echo_server *s)
+{
+    es_init(s);
+    CHECK(es_start(s, 0, PST_SERVER_THREADED) == 0);
 }
 
 static int echo_call(pst_pool *p, const char *msg, pst_arena *a)
@@ -42,8 +80,17 @@ static int echo_call(pst_pool *p, const char *msg, pst_arena *a)
     return rc;
 }
 
-static pst_pool *new_pool(const char *endpoints, int max_per)
+/* A framed pool with short back-offs over 127.0.0.1:port_a and, when
+ * port_b > 0, 127.0.0.1:port_b, written with `sep` between them (the list
+ * syntax takes commas, spaces or both); checked to exist. */
+static pst_pool *pool_at(const char *sep, int max_per, int port_a, int port_b)
 {
+    char endpoints[128];
+    if (port_b > 0)
+        snprintf(endpoints, sizeof endpoints, "127.0.0.1:%d%s127.0.0.1:%d", port_a,
+                 sep, port_b);
+    else
+        snprintf(endpoints, sizeof endpoints, "127.0.0.1:%d", port_a);
     pst_pool_options o = PST_POOL_OPTIONS_INIT;
     o.endpoints = endpoints;
     o.framed = true;
@@ -52,6 +99,7 @@ static pst_pool *new_pool(const char *endpoints, int max_per)
     o.backoff_max_ms = 80;
     pst_error err = { 0, "" };
     pst_pool *p = pst_pool_new(&o, &err);
+    CHECK(p != NULL);
     if (!p)
         fprintf(stderr, "pool: %s\n", err.message);
     return p;
@@ -60,14 +108,9 @@ static pst_pool *new_pool(const char *endpoints, int max_per)
 static void test_round_robin_down_and_back(void)
 {
     echo_server s1, s2;
-    es_init(&s1);
-    es_init(&s2);
-    CHECK(es_start(&s1, 0, PST_SERVER_THREADED) == 0);
-    CHECK(es_start(&s2, 0, PST_SERVER_THREADED) == 0);
-    char eps[128];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d, 127.0.0.1:%d", s1.port, s2.port);
-    pst_pool *p = new_pool(eps, 4);
-    CHECK(p != NULL);
+    echo_start(&s1);
+    echo_start(&s2);
+    pst_pool *p = pool_at(", ", 4, s1.port, s2.port);
     if (!p)
         return;
     pst_arena a;
@@ -147,13 +190,8 @@ static void test_round_robin_down_and_back(void)
 static void test_dead_endpoint_from_the_start(void)
 {
     echo_server s;
-    es_init(&s);
-    CHECK(es_start(&s, 0, PST_SERVER_THREADED) == 0);
-    char eps[128];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d,127.0.0.1:%d", unused_port(),
-             s.port);
-    pst_pool *p = new_pool(eps, 2);
-    CHECK(p != NULL);
+    echo_start(&s);
+    pst_pool *p = pool_at(",", 2, unused_port(), s.port);
     if (p) {
         pst_arena a;
         pst_arena_init(&a, NULL, 0, 0);
@@ -191,17 +229,9 @@ static void *hangup_main(void *p)
 static int hangup_start(hangup_server *h)
 {
     memset(h, 0, sizeof *h);
-    h->fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind(h->fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-        listen(h->fd, 16) < 0 ||
-        getsockname(h->fd, (struct sockaddr *)&a, &len) < 0)
+    h->fd = bind_loopback(true, &h->port);
+    if (h->fd < 0)
         return -1;
-    h->port = ntohs(a.sin_port);
     return pthread_create(&h->thread, NULL, hangup_main, h);
 }
 
@@ -209,13 +239,7 @@ static void hangup_stop(hangup_server *h)
 {
     atomic_store(&h->stop, true);
     /* Wake the blocked accept with one last connection. */
-    int c = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)h->port);
-    connect(c, (struct sockaddr *)&a, sizeof a);
+    int c = connect_loopback(h->port);
     pthread_join(h->thread, NULL);
     close(c);
     close(h->fd);
@@ -228,12 +252,8 @@ static void test_endpoint_that_hangs_up(void)
     hangup_server h;
     CHECK(hangup_start(&h) == 0);
     echo_server s;
-    es_init(&s);
-    CHECK(es_start(&s, 0, PST_SERVER_THREADED) == 0);
-    char eps[128];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d,127.0.0.1:%d", h.port, s.port);
-    pst_pool *p = new_pool(eps, 2);
-    CHECK(p != NULL);
+    echo_start(&s);
+    pst_pool *p = pool_at(",", 2, h.port, s.port);
     if (p) {
         pst_arena a;
         pst_arena_init(&a, NULL, 0, 0);
@@ -285,12 +305,8 @@ static int pooled_fd_to(int port)
 static void test_unsent_call_retried(void)
 {
     echo_server s;
-    es_init(&s);
-    CHECK(es_start(&s, 0, PST_SERVER_THREADED) == 0);
-    char eps[64];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d", s.port);
-    pst_pool *p = new_pool(eps, 2);
-    CHECK(p != NULL);
+    echo_start(&s);
+    pst_pool *p = pool_at("", 2, s.port, 0);
     if (!p)
         return;
     pst_arena a;
@@ -353,30 +369,16 @@ static void *swallow_main(void *p)
 static int swallow_start(swallow_server *sw)
 {
     memset(sw, 0, sizeof *sw);
-    sw->fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind(sw->fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-        listen(sw->fd, 16) < 0 ||
-        getsockname(sw->fd, (struct sockaddr *)&a, &len) < 0)
+    sw->fd = bind_loopback(true, &sw->port);
+    if (sw->fd < 0)
         return -1;
-    sw->port = ntohs(a.sin_port);
     return pthread_create(&sw->thread, NULL, swallow_main, sw);
 }
 
 static void swallow_stop(swallow_server *sw)
 {
     /* One last connection that sends nothing ends the loop. */
-    int c = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)sw->port);
-    connect(c, (struct sockaddr *)&a, sizeof a);
+    int c = connect_loopback(sw->port);
     shutdown(c, SHUT_WR);
     pthread_join(sw->thread, NULL);
     close(c);
@@ -391,12 +393,8 @@ static void test_written_call_not_retried(void)
     swallow_server sw;
     CHECK(swallow_start(&sw) == 0);
     echo_server s;
-    es_init(&s);
-    CHECK(es_start(&s, 0, PST_SERVER_THREADED) == 0);
-    char eps[128];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d,127.0.0.1:%d", sw.port, s.port);
-    pst_pool *p = new_pool(eps, 2);
-    CHECK(p != NULL);
+    echo_start(&s);
+    pst_pool *p = pool_at(",", 2, sw.port, s.port);
     if (p) {
         pst_arena a;
         pst_arena_init(&a, NULL, 0, 0);
@@ -412,6 +410,8 @@ static void test_written_call_not_retried(void)
         pst_pool_free(p);
     }
 
+    char eps[128];
+    snprintf(eps, sizeof eps, "127.0.0.1:%d,127.0.0.1:%d", sw.port, s.port);
     pst_pool_options o = PST_POOL_OPTIONS_INIT;
     o.endpoints = eps;
     o.framed = true;
@@ -442,12 +442,12 @@ static void test_written_call_not_retried(void)
 
 static void test_no_server_at_all(void)
 {
-    char eps[64];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d", unused_port());
-    pst_pool *p = new_pool(eps, 2);
-    CHECK(p != NULL);
+    int port = unused_port();
+    pst_pool *p = pool_at("", 2, port, 0);
     if (!p)
         return;
+    char eps[64];
+    snprintf(eps, sizeof eps, "127.0.0.1:%d", port);
     pst_arena a;
     pst_arena_init(&a, NULL, 0, 0);
     CHECK_EQ_INT(echo_call(p, "hello", &a), PST_E_UNAVAILABLE);
@@ -512,14 +512,9 @@ static void *pool_worker(void *arg)
 static void test_threads_bounded_connections(void)
 {
     echo_server s1, s2;
-    es_init(&s1);
-    es_init(&s2);
-    CHECK(es_start(&s1, 0, PST_SERVER_THREADED) == 0);
-    CHECK(es_start(&s2, 0, PST_SERVER_THREADED) == 0);
-    char eps[128];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d 127.0.0.1:%d", s1.port, s2.port);
-    pst_pool *p = new_pool(eps, 2);
-    CHECK(p != NULL);
+    echo_start(&s1);
+    echo_start(&s2);
+    pst_pool *p = pool_at(" ", 2, s1.port, s2.port);
     if (p) {
         atomic_int bad = 0;
         pthread_t t[THREADS];
@@ -551,12 +546,8 @@ static void test_threads_bounded_connections(void)
 static void test_timeout_and_exceptions(void)
 {
     echo_server s;
-    es_init(&s);
-    CHECK(es_start(&s, 0, PST_SERVER_THREADED) == 0);
-    char eps[64];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d", s.port);
-    pst_pool *p = new_pool(eps, 1);
-    CHECK(p != NULL);
+    echo_start(&s);
+    pst_pool *p = pool_at("", 1, s.port, 0);
     if (p) {
         pst_arena a;
         pst_arena_init(&a, NULL, 0, 0);
@@ -617,12 +608,8 @@ static void *hold_main(void *arg)
 static void test_wait_for_a_free_connection(void)
 {
     echo_server s;
-    es_init(&s);
-    CHECK(es_start(&s, 0, PST_SERVER_THREADED) == 0);
-    char eps[64];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d", s.port);
-    pst_pool *p = new_pool(eps, 1);
-    CHECK(p != NULL);
+    echo_start(&s);
+    pst_pool *p = pool_at("", 1, s.port, 0);
     if (p) {
         holder h = { p, 1 };
         pthread_t t;
@@ -661,14 +648,10 @@ static void test_wait_for_a_free_connection(void)
 static void test_waiter_woken_when_backoff_ends(void)
 {
     echo_server a, b;
-    es_init(&a);
+    echo_start(&a);
     es_init(&b);
-    CHECK(es_start(&a, 0, PST_SERVER_THREADED) == 0);
     int bport = unused_port();
-    char eps[96];
-    snprintf(eps, sizeof eps, "127.0.0.1:%d,127.0.0.1:%d", a.port, bport);
-    pst_pool *p = new_pool(eps, 1);
-    CHECK(p != NULL);
+    pst_pool *p = pool_at(",", 1, a.port, bport);
     if (!p) {
         es_destroy(&a);
         es_destroy(&b);

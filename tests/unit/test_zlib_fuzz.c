@@ -10,15 +10,7 @@
 #include <stdlib.h>
 
 #include "test.h"
-
-static unsigned long fuzz_failures;
-static unsigned long fuzz_case;
-
-#define FUZZ_FAIL(what)                                                        \
-    do {                                                                       \
-        if (fuzz_failures++ < 20)                                              \
-            fprintf(stderr, "case %lu: %s\n", fuzz_case, what);                \
-    } while (0)
+#include "test_fuzz_driver.h" /* the loops */
 
 static unsigned long closed_count, limit_count, protocol_count, other_count;
 #define FUZZ_OUTCOME(rc)                                                       \
@@ -34,29 +26,18 @@ static unsigned long closed_count, limit_count, protocol_count, other_count;
     } while (0)
 
 #include "../fuzz/fuzz_zlib_target.h"
-#include "../fuzz/fuzz_mutate.h"
 
-#define CASE_MAX 4096
 enum { NSEEDS = 4 };
 
-static uint8_t input[CASE_MAX + 1];
-static uint8_t seed_bytes[NSEEDS][CASE_MAX];
+static uint8_t seed_bytes[NSEEDS][FUZZ_CASE_MAX];
 static fm_piece pieces[NSEEDS];
-
-static void run_case(const uint8_t *bytes, size_t n, uint8_t sel)
-{
-    input[0] = sel;
-    memcpy(input + 1, bytes, n);
-    fuzz_zlib_one(input, n + 1);
-    fuzz_case++;
-}
 
 /* Compress `plain` as one message of a TZlibTransport writer. */
 static size_t seed(int i, const void *plain, size_t n)
 {
     pst_zlib_deflater *d = pst_zlib_deflater_new(PST_ZLIB_LEVEL_DEFAULT);
     pst_wbuf w;
-    pst_wbuf_init(&w, CASE_MAX);
+    pst_wbuf_init(&w, FUZZ_CASE_MAX);
     struct iovec v = { (void *)plain, n };
     pst_error err = { 0, "" };
     CHECK_EQ_INT(pst_zlib_deflate(d, &v, 1, &w, &err), 0);
@@ -84,38 +65,28 @@ static void test_seeds(void)
     seed(2, big, sizeof big);
     static const char text[] = "not thrift at all, just words words words";
     seed(3, text, sizeof text - 1);
-    for (int i = 0; i < NSEEDS; i++)
-        for (unsigned sel = 0; sel < 64; sel++)
-            run_case(pieces[i].p, pieces[i].n, (uint8_t)sel);
+    fuzz_run_seeds(fuzz_zlib_one, pieces, NSEEDS, 64);
     CHECK(closed_count > 0);
     CHECK(limit_count > 0);
 }
 
 static void test_mutations(void)
 {
-    static uint8_t buf[CASE_MAX];
-    fm_seed(0x7a11b);
-    for (int i = 0; i < 6000; i++) {
-        const fm_piece *s = &pieces[fm_below(NSEEDS)];
-        memcpy(buf, s->p, s->n);
-        size_t n = fm_mutate(buf, s->n, sizeof buf, pieces, NSEEDS);
-        run_case(buf, n, (uint8_t)fm_rnd());
-    }
+    fuzz_run_mutations(fuzz_zlib_one, 0x7a11b, 6000, pieces, NSEEDS);
     CHECK(protocol_count > 0);
+}
+
+/* A zlib header (default compression) before the random bytes. */
+static void zlib_shape(uint8_t *buf, size_t n)
+{
+    (void)n; /* at least 2 */
+    buf[0] = 0x78;
+    buf[1] = 0x9c;
 }
 
 static void test_random(void)
 {
-    static uint8_t buf[512];
-    fm_seed(0x2b1);
-    for (int i = 0; i < 2000; i++) {
-        size_t n = 2 + fm_below(sizeof buf - 2);
-        buf[0] = 0x78;
-        buf[1] = 0x9c;
-        for (size_t k = 2; k < n; k++)
-            buf[k] = (uint8_t)fm_rnd();
-        run_case(buf, n, (uint8_t)fm_rnd());
-    }
+    fuzz_run_random(fuzz_zlib_one, 0x2b1, 2000, 512, 2, 2, zlib_shape);
 }
 
 int main(void)
