@@ -239,6 +239,51 @@ int pst_header_read(const uint8_t *body, size_t n, const pst_codec_config *cfg,
     return 0;
 }
 
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* The usual frame, a call's or a reply's: no transforms, no info headers,
+ * a one-byte protocol id. Its header is one word (id, transform count 0,
+ * two bytes of padding), the bytes the general path writes for it. */
+enum { PLAIN_HEADER = 4 };
+
+static inline bool plain_frame(const pst_header_frame *f)
+{
+    return f->ntransforms == 0 && f->nheaders == 0 && (uint32_t)f->protocol_id < 0x80;
+}
+
+/* A plain frame's body at b (room checked by the caller). */
+static size_t put_plain_body(uint8_t *b, const pst_header_frame *f, const void *payload,
+                             size_t n)
+{
+    b[0] = 0x0F;
+    b[1] = 0xFF;
+    b[2] = (uint8_t)(f->flags >> 8);
+    b[3] = (uint8_t)f->flags;
+    put_be32(b + 4, (uint32_t)f->seqid);
+    b[8] = 0;
+    b[9] = PLAIN_HEADER / 4;
+    put_be32(b + 10, (uint32_t)f->protocol_id << 24);
+    if (n)
+        memcpy(b + FIXED + PLAIN_HEADER, payload, n);
+    return FIXED + PLAIN_HEADER + n;
+}
+
+/* True when out has room for a plain frame of payload n and a length of
+ * `prefix` bytes before it, without growing (growing, and its errors, are
+ * the general path's). */
+static inline bool plain_fits(const pst_wbuf *out, const pst_header_frame *f, size_t prefix,
+                              size_t n)
+{
+    return plain_frame(f) && n <= UINT32_MAX - (FIXED + PLAIN_HEADER) &&
+           out->cap - out->len >= prefix + FIXED + PLAIN_HEADER + n;
+}
+
 static size_t varint_put(uint8_t *p, uint32_t v)
 {
     size_t n = 0;
@@ -253,6 +298,10 @@ static size_t varint_put(uint8_t *p, uint32_t v)
 int pst__header_write_body(pst_wbuf *out, const pst_header_frame *f,
                            const void *payload, size_t n, pst_error *err)
 {
+    if (plain_fits(out, f, 0, n)) {
+        out->len += put_plain_body(out->data + out->len, f, payload, n);
+        return 0;
+    }
     if (f->ntransforms > PST_HEADER_MAX_TRANSFORMS)
         return pst_error_set(err, PST_E_INVALID, "header: %u transforms",
                              f->ntransforms);
@@ -353,6 +402,13 @@ int pst__header_write_body(pst_wbuf *out, const pst_header_frame *f,
 int pst_header_write(pst_wbuf *out, const pst_header_frame *f,
                      const void *payload, size_t n, pst_error *err)
 {
+    if (plain_fits(out, f, 4, n)) {
+        uint8_t *b = out->data + out->len;
+        size_t body = put_plain_body(b + 4, f, payload, n);
+        put_be32(b, (uint32_t)body);
+        out->len += 4 + body;
+        return 0;
+    }
     size_t start = out->len;
     if (pst_wbuf_reserve(out, 4) < 0)
         return pst_error_set(err, out->err, "header frame passes %zu bytes",

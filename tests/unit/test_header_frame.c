@@ -1,13 +1,16 @@
 /* test_header_frame.c: pst_header_write and pst_header_read at the edges of
- * their short paths: the whole frame reserved at once when there are no
- * transforms (a payload past the buffer's limit leaves it as it was and
- * usable), one-byte varints read inline and longer ones (a non-minimal
- * protocol id) still read, a header with no info block, and one whose info
- * block follows the transform list directly. */
+ * their short paths: a plain frame (no transforms, no info headers) written
+ * straight into a buffer with room gives the bytes the general path gives
+ * into an empty one, with and without its length; the whole frame reserved
+ * at once when there are no transforms (a payload past the buffer's limit
+ * leaves it as it was and usable); one-byte varints read inline and longer
+ * ones (a non-minimal protocol id) still read, a header with no info block,
+ * and one whose info block follows the transform list directly. */
 #include <string.h>
 
 #include "postern/header.h"
 #include "test.h"
+#include "transport/header_internal.h"
 
 static const uint8_t PAYLOAD[] = "a message of some bytes";
 
@@ -19,6 +22,21 @@ static void round_trip(const pst_header_frame *f)
     pst_error err = { 0, "" };
     CHECK_EQ_INT(pst_header_write(&w, f, PAYLOAD, sizeof PAYLOAD, &err), 0);
     CHECK(w.len >= 14 + sizeof PAYLOAD);
+    /* again into the same buffer, which has room now (a plain frame takes
+     * the short path), then only the body after a byte: the same bytes */
+    size_t first = w.len;
+    CHECK_EQ_INT(pst_header_write(&w, f, PAYLOAD, sizeof PAYLOAD, &err), 0);
+    CHECK_EQ_INT(w.len, 2 * first);
+    CHECK(w.len == 2 * first && memcmp(w.data, w.data + first, first) == 0);
+    pst_wbuf body;
+    pst_wbuf_init(&body, 0);
+    CHECK_EQ_INT(pst_wbuf_reserve(&body, 2 * first), 0);
+    CHECK_EQ_INT(pst_wbuf_append(&body, "b", 1), 0);
+    CHECK_EQ_INT(pst__header_write_body(&body, f, PAYLOAD, sizeof PAYLOAD, &err), 0);
+    CHECK_EQ_INT(body.len, first - 4 + 1);
+    CHECK(body.len == first - 4 + 1 && memcmp(body.data + 1, w.data + 4, first - 4) == 0);
+    pst_wbuf_free(&body);
+    w.len = first;
     if (w.len < 14 + sizeof PAYLOAD) {
         pst_wbuf_free(&w);
         return;
