@@ -23,8 +23,9 @@
 #                   ../shared/bench/build/codec_cpp, or $POSTERN_SHARED_BENCH; built with that
 #                   directory's build.sh into build/bench-peers if missing)
 #   --cpp-json PATH codec_cpp_json (default $CODEC_CPP_JSON or
-#                   build/bench-peers/codec_cpp_json, built if missing: needs
-#                   thrift and libthrift-dev, whose libthriftz has THeader)
+#                   build/bench-peers/codec_cpp_json, built if missing or
+#                   older than its source: needs thrift and libthrift-dev,
+#                   whose libthriftz has THeader)
 #   --postern PATH  codec-bench (default build/bin/codec-bench, built if missing)
 #   --out FILE      append every raw row, prefixed with run=K, to FILE
 #   --svg FILE      the speed-up chart (default bench/codec/speedup.svg, which
@@ -42,7 +43,8 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 SHARED_BENCH="${POSTERN_SHARED_BENCH:-$ROOT/../shared/bench}"
 CPP="${CODEC_CPP:-$SHARED_BENCH/build/codec_cpp}"
 POSTERN="${CODEC_BENCH:-$ROOT/build/bin/codec-bench}"
-CPP_JSON="${CODEC_CPP_JSON:-$ROOT/build/bench-peers/codec_cpp_json}"
+CPP_JSON_DEFAULT="$ROOT/build/bench-peers/codec_cpp_json"
+CPP_JSON="${CODEC_CPP_JSON:-$CPP_JSON_DEFAULT}"
 RUNS=5 TARGET_MS=300 OUT="" SVG="$HERE/speedup.svg"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
@@ -78,7 +80,9 @@ if [ ! -x "$CPP" ]; then
   CPP="$PEERS/codec_cpp"
   [ -x "$CPP" ] || die "build.sh did not produce $CPP"
 fi
-if [ ! -x "$CPP_JSON" ]; then
+# our own peer is rebuilt when its source is newer (an older one lacks rows)
+if [ ! -x "$CPP_JSON" ] ||
+   { [ "$CPP_JSON" = "$CPP_JSON_DEFAULT" ] && [ "$HERE/codec_cpp_json.cpp" -nt "$CPP_JSON" ]; }; then
   # as the shared build.sh builds codec_cpp: generated code, -O2, pkg-config thrift
   PEERS="$ROOT/build/bench-peers"
   echo "codec/run.sh: building codec_cpp_json into $PEERS" >&2
