@@ -1,6 +1,6 @@
-// codec_cpp_json: the JSON rows of the codec benchmark on the Thrift C++
-// side (libthrift 0.17's TJSONProtocol over a TMemoryBuffer, code from
-// `thrift --gen cpp bench.thrift`, default options). The shared peer
+// codec_cpp_json: the JSON and header rows of the codec benchmark on the
+// Thrift C++ side (libthrift 0.17's TJSONProtocol over a TMemoryBuffer, code
+// from `thrift --gen cpp bench.thrift`, default options). The shared peer
 // codec_cpp has binary and compact only; this program adds JSON with the
 // same four messages and values (bench.thrift's header), the same timing
 // (encode: rewind the buffer, value.write; decode: rewind the encoding, a
@@ -8,6 +8,14 @@
 // rows with codec_cpp's:
 //
 //   lib=cpp msg=xtruct proto=json op=encode ns_op=310.2 bytes=104 n=... checksum=...
+//
+// --proto header: a whole THeader message, as a Thrift C++ client sends a
+// call through THeaderProtocol (binary inside) over a TMemoryBuffer:
+//   encode: rewind the buffer, writeMessageBegin(msg name, T_CALL, 7),
+//           value.write, writeMessageEnd, writeEnd, flush (the frame:
+//           length, header with the frame's seqid 7, envelope, struct)
+//   decode: rewind the frame, readMessageBegin (reads the frame and its
+//           header), a fresh object, obj.read, readMessageEnd, readEnd
 //
 // It also runs binary and compact (TBinaryProtocolT/TCompactProtocolT on
 // TMemoryBuffer, as codec_cpp) when asked with --proto: with --iters, a
@@ -19,7 +27,7 @@
 //   --iters N        exactly N operations per row (no calibration)
 //   --dump DIR       also write each encoding to DIR/<msg>.<proto>.bin
 //   --msg NAME       only this message (xtruct, insanity, oneofeach, doubles)
-//   --proto NAME     json (default), binary or compact
+//   --proto NAME     json (default), header, binary or compact
 //   --op NAME        only encode or only decode
 #include <cerrno>
 #include <cinttypes>
@@ -32,6 +40,7 @@
 
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/protocol/THeaderProtocol.h>
 #include <thrift/protocol/TJSONProtocol.h>
 #include <thrift/transport/TBufferTransports.h>
 
@@ -39,6 +48,7 @@
 
 using apache::thrift::protocol::TBinaryProtocolT;
 using apache::thrift::protocol::TCompactProtocolT;
+using apache::thrift::protocol::THeaderProtocol;
 using apache::thrift::protocol::TJSONProtocol;
 using apache::thrift::transport::TMemoryBuffer;
 
@@ -174,6 +184,17 @@ uint64_t digest(const bench::Doubles& v) {
 
 bool selected(const char* only, const char* name) { return only == nullptr || std::strcmp(only, name) == 0; }
 
+bool dump(const Options& o, const char* msg, const std::string& enc) {
+  if (!o.dump_dir) return true;
+  std::string path = std::string(o.dump_dir) + "/" + msg + "." + o.proto + ".bin";
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f || std::fwrite(enc.data(), 1, enc.size(), f) != enc.size() || std::fclose(f) != 0) {
+    std::fprintf(stderr, "codec_cpp_json: cannot write %s: %s\n", path.c_str(), std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
 template <class Proto, class T>
 bool run_rows(const char* msg, const T& value, const Options& o) {
   if (!selected(o.only_msg, msg)) return true;
@@ -191,14 +212,7 @@ bool run_rows(const char* msg, const T& value, const Options& o) {
     std::fprintf(stderr, "codec_cpp_json: %s/%s: decode(encode(x)) != x\n", msg, o.proto);
     return false;
   }
-  if (o.dump_dir) {
-    std::string path = std::string(o.dump_dir) + "/" + msg + "." + o.proto + ".bin";
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f || std::fwrite(enc.data(), 1, enc.size(), f) != enc.size() || std::fclose(f) != 0) {
-      std::fprintf(stderr, "codec_cpp_json: cannot write %s: %s\n", path.c_str(), std::strerror(errno));
-      return false;
-    }
-  }
+  if (!dump(o, msg, enc)) return false;
 
   uint64_t n = 0, sum = 0;
   double ns;
@@ -246,17 +260,118 @@ bool run_rows(const char* msg, const T& value, const Options& o) {
   return true;
 }
 
+// The message envelope's (and the frame's) sequence id in the header rows;
+// postern's codec-bench writes the same.
+constexpr int32_t kHeaderSeqid = 7;
+
+// One message as THeaderProtocol writes it, returning the frame's size.
+template <class T>
+uint32_t header_write(THeaderProtocol& proto, RewindableBuffer& buf, const char* msg, const T& value) {
+  buf.resetBuffer();
+  proto.writeMessageBegin(msg, apache::thrift::protocol::T_CALL, kHeaderSeqid);
+  value.write(&proto);
+  proto.writeMessageEnd();
+  proto.getTransport()->writeEnd();
+  proto.getTransport()->flush();
+  return buf.unread();
+}
+
+// One message as THeaderProtocol reads it; the digest of the value and the
+// envelope's seqid.
+template <class T>
+uint64_t header_read(THeaderProtocol& proto, T& out) {
+  std::string name;
+  apache::thrift::protocol::TMessageType type;
+  int32_t seqid;
+  proto.readMessageBegin(name, type, seqid);
+  out.read(&proto);
+  proto.readMessageEnd();
+  proto.getTransport()->readEnd();
+  return digest(out) + static_cast<uint64_t>(seqid) + name.size();
+}
+
+// The header rows: the same loops as run_rows around a whole message.
+template <class T>
+bool run_header_rows(const char* msg, const T& value, const Options& o) {
+  if (!selected(o.only_msg, msg)) return true;
+  auto buf = std::make_shared<RewindableBuffer>(1u << 20);
+  THeaderProtocol proto(buf, apache::thrift::protocol::T_BINARY_PROTOCOL);
+  auto hdr = std::dynamic_pointer_cast<apache::thrift::transport::THeaderTransport>(proto.getTransport());
+  hdr->setSequenceNumber(kHeaderSeqid);
+
+  header_write(proto, *buf, msg, value);
+  uint8_t* p;
+  uint32_t len;
+  buf->getBuffer(&p, &len);
+  std::string enc(reinterpret_cast<char*>(p), len);
+  T back;
+  header_read(proto, back);
+  if (!(back == value) || buf->unread() != 0) {
+    std::fprintf(stderr, "codec_cpp_json: %s/%s: decode(encode(x)) != x\n", msg, o.proto);
+    return false;
+  }
+  if (!dump(o, msg, enc)) return false;
+
+  uint64_t n = 0, sum = 0;
+  double ns;
+  if (selected(o.only_op, "encode")) {
+    ns = measure(
+        [&](uint64_t iters) {
+          uint64_t s = 0;
+          for (uint64_t i = 0; i < iters; i++) {
+            uint32_t l = header_write(proto, *buf, msg, value);
+            uint8_t* q;
+            uint32_t ql;
+            buf->getBuffer(&q, &ql);
+            s += l + q[l - 1];
+          }
+          return s;
+        },
+        o, &n, &sum);
+    std::printf("lib=cpp msg=%s proto=%s op=encode ns_op=%.1f bytes=%zu n=%" PRIu64 " checksum=%" PRIu64 "\n", msg,
+                o.proto, ns, enc.size(), n, sum);
+    std::fflush(stdout);
+  }
+
+  buf->resetBuffer();
+  buf->write(reinterpret_cast<const uint8_t*>(enc.data()), static_cast<uint32_t>(enc.size()));
+  n = 0;
+  sum = 0;
+  if (selected(o.only_op, "decode")) {
+    ns = measure(
+        [&](uint64_t iters) {
+          uint64_t s = 0;
+          for (uint64_t i = 0; i < iters; i++) {
+            buf->rewindRead();
+            T out;
+            s += header_read(proto, out);
+          }
+          return s;
+        },
+        o, &n, &sum);
+    std::printf("lib=cpp msg=%s proto=%s op=decode ns_op=%.1f bytes=%zu n=%" PRIu64 " checksum=%" PRIu64 "\n", msg,
+                o.proto, ns, enc.size(), n, sum);
+    std::fflush(stdout);
+  }
+  return true;
+}
+
 template <class Proto>
 bool run_all(const Options& o) {
   return run_rows<Proto>("xtruct", value_xtruct(), o) && run_rows<Proto>("insanity", value_insanity(), o) &&
          run_rows<Proto>("oneofeach", value_oneofeach(), o) && run_rows<Proto>("doubles", value_doubles(), o);
 }
 
+bool run_all_header(const Options& o) {
+  return run_header_rows("xtruct", value_xtruct(), o) && run_header_rows("insanity", value_insanity(), o) &&
+         run_header_rows("oneofeach", value_oneofeach(), o) && run_header_rows("doubles", value_doubles(), o);
+}
+
 [[noreturn]] void usage(int rc) {
   std::fprintf(rc ? stderr : stdout,
                "usage: codec_cpp_json [--target-ms MS] [--iters N] [--dump DIR]\n"
                "                      [--msg xtruct|insanity|oneofeach|doubles]\n"
-               "                      [--proto json|binary|compact] [--op encode|decode]\n");
+               "                      [--proto json|header|binary|compact] [--op encode|decode]\n");
   std::exit(rc);
 }
 
@@ -293,6 +408,8 @@ int main(int argc, char** argv) {
     bool ok;
     if (std::strcmp(o.proto, "json") == 0)
       ok = run_all<TJSONProtocol>(o);
+    else if (std::strcmp(o.proto, "header") == 0)
+      ok = run_all_header(o);
     else if (std::strcmp(o.proto, "binary") == 0)
       ok = run_all<TBinaryProtocolT<TMemoryBuffer>>(o);
     else if (std::strcmp(o.proto, "compact") == 0)

@@ -13,7 +13,7 @@
 # cancelled out. The C++ side is codec_cpp_json (build/bench-peers, built by
 # run.sh), which runs the same generated code and protocol classes as the
 # shared codec_cpp (TBinaryProtocolT/TCompactProtocolT<TMemoryBuffer>,
-# TJSONProtocol) but can run a fixed count. Prints Markdown.
+# TJSONProtocol, THeaderProtocol) but can run a fixed count. Prints Markdown.
 #   --iters N     operations in the shorter run (default 2000; doubles: N/100)
 #   --msg NAME    only this message;  --proto NAME  only this protocol
 # Needs valgrind. Takes a few minutes.
@@ -73,7 +73,7 @@ for msg in xtruct insanity oneofeach doubles; do
   [ -n "$ONLY_MSG" ] && [ "$msg" != "$ONLY_MSG" ] && continue
   n=$ITERS
   [ "$msg" = doubles ] && n=$((ITERS / 100))
-  for proto in binary compact json; do
+  for proto in binary compact json header; do
     [ -n "$ONLY_PROTO" ] && [ "$proto" != "$ONLY_PROTO" ] && continue
     m=$n
     # Thrift C++'s JSON is ~100x binary's cost: fewer operations suffice

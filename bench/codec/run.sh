@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # bench/codec/run.sh - postern's codec against Apache Thrift C++ 0.17
 # (generated code, TBinaryProtocolT/TCompactProtocolT over TMemoryBuffer):
-# the four messages of bench.thrift, binary, compact and JSON, encode and
-# decode. Binary and compact come from the shared peer codec_cpp; JSON from
-# this directory's codec_cpp_json.cpp (TJSONProtocol; the shared peer has no
-# JSON), built into build/bench-peers with the same flags.
+# the four messages of bench.thrift, binary, compact, JSON and header, encode
+# and decode. Binary and compact come from the shared peer codec_cpp; JSON and
+# header from this directory's codec_cpp_json.cpp (TJSONProtocol, and a whole
+# message through THeaderProtocol with binary inside; the shared peer has
+# neither), built into build/bench-peers with the same flags.
 #
 #   bench/codec/run.sh [--runs N] [--target-ms MS] [--cpp PATH] [--cpp-json PATH]
 #                      [--postern PATH] [--out FILE]
 #
-# Runs codec_cpp, codec_cpp_json and codec-bench alternately N times (default
-# 5): cpp cpp-json postern cpp cpp-json postern ... The first C++ runs dump
+# Runs codec_cpp, codec_cpp_json (--proto json, then --proto header) and
+# codec-bench alternately N times (default 5): cpp cpp-json cpp-header postern
+# cpp cpp-json cpp-header postern ... The first C++ runs dump
 # their encodings into a temporary directory and the first postern run checks
 # its own bytes (and its decoding of the C++ bytes) against them. Prints Markdown: per row the medians in ns
 # per operation and the speed-up (C++ time / postern time), the spread, and
@@ -21,18 +23,19 @@
 #                   ../shared/bench/build/codec_cpp, or $POSTERN_SHARED_BENCH; built with that
 #                   directory's build.sh into build/bench-peers if missing)
 #   --cpp-json PATH codec_cpp_json (default $CODEC_CPP_JSON or
-#                   build/bench-peers/codec_cpp_json, built if missing: needs
-#                   thrift and libthrift-dev)
+#                   build/bench-peers/codec_cpp_json, built if missing or
+#                   older than its source: needs thrift and libthrift-dev,
+#                   whose libthriftz has THeader)
 #   --postern PATH  codec-bench (default build/bin/codec-bench, built if missing)
 #   --out FILE      append every raw row, prefixed with run=K, to FILE
 #   --svg FILE      the speed-up chart (default bench/codec/speedup.svg, which
 #                   bench/README.md shows)
-# Takes about N x 40 s.
+# Takes about N x 50 s.
 #
-# A new protocol's rows (header is next) need: postern's codec-bench to run
-# it (its msgs loop), a C++ peer printing lib=cpp ... proto=NAME lines (a
-# branch in codec_cpp_json.cpp's main, or its own program added to PROGS
-# below), and NAME in the awk's protocol list (PROTOS).
+# A new protocol's rows need: postern's codec-bench to run it (its msgs
+# loop), a C++ peer printing lib=cpp ... proto=NAME lines (a branch in
+# codec_cpp_json.cpp's main run as its own entry in PROGS below, as
+# cpp-header is), and NAME in the awk's protocol list (PROTOS).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -40,7 +43,8 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 SHARED_BENCH="${POSTERN_SHARED_BENCH:-$ROOT/../shared/bench}"
 CPP="${CODEC_CPP:-$SHARED_BENCH/build/codec_cpp}"
 POSTERN="${CODEC_BENCH:-$ROOT/build/bin/codec-bench}"
-CPP_JSON="${CODEC_CPP_JSON:-$ROOT/build/bench-peers/codec_cpp_json}"
+CPP_JSON_DEFAULT="$ROOT/build/bench-peers/codec_cpp_json"
+CPP_JSON="${CODEC_CPP_JSON:-$CPP_JSON_DEFAULT}"
 RUNS=5 TARGET_MS=300 OUT="" SVG="$HERE/speedup.svg"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
@@ -76,13 +80,15 @@ if [ ! -x "$CPP" ]; then
   CPP="$PEERS/codec_cpp"
   [ -x "$CPP" ] || die "build.sh did not produce $CPP"
 fi
-if [ ! -x "$CPP_JSON" ]; then
+# our own peer is rebuilt when its source is newer (an older one lacks rows)
+if [ ! -x "$CPP_JSON" ] ||
+   { [ "$CPP_JSON" = "$CPP_JSON_DEFAULT" ] && [ "$HERE/codec_cpp_json.cpp" -nt "$CPP_JSON" ]; }; then
   # as the shared build.sh builds codec_cpp: generated code, -O2, pkg-config thrift
   PEERS="$ROOT/build/bench-peers"
   echo "codec/run.sh: building codec_cpp_json into $PEERS" >&2
   mkdir -p "$PEERS/gen-codec-cpp"
   { thrift --gen cpp -out "$PEERS/gen-codec-cpp" "$HERE/bench.thrift" &&
-    read -r -a THRIFT_CPP_FLAGS <<<"$(pkg-config --cflags --libs thrift)" &&
+    read -r -a THRIFT_CPP_FLAGS <<<"$(pkg-config --cflags --libs thrift-z thrift)" &&
     "${CXX:-g++}" -O2 -g -std=c++17 -Wall -Wextra -I"$PEERS/gen-codec-cpp" \
       -o "$PEERS/codec_cpp_json" "$HERE/codec_cpp_json.cpp" \
       "$PEERS/gen-codec-cpp/bench_types.cpp" "${THRIFT_CPP_FLAGS[@]}"; } >"$TMPD/build.log" 2>&1 ||
@@ -101,16 +107,16 @@ VEC="$TMPD/vectors"
 mkdir -p "$VEC"
 RAW="$TMPD/raw"
 : >"$RAW"
-# each program runs up to 24 rows of ~TARGET_MS plus calibration; allow 4x that
-LIMIT=$(((TARGET_MS * 24 * 4) / 1000 + 60))
-PROGS="cpp cpp-json postern"
+# each program runs up to 32 rows of ~TARGET_MS plus calibration; allow 4x that
+LIMIT=$(((TARGET_MS * 32 * 4) / 1000 + 60))
+PROGS="cpp cpp-json cpp-header postern"
 for ((r = 1; r <= RUNS; r++)); do
   for prog in $PROGS; do
     if [ "$prog" = cpp ]; then
       cmd=("$CPP" --target-ms "$TARGET_MS")
       [ "$r" = 1 ] && cmd+=(--dump "$VEC")
-    elif [ "$prog" = cpp-json ]; then
-      cmd=("$CPP_JSON" --target-ms "$TARGET_MS" --proto json)
+    elif [ "$prog" = cpp-json ] || [ "$prog" = cpp-header ]; then
+      cmd=("$CPP_JSON" --target-ms "$TARGET_MS" --proto "${prog#cpp-}")
       [ "$r" = 1 ] && cmd+=(--dump "$VEC")
     else
       cmd=("$POSTERN" --target-ms "$TARGET_MS" --vectors "")

@@ -1,6 +1,7 @@
 /* header.c: THeader frames (postern/header.h) read and written, with no
  * I/O: the client's transport (header_transport.c) and every server model
  * (server/header_process.c) share them. */
+#include <stdint.h>
 #include <string.h>
 
 #include "header_internal.h"
@@ -32,9 +33,10 @@ static uint32_t rd16(const uint8_t *p)
     return (uint32_t)p[0] << 8 | p[1];
 }
 
-/* An unsigned LEB128 varint of at most 32 bits within [*p, end). */
-static int varint(const uint8_t **p, const uint8_t *end, const uint8_t *base,
-                  const char *what, uint32_t *out, pst_error *err)
+/* An unsigned LEB128 varint of at most 32 bits within [*p, end): the
+ * bytes after the first, and every error. */
+static int varint_slow(const uint8_t **p, const uint8_t *end, const uint8_t *base,
+                       const char *what, uint32_t *out, pst_error *err)
 {
     uint64_t v = 0;
     const uint8_t *q = *p;
@@ -56,6 +58,18 @@ static int varint(const uint8_t **p, const uint8_t *end, const uint8_t *base,
     return pst_error_set(err, PST_E_PROTOCOL,
                          "header: %s at offset %zu is not a 32-bit varint", what,
                          (size_t)(*p - base));
+}
+
+/* A varint; the one-byte ones (every id, count and short string length in
+ * a usual header) without a call. */
+static inline int varint(const uint8_t **p, const uint8_t *end, const uint8_t *base,
+                         const char *what, uint32_t *out, pst_error *err)
+{
+    if (*p < end && **p < 0x80) {
+        *out = *(*p)++;
+        return 0;
+    }
+    return varint_slow(p, end, base, what, out, err);
 }
 
 /* A varint length and that many bytes, within [*p, end). */
@@ -183,12 +197,21 @@ int pst_header_read(const uint8_t *body, size_t n, const pst_codec_config *cfg,
         f->transforms[i] = (uint8_t)t;
     }
     f->ntransforms = nt;
-    rc = read_info(p, end, body, a, f, err);
-    if (rc < 0)
-        return rc;
+    /* a zero here is padding (or an info block type 0, which ends them
+     * all the same): no info headers */
+    if (p < end && *p != 0) {
+        rc = read_info(p, end, body, a, f, err);
+        if (rc < 0)
+            return rc;
+    }
 
     const uint8_t *data = end;
     size_t len = n - FIXED - hlen;
+    if (nt == 0) {
+        *payload = data;
+        *payload_len = len;
+        return 0;
+    }
     /* transforms were applied in order when written: undo them backwards
      * (all are zlib), the last pass into `inflated`, those before it into
      * two scratch buffers taken in turn */
@@ -216,6 +239,51 @@ int pst_header_read(const uint8_t *body, size_t n, const pst_codec_config *cfg,
     return 0;
 }
 
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* The usual frame, a call's or a reply's: no transforms, no info headers,
+ * a one-byte protocol id. Its header is one word (id, transform count 0,
+ * two bytes of padding), the bytes the general path writes for it. */
+enum { PLAIN_HEADER = 4 };
+
+static inline bool plain_frame(const pst_header_frame *f)
+{
+    return f->ntransforms == 0 && f->nheaders == 0 && (uint32_t)f->protocol_id < 0x80;
+}
+
+/* A plain frame's body at b (room checked by the caller). */
+static size_t put_plain_body(uint8_t *b, const pst_header_frame *f, const void *payload,
+                             size_t n)
+{
+    b[0] = 0x0F;
+    b[1] = 0xFF;
+    b[2] = (uint8_t)(f->flags >> 8);
+    b[3] = (uint8_t)f->flags;
+    put_be32(b + 4, (uint32_t)f->seqid);
+    b[8] = 0;
+    b[9] = PLAIN_HEADER / 4;
+    put_be32(b + 10, (uint32_t)f->protocol_id << 24);
+    if (n)
+        memcpy(b + FIXED + PLAIN_HEADER, payload, n);
+    return FIXED + PLAIN_HEADER + n;
+}
+
+/* True when out has room for a plain frame of payload n and a length of
+ * `prefix` bytes before it, without growing (growing, and its errors, are
+ * the general path's). */
+static inline bool plain_fits(const pst_wbuf *out, const pst_header_frame *f, size_t prefix,
+                              size_t n)
+{
+    return plain_frame(f) && n <= UINT32_MAX - (FIXED + PLAIN_HEADER) &&
+           out->cap - out->len >= prefix + FIXED + PLAIN_HEADER + n;
+}
+
 static size_t varint_put(uint8_t *p, uint32_t v)
 {
     size_t n = 0;
@@ -230,6 +298,10 @@ static size_t varint_put(uint8_t *p, uint32_t v)
 int pst__header_write_body(pst_wbuf *out, const pst_header_frame *f,
                            const void *payload, size_t n, pst_error *err)
 {
+    if (plain_fits(out, f, 0, n)) {
+        out->len += put_plain_body(out->data + out->len, f, payload, n);
+        return 0;
+    }
     if (f->ntransforms > PST_HEADER_MAX_TRANSFORMS)
         return pst_error_set(err, PST_E_INVALID, "header: %u transforms",
                              f->ntransforms);
@@ -243,6 +315,15 @@ int pst__header_write_body(pst_wbuf *out, const pst_header_frame *f,
     if (pst_wbuf_reserve(out, FIXED + hsize + 3) < 0)
         return pst_error_set(err, out->err, "header frame passes %zu bytes",
                              out->max);
+    /* without transforms the payload follows as it is: room for the whole
+     * frame now, then one memcpy (no second reservation, no call) */
+    if (f->ntransforms == 0 &&
+        (n > SIZE_MAX - (FIXED + hsize + 3) ||
+         pst_wbuf_reserve(out, FIXED + hsize + 3 + n) < 0)) {
+        int code = out->err ? out->err : PST_E_LIMIT;
+        out->err = 0;
+        return pst_error_set(err, code, "header frame passes %zu bytes", out->max);
+    }
     uint8_t *h = out->data + start + FIXED;
     size_t k = varint_put(h, (uint32_t)f->protocol_id);
     k += varint_put(h + k, f->ntransforms);
@@ -285,9 +366,9 @@ int pst__header_write_body(pst_wbuf *out, const pst_header_frame *f,
     /* the payload, through each transform in order */
     int rc = 0;
     if (f->ntransforms == 0) {
-        rc = pst_wbuf_append(out, payload, n);
-        if (rc < 0)
-            rc = pst_error_set(err, rc, "header frame passes %zu bytes", out->max);
+        if (n)
+            memcpy(out->data + out->len, payload, n);
+        out->len += n;
     } else {
         pst_wbuf w[2];
         pst_wbuf_init(&w[0], out->max);
@@ -321,6 +402,13 @@ int pst__header_write_body(pst_wbuf *out, const pst_header_frame *f,
 int pst_header_write(pst_wbuf *out, const pst_header_frame *f,
                      const void *payload, size_t n, pst_error *err)
 {
+    if (plain_fits(out, f, 4, n)) {
+        uint8_t *b = out->data + out->len;
+        size_t body = put_plain_body(b + 4, f, payload, n);
+        put_be32(b, (uint32_t)body);
+        out->len += 4 + body;
+        return 0;
+    }
     size_t start = out->len;
     if (pst_wbuf_reserve(out, 4) < 0)
         return pst_error_set(err, out->err, "header frame passes %zu bytes",
