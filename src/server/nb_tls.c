@@ -45,7 +45,7 @@ static int tls_input(pst__nb_filter *f, const uint8_t *p, size_t n,
         if (rc < 0)
             break;
         rc = plain->put(plain, buf, got);
-        if (rc < 0)
+        if (rc < 0 || !pst__tls_read_pending(tls))
             break;
     }
     int wrc = drain_wire(tls, back);     /* flights, tickets, an alert */

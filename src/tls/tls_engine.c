@@ -75,6 +75,18 @@ void pst__tls_free(pst__tls *t)
     free(t);
 }
 
+/* OpenSSL's SSL_get_error needs the thread's error queue empty before each
+ * SSL_* call. The engine keeps it so: every failure path clears what it
+ * left. Clearing unconditionally before each call cost a tenth of a TLS
+ * call's instructions (OpenSSL 3 walks all of its slots), so only a queue
+ * something else on this thread left dirty (a handler's own use of
+ * OpenSSL, say) is cleared, at the price of a peek. */
+static inline void err_ready(void)
+{
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
+}
+
 int pst__tls_put_wire(pst__tls *t, const void *p, size_t n)
 {
     while (n > 0) {
@@ -141,7 +153,7 @@ int pst__tls_handshake(pst__tls *t, pst_error *err)
 {
     if (t->established)
         return 0;
-    ERR_clear_error();
+    err_ready();
     int r = SSL_do_handshake(t->ssl);
     if (r == 1) {
         t->established = true;
@@ -150,7 +162,7 @@ int pst__tls_handshake(pst__tls *t, pst_error *err)
     }
     int e = SSL_get_error(t->ssl, r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-        return PST_E_SHORT;
+        return PST_E_SHORT;     /* nothing queued: not a failure */
     return tls_fail(t, err, "TLS handshake failed");
 }
 
@@ -163,7 +175,7 @@ int pst__tls_read(pst__tls *t, void *buf, size_t cap, size_t *got,
         if (rc < 0)
             return rc;
     }
-    ERR_clear_error();
+    err_ready();
     int n = SSL_read(t->ssl, buf, cap > INT_MAX ? INT_MAX : (int)cap);
     if (n > 0) {
         *got = (size_t)n;
@@ -174,6 +186,7 @@ int pst__tls_read(pst__tls *t, void *buf, size_t cap, size_t *got,
     case SSL_ERROR_WANT_WRITE:
         return PST_E_SHORT;
     case SSL_ERROR_ZERO_RETURN:
+        ERR_clear_error();
         return PST_E_CLOSED;
     default:
         return tls_fail(t, err, "TLS record refused");
@@ -183,7 +196,7 @@ int pst__tls_read(pst__tls *t, void *buf, size_t cap, size_t *got,
 int pst__tls_write(pst__tls *t, const void *p, size_t n, pst_error *err)
 {
     while (n > 0) {
-        ERR_clear_error();
+        err_ready();
         int k = n > INT_MAX ? INT_MAX : (int)n;
         int w = SSL_write(t->ssl, p, k);
         if (w <= 0)
@@ -201,6 +214,11 @@ void pst__tls_close_notify(pst__tls *t)
         SSL_shutdown(t->ssl);
         ERR_clear_error();
     }
+}
+
+bool pst__tls_read_pending(const pst__tls *t)
+{
+    return BIO_ctrl_pending(t->rbio) > 0 || SSL_has_pending(t->ssl);
 }
 
 size_t pst__tls_wire_pending(const pst__tls *t)

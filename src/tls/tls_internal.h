@@ -55,6 +55,11 @@ int pst__tls_put_wire(pst__tls *t, const void *p, size_t n);
 int pst__tls_read(pst__tls *t, void *buf, size_t cap, size_t *got,
                   pst_error *err);
 
+/* Might pst__tls_read give more plain bytes without more wire bytes
+ * (unread wire bytes, or a record OpenSSL holds)? When false, a read would
+ * only say PST_E_SHORT, and cost an SSL_read to say it. */
+bool pst__tls_read_pending(const pst__tls *t);
+
 /* Run the handshake only: 0 done, PST_E_SHORT needs more wire bytes,
  * PST_E_PROTOCOL failed (err says why). */
 int pst__tls_handshake(pst__tls *t, pst_error *err);
