@@ -1,4 +1,5 @@
-/* tls_engine.c: OpenSSL over two memory BIOs (see tls_internal.h): bytes
+/* tls_engine.c: OpenSSL over the engine's byte queues (see tls_internal.h
+ * and tls_bio.c): bytes
  * in from the wire, plain bytes out, plain bytes in, wire bytes out; no
  * socket, so blocking streams and the epoll loop drive it alike. */
 #include <arpa/inet.h>
@@ -20,8 +21,8 @@ static bool inet_pton_any(const char *host, unsigned char *addr)
 }
 
 struct pst__tls {
-    SSL *ssl;
-    BIO *rbio, *wbio;          /* owned by ssl */
+    SSL *ssl;                  /* owns the BIO over `pipe` */
+    pst__tls_pipe pipe;        /* wire bytes in and out (tls_bio.c) */
     bool established;
     bool has_identity;
     char identity[256];
@@ -34,18 +35,14 @@ pst__tls *pst__tls_new(pst__tls_ctx *ctx, bool server, const char *host,
     if (!t)
         return NULL;
     t->ssl = SSL_new(ctx);
-    t->rbio = BIO_new(BIO_s_mem());
-    t->wbio = BIO_new(BIO_s_mem());
-    if (!t->ssl || !t->rbio || !t->wbio) {
+    BIO *bio = pst__tls_pipe_bio_new(&t->pipe);
+    if (!t->ssl || !bio) {
         SSL_free(t->ssl);
-        BIO_free(t->rbio);
-        BIO_free(t->wbio);
+        BIO_free(bio);
         free(t);
         return NULL;
     }
-    /* An empty input BIO means "more later", not end of stream. */
-    BIO_set_mem_eof_return(t->rbio, -1);
-    SSL_set_bio(t->ssl, t->rbio, t->wbio);
+    SSL_set_bio(t->ssl, bio, bio);     /* one BIO both ways: one reference */
     if (server) {
         SSL_set_accept_state(t->ssl);
     } else {
@@ -72,6 +69,8 @@ void pst__tls_free(pst__tls *t)
     if (!t)
         return;
     SSL_free(t->ssl);
+    pst__tls_bytes_free(&t->pipe.in);
+    pst__tls_bytes_free(&t->pipe.out);
     free(t);
 }
 
@@ -89,15 +88,7 @@ static inline void err_ready(void)
 
 int pst__tls_put_wire(pst__tls *t, const void *p, size_t n)
 {
-    while (n > 0) {
-        int k = n > INT_MAX ? INT_MAX : (int)n;
-        int w = BIO_write(t->rbio, p, k);
-        if (w <= 0)
-            return PST_E_NOMEM;
-        p = (const uint8_t *)p + w;
-        n -= (size_t)w;
-    }
-    return 0;
+    return pst__tls_bytes_put(&t->pipe.in, p, n);
 }
 
 /* The handshake's or a record's failure, in words: OpenSSL's reason, and
@@ -218,18 +209,28 @@ void pst__tls_close_notify(pst__tls *t)
 
 bool pst__tls_read_pending(const pst__tls *t)
 {
-    return BIO_ctrl_pending(t->rbio) > 0 || SSL_has_pending(t->ssl);
+    return t->pipe.in.len > t->pipe.in.off || SSL_has_pending(t->ssl);
 }
 
 size_t pst__tls_wire_pending(const pst__tls *t)
 {
-    return BIO_ctrl_pending(t->wbio);
+    return t->pipe.out.len - t->pipe.out.off;
 }
 
 size_t pst__tls_take_wire(pst__tls *t, void *buf, size_t cap)
 {
-    int n = BIO_read(t->wbio, buf, cap > INT_MAX ? INT_MAX : (int)cap);
-    return n > 0 ? (size_t)n : 0;
+    return pst__tls_bytes_take(&t->pipe.out, buf, cap);
+}
+
+const uint8_t *pst__tls_wire_peek(const pst__tls *t, size_t *n)
+{
+    *n = t->pipe.out.len - t->pipe.out.off;
+    return t->pipe.out.data + t->pipe.out.off;
+}
+
+void pst__tls_wire_consume(pst__tls *t, size_t n)
+{
+    pst__tls_bytes_consume(&t->pipe.out, n);
 }
 
 bool pst__tls_established(const pst__tls *t)
