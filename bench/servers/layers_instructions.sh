@@ -8,13 +8,15 @@
 #                                        [--keep DIR] LAYER SERVER...
 #
 # LAYER is tls or zlib; SERVER is one of layers.sh's names: pst-nb,
-# pst-threaded, cpp-threaded, and pst-nb-io2 (nonblocking, two loops).
+# pst-threaded, cpp-threaded, tls-limit (tls only), and pst-nb-io2
+# (nonblocking, two loops).
 # Each server runs under valgrind --tool=callgrind while one layer-load
 # run drives it; its counters are zeroed once the connections are up and
 # warm (after the load's warm-up), dumped at the end, and the instructions
 # divided by the calls the handler answered in that window (callgrind's own
-# count of calls to echo_impl or EchoHandler::echo, so the window needs no
-# timing). Handshakes fall in the warm-up, so they are not counted.
+# count of calls to echo_impl or EchoHandler::echo, or to SSL_write for
+# tls-limit, so the window needs no timing). Handshakes fall in the
+# warm-up, so they are not counted.
 # --keep DIR keeps each run's callgrind output as DIR/LAYER-SERVER.callgrind
 # (for callgrind_annotate).
 #
@@ -32,7 +34,7 @@ while [ $# -gt 0 ]; do
     -s) S=$2; shift 2 ;;
     -T) T=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     -*) die "unknown option '$1'" ;;
     *) break ;;
   esac
@@ -40,7 +42,7 @@ done
 [ $# -ge 2 ] || die "usage: $0 [-c N] [-s BYTES] [-T SEC] [--keep DIR] tls|zlib SERVER..."
 LAYER=$1; shift
 command -v callgrind_control >/dev/null || die "no valgrind (apt-get install valgrind)"
-for b in echo-server layer-load cpp-layers-server; do
+for b in echo-server layer-load cpp-layers-server tls-limit-server; do
   [ -x "$BIN/$b" ] || die "$BIN/$b not built"
 done
 
@@ -58,6 +60,7 @@ for srv in "$@"; do
     pst-nb-io2)   CMD=("$BIN/echo-server" --port "$port" --io-threads 2 "${ssl[@]}") ;;
     pst-threaded) CMD=("$BIN/echo-server" --port "$port" --server-type threaded "${ssl[@]}") ;;
     cpp-threaded) CMD=("$BIN/cpp-layers-server" --port "$port" --layer "$LAYER" "${ssl[@]}") ;;
+    tls-limit)    CMD=("$BIN/tls-limit-server" --port "$port" "${ssl[@]}") ;;
     *) die "unknown server '$srv'" ;;
   esac
   rm -f "$TMP"/cg.*
@@ -83,7 +86,9 @@ for srv in "$@"; do
 import re, sys
 path, layer, srv, c, s, load = sys.argv[1:7]
 names, cur, calls, total = {}, None, 0, 0
-handler = re.compile(r'(^echo_impl$|EchoHandler::echo\()')
+# tls-limit has no handler: one SSL_write per call
+handler = re.compile(r'^SSL_write$' if srv == 'tls-limit' else
+                     r'(^echo_impl$|EchoHandler::echo\()')
 for line in open(path, errors='replace'):
     if line.startswith('summary:'):
         total = int(line.split()[1])
