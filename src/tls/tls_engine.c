@@ -1,7 +1,7 @@
-/* tls_engine.c: OpenSSL over the engine's byte queues (see tls_internal.h
- * and tls_bio.c): bytes
- * in from the wire, plain bytes out, plain bytes in, wire bytes out; no
- * socket, so blocking streams and the epoll loop drive it alike. */
+/* tls_engine.c: OpenSSL over the engine's byte queues (tls_internal.h,
+ * tls_bio.c): bytes in from the wire, plain bytes out, plain bytes in,
+ * wire bytes out; no socket, so blocking streams and the epoll loop drive
+ * it alike. */
 #include <arpa/inet.h>
 #include <limits.h>
 #include <openssl/err.h>
