@@ -18,6 +18,8 @@ enum { KEEP_CAP = 20 * 1024, MIN_CAP = 4096 };
 
 int pst__tls_bytes_put(pst__tls_bytes *q, const void *p, size_t n)
 {
+    if (n == 0)
+        return 0;
     if (q->off == q->len)
         q->off = q->len = 0;
     if (q->len + n > q->cap && q->off > 0) {
