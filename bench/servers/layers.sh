@@ -6,14 +6,18 @@
 #
 #   bench/servers/layers.sh [-T SECONDS] [-w WARMUP] [--rounds N]
 #                           [--shape 'C S']... [--layers 'tls zlib']
+#                           [--servers 'pst-nb cpp-threaded ...']
 #
 # Servers per layer (a fresh process per trial, alternated in each round):
 #   tls:  pst-nb        echo-server, nonblocking defaults, --ssl-cert/--ssl-key
 #                       (TLS sniffed next to plain traffic)
+#         pst-nb-io2    the same with --io-threads 2 (a loop per core)
 #         pst-threaded  the same with --server-type threaded
 #         cpp-threaded  cpp-layers-server --layer tls (framed binary in TLS)
-#   zlib: pst-threaded  echo-server --server-type threaded (the nonblocking
-#                       model does not serve zlib streams yet)
+#         tls-limit     tls-limit-server: OpenSSL on the socket, a thread per
+#                       connection, no RPC (the ceiling, tls_limit_server.c)
+#   zlib: pst-nb, pst-nb-io2, pst-threaded  echo-server as above (zlib
+#                       sniffed by its 0x78)
 #         cpp-threaded  cpp-layers-server --layer zlib (TZlibTransport over
 #                       TBufferedTransport, binary unframed inside)
 # Shapes are 'connections bytes' with one call in flight per connection
@@ -42,17 +46,28 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --shape) SHAPES+=("$2"); shift 2 ;;
     --layers) LAYERS=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --servers) SERVERS=$2; shift 2 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) die "unknown option '$1'" ;;
   esac
 done
 [ ${#SHAPES[@]} -gt 0 ] || SHAPES=('16 32' '64 32')
-for b in echo-server layer-load cpp-layers-server; do
+for b in echo-server layer-load cpp-layers-server tls-limit-server; do
   [ -x "$BIN/$b" ] || die "$BIN/$b not built (cmake --build build --target $b)"
 done
 
-servers_for() { case "$1" in tls) echo "pst-nb pst-threaded cpp-threaded" ;;
-                             zlib) echo "pst-threaded cpp-threaded" ;; esac; }
+SERVERS=""
+servers_for() {
+  local all
+  case "$1" in
+    tls) all="pst-nb pst-nb-io2 pst-threaded cpp-threaded tls-limit" ;;
+    zlib) all="pst-nb pst-nb-io2 pst-threaded cpp-threaded" ;;
+  esac
+  if [ -z "$SERVERS" ]; then echo "$all"; return; fi
+  local s out=""
+  for s in $all; do case " $SERVERS " in *" $s "*) out="$out $s" ;; esac; done
+  echo "$out"
+}
 
 # server_cmd LAYER SERVER PORT
 server_cmd() {
@@ -60,7 +75,9 @@ server_cmd() {
   [ "$1" = tls ] && ssl=(--ssl-cert "$KEYS/server.crt" --ssl-key "$KEYS/server.key")
   case "$2" in
     pst-nb)       echo "$BIN/echo-server --port $3 ${ssl[*]}" ;;
+    pst-nb-io2)   echo "$BIN/echo-server --port $3 --io-threads 2 ${ssl[*]}" ;;
     pst-threaded) echo "$BIN/echo-server --port $3 --server-type threaded ${ssl[*]}" ;;
+    tls-limit)    echo "$BIN/tls-limit-server --port $3 ${ssl[*]}" ;;
     cpp-threaded) echo "$BIN/cpp-layers-server --port $3 --layer $1 ${ssl[*]}" ;;
   esac
 }

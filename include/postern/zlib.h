@@ -33,7 +33,9 @@
 #include "protocol.h"
 #include "transport.h"
 
-/* Deflate level Thrift C++ uses by default (zlib's 6); Python's is 9. */
+/* Deflate level Thrift C++ uses by default (zlib's 6); Python's is 9.
+ * postern's servers deflate their replies at level 1 (cheaper for small
+ * messages, readable by any inflater); clients use what they are given. */
 #define PST_ZLIB_LEVEL_DEFAULT (-1)
 
 /* ---- push-style core --------------------------------------------------- */

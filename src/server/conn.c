@@ -281,7 +281,7 @@ static void serve_zlib(pst_server *s, pst_stream *st, const uint8_t *first,
                        bool count_kind)
 {
     const char *peer = pst_stream_peer(st);
-    pst_stream *zs = pst_stream_zlib_new(st, first, n, PST_ZLIB_LEVEL_DEFAULT);
+    pst_stream *zs = pst_stream_zlib_new(st, first, n, PST__ZLIB_REPLY_LEVEL);
     if (!zs) {
         pst__server_log(s, PST_LOG_ERROR, "%s: out of memory for zlib", peer);
         return; /* st freed with the failed wrapper */

@@ -2,10 +2,14 @@
  * nb_filter.c: byte filters in the NONBLOCKING model (nb_internal.h says
  * what a filter is). The read side: one recv into the loop's scratch, the
  * wire bytes through the filter into c->in, then the requests complete in
- * c->in answered as after any read. The write side: the pass's replies
- * through the filter into c->out, sent by pst__nb_conn_send as always.
+ * c->in answered as after any read (or, when nothing was kept from before,
+ * into the loop's `plain` and answered there). The write side: the pass's
+ * replies through the filter into the loop's `wire`, which pst__nb_conn_send
+ * then sends as the pass's output; only what the socket does not take is
+ * kept in c->out. No buffer is allocated per call.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -28,6 +32,30 @@ static int put_out(pst__nb_sink *k, const uint8_t *p, size_t n)
     return pst__nb_out_append(((conn_sink *)k)->c, p, n) < 0 ? PST_E_NOMEM : 0;
 }
 
+/* Into the loop's buffer `w`: plain bytes of a read (bounded as c->in is:
+ * they may stay there) or a pass's wire bytes. */
+static int put_loop_buf(pst_wbuf *w, size_t bound, const uint8_t *p,
+                        size_t n)
+{
+    if (w->len + n > bound)
+        return PST_E_LIMIT;
+    w->err = 0;
+    w->max = SIZE_MAX;         /* bound checked above */
+    return pst_wbuf_append(w, p, n) < 0 ? PST_E_NOMEM : 0;
+}
+
+static int put_plain(pst__nb_sink *k, const uint8_t *p, size_t n)
+{
+    nb_conn *c = ((conn_sink *)k)->c;
+    return put_loop_buf(&c->loop->plain, pst__nb_in_bound(c), p, n);
+}
+
+static int put_wire(pst__nb_sink *k, const uint8_t *p, size_t n)
+{
+    nb_conn *c = ((conn_sink *)k)->c;
+    return put_loop_buf(&c->loop->wire, SIZE_MAX, p, n);
+}
+
 const char *pst__nb_filter_identity(const nb_conn *c)
 {
     const pst__nb_filter *f = c->filter;
@@ -40,12 +68,15 @@ void pst__nb_filter_free(pst__nb_filter *f)
         f->ops->free(f);
 }
 
-int pst__nb_filter_feed(nb_conn *c, const uint8_t *p, size_t n, bool *eof)
+/* The filter's input with its plain bytes into `in` (c->in, or the loop's
+ * `plain`). */
+static int feed_into(nb_conn *c, const uint8_t *p, size_t n, bool *eof,
+                     pst__nb_sink *in_sink)
 {
-    conn_sink in = { { put_in }, c }, back = { { put_out }, c };
+    conn_sink back = { { put_out }, c };
     pst_error err;
     pst_error_clear(&err);
-    int rc = c->filter->ops->input(c->filter, p, n, &in.base, &back.base, &err);
+    int rc = c->filter->ops->input(c->filter, p, n, in_sink, &back.base, &err);
     if (rc == 0)
         return 0;
     if (rc == PST_E_CLOSED) {
@@ -74,6 +105,42 @@ int pst__nb_filter_feed(nb_conn *c, const uint8_t *p, size_t n, bool *eof)
     return -1;
 }
 
+int pst__nb_filter_feed(nb_conn *c, const uint8_t *p, size_t n, bool *eof)
+{
+    conn_sink in = { { put_in }, c };
+    return feed_into(c, p, n, eof, &in.base);
+}
+
+/* The usual read of a filtered connection, with nothing kept from before:
+ * its plain bytes into the loop's `plain`, answered there, only an
+ * incomplete tail kept in c->in (as a plain read does with the scratch). */
+static int feed_direct(nb_conn *c, const uint8_t *p, size_t n, bool *eof)
+{
+    nb_loop *l = c->loop;
+    conn_sink in = { { put_plain }, c };
+    l->plain.len = 0;
+    int rc = feed_into(c, p, n, eof, &in.base);
+    if (rc == 0 && l->plain.len && !(c->flags & (C_ERROR | C_PAUSED))) {
+        pst__tls_set_current_identity(pst__nb_filter_identity(c));
+        size_t used = pst__nb_conn_process(c, l->plain.data, l->plain.len);
+        pst__tls_set_current_identity(NULL);
+        if (!(c->flags & (C_ERROR | C_CLOSED)) && used < l->plain.len &&
+            pst__nb_in_append(c, l->plain.data + used, l->plain.len - used) < 0) {
+            l->plain.len = 0;
+            pst__nb_conn_close(c, PST_LOG_ERROR,
+                               "out of memory for a partial message");
+            return -1;
+        }
+    } else if (rc == 0 && l->plain.len && !(c->flags & C_ERROR) &&
+               pst__nb_in_append(c, l->plain.data, l->plain.len) < 0) {
+        l->plain.len = 0;          /* paused: kept for later, as c->in is */
+        pst__nb_conn_close(c, PST_LOG_ERROR, "out of memory for a partial message");
+        return -1;
+    }
+    l->plain.len = 0;
+    return rc;
+}
+
 void pst__nb_filter_process(nb_conn *c)
 {
     pst__tls_set_current_identity(pst__nb_filter_identity(c));
@@ -88,7 +155,7 @@ void pst__nb_filter_process(nb_conn *c)
 void pst__nb_filter_read(nb_conn *c)
 {
     nb_loop *l = c->loop;
-    bool eof = false;
+    bool eof = false, kept = true;
     ssize_t n;
     do
         n = recv(c->io.fd, l->scratch, READ_SCRATCH, 0);
@@ -103,11 +170,14 @@ void pst__nb_filter_read(nb_conn *c)
         eof = true;
     } else {
         pst__conn_entry_count(&c->entry, (uint64_t)n, 0, 0);
-        int rc = pst__nb_filter_feed(c, l->scratch, (size_t)n, &eof);
+        kept = c->in_len > 0;
+        int rc = kept ? pst__nb_filter_feed(c, l->scratch, (size_t)n, &eof)
+                      : feed_direct(c, l->scratch, (size_t)n, &eof);
         if (rc < 0 && (c->flags & C_CLOSED))
             return;
     }
-    if (c->in_len && !(c->flags & (C_ERROR | C_PAUSED)))
+    /* feed_direct answered its bytes already; c->in holds only a tail */
+    if (kept && c->in_len && !(c->flags & (C_ERROR | C_PAUSED)))
         pst__nb_filter_process(c);
     if (eof)
         c->flags |= C_EOF;
@@ -133,16 +203,33 @@ int pst__nb_filter_read_rest(nb_conn *c)
     }
 }
 
+/* Trade the buffers of a and b, each keeping its own bound. */
+static void wbuf_trade(pst_wbuf *a, pst_wbuf *b)
+{
+    pst_wbuf t = *a;
+    a->data = b->data;
+    a->len = b->len;
+    a->cap = b->cap;
+    b->data = t.data;
+    b->len = t.len;
+    b->cap = t.cap;
+}
+
 int pst__nb_filter_output(nb_conn *c)
 {
     nb_loop *l = c->loop;
-    conn_sink out = { { put_out }, c };
+    conn_sink out = { { put_wire }, c };
     pst_error err;
     pst_error_clear(&err);
+    l->wire.len = 0;
+    l->wire.max = SIZE_MAX;
     int rc = c->filter->ops->output(c->filter, l->out.data, l->out.len,
                                     &out.base, &err);
-    l->out.len = 0;
+    /* the wire bytes are what pst__nb_conn_send sends as this pass's */
+    wbuf_trade(&l->out, &l->wire);
+    l->wire.len = 0;
     if (rc < 0) {
+        l->out.len = 0;
         pst__nb_conn_closef(c, PST_LOG_WARN, "reply lost: %s",
                             err.message[0] ? err.message : pst_strerror(rc));
         return -1;

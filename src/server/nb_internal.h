@@ -196,6 +196,11 @@ struct nb_loop {
     size_t inbox_len, inbox_cap;
     nb_job *done_head, *done_tail;
     bool wake_pending;
+
+    /* filtered connections (nb_filter.c): a read's plain bytes, answered
+     * in place like the scratch of a plain read, and a pass's replies as
+     * wire bytes (swapped with `out` to be sent): no buffer per call */
+    pst_wbuf plain, wire;
 };
 
 struct nb_run {
@@ -417,6 +422,9 @@ void pst__nb_in_consume(nb_conn *c, size_t used);
 /* Append [p, p+n) to c->in (a filter's plain bytes). 0, PST_E_NOMEM, or
  * PST_E_LIMIT past one message's bound and one read. */
 int pst__nb_in_append(nb_conn *c, const uint8_t *p, size_t n);
+/* What c->in may hold (a message and an HTTP head, plus one read):
+ * appending past it is PST_E_LIMIT. */
+size_t pst__nb_in_bound(const nb_conn *c);
 /* At end of stream, with every complete request answered: drop (and log)
  * the incomplete message left in c->in. */
 void pst__nb_eof_drop_partial(nb_conn *c);

@@ -74,13 +74,16 @@ void pst__nb_in_consume(nb_conn *c, size_t used)
     }
 }
 
-int pst__nb_in_append(nb_conn *c, const uint8_t *p, size_t n)
+size_t pst__nb_in_bound(const nb_conn *c)
 {
     const pst_server_options *o = &c->loop->s->opt;
-    /* what c->in can hold: a message and an HTTP head, plus one read */
-    size_t bound = (size_t)o->codec.max_message + 65536 + 16384 + READ_SCRATCH;
+    return (size_t)o->codec.max_message + 65536 + 16384 + READ_SCRATCH;
+}
+
+int pst__nb_in_append(nb_conn *c, const uint8_t *p, size_t n)
+{
     size_t need = (size_t)c->in_len + n;
-    if (need > bound)
+    if (need > pst__nb_in_bound(c))
         return PST_E_LIMIT;
     if (need > c->in_cap) {
         size_t cap = (size_t)c->in_cap * 2 > 4096 ? (size_t)c->in_cap * 2 : 4096;

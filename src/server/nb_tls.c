@@ -18,17 +18,17 @@ typedef struct tls_filter {
     pst__tls *tls;
 } tls_filter;
 
-/* The engine's wire bytes into k. */
+/* The engine's wire bytes into k, from where they lie. */
 static int drain_wire(pst__tls *tls, pst__nb_sink *k)
 {
-    uint8_t buf[CHUNK];
     size_t n;
-    while ((n = pst__tls_take_wire(tls, buf, sizeof buf)) > 0) {
-        int rc = k->put(k, buf, n);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
+    const uint8_t *p = pst__tls_wire_peek(tls, &n);
+    if (!n)
+        return 0;
+    int rc = k->put(k, p, n);
+    if (rc == 0)
+        pst__tls_wire_consume(tls, n);
+    return rc;
 }
 
 static int tls_input(pst__nb_filter *f, const uint8_t *p, size_t n,
@@ -45,7 +45,7 @@ static int tls_input(pst__nb_filter *f, const uint8_t *p, size_t n,
         if (rc < 0)
             break;
         rc = plain->put(plain, buf, got);
-        if (rc < 0)
+        if (rc < 0 || !pst__tls_read_pending(tls))
             break;
     }
     int wrc = drain_wire(tls, back);     /* flights, tickets, an alert */

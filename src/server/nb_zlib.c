@@ -158,7 +158,7 @@ size_t pst__nb_zlib_start(nb_conn *c, const uint8_t *p, size_t avail)
     zlib_filter *z = calloc(1, sizeof *z);
     if (z) {
         z->inf = pst_zlib_inflater_new();
-        z->def = pst_zlib_deflater_new(PST_ZLIB_LEVEL_DEFAULT);
+        z->def = pst_zlib_deflater_new(PST__ZLIB_REPLY_LEVEL);
     }
     if (!copy || !z || !z->inf || !z->def) {
         if (z) {

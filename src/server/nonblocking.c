@@ -131,6 +131,8 @@ static int loop_init(nb_run *run, nb_loop *l, int index)
     l->s = s;
     l->index = index;
     pst_wbuf_init(&l->out, 0);
+    pst_wbuf_init(&l->plain, 0);
+    pst_wbuf_init(&l->wire, 0);
     int rc = pst__loop_init(&l->loop);
     if (rc < 0)
         return rc;
@@ -214,6 +216,8 @@ static void loop_cleanup(nb_loop *l)
     if (l->mu_init)
         pthread_mutex_destroy(&l->mu);
     pst_wbuf_free(&l->out);
+    pst_wbuf_free(&l->plain);
+    pst_wbuf_free(&l->wire);
     if (l->arena_block)
         pst_arena_release(&l->arena);
     free(l->arena_block);
@@ -230,11 +234,13 @@ static void *loop_main(void *arg)
     for (;;) {
         int n = pst__loop_run_once(&l->loop, -1);
         pst__nb_free_graveyard(l);
-        if (l->out.cap > SCRATCH_KEEP) {
-            /* one huge reply should not pin its buffer for good */
-            pst_wbuf_free(&l->out);
-            pst_wbuf_init(&l->out, 0);
-        }
+        /* one huge reply should not pin its buffer for good */
+        pst_wbuf *bufs[] = { &l->out, &l->plain, &l->wire };
+        for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
+            if (bufs[i]->cap > SCRATCH_KEEP) {
+                pst_wbuf_free(bufs[i]);
+                pst_wbuf_init(bufs[i], 0);
+            }
         if (n < 0) {
             pst__server_log(l->s, PST_LOG_ERROR, "nonblocking: epoll_wait: "
                             "%s; closing this loop's connections",

@@ -129,6 +129,14 @@ int pst__header_answer(const pst_processor *proc, const uint8_t *m, size_t len,
  * decide (an old-style binary header inside a frame takes the most:
  * length, name length, 8 name bytes, type). */
 #define PST__SNIFF_BYTES 24u
+
+/* The deflate level of a server's zlib replies (both models). A reply of
+ * an RPC is small, and below a few kilobytes deflate's cost is mostly the
+ * Huffman trees it builds at every flush, the same at every level; level 1
+ * skips the lazy matching of zlib's default 6 and costs a sixth less per
+ * call (bench/README.md, "TLS and zlib"), with output hardly bigger. The
+ * peer's inflate reads any level, so this is no wire change. */
+#define PST__ZLIB_REPLY_LEVEL 1
 void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
                 pst_sniff *out);
 

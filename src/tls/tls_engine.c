@@ -1,6 +1,7 @@
-/* tls_engine.c: OpenSSL over two memory BIOs (see tls_internal.h): bytes
- * in from the wire, plain bytes out, plain bytes in, wire bytes out; no
- * socket, so blocking streams and the epoll loop drive it alike. */
+/* tls_engine.c: OpenSSL over the engine's byte queues (tls_internal.h,
+ * tls_bio.c): bytes in from the wire, plain bytes out, plain bytes in,
+ * wire bytes out; no socket, so blocking streams and the epoll loop drive
+ * it alike. */
 #include <arpa/inet.h>
 #include <limits.h>
 #include <openssl/err.h>
@@ -20,8 +21,8 @@ static bool inet_pton_any(const char *host, unsigned char *addr)
 }
 
 struct pst__tls {
-    SSL *ssl;
-    BIO *rbio, *wbio;          /* owned by ssl */
+    SSL *ssl;                  /* owns the BIO over `pipe` */
+    pst__tls_pipe pipe;        /* wire bytes in and out (tls_bio.c) */
     bool established;
     bool has_identity;
     char identity[256];
@@ -34,18 +35,14 @@ pst__tls *pst__tls_new(pst__tls_ctx *ctx, bool server, const char *host,
     if (!t)
         return NULL;
     t->ssl = SSL_new(ctx);
-    t->rbio = BIO_new(BIO_s_mem());
-    t->wbio = BIO_new(BIO_s_mem());
-    if (!t->ssl || !t->rbio || !t->wbio) {
+    BIO *bio = pst__tls_pipe_bio_new(&t->pipe);
+    if (!t->ssl || !bio) {
         SSL_free(t->ssl);
-        BIO_free(t->rbio);
-        BIO_free(t->wbio);
+        BIO_free(bio);
         free(t);
         return NULL;
     }
-    /* An empty input BIO means "more later", not end of stream. */
-    BIO_set_mem_eof_return(t->rbio, -1);
-    SSL_set_bio(t->ssl, t->rbio, t->wbio);
+    SSL_set_bio(t->ssl, bio, bio);     /* one BIO both ways: one reference */
     if (server) {
         SSL_set_accept_state(t->ssl);
     } else {
@@ -72,20 +69,26 @@ void pst__tls_free(pst__tls *t)
     if (!t)
         return;
     SSL_free(t->ssl);
+    pst__tls_bytes_free(&t->pipe.in);
+    pst__tls_bytes_free(&t->pipe.out);
     free(t);
+}
+
+/* OpenSSL's SSL_get_error needs the thread's error queue empty before each
+ * SSL_* call. The engine keeps it so: every failure path clears what it
+ * left. Clearing unconditionally before each call cost a tenth of a TLS
+ * call's instructions (OpenSSL 3 walks all of its slots), so only a queue
+ * something else on this thread left dirty (a handler's own use of
+ * OpenSSL, say) is cleared, at the price of a peek. */
+static inline void err_ready(void)
+{
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
 }
 
 int pst__tls_put_wire(pst__tls *t, const void *p, size_t n)
 {
-    while (n > 0) {
-        int k = n > INT_MAX ? INT_MAX : (int)n;
-        int w = BIO_write(t->rbio, p, k);
-        if (w <= 0)
-            return PST_E_NOMEM;
-        p = (const uint8_t *)p + w;
-        n -= (size_t)w;
-    }
-    return 0;
+    return pst__tls_bytes_put(&t->pipe.in, p, n);
 }
 
 /* The handshake's or a record's failure, in words: OpenSSL's reason, and
@@ -141,7 +144,7 @@ int pst__tls_handshake(pst__tls *t, pst_error *err)
 {
     if (t->established)
         return 0;
-    ERR_clear_error();
+    err_ready();
     int r = SSL_do_handshake(t->ssl);
     if (r == 1) {
         t->established = true;
@@ -150,7 +153,7 @@ int pst__tls_handshake(pst__tls *t, pst_error *err)
     }
     int e = SSL_get_error(t->ssl, r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-        return PST_E_SHORT;
+        return PST_E_SHORT;     /* nothing queued: not a failure */
     return tls_fail(t, err, "TLS handshake failed");
 }
 
@@ -163,7 +166,7 @@ int pst__tls_read(pst__tls *t, void *buf, size_t cap, size_t *got,
         if (rc < 0)
             return rc;
     }
-    ERR_clear_error();
+    err_ready();
     int n = SSL_read(t->ssl, buf, cap > INT_MAX ? INT_MAX : (int)cap);
     if (n > 0) {
         *got = (size_t)n;
@@ -174,6 +177,7 @@ int pst__tls_read(pst__tls *t, void *buf, size_t cap, size_t *got,
     case SSL_ERROR_WANT_WRITE:
         return PST_E_SHORT;
     case SSL_ERROR_ZERO_RETURN:
+        ERR_clear_error();
         return PST_E_CLOSED;
     default:
         return tls_fail(t, err, "TLS record refused");
@@ -183,7 +187,7 @@ int pst__tls_read(pst__tls *t, void *buf, size_t cap, size_t *got,
 int pst__tls_write(pst__tls *t, const void *p, size_t n, pst_error *err)
 {
     while (n > 0) {
-        ERR_clear_error();
+        err_ready();
         int k = n > INT_MAX ? INT_MAX : (int)n;
         int w = SSL_write(t->ssl, p, k);
         if (w <= 0)
@@ -203,15 +207,30 @@ void pst__tls_close_notify(pst__tls *t)
     }
 }
 
+bool pst__tls_read_pending(const pst__tls *t)
+{
+    return t->pipe.in.len > t->pipe.in.off || SSL_has_pending(t->ssl);
+}
+
 size_t pst__tls_wire_pending(const pst__tls *t)
 {
-    return BIO_ctrl_pending(t->wbio);
+    return t->pipe.out.len - t->pipe.out.off;
 }
 
 size_t pst__tls_take_wire(pst__tls *t, void *buf, size_t cap)
 {
-    int n = BIO_read(t->wbio, buf, cap > INT_MAX ? INT_MAX : (int)cap);
-    return n > 0 ? (size_t)n : 0;
+    return pst__tls_bytes_take(&t->pipe.out, buf, cap);
+}
+
+const uint8_t *pst__tls_wire_peek(const pst__tls *t, size_t *n)
+{
+    *n = t->pipe.out.len - t->pipe.out.off;
+    return t->pipe.out.data + t->pipe.out.off;
+}
+
+void pst__tls_wire_consume(pst__tls *t, size_t n)
+{
+    pst__tls_bytes_consume(&t->pipe.out, n);
 }
 
 bool pst__tls_established(const pst__tls *t)

@@ -3,7 +3,8 @@
  * the nonblocking server's TLS filter (server/nb_tls.c) and the fuzz
  * target. Not public API.
  *
- * The engine is OpenSSL over two memory BIOs: it never touches a socket.
+ * The engine is OpenSSL over a BIO of its own byte queues (tls_bio.c): it
+ * never touches a socket.
  * Its owner puts the bytes that came off the wire in (pst__tls_put_wire),
  * reads plain bytes out (pst__tls_read, which also drives the handshake),
  * writes plain bytes in (pst__tls_write), and sends whatever wire bytes
@@ -19,12 +20,41 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "postern/server.h"
 #include "postern/tls.h"
 
 typedef struct pst__tls pst__tls;
 typedef struct ssl_ctx_st pst__tls_ctx;   /* OpenSSL's SSL_CTX */
+
+/* ---- the engine's byte queues and their BIO (tls_bio.c) ---------------- */
+
+/* Bytes data[off..len) waiting; the buffer is kept between records while
+ * small (no malloc per record). */
+typedef struct pst__tls_bytes {
+    uint8_t *data;
+    size_t off, len, cap;
+} pst__tls_bytes;
+
+/* Wire bytes from the peer (in) and for the peer (out). */
+typedef struct pst__tls_pipe {
+    pst__tls_bytes in, out;
+} pst__tls_pipe;
+
+/* Append p[0..n): 0, or PST_E_NOMEM. */
+int pst__tls_bytes_put(pst__tls_bytes *q, const void *p, size_t n);
+/* Drop the first n waiting bytes (n <= len - off). */
+void pst__tls_bytes_consume(pst__tls_bytes *q, size_t n);
+/* Copy out and drop up to cap waiting bytes; how many. */
+size_t pst__tls_bytes_take(pst__tls_bytes *q, void *buf, size_t cap);
+void pst__tls_bytes_free(pst__tls_bytes *q);
+
+/* A BIO that OpenSSL reads pp->in from (an empty queue is "retry later")
+ * and writes pp->out into; pp must outlive it. NULL on out of memory. */
+struct bio_st *pst__tls_pipe_bio_new(pst__tls_pipe *pp);
+
+/* ---- the engine --------------------------------------------------------- */
 
 /* A server context from the options' certificate, key and client CA file;
  * NULL with err naming the file and OpenSSL's reason. */
@@ -55,6 +85,11 @@ int pst__tls_put_wire(pst__tls *t, const void *p, size_t n);
 int pst__tls_read(pst__tls *t, void *buf, size_t cap, size_t *got,
                   pst_error *err);
 
+/* Might pst__tls_read give more plain bytes without more wire bytes
+ * (unread wire bytes, or a record OpenSSL holds)? When false, a read would
+ * only say PST_E_SHORT, and cost an SSL_read to say it. */
+bool pst__tls_read_pending(const pst__tls *t);
+
 /* Run the handshake only: 0 done, PST_E_SHORT needs more wire bytes,
  * PST_E_PROTOCOL failed (err says why). */
 int pst__tls_handshake(pst__tls *t, pst_error *err);
@@ -69,6 +104,10 @@ void pst__tls_close_notify(pst__tls *t);
 /* Wire bytes waiting to be sent, and taking up to cap of them. */
 size_t pst__tls_wire_pending(const pst__tls *t);
 size_t pst__tls_take_wire(pst__tls *t, void *buf, size_t cap);
+/* The same without a copy: the waiting wire bytes in place (*n of them,
+ * valid until the next call on t), then how many of them were sent. */
+const uint8_t *pst__tls_wire_peek(const pst__tls *t, size_t *n);
+void pst__tls_wire_consume(pst__tls *t, size_t n);
 
 bool pst__tls_established(const pst__tls *t);
 /* See pst_stream_tls_peer_identity; NULL before the handshake. */

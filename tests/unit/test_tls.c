@@ -1,6 +1,7 @@
 /*
  * test_tls.c: TLS on every server model: calls over TLS with the client
- * verifying the server; TLS and plain on one port; TLS-only refusing
+ * verifying the server, and messages of many records echoed whole; TLS
+ * and plain on one port; TLS-only refusing
  * plain; client certificates and the identity handlers see; the client's
  * refusals (unknown CA, wrong name); a stalled handshake closed at its
  * timeout and a garbage ClientHello answered with an alert, neither
@@ -34,10 +35,15 @@ static const char *key_path(const char *name)
     return p;
 }
 
-/* echo answers the caller's certificate identity ("none" without one). */
+/* echo answers the caller's certificate identity ("none" without one) to
+ * a one-byte message, and echoes a longer one. */
 static int id_echo(pst_call *call, pst_str s, t_Calc_echo_result *r)
 {
-    (void)s;
+    if (s.len > 1) {
+        r->success = s;
+        r->isset_[0] |= 1;
+        return 0;
+    }
     const char *id = pst_tls_peer_identity(call);
     if (!id)
         id = "none";
@@ -258,6 +264,49 @@ static void test_calls_on_every_model(void)
             srv_stop(&r);
         }
     }
+}
+
+/* Messages of many records, whose tails arrive in later reads than their
+ * heads, echoed whole on every model. */
+static void test_long_messages_on_every_model(void)
+{
+    static const size_t sizes[] = { 2, 5000, 40000, 300000 };
+    size_t most = sizes[sizeof sizes / sizeof *sizes - 1];
+    char *msg = malloc(most);
+    CHECK(msg != NULL);
+    if (!msg)
+        return;
+    for (size_t k = 0; k < most; k++)
+        msg[k] = (char)('a' + k % 26);
+    for (size_t i = 0; i < NMODELS; i++) {
+        srv r;
+        srv_opts so = { PST_TLS_BOTH, false, false, 0 };
+        CHECK(srv_start(&r, &models[i], &so) == 0);
+        pst_tls_client_options to = verified();
+        pst_error err = { 0, "" };
+        pst_client *c = tls_client(r.port, &to, &err);
+        CHECK(c != NULL);
+        for (size_t k = 0; c && k < sizeof sizes / sizeof *sizes; k++) {
+            pst_arena ar;
+            pst_arena_init(&ar, NULL, 0, 0);
+            t_Calc_echo_result res;
+            memset(&res, 0, sizeof res);
+            pst_str s = { msg, sizes[k] };
+            int rc = t_Calc_echo(c, &ar, s, &res);
+            CHECK_EQ_INT(rc, 0);
+            if (rc != 0)
+                fprintf(stderr, "%s, %zu bytes: %s\n", models[i].name, sizes[k],
+                        pst_strerror(rc));
+            CHECK_EQ_INT(res.success.len, sizes[k]);
+            if (rc == 0 && res.success.len == sizes[k])
+                CHECK_MEM(res.success.ptr, msg, sizes[k]);
+            pst_arena_release(&ar);
+        }
+        if (c)
+            pst_client_free(c);
+        srv_stop(&r);
+    }
+    free(msg);
 }
 
 static void test_client_certificates(void)
@@ -497,6 +546,7 @@ int main(void)
     id_handler = t_calc_handler;
     id_handler.echo = id_echo;
     RUN(test_calls_on_every_model);
+    RUN(test_long_messages_on_every_model);
     RUN(test_client_certificates);
     RUN(test_client_refuses_wrong_server);
     RUN(test_stalled_handshake_closed);
