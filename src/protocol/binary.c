@@ -489,7 +489,7 @@ static int bin_read_struct(pst_rbuf *r, const pst_struct_desc *d, void *v,
     if (!cfg)
         cfg = &pst__default_config;
     pst__struct_init(d, v);
-    const pst__bin_plan *pl = pst__bin_plan_get(d, cfg->max_depth);
+    const pst__bin_plan *pl = pst__bin_plan_get_read(d, cfg->max_depth);
     if (pl) {
         /* the end pst__dec_init would set */
         const uint8_t *end = r->end;
@@ -950,6 +950,19 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
     ENC_NEED(1);
     *o = PST_TT_STOP;
     return o + 1;
+}
+
+/* (the elements hold no structs: the depth is not consulted) */
+uint8_t *pst__binary_write_plain_list(pst__enc *e, uint8_t *o,
+                                      const pst_type *t, const pst_list *l)
+{
+    return bw_list(e, o, t, l, 0);
+}
+
+uint8_t *pst__binary_write_plain_map(pst__enc *e, uint8_t *o,
+                                     const pst_type *t, const pst_map *m)
+{
+    return bw_map(e, o, t, m, 0);
 }
 
 int pst__binary_walk_write(pst_wbuf *w, const pst_struct_desc *d,
