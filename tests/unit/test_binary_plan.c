@@ -7,9 +7,10 @@
  * the same bytes out, the same status and error out of max-bounded buffers,
  * and for the walker's encodings, their truncations, byte flips, fields
  * dropped, repeated, reordered, retyped or unknown, the same status, error
- * message, position and decoded value. Shapes without a plan (nested containers,
- * pointers, unions) must get none; plans must survive more descriptors
- * than their registry holds and lookups from several threads. */
+ * message, position and decoded value. Shapes without a plan (nested
+ * containers, pointers, unions) must get none; plans must survive more
+ * descriptors than their registry holds and lookups from several threads.
+ * (Plans with containers: test_binary_plan_containers.c.) */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
