@@ -606,10 +606,10 @@ static uint8_t *write_container(pst__enc *e, uint8_t *o, const plan_op *op,
     return o;
 }
 
-/* From op on with a reservation per field. */
-static __attribute__((noinline)) uint8_t *
-write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
-              const uint8_t *v)
+/* From op on with a reservation per field (inlined into its two callers,
+ * write_careful and encode_rest, each one call from the fast path). */
+PST__INLINE uint8_t *careful(pst__enc *e, uint8_t *o, const plan_op *ops,
+                             const plan_op *op, const uint8_t *v)
 {
     for (;;) {
         if (op->code == OP_STOP) {
@@ -657,6 +657,32 @@ write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
         /* FALLTHROUGH */                                                      \
     case WC(c)
 
+static __attribute__((noinline)) uint8_t *
+write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
+              const uint8_t *v)
+{
+    return careful(e, o, ops, op, v);
+}
+
+/* pst__copy for n <= COPY_INLINE_MAX, in 16-byte moves past 32 bytes
+ * (the last one overlapping), never calling memcpy. */
+#define COPY_INLINE_MAX 256u
+PST__INLINE void copy_inline(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (PST__LIKELY(n <= 32)) {
+        pst__copy(dst, src, n);
+        return;
+    }
+    for (size_t i = 0; i < n - 16; i += 16) {
+        uint64_t a[2];
+        memcpy(a, src + i, 16);
+        memcpy(dst + i, a, 16);
+    }
+    uint64_t b[2];
+    memcpy(b, src + n - 16, 16);
+    memcpy(dst + n - 16, b, 16);
+}
+
 /* Fast: while the room left covers each op's run (every field present, up
  * to the next string's length, and that string's payload), write without
  * checking field by field. Returns the position; *at is NULL when the
@@ -683,13 +709,15 @@ PST__INLINE uint8_t *run_fast(const plan_op *ops, const plan_op *op,
         OPT_CASE(OP_STRING): {
             const pst_str *s = (const pst_str *)m;
             size_t n = s->len;
-            /* (room for the length word is in the run before) */
-            if (PST__UNLIKELY(n > INT32_MAX ||
+            /* (room for the length word is in the run before); a string
+             * longer than copy_inline takes goes careful, so that no libc
+             * call makes the fast path save registers */
+            if (PST__UNLIKELY(n > COPY_INLINE_MAX ||
                               (size_t)(end - o) - 7 < n + op[1].run))
                 goto careful;
             pst__st_le32(o, op->header);
             pst__st_be32(o + 3, (uint32_t)n);
-            pst__copy(o + 7, (const uint8_t *)s->ptr, n);
+            copy_inline(o + 7, (const uint8_t *)s->ptr, n);
             o += 7 + n;
             break;
         }
@@ -768,31 +796,21 @@ uint8_t *pst__bin_plan_write(pst__enc *e, uint8_t *o, const pst__bin_plan *pl,
     return write_careful(e, o, pl->ops, at, v);
 }
 
-int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
-                         const pst_codec_config *cfg)
+/* The rest of pst__bin_plan_encode from op `at` on at o (NULL: from the
+ * start, w not checked yet) through the careful writer, which records
+ * failures in a pst__enc. Apart, so that the fast path keeps no registers
+ * for it. */
+static __attribute__((noinline)) int
+encode_rest(pst_wbuf *w, const plan_op *ops, const plan_op *at, uint8_t *o,
+            const uint8_t *v, const pst_codec_config *cfg)
 {
-    if (!cfg)
-        cfg = &pst__default_config;
-    uint32_t max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP
-                             ? cfg->max_depth
-                             : PST__MAX_DEPTH_CAP;
-    const pst__bin_plan *pl = plan_lookup(d, max_depth, false);
-    if (!pl)
-        return pst__binary_write_walked(w, d, v, cfg);
     pst__enc e;
-    uint8_t *o;
-    const plan_op *at = pl->ops;
-    if (PST__LIKELY(!w->err && w->data)) {
-        /* pst__enc_begin's work only when the careful writer needs it */
-        o = run_fast(pl->ops, pl->ops, w->data + w->len, w->data + w->cap,
-                     v, &at);
-        if (PST__LIKELY(!at)) { /* within cap: pst__enc_end's check holds */
-            w->len = (size_t)(o - w->data);
-            return 0;
-        }
+    if (o) {
+        /* pst__enc_begin's work, its checks done by the caller */
         e.w = w;
         e.end = w->data + w->cap;
-        e.max_depth = max_depth;
+        e.max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth
+                                                          : PST__MAX_DEPTH_CAP;
         e.code = 0;
         e.walk_only = false;
     } else {
@@ -800,5 +818,45 @@ int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
         if (!o)
             return pst__enc_end(&e, o);
     }
-    return pst__enc_end(&e, write_careful(&e, o, pl->ops, at, v));
+    return pst__enc_end(&e, careful(&e, o, ops, at, v));
+}
+
+/* pst__bin_plan_encode when the registry's first probe does not give a
+ * plan fit for cfg or w is not ready: the lookup that builds, the walker,
+ * pst__enc_begin's checks. */
+static __attribute__((noinline)) int
+encode_slow(pst_wbuf *w, const pst_struct_desc *d, const void *v,
+            const pst_codec_config *cfg)
+{
+    uint32_t max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP
+                             ? cfg->max_depth
+                             : PST__MAX_DEPTH_CAP;
+    const pst__bin_plan *pl = plan_lookup(d, max_depth, false);
+    if (!pl)
+        return pst__binary_write_walked(w, d, v, cfg);
+    return encode_rest(w, pl->ops, pl->ops, NULL, v, cfg);
+}
+
+/* Every call here but the fast path's end is a tail call, so that the
+ * fast path saves no registers. */
+int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
+                         const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    registry_entry *e = &registry[registry_home(d)];
+    const pst__bin_plan *pl = NULL;
+    if (PST__LIKELY(atomic_load_explicit(&e->desc, memory_order_acquire) == d))
+        pl = atomic_load_explicit(&e->plan, memory_order_acquire);
+    if (PST__UNLIKELY(!pl || !plan_if_valid(pl, d) ||
+                      pl->depth > cfg->max_depth ||
+                      pl->depth > PST__MAX_DEPTH_CAP || w->err || !w->data))
+        return encode_slow(w, d, v, cfg);
+    const plan_op *at;
+    uint8_t *o = run_fast(pl->ops, pl->ops, w->data + w->len,
+                          w->data + w->cap, v, &at);
+    if (PST__UNLIKELY(at != NULL))
+        return encode_rest(w, pl->ops, at, o, v, cfg);
+    w->len = (size_t)(o - w->data); /* within cap: pst__enc_end's check holds */
+    return 0;
 }
