@@ -3,10 +3,10 @@
  * (see binary_plan.h for what and why).
  *
  * A plan is an array of ops in wire order: one per field (a member struct's
- * op is followed by its fields' ops and its own OP_STOP), then the
- * outermost struct's OP_STOP and OP_END. Each op knows where the field's
- * subtree ends (`next`), so an absent or unset field is skipped in one
- * step.
+ * op is followed by its fields' ops and its own OP_STOP; a container is one
+ * op, its list elements' plan held by the op), then the outermost struct's
+ * OP_STOP and OP_END. Each op knows where the field's subtree ends
+ * (`next`), so an absent or unset field is skipped in one step.
  *
  * Plans live in a process-wide registry keyed by the descriptor's address,
  * built by the first thread that needs one and published with a
@@ -14,7 +14,9 @@
  * without a plan is recorded too, so it is not examined again. A plan also
  * records the descriptor's field table, field count and size, and is used
  * only while they match. When the registry is full, structs are walked as
- * before.
+ * before. A list's element struct gets its plan (from the registry) while
+ * the list's holder is built; a struct that holds a list of itself ends,
+ * MAX_PLAN_DEPTH deep, without one.
  */
 #include <stdatomic.h>
 #include <stdlib.h>

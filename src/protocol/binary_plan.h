@@ -11,6 +11,13 @@
  * ends. Decoding then compares three input bytes with the op's header and
  * stores the value; encoding writes the header word and the value.
  *
+ * Encoding plans also take container fields whose elements are plain
+ * (fixed-width values or strings; lists and sets also of structs that have
+ * a plan themselves, kept in the op; maps of plain keys and values): the
+ * fast writer hands them to the careful one, which writes them with the
+ * walker's list and map writers. Such a plan is never used for reading
+ * (pst__bin_plan_get_read gives none; the walker reads containers).
+ *
  * A plan answers exactly as the walkers do. Encoding by plan writes the
  * same bytes and fails the same way. Decoding by plan handles the input
  * every Thrift writer produces (fields in id order, optional and default
