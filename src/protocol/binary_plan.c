@@ -394,6 +394,26 @@ static const pst__bin_plan *plan_at(const pst_struct_desc *d, uint32_t level)
     return pl ? plan_if_valid(pl, d) : plan_get_slow(d, level);
 }
 
+/* Deeper than allowed: the walker fails as it should. */
+PST__INLINE const pst__bin_plan *plan_fits(const pst__bin_plan *pl,
+                                           uint32_t max_depth)
+{
+    if (pl->depth > max_depth || pl->depth > PST__MAX_DEPTH_CAP)
+        return NULL;
+    return pl;
+}
+
+/* plan_lookup past the registry's first probe (a tail call there, so that
+ * its fast path saves no registers). */
+static __attribute__((noinline)) const pst__bin_plan *
+plan_lookup_slow(const pst_struct_desc *d, uint32_t max_depth, bool reading)
+{
+    const pst__bin_plan *pl = plan_get_slow(d, 1);
+    if (!pl || (reading && pl->read_size != pl->size))
+        return NULL;
+    return plan_fits(pl, max_depth);
+}
+
 /* d's plan if it fits max_depth; for reading, only one without
  * containers. */
 PST__INLINE const pst__bin_plan *plan_lookup(const pst_struct_desc *d,
@@ -403,21 +423,14 @@ PST__INLINE const pst__bin_plan *plan_lookup(const pst_struct_desc *d,
     const pst__bin_plan *pl = NULL;
     if (PST__LIKELY(atomic_load_explicit(&e->desc, memory_order_acquire) == d))
         pl = atomic_load_explicit(&e->plan, memory_order_acquire);
-    if (PST__LIKELY(pl != NULL)) {
-        /* a reader compares read_size where plan_if_valid compares size
-         * (equal, or UINT32_MAX as no descriptor's size is) */
-        if ((reading ? pl->read_size : pl->size) != d->size ||
-            pl->fields != d->fields || pl->nfields != d->nfields)
-            return NULL;
-    } else {
-        pl = plan_get_slow(d, 1);
-        if (reading && pl && pl->read_size != pl->size)
-            return NULL;
-    }
-    /* deeper than allowed: the walker fails as it should */
-    if (pl && (pl->depth > max_depth || pl->depth > PST__MAX_DEPTH_CAP))
+    if (PST__UNLIKELY(pl == NULL))
+        return plan_lookup_slow(d, max_depth, reading);
+    /* a reader compares read_size where plan_if_valid compares size
+     * (equal, or UINT32_MAX as no descriptor's size is) */
+    if ((reading ? pl->read_size : pl->size) != d->size ||
+        pl->fields != d->fields || pl->nfields != d->nfields)
         return NULL;
-    return pl;
+    return plan_fits(pl, max_depth);
 }
 
 const pst__bin_plan *pst__bin_plan_get(const pst_struct_desc *d,
