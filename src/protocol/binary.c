@@ -489,7 +489,7 @@ static int bin_read_struct(pst_rbuf *r, const pst_struct_desc *d, void *v,
     if (!cfg)
         cfg = &pst__default_config;
     pst__struct_init(d, v);
-    const pst__bin_plan *pl = pst__bin_plan_get(d, cfg->max_depth);
+    const pst__bin_plan *pl = pst__bin_plan_get_read(d, cfg->max_depth);
     if (pl) {
         /* the end pst__dec_init would set */
         const uint8_t *end = r->end;
@@ -811,8 +811,26 @@ static uint8_t *bw_list(pst__enc *e, uint8_t *o, const pst_type *t,
     }
 }
 
-static uint8_t *bw_map(pst__enc *e, uint8_t *o, const pst_type *t,
-                       const pst_map *m, uint32_t depth)
+/* Fixed-width or a string: a plain key or value. */
+PST__INLINE bool plain_kind(unsigned kind)
+{
+    return fixed_width[kind] || kind == PST_K_STRING || kind == PST_K_BINARY;
+}
+
+/* The map header; room for it is reserved. */
+PST__INLINE uint8_t *bw_map_header(uint8_t *o, const pst_type *kt,
+                                   const pst_type *vt, uint32_t n)
+{
+    o[0] = pst__kind_ttype[kt->kind];
+    o[1] = pst__kind_ttype[vt->kind];
+    pst__st_be32(o + 2, n);
+    return o + 6;
+}
+
+/* A map of plain keys and values, apart from bw_map so that its loops run
+ * without the general case's registers. */
+static uint8_t *bw_plain_map(pst__enc *e, uint8_t *o, const pst_type *t,
+                             const pst_map *m)
 {
     const pst_type *kt = t->elem, *vt = t->value;
     uint32_t n = m->count;
@@ -821,20 +839,64 @@ static uint8_t *bw_map(pst__enc *e, uint8_t *o, const pst_type *t,
     size_t kw = fixed_width[kt->kind], vw = fixed_width[vt->kind];
     /* both fixed-width: every entry at once, else entry by entry */
     ENC_NEED(6 + (kw && vw ? (size_t)n * (kw + vw) : 0));
-    o[0] = pst__kind_ttype[kt->kind];
-    o[1] = pst__kind_ttype[vt->kind];
-    pst__st_be32(o + 2, n);
-    o += 6;
+    o = bw_map_header(o, kt, vt, n);
     const uint8_t *keys = m->keys, *vals = m->values;
     size_t ks = kt->size, vs = vt->size;
+    unsigned kk = kt->kind, vk = vt->kind;
     if (kw && vw) { /* reserved above */
-        unsigned kk = kt->kind, vk = vt->kind;
         for (uint32_t i = 0; i < n; i++) {
             o = bw_fixed(o, kk, keys + (size_t)i * ks);
             o = bw_fixed(o, vk, vals + (size_t)i * vs);
         }
         return o;
     }
+    if (vw) {
+        /* the usual string key: each entry reserved at once */
+        for (uint32_t i = 0; i < n; i++) {
+            const pst_str *s = (const pst_str *)(keys + (size_t)i * ks);
+            size_t len = s->len;
+            if (PST__UNLIKELY(len > INT32_MAX))
+                return pst__enc_fail(e, PST_E_LIMIT);
+            ENC_NEED(4 + len + vw);
+            pst__st_be32(o, (uint32_t)len);
+            pst__copy(o + 4, (const uint8_t *)s->ptr, len);
+            o = bw_fixed(o + 4 + len, vk, vals + (size_t)i * vs);
+        }
+        return o;
+    }
+    /* string values: a fixed-width key reserves its width, a string its
+     * length and bytes */
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *km = keys + (size_t)i * ks;
+        if (kw) {
+            ENC_NEED(kw);
+            o = bw_fixed(o, kk, km);
+        } else {
+            o = bw_string(e, o, (const pst_str *)km);
+            if (PST__UNLIKELY(!o))
+                return NULL;
+        }
+        o = bw_string(e, o, (const pst_str *)(vals + (size_t)i * vs));
+        if (PST__UNLIKELY(!o))
+            return NULL;
+    }
+    return o;
+}
+
+static uint8_t *bw_map(pst__enc *e, uint8_t *o, const pst_type *t,
+                       const pst_map *m, uint32_t depth)
+{
+    const pst_type *kt = t->elem, *vt = t->value;
+    if (plain_kind(kt->kind) && plain_kind(vt->kind))
+        return bw_plain_map(e, o, t, m);
+    uint32_t n = m->count;
+    if (PST__UNLIKELY(n > INT32_MAX))
+        return pst__enc_fail(e, PST_E_LIMIT);
+    ENC_NEED(6);
+    o = bw_map_header(o, kt, vt, n);
+    const uint8_t *keys = m->keys, *vals = m->values;
+    size_t ks = kt->size, vs = vt->size;
+    size_t kw = fixed_width[kt->kind], vw = fixed_width[vt->kind];
     /* entry by entry: a fixed-width key or value reserves its width, a
      * string its length and bytes, others as they go */
     unsigned kk = kt->kind, vk = vt->kind;
@@ -950,6 +1012,19 @@ static uint8_t *bw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
     ENC_NEED(1);
     *o = PST_TT_STOP;
     return o + 1;
+}
+
+/* (the elements hold no structs: the depth is not consulted) */
+uint8_t *pst__binary_write_plain_list(pst__enc *e, uint8_t *o,
+                                      const pst_type *t, const pst_list *l)
+{
+    return bw_list(e, o, t, l, 0);
+}
+
+uint8_t *pst__binary_write_plain_map(pst__enc *e, uint8_t *o,
+                                     const pst_type *t, const pst_map *m)
+{
+    return bw_plain_map(e, o, t, m);
 }
 
 int pst__binary_walk_write(pst_wbuf *w, const pst_struct_desc *d,

@@ -3,10 +3,10 @@
  * (see binary_plan.h for what and why).
  *
  * A plan is an array of ops in wire order: one per field (a member struct's
- * op is followed by its fields' ops and its own OP_STOP), then the
- * outermost struct's OP_STOP and OP_END. Each op knows where the field's
- * subtree ends (`next`), so an absent or unset field is skipped in one
- * step.
+ * op is followed by its fields' ops and its own OP_STOP; a container is one
+ * op, its list elements' plan held by the op), then the outermost struct's
+ * OP_STOP and OP_END. Each op knows where the field's subtree ends
+ * (`next`), so an absent or unset field is skipped in one step.
  *
  * Plans live in a process-wide registry keyed by the descriptor's address,
  * built by the first thread that needs one and published with a
@@ -14,7 +14,9 @@
  * without a plan is recorded too, so it is not examined again. A plan also
  * records the descriptor's field table, field count and size, and is used
  * only while they match. When the registry is full, structs are walked as
- * before.
+ * before. A list's element struct gets its plan (from the registry) while
+ * the list's holder is built; a struct that holds a list of itself ends,
+ * MAX_PLAN_DEPTH deep, without one.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -31,8 +33,29 @@ enum {
     OP_I64,     /* also doubles: 8 bytes, big-endian */
     OP_UUID,
     OP_STRING,  /* also binary */
-    OP_STRUCT   /* a member struct: its fields' ops follow */
+    OP_STRUCT,  /* a member struct: its fields' ops follow */
+    /* containers (encoding only: a plan that holds one is not read by) */
+    OP_LIST,        /* list or set of fixed-width values or strings */
+    OP_LIST_STRUCT, /* list or set of structs, each by its own plan */
+    OP_MAP          /* keys and values fixed-width or strings */
+    /* 13..15: no op */
 };
+
+/* The fast writer's dispatch code (plan_op.wcode): the op's code turned so
+ * that BOOL is 0 and STOP 15, and W_OPT added for an optional field, so
+ * that a field always written pays no test of its isset bit. Every value
+ * below W_CODES has its case and the first and last are ops' (BOOL, STOP),
+ * so that the compiler's jump table spans them all and the switch checks
+ * no range. */
+#define W_OPT 16u
+#define W_CODES 32u
+#define WC(code) (((code) + 14u) & 15u)
+_Static_assert(WC(OP_BOOL) == 0 && WC(OP_STOP) == 15, "see WC");
+
+PST__INLINE bool is_container(unsigned code)
+{
+    return code >= OP_LIST && code <= OP_MAP;
+}
 
 typedef struct plan_op {
     uint32_t header;   /* type byte, id big-endian: a little-endian word's
@@ -42,18 +65,26 @@ typedef struct plan_op {
     uint8_t optional;  /* encoded only when its bit is set */
     uint8_t required;  /* never absent on decode */
     uint8_t init;      /* OP_STRUCT: initialise the member first */
+    uint8_t wcode;     /* encoding's dispatch: code, | W_OPT if optional */
     uint32_t at;       /* the member's offset in the outermost struct */
     uint32_t isset_at; /* its isset byte's offset there */
     uint32_t next;     /* the op after this field and its members */
     uint32_t run;      /* encoding: the most bytes the ops from this one on
                           write up to the next string's length word (or
                           the end), all fields present */
-    const pst_struct_desc *sd; /* OP_STRUCT: the member's descriptor */
+    union {
+        const pst_struct_desc *sd; /* OP_STRUCT: the member's descriptor */
+        const pst_type *type;      /* OP_LIST, OP_MAP: the field's type */
+        const pst__bin_plan *sub;  /* OP_LIST_STRUCT: the elements' plan
+                                      (its size: theirs) */
+    } u;
 } plan_op;
 
 struct pst__bin_plan {
     const pst_field *fields;   /* the descriptor as planned */
     uint32_t size;
+    uint32_t read_size;        /* size, or UINT32_MAX when the plan holds
+                                  container ops (for encoding only) */
     uint16_t nfields;
     uint32_t depth;
     plan_op ops[];
@@ -78,14 +109,58 @@ static uint8_t op_code(unsigned kind)
     case PST_K_STRING:
     case PST_K_BINARY: return OP_STRING;
     case PST_K_STRUCT: return OP_STRUCT;
-    default: return OP_END; /* containers, pointers: no plan */
+    case PST_K_LIST:
+    case PST_K_SET: return OP_LIST; /* OP_LIST_STRUCT: see container_code */
+    case PST_K_MAP: return OP_MAP;
+    default: return OP_END; /* pointers: no plan */
     }
 }
 
+static const pst__bin_plan *plan_at(const pst_struct_desc *d, uint32_t level);
+
+/* A container's element, key or value: fixed-width or a string. */
+static bool plain_elem(const pst_type *t)
+{
+    switch (t ? t->kind : 0) {
+    case PST_K_BOOL:
+    case PST_K_I8:
+    case PST_K_I16:
+    case PST_K_I32:
+    case PST_K_ENUM:
+    case PST_K_I64:
+    case PST_K_DOUBLE:
+    case PST_K_UUID:
+    case PST_K_STRING:
+    case PST_K_BINARY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The op for container field f of a struct at `level`, OP_END when it has
+ * none (nested containers, struct values in maps, pointers, an element
+ * struct without a plan); *sub gets a struct element's plan. */
+static uint8_t container_code(const pst_field *f, uint32_t level,
+                              const pst__bin_plan **sub)
+{
+    const pst_type *t = f->type;
+    *sub = NULL;
+    if (f->kind == PST_K_MAP)
+        return plain_elem(t->elem) && plain_elem(t->value) ? OP_MAP : OP_END;
+    if (plain_elem(t->elem))
+        return OP_LIST;
+    if (!t->elem || t->elem->kind != PST_K_STRUCT || !t->elem->sdesc)
+        return OP_END;
+    *sub = plan_at(t->elem->sdesc, level + 1);
+    return *sub ? OP_LIST_STRUCT : OP_END;
+}
+
 /* Ops for d's fields and STOP, or 0 when d's shape has no plan; *depth
- * becomes the deepest struct nesting met. */
+ * becomes the deepest struct nesting met (a list's element structs
+ * included), *containers whether any field is a container. */
 static size_t count_ops(const pst_struct_desc *d, uint32_t level,
-                        uint32_t *depth)
+                        uint32_t *depth, bool *containers)
 {
     if (level > MAX_PLAN_DEPTH || d->kind == PST_UNION ||
         (d->nfields && !d->fields))
@@ -99,10 +174,19 @@ static size_t count_ops(const pst_struct_desc *d, uint32_t level,
         if (code == OP_END || !f->type || f->type->kind != f->kind)
             return 0;
         n++;
+        if (code == OP_LIST || code == OP_MAP) {
+            const pst__bin_plan *sub;
+            code = container_code(f, level, &sub);
+            if (code == OP_END)
+                return 0;
+            if (sub && level + sub->depth > *depth)
+                *depth = level + sub->depth;
+            *containers = true;
+        }
         if (code == OP_STRUCT) {
             if (!f->type->sdesc)
                 return 0;
-            size_t m = count_ops(f->type->sdesc, level + 1, depth);
+            size_t m = count_ops(f->type->sdesc, level + 1, depth, containers);
             if (!m)
                 return 0;
             n += m;
@@ -123,7 +207,8 @@ static uint32_t header_of(const pst_field *f)
 /* d's ops from ops[*i] on; d sits at `base` in the outermost struct, and a
  * member's STOP sets its field's bit (stop_at, stop_mask). */
 static void fill_ops(plan_op *ops, size_t *i, const pst_struct_desc *d,
-                     uint32_t base, uint32_t stop_at, uint8_t stop_mask)
+                     uint32_t level, uint32_t base, uint32_t stop_at,
+                     uint8_t stop_mask)
 {
     for (unsigned k = 0; k < d->nfields; k++) {
         const pst_field *f = &d->fields[k];
@@ -137,10 +222,18 @@ static void fill_ops(plan_op *ops, size_t *i, const pst_struct_desc *d,
         op->isset_at = base + d->isset_offset + (f->isset_bit >> 3);
         if (op->code == OP_STRUCT) {
             const pst_struct_desc *sd = f->type->sdesc;
-            op->sd = sd;
+            op->u.sd = sd;
             /* as pst__nested_init, for a field met once */
             op->init = d->defaults || sd->defaults;
-            fill_ops(ops, i, sd, op->at, op->isset_at, op->mask);
+            fill_ops(ops, i, sd, level + 1, op->at, op->isset_at, op->mask);
+        } else if (op->code == OP_LIST || op->code == OP_MAP) {
+            /* as count_ops found it: the element's plan is kept */
+            const pst__bin_plan *sub;
+            op->code = container_code(f, level, &sub);
+            if (sub)
+                op->u.sub = sub;
+            else
+                op->u.type = f->type;
         }
         op->next = (uint32_t)*i;
     }
@@ -165,7 +258,9 @@ static uint32_t op_bytes(uint8_t code)
     case OP_I64: return 3 + 8;
     case OP_UUID: return 3 + 16;
     case OP_STRING: return 3 + 4;
-    default: return 3; /* OP_STRUCT: its fields and STOP follow */
+    default: return 3; /* OP_STRUCT: its fields and STOP follow;
+                          containers: header only (the careful writer
+                          takes them) */
     }
 }
 
@@ -174,18 +269,20 @@ static void fill_runs(plan_op *ops, size_t n)
 {
     uint32_t run = 0;
     for (size_t i = n; i-- > 0;) {
-        if (ops[i].code == OP_STRING)
+        if (ops[i].code == OP_STRING || is_container(ops[i].code))
             run = 0;
         run += op_bytes(ops[i].code);
         ops[i].run = run;
     }
 }
 
-/* NULL when d has no plan or memory is short. */
-static pst__bin_plan *plan_build(const pst_struct_desc *d)
+/* NULL when d has no plan or memory is short; d sits `level` deep in the
+ * plans being built (element structs' plans are built first). */
+static pst__bin_plan *plan_build(const pst_struct_desc *d, uint32_t level)
 {
     uint32_t depth = 0;
-    size_t n = count_ops(d, 1, &depth);
+    bool containers = false;
+    size_t n = count_ops(d, level, &depth, &containers);
     if (!n)
         return NULL;
     pst__bin_plan *pl = calloc(1, sizeof *pl + (n + 1) * sizeof(plan_op));
@@ -194,10 +291,14 @@ static pst__bin_plan *plan_build(const pst_struct_desc *d)
     pl->fields = d->fields;
     pl->size = d->size;
     pl->nfields = d->nfields;
-    pl->depth = depth;
+    pl->depth = depth - level + 1;
+    pl->read_size = containers ? UINT32_MAX : d->size;
     size_t i = 0;
-    fill_ops(pl->ops, &i, d, 0, 0, 0);
+    fill_ops(pl->ops, &i, d, level, 0, 0, 0);
     pl->ops[i].code = OP_END;
+    for (size_t k = 0; k <= i; k++)
+        pl->ops[k].wcode = (uint8_t)(WC(pl->ops[k].code) |
+                                     (pl->ops[k].optional ? W_OPT : 0));
     fill_runs(pl->ops, i + 1);
     return pl;
 }
@@ -216,7 +317,8 @@ static registry_entry registry[REGISTRY_SIZE];
 
 /* Published for shapes without a plan; no descriptor's size matches it,
  * so plan_if_valid turns it away with the same compares. */
-static const pst__bin_plan no_plan = { .size = UINT32_MAX };
+static const pst__bin_plan no_plan = { .size = UINT32_MAX,
+                                       .read_size = UINT32_MAX };
 
 static inline size_t registry_home(const pst_struct_desc *d)
 {
@@ -236,12 +338,13 @@ static inline const pst__bin_plan *plan_if_valid(const pst__bin_plan *pl,
 }
 
 /* Build d's plan (or record that it has none) in entry e, which d owns. */
-static const pst__bin_plan *publish(registry_entry *e, const pst_struct_desc *d)
+static const pst__bin_plan *publish(registry_entry *e, const pst_struct_desc *d,
+                                    uint32_t level)
 {
-    pst__bin_plan *built = plan_build(d);
+    pst__bin_plan *built = plan_build(d, level);
     const pst__bin_plan *mine = built ? built : &no_plan;
     const pst__bin_plan *expected = NULL;
-    if (!built && count_ops(d, 1, &(uint32_t){ 0 }))
+    if (!built && count_ops(d, level, &(uint32_t){ 0 }, &(bool){ false }))
         return NULL; /* out of memory: try again next time */
     if (atomic_compare_exchange_strong_explicit(&e->plan, &expected, mine,
                                                 memory_order_acq_rel,
@@ -252,7 +355,7 @@ static const pst__bin_plan *publish(registry_entry *e, const pst_struct_desc *d)
 }
 
 static __attribute__((noinline)) const pst__bin_plan *
-plan_get_slow(const pst_struct_desc *d)
+plan_get_slow(const pst_struct_desc *d, uint32_t level)
 {
     size_t home = registry_home(d);
     for (size_t n = 0; n < PROBES; n++) {
@@ -274,32 +377,74 @@ plan_get_slow(const pst_struct_desc *d)
             atomic_load_explicit(&e->plan, memory_order_acquire);
         if (pl)
             return plan_if_valid(pl, d);
-        return publish(e, d);
+        return publish(e, d, level);
     }
     return NULL; /* full around d's home: walk */
 }
 
+/* d's plan, built `level` deep in the plans being built when it has none
+ * yet. A struct that holds a list of itself finds no plan of its own while
+ * it is built and ends, MAX_PLAN_DEPTH deep, without one. */
+static const pst__bin_plan *plan_at(const pst_struct_desc *d, uint32_t level)
+{
+    registry_entry *e = &registry[registry_home(d)];
+    const pst__bin_plan *pl = NULL;
+    if (atomic_load_explicit(&e->desc, memory_order_acquire) == d)
+        pl = atomic_load_explicit(&e->plan, memory_order_acquire);
+    return pl ? plan_if_valid(pl, d) : plan_get_slow(d, level);
+}
+
+/* Deeper than allowed: the walker fails as it should. */
+PST__INLINE const pst__bin_plan *plan_fits(const pst__bin_plan *pl,
+                                           uint32_t max_depth)
+{
+    if (pl->depth > max_depth || pl->depth > PST__MAX_DEPTH_CAP)
+        return NULL;
+    return pl;
+}
+
+/* plan_lookup past the registry's first probe (a tail call there, so that
+ * its fast path saves no registers). */
+static __attribute__((noinline)) const pst__bin_plan *
+plan_lookup_slow(const pst_struct_desc *d, uint32_t max_depth, bool reading)
+{
+    const pst__bin_plan *pl = plan_get_slow(d, 1);
+    if (!pl || (reading && pl->read_size != pl->size))
+        return NULL;
+    return plan_fits(pl, max_depth);
+}
+
+/* d's plan if it fits max_depth; for reading, only one without
+ * containers. */
 PST__INLINE const pst__bin_plan *plan_lookup(const pst_struct_desc *d,
-                                             uint32_t max_depth)
+                                             uint32_t max_depth, bool reading)
 {
     registry_entry *e = &registry[registry_home(d)];
     const pst__bin_plan *pl = NULL;
     if (PST__LIKELY(atomic_load_explicit(&e->desc, memory_order_acquire) == d))
         pl = atomic_load_explicit(&e->plan, memory_order_acquire);
-    if (PST__LIKELY(pl != NULL))
-        pl = plan_if_valid(pl, d);
-    else
-        pl = plan_get_slow(d);
-    /* deeper than allowed: the walker fails as it should */
-    if (pl && (pl->depth > max_depth || pl->depth > PST__MAX_DEPTH_CAP))
+    if (PST__UNLIKELY(pl == NULL))
+        return plan_lookup_slow(d, max_depth, reading);
+    /* a reader compares read_size where plan_if_valid compares size
+     * (equal, or UINT32_MAX as no descriptor's size is) */
+    if ((reading ? pl->read_size : pl->size) != d->size ||
+        pl->fields != d->fields || pl->nfields != d->nfields)
         return NULL;
-    return pl;
+    return plan_fits(pl, max_depth);
 }
 
 const pst__bin_plan *pst__bin_plan_get(const pst_struct_desc *d,
                                        uint32_t max_depth)
 {
-    return plan_lookup(d, max_depth);
+    return plan_lookup(d, max_depth, false);
+}
+
+/* As pst__bin_plan_get, where a plan with containers is told by its
+ * read_size as no plan is by its size: no test more. */
+const pst__bin_plan *pst__bin_plan_get_read(const pst_struct_desc *d,
+                                            uint32_t max_depth)
+{
+    return plan_lookup(d, max_depth, true);
 }
 
 /* ---- decoding ------------------------------------------------------------ */
@@ -387,7 +532,7 @@ const uint8_t *pst__bin_plan_read(const uint8_t *p, const uint8_t *end,
         }
         case OP_STRUCT:
             if (op->init)
-                pst__struct_init(op->sd, m);
+                pst__struct_init(op->u.sd, m);
             op++;           /* its fields; its STOP sets its bit */
             continue;
         default:
@@ -444,10 +589,42 @@ PST__INLINE uint8_t *put_fixed(uint8_t *o, const plan_op *op, const uint8_t *m)
     }
 }
 
-/* From op on with a reservation per field. */
-static __attribute__((noinline)) uint8_t *
-write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
-              const uint8_t *v)
+/* A container field (its header's room reserved): as the walker writes
+ * it, reserving at the same points; struct elements by their plan. */
+static uint8_t *write_container(pst__enc *e, uint8_t *o, const plan_op *op,
+                                const uint8_t *m)
+{
+    pst__st_le32(o, op->header);
+    if (op->code == OP_MAP)
+        return pst__binary_write_plain_map(e, o + 3, op->u.type,
+                                           (const pst_map *)m);
+    if (op->code == OP_LIST)
+        return pst__binary_write_plain_list(e, o + 3, op->u.type,
+                                            (const pst_list *)m);
+    /* OP_LIST_STRUCT, as bw_list writes a list of structs */
+    const pst_list *l = (const pst_list *)m;
+    const pst__bin_plan *sub = op->u.sub;
+    uint32_t n = l->count;
+    if (PST__UNLIKELY(n > INT32_MAX))
+        return pst__enc_fail(e, PST_E_LIMIT);
+    o += 3;
+    OUT_NEED(5);
+    o[0] = PST_TT_STRUCT;
+    pst__st_be32(o + 1, n);
+    o += 5;
+    const uint8_t *data = l->data;
+    for (uint32_t i = 0; i < n; i++) {
+        o = pst__bin_plan_write(e, o, sub, data + (size_t)i * sub->size);
+        if (PST__UNLIKELY(!o))
+            return NULL;
+    }
+    return o;
+}
+
+/* From op on with a reservation per field (inlined into its two callers,
+ * write_careful and encode_rest, each one call from the fast path). */
+PST__INLINE uint8_t *careful(pst__enc *e, uint8_t *o, const plan_op *ops,
+                             const plan_op *op, const uint8_t *v)
 {
     for (;;) {
         if (op->code == OP_STOP) {
@@ -475,6 +652,10 @@ write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
             pst__st_be32(o + 3, (uint32_t)n);
             pst__copy(o + 7, (const uint8_t *)s->ptr, n);
             o += 7 + n;
+        } else if (is_container(op->code)) {
+            o = write_container(e, o, op, m);
+            if (PST__UNLIKELY(!o))
+                return NULL;
         } else if (PST__UNLIKELY(op->code < OP_BOOL || op->code > OP_STRUCT)) {
             return pst__enc_fail(e, PST_E_INVALID);
         } else {
@@ -484,12 +665,45 @@ write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
     }
 }
 
+#define OPT_CASE(c)                                                            \
+    case WC(c) | W_OPT:                                                        \
+        if (!(v[op->isset_at] & op->mask))                                     \
+            goto unset;                                                        \
+        /* FALLTHROUGH */                                                      \
+    case WC(c)
+
+static __attribute__((noinline)) uint8_t *
+write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
+              const uint8_t *v)
+{
+    return careful(e, o, ops, op, v);
+}
+
+/* pst__copy for n <= COPY_INLINE_MAX, in 16-byte moves past 32 bytes
+ * (the last one overlapping), never calling memcpy. */
+#define COPY_INLINE_MAX 256u
+PST__INLINE void copy_inline(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (PST__LIKELY(n <= 32)) {
+        pst__copy(dst, src, n);
+        return;
+    }
+    for (size_t i = 0; i < n - 16; i += 16) {
+        uint64_t a[2];
+        memcpy(a, src + i, 16);
+        memcpy(dst + i, a, 16);
+    }
+    uint64_t b[2];
+    memcpy(b, src + n - 16, 16);
+    memcpy(dst + n - 16, b, 16);
+}
+
 /* Fast: while the room left covers each op's run (every field present, up
  * to the next string's length, and that string's payload), write without
  * checking field by field. Returns the position; *at is NULL when the
  * struct is done, else the op (nothing of it written) from which the
- * careful writer goes on: room ran short, or the op fails there. Either
- * way the bytes are the walker's. */
+ * careful writer goes on: room ran short, a container comes, or the op
+ * fails there. Either way the bytes are the walker's. */
 PST__INLINE uint8_t *run_fast(const plan_op *ops, const plan_op *op,
                               uint8_t *o, const uint8_t *end,
                               const uint8_t *v, const plan_op **at)
@@ -497,56 +711,53 @@ PST__INLINE uint8_t *run_fast(const plan_op *ops, const plan_op *op,
     if (PST__UNLIKELY((size_t)(end - o) < op->run))
         goto careful;
     for (;;) {
-        if (op->optional && !(v[op->isset_at] & op->mask)) {
-            op = ops + op->next;    /* unset: not written */
-            if (PST__UNLIKELY((size_t)(end - o) < op->run))
-                goto careful;
-            continue;
-        }
         const uint8_t *m = v + op->at;
-        switch (op->code) {
-        case OP_STOP:
+        switch (op->wcode & (W_CODES - 1)) {
+        case WC(OP_STOP):
+        case WC(OP_STOP) | W_OPT: /* (never built) */
             *o++ = PST_TT_STOP;
             if (op[1].code == OP_END) {
                 *at = NULL;
                 return o;
             }
             break;
-        case OP_STRING: {
+        OPT_CASE(OP_STRING): {
             const pst_str *s = (const pst_str *)m;
             size_t n = s->len;
-            /* (room for the length word is in the run before) */
-            if (PST__UNLIKELY(n > INT32_MAX ||
+            /* (room for the length word is in the run before); a string
+             * longer than copy_inline takes goes careful, so that no libc
+             * call makes the fast path save registers */
+            if (PST__UNLIKELY(n > COPY_INLINE_MAX ||
                               (size_t)(end - o) - 7 < n + op[1].run))
                 goto careful;
             pst__st_le32(o, op->header);
             pst__st_be32(o + 3, (uint32_t)n);
-            pst__copy(o + 7, (const uint8_t *)s->ptr, n);
+            copy_inline(o + 7, (const uint8_t *)s->ptr, n);
             o += 7 + n;
             break;
         }
         /* put_fixed's cases, here so that one switch dispatches */
-        case OP_BOOL:
+        OPT_CASE(OP_BOOL):
             pst__st_le32(o, op->header);
             o[3] = *(const bool *)m ? 1 : 0;
             o += 4;
             break;
-        case OP_I8:
+        OPT_CASE(OP_I8):
             pst__st_le32(o, op->header);
             o[3] = *m;
             o += 4;
             break;
-        case OP_I16:
+        OPT_CASE(OP_I16):
             pst__st_le32(o, op->header);
             pst__st_be16(o + 3, (uint16_t)*(const int16_t *)m);
             o += 5;
             break;
-        case OP_I32:
+        OPT_CASE(OP_I32):
             pst__st_le32(o, op->header);
             pst__st_be32(o + 3, (uint32_t)*(const int32_t *)m);
             o += 7;
             break;
-        case OP_I64: {
+        OPT_CASE(OP_I64): {
             uint64_t x;
             memcpy(&x, m, 8);
             pst__st_le32(o, op->header);
@@ -554,19 +765,36 @@ PST__INLINE uint8_t *run_fast(const plan_op *ops, const plan_op *op,
             o += 11;
             break;
         }
-        case OP_UUID:
+        OPT_CASE(OP_UUID):
             pst__st_le32(o, op->header);
             memcpy(o + 3, m, 16);
             o += 19;
             break;
-        case OP_STRUCT:
+        OPT_CASE(OP_STRUCT):
             pst__st_le32(o, op->header);
             o += 3;
             break;
-        default:
+        /* containers and the codes no op has: the careful writer (every
+         * value of the mask has its case, see WC) */
+        case WC(OP_END):
+        case WC(OP_END) | W_OPT:
+        case WC(OP_LIST):
+        case WC(OP_LIST) | W_OPT:
+        case WC(OP_LIST_STRUCT):
+        case WC(OP_LIST_STRUCT) | W_OPT:
+        case WC(OP_MAP):
+        case WC(OP_MAP) | W_OPT:
+        case WC(13): case WC(13) | W_OPT:
+        case WC(14): case WC(14) | W_OPT:
+        case WC(15): case WC(15) | W_OPT:
             goto careful;
         }
         op++;
+        continue;
+    unset:
+        op = ops + op->next;    /* not written */
+        if (PST__UNLIKELY((size_t)(end - o) < op->run))
+            goto careful;
     }
 careful:
     *at = op;
@@ -583,31 +811,21 @@ uint8_t *pst__bin_plan_write(pst__enc *e, uint8_t *o, const pst__bin_plan *pl,
     return write_careful(e, o, pl->ops, at, v);
 }
 
-int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
-                         const pst_codec_config *cfg)
+/* The rest of pst__bin_plan_encode from op `at` on at o (NULL: from the
+ * start, w not checked yet) through the careful writer, which records
+ * failures in a pst__enc. Apart, so that the fast path keeps no registers
+ * for it. */
+static __attribute__((noinline)) int
+encode_rest(pst_wbuf *w, const plan_op *ops, const plan_op *at, uint8_t *o,
+            const uint8_t *v, const pst_codec_config *cfg)
 {
-    if (!cfg)
-        cfg = &pst__default_config;
-    uint32_t max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP
-                             ? cfg->max_depth
-                             : PST__MAX_DEPTH_CAP;
-    const pst__bin_plan *pl = plan_lookup(d, max_depth);
-    if (!pl)
-        return pst__binary_write_walked(w, d, v, cfg);
     pst__enc e;
-    uint8_t *o;
-    const plan_op *at = pl->ops;
-    if (PST__LIKELY(!w->err && w->data)) {
-        /* pst__enc_begin's work only when the careful writer needs it */
-        o = run_fast(pl->ops, pl->ops, w->data + w->len, w->data + w->cap,
-                     v, &at);
-        if (PST__LIKELY(!at)) { /* within cap: pst__enc_end's check holds */
-            w->len = (size_t)(o - w->data);
-            return 0;
-        }
+    if (o) {
+        /* pst__enc_begin's work, its checks done by the caller */
         e.w = w;
         e.end = w->data + w->cap;
-        e.max_depth = max_depth;
+        e.max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP ? cfg->max_depth
+                                                          : PST__MAX_DEPTH_CAP;
         e.code = 0;
         e.walk_only = false;
     } else {
@@ -615,5 +833,45 @@ int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
         if (!o)
             return pst__enc_end(&e, o);
     }
-    return pst__enc_end(&e, write_careful(&e, o, pl->ops, at, v));
+    return pst__enc_end(&e, careful(&e, o, ops, at, v));
+}
+
+/* pst__bin_plan_encode when the registry's first probe does not give a
+ * plan fit for cfg or w is not ready: the lookup that builds, the walker,
+ * pst__enc_begin's checks. */
+static __attribute__((noinline)) int
+encode_slow(pst_wbuf *w, const pst_struct_desc *d, const void *v,
+            const pst_codec_config *cfg)
+{
+    uint32_t max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP
+                             ? cfg->max_depth
+                             : PST__MAX_DEPTH_CAP;
+    const pst__bin_plan *pl = plan_lookup(d, max_depth, false);
+    if (!pl)
+        return pst__binary_write_walked(w, d, v, cfg);
+    return encode_rest(w, pl->ops, pl->ops, NULL, v, cfg);
+}
+
+/* Every call here but the fast path's end is a tail call, so that the
+ * fast path saves no registers. */
+int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
+                         const pst_codec_config *cfg)
+{
+    if (!cfg)
+        cfg = &pst__default_config;
+    registry_entry *e = &registry[registry_home(d)];
+    const pst__bin_plan *pl = NULL;
+    if (PST__LIKELY(atomic_load_explicit(&e->desc, memory_order_acquire) == d))
+        pl = atomic_load_explicit(&e->plan, memory_order_acquire);
+    if (PST__UNLIKELY(!pl || !plan_if_valid(pl, d) ||
+                      pl->depth > cfg->max_depth ||
+                      pl->depth > PST__MAX_DEPTH_CAP || w->err || !w->data))
+        return encode_slow(w, d, v, cfg);
+    const plan_op *at;
+    uint8_t *o = run_fast(pl->ops, pl->ops, w->data + w->len,
+                          w->data + w->cap, v, &at);
+    if (PST__UNLIKELY(at != NULL))
+        return encode_rest(w, pl->ops, at, o, v, cfg);
+    w->len = (size_t)(o - w->data); /* within cap: pst__enc_end's check holds */
+    return 0;
 }

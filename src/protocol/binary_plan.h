@@ -11,6 +11,13 @@
  * ends. Decoding then compares three input bytes with the op's header and
  * stores the value; encoding writes the header word and the value.
  *
+ * Encoding plans also take container fields whose elements are plain
+ * (fixed-width values or strings; lists and sets also of structs that have
+ * a plan themselves, kept in the op; maps of plain keys and values): the
+ * fast writer hands them to the careful one, which writes them with the
+ * walker's list and map writers. Such a plan is never used for reading
+ * (pst__bin_plan_get_read gives none; the walker reads containers).
+ *
  * A plan answers exactly as the walkers do. Encoding by plan writes the
  * same bytes and fails the same way. Decoding by plan handles the input
  * every Thrift writer produces (fields in id order, optional and default
@@ -36,6 +43,11 @@ typedef struct pst__bin_plan pst__bin_plan;
 const pst__bin_plan *pst__bin_plan_get(const pst_struct_desc *d,
                                        uint32_t max_depth);
 
+/* d's plan for reading: none when it holds containers (only encoding
+ * takes them). */
+const pst__bin_plan *pst__bin_plan_get_read(const pst_struct_desc *d,
+                                            uint32_t max_depth);
+
 /* Decode [p, end) into v (initialised already) by plan, strings into
  * arena; the position after the struct, or NULL when the input is not of
  * the plan's shape (v and the arena may then hold partial results). `end`
@@ -55,6 +67,14 @@ int pst__bin_plan_encode(pst_wbuf *w, const pst_struct_desc *d, const void *v,
                          const pst_codec_config *cfg);
 int pst__binary_write_walked(pst_wbuf *w, const pst_struct_desc *d,
                              const void *v, const pst_codec_config *cfg);
+
+/* A list or set field's value (t: its type, elements fixed-width or
+ * strings) and a map's (keys and values so), as the walker writes them
+ * (binary.c); for plans. */
+uint8_t *pst__binary_write_plain_list(pst__enc *e, uint8_t *o,
+                                      const pst_type *t, const pst_list *l);
+uint8_t *pst__binary_write_plain_map(pst__enc *e, uint8_t *o,
+                                     const pst_type *t, const pst_map *m);
 
 /* The binary walkers alone, never a plan (binary.c): what plans are held
  * to, in the tests. Same contracts as pst_protocol_binary's read_struct and

@@ -1091,18 +1091,19 @@ static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
     return o;
 }
 
-static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
-                          const uint8_t *v, uint32_t depth)
+/* A struct's fields and STOP; is_union a constant, so that a struct's
+ * copy (cw_struct) tests no union's rules. */
+PST__INLINE uint8_t *cw_fields(pst__enc *e, uint8_t *o,
+                               const pst_struct_desc *d, const uint8_t *v,
+                               uint32_t depth, bool is_union)
 {
-    if (PST__UNLIKELY(depth > e->max_depth))
-        return pst__enc_fail(e, PST_E_LIMIT);
     const uint8_t *isset = v + d->isset_offset;
-    const pst_field *f = d->fields, *fe = d->nfields ? f + d->nfields : f;
+    const pst_field *f = d->fields;
     /* fields whose isset bit decides: optional ones, and a union's */
-    unsigned uflag = d->kind == PST_UNION ? PST_REQ_OPTIONAL : 0;
+    unsigned uflag = is_union ? PST_REQ_OPTIONAL : 0;
     unsigned members = 0;
     int last = 0;
-    for (; f < fe; f++) {
+    for (unsigned left = d->nfields; left; left--, f++) {
         if ((f->req | uflag) & PST_REQ_OPTIONAL) {
             if (!((isset[f->isset_bit >> 3] >> (f->isset_bit & 7)) & 1))
                 continue;
@@ -1190,6 +1191,23 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
     ENC_NEED(1);
     *o = CT_STOP;
     return o + 1;
+}
+
+static __attribute__((noinline)) uint8_t *
+cw_union(pst__enc *e, uint8_t *o, const pst_struct_desc *d, const uint8_t *v,
+         uint32_t depth)
+{
+    return cw_fields(e, o, d, v, depth, true);
+}
+
+static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
+                          const uint8_t *v, uint32_t depth)
+{
+    if (PST__UNLIKELY(depth > e->max_depth))
+        return pst__enc_fail(e, PST_E_LIMIT);
+    if (PST__UNLIKELY(d->kind == PST_UNION))
+        return cw_union(e, o, d, v, depth);
+    return cw_fields(e, o, d, v, depth, false);
 }
 
 static int cmp_write_struct(pst_wbuf *w, const pst_struct_desc *d,

@@ -7,9 +7,10 @@
  * the same bytes out, the same status and error out of max-bounded buffers,
  * and for the walker's encodings, their truncations, byte flips, fields
  * dropped, repeated, reordered, retyped or unknown, the same status, error
- * message, position and decoded value. Shapes without a plan (containers,
- * pointers, unions) must get none; plans must survive more descriptors
- * than their registry holds and lookups from several threads. */
+ * message, position and decoded value. Shapes without a plan (nested
+ * containers, pointers, unions) must get none; plans must survive more
+ * descriptors than their registry holds and lookups from several threads.
+ * (Plans with containers: test_binary_plan_containers.c.) */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,7 +287,7 @@ static void test_which_shapes(void)
     CHECK(pst__bin_plan_get(&T_Inner_desc, 64) != NULL);
     CHECK(pst__bin_plan_get(&T_Req_desc, 64) != NULL);
     CHECK(pst__bin_plan_get(&pst_app_exception_desc, 64) != NULL);
-    CHECK(pst__bin_plan_get(&T_Everything_desc, 64) == NULL); /* containers */
+    CHECK(pst__bin_plan_get(&T_Everything_desc, 64) == NULL); /* nested containers */
     CHECK(pst__bin_plan_get(&T_Choice_desc, 64) == NULL);     /* union */
     CHECK(pst__bin_plan_get(&T_Node_desc, 64) == NULL);       /* pointer */
     CHECK(pst__bin_plan_get(&T_Deep_desc, 64) == NULL);
