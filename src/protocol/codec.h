@@ -328,7 +328,7 @@ typedef struct pst__enc {
     uint8_t *end;        /* w->data + w->cap */
     uint32_t max_depth;
     int code;
-    bool walk_only;      /* binary: member structs never by plan (tests) */
+    bool walk_only;      /* member structs and list elements never by plan (tests) */
 } pst__enc;
 
 /* Bytes an encoder may reserve beyond w->max (never counted in w->cap). */

@@ -9,6 +9,8 @@
  * Message header: 0x82, (version 1 | type << 5), varint seqid, name.
  */
 #include "protocol/codec.h"
+#include "protocol/compact_plan.h"
+#include "protocol/compact_wire.h"
 #include "protocol/walk_steps.h"
 
 #define PROTOCOL_ID 0x82u
@@ -16,22 +18,6 @@
 #define VERSION_MASK 0x1fu
 #define TYPE_SHIFT 5
 
-enum {
-    CT_STOP = 0,
-    CT_TRUE = 1,
-    CT_FALSE = 2,
-    CT_BYTE = 3,
-    CT_I16 = 4,
-    CT_I32 = 5,
-    CT_I64 = 6,
-    CT_DOUBLE = 7,
-    CT_BINARY = 8,
-    CT_LIST = 9,
-    CT_SET = 10,
-    CT_MAP = 11,
-    CT_STRUCT = 12,
-    CT_UUID = 13,
-};
 
 #define TT_INVALID 0xffu
 
@@ -793,63 +779,6 @@ static int cmp_message_length(const uint8_t *data, size_t n,
 /* encoding                                                                 */
 /* ======================================================================== */
 
-/* Varints, unrolled: each test looks at v itself, not at a value shifted
- * by the previous step, so the bytes do not wait on each other. The
- * caller has reserved the widest form (5 or 10 bytes). */
-PST__INLINE uint8_t *cw_varint32(uint8_t *o, uint32_t v)
-{
-    if (v < (1u << 7)) {
-        o[0] = (uint8_t)v;
-        return o + 1;
-    }
-    o[0] = (uint8_t)(v | 0x80);
-    if (v < (1u << 14)) {
-        o[1] = (uint8_t)(v >> 7);
-        return o + 2;
-    }
-    o[1] = (uint8_t)((v >> 7) | 0x80);
-    if (v < (1u << 21)) {
-        o[2] = (uint8_t)(v >> 14);
-        return o + 3;
-    }
-    o[2] = (uint8_t)((v >> 14) | 0x80);
-    if (v < (1u << 28)) {
-        o[3] = (uint8_t)(v >> 21);
-        return o + 4;
-    }
-    o[3] = (uint8_t)((v >> 21) | 0x80);
-    o[4] = (uint8_t)(v >> 28);
-    return o + 5;
-}
-
-PST__INLINE uint8_t *cw_varint64(uint8_t *o, uint64_t v)
-{
-    if (v < (1u << 28))
-        return cw_varint32(o, (uint32_t)v);
-    o[0] = (uint8_t)(v | 0x80);
-    o[1] = (uint8_t)((v >> 7) | 0x80);
-    o[2] = (uint8_t)((v >> 14) | 0x80);
-    o[3] = (uint8_t)((v >> 21) | 0x80);
-    o += 4;
-    v >>= 28;
-    while (v >= 0x80) {
-        *o++ = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    *o++ = (uint8_t)v;
-    return o;
-}
-
-PST__INLINE uint32_t zigzag32(int32_t n)
-{
-    return ((uint32_t)n << 1) ^ (uint32_t)(n >> 31);
-}
-
-PST__INLINE uint64_t zigzag64(int64_t n)
-{
-    return ((uint64_t)n << 1) ^ (uint64_t)(n >> 63);
-}
-
 static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
                           const uint8_t *v, uint32_t depth);
 static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
@@ -1019,7 +948,19 @@ static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
                 return NULL;
         }
         return o;
-    case PST_K_STRUCT:
+    case PST_K_STRUCT: {
+        /* elements by their plan when they have one deep enough room */
+        const pst__cmp_plan *pl =
+            n && !e->walk_only ? pst__cmp_plan_get(et->sdesc) : NULL;
+        if (pl && depth + pst__cmp_plan_depth(pl) <= e->max_depth) {
+            for (uint32_t i = 0; i < n; i++) {
+                o = pst__cmp_plan_write(e, o, pl, data + (size_t)i * et->size,
+                                        depth + 1);
+                if (PST__UNLIKELY(!o))
+                    return NULL;
+            }
+            return o;
+        }
         for (uint32_t i = 0; i < n; i++) {
             o = cw_struct(e, o, et->sdesc, data + (size_t)i * et->size,
                           depth + 1);
@@ -1027,6 +968,7 @@ static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
                 return NULL;
         }
         return o;
+    }
     default:
         for (uint32_t i = 0; i < n; i++) {
             ENC_NEED(16);
@@ -1210,13 +1152,34 @@ static uint8_t *cw_struct(pst__enc *e, uint8_t *o, const pst_struct_desc *d,
     return cw_fields(e, o, d, v, depth, false);
 }
 
-static int cmp_write_struct(pst_wbuf *w, const pst_struct_desc *d,
-                            const void *v, const pst_codec_config *cfg)
+uint8_t *pst__compact_write_container(pst__enc *e, uint8_t *o,
+                                      const pst_type *t, const uint8_t *m,
+                                      uint32_t depth)
+{
+    if (t->kind == PST_K_MAP)
+        return cw_map(e, o, t, (const pst_map *)m, depth);
+    return cw_list(e, o, t, (const pst_list *)m, depth);
+}
+
+int pst__compact_write_walked(pst_wbuf *w, const pst_struct_desc *d,
+                              const void *v, const pst_codec_config *cfg)
 {
     pst__enc e;
     uint8_t *o = pst__enc_begin(&e, w, cfg);
     if (o)
         o = cw_struct(&e, o, d, v, 1);
+    return pst__enc_end(&e, o);
+}
+
+int pst__compact_walk_write(pst_wbuf *w, const pst_struct_desc *d,
+                            const void *v, const pst_codec_config *cfg)
+{
+    pst__enc e;
+    uint8_t *o = pst__enc_begin(&e, w, cfg);
+    if (o) {
+        e.walk_only = true;
+        o = cw_struct(&e, o, d, v, 1);
+    }
     return pst__enc_end(&e, o);
 }
 
@@ -1269,7 +1232,7 @@ const pst_protocol pst_protocol_compact = {
     "compact",
     cmp_write_message_begin,
     cmp_read_message_begin,
-    cmp_write_struct,
+    pst__cmp_plan_encode, /* by plan, else pst__compact_write_walked */
     cmp_read_struct,
     cmp_skip_struct,
     cmp_message_length,
