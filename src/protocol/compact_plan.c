@@ -9,11 +9,11 @@
  * in one step, and holds its header as written when the field before it in
  * its struct (`prev`, 0 for the first) was written.
  *
- * While every field so far in a struct was written, the writer copies the
- * precomputed headers (`last` == FIXED); after an unset optional field it
- * computes them from the last id written, as the walker does. A member
- * struct starts with precomputed headers; whether its holder was computing
- * them is kept in a bit stack (a plan spans at most MAX_PLAN_DEPTH levels).
+ * A precomputed header holds whenever the field before it in its struct
+ * was written (a member struct's first field: always); only the header of
+ * a field that follows unset optional fields is computed, from the last id
+ * written, as the walker does (the careful writer; the fast one hands such
+ * a struct over at its first unset field).
  *
  * Plans live in a process-wide registry keyed by the descriptor's address,
  * built by the first thread that needs one and published with a
@@ -52,7 +52,7 @@ typedef struct plan_op {
     uint8_t mask;      /* the field's bit in its isset byte */
     uint8_t ctype;     /* compact type (bool: CT_TRUE) */
     uint8_t level;     /* struct levels below the outermost */
-    int16_t id;        /* the field's id; OP_STOP: its member field's */
+    int16_t id;        /* the field's id */
     int16_t prev;      /* the id of the field before it in its struct */
     uint32_t at;       /* the member's offset in the outermost struct */
     uint32_t isset_at; /* its isset byte's offset there */
@@ -79,7 +79,7 @@ struct pst__cmp_plan {
 #define W_OPT 16u
 #define W_CODES 32u
 
-#define MAX_PLAN_DEPTH 32   /* the bit stack's width, with room */
+#define MAX_PLAN_DEPTH 64   /* (a mistaken) self-inclusion ends here */
 #define MAX_PLAN_OPS 4096
 
 /* ---- building ------------------------------------------------------------ */
@@ -165,10 +165,9 @@ static void header_of(plan_op *op, int id, int prev, uint8_t ct)
               (uint32_t)b[3] << 24;
 }
 
-/* d's ops from ops[*i] on; d sits at `base` in the outermost struct, and
- * (a member) in the field with id `member_id`. */
+/* d's ops from ops[*i] on; d sits at `base` in the outermost struct. */
 static void fill_ops(plan_op *ops, size_t *i, const pst_struct_desc *d,
-                     uint32_t level, uint32_t base, int member_id)
+                     uint32_t level, uint32_t base)
 {
     int prev = 0;
     for (unsigned k = 0; k < d->nfields; k++) {
@@ -185,7 +184,7 @@ static void fill_ops(plan_op *ops, size_t *i, const pst_struct_desc *d,
         op->at = base + f->offset;
         op->isset_at = base + d->isset_offset + (f->isset_bit >> 3);
         if (op->code == OP_STRUCT)
-            fill_ops(ops, i, f->type->sdesc, level + 1, op->at, f->id);
+            fill_ops(ops, i, f->type->sdesc, level + 1, op->at);
         else if (op->code == OP_CONTAINER)
             op->type = f->type;
         op->next = (uint32_t)*i;
@@ -193,7 +192,6 @@ static void fill_ops(plan_op *ops, size_t *i, const pst_struct_desc *d,
     }
     plan_op *stop = &ops[(*i)++];
     stop->code = OP_STOP;
-    stop->id = (int16_t)member_id;
     stop->next = (uint32_t)*i;
 }
 
@@ -236,7 +234,7 @@ static pst__cmp_plan *plan_build(const pst_struct_desc *d)
     pl->nfields = d->nfields;
     pl->depth = depth;
     size_t i = 0;
-    fill_ops(pl->ops, &i, d, 1, 0, 0);
+    fill_ops(pl->ops, &i, d, 1, 0);
     pl->ops[i].code = OP_END;
     for (size_t k = 0; k <= i; k++)
         pl->ops[k].wcode =
@@ -385,24 +383,20 @@ PST__INLINE uint8_t *put_value(uint8_t *o, uint8_t *h, unsigned code,
     }
 }
 
-/* From op on, reserving field by field as the walker does, every header
- * precomputed so far (last == FIXED in every struct open). */
+/* From op on, reserving field by field as the walker does; op is the
+ * first field of its struct or follows one that was written. */
 static __attribute__((noinline)) uint8_t *
 write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
               const uint8_t *v, uint32_t depth)
 {
-    int last = FIXED;     /* else the id last written in this struct */
-    uint64_t holders = 0; /* per enclosing struct: was it computing? */
+    int last = FIXED; /* else the id last written in this struct */
     for (;;) {
         if (op->code == OP_STOP) {
             ENC_NEED(1);
             *o++ = CT_STOP;
             if (op[1].code == OP_END)
                 return o;
-            /* a member's end: its holder's state, the member written */
-            last = (holders & 1) ? op->id : FIXED;
-            holders >>= 1;
-            op++;
+            op++; /* a member's end: the member was written (FIXED) */
             continue;
         }
         if (op->optional && !(v[op->isset_at] & op->mask)) {
@@ -426,7 +420,7 @@ write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
                 *o++ = op->ctype;
                 o = cw_varint32(o, zigzag32(op->id));
             }
-            last = op->id;
+            last = FIXED; /* this one written: the next's holds */
         }
         if (op->code == OP_STRING) {
             const pst_str *s = (const pst_str *)(const void *)m;
@@ -444,8 +438,6 @@ write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
                 return NULL;
         } else if (op->code == OP_STRUCT) {
             /* its fields follow, with their own headers precomputed */
-            holders = holders << 1 | (last != FIXED);
-            last = FIXED;
         } else if (PST__UNLIKELY(op->code < OP_BOOL || op->code > OP_UUID)) {
             return pst__enc_fail(e, PST_E_INVALID);
         } else {
