@@ -40,7 +40,8 @@ enum {
     OP_UUID,
     OP_STRING,    /* also binary */
     OP_STRUCT,    /* a member struct: its fields' ops follow */
-    OP_CONTAINER  /* list, set or map: the walker's writers */
+    OP_CONTAINER, /* list, set or map: the walker's writers */
+    OP_LIST_STRUCT /* list or set of structs, each by its own plan */
 };
 
 typedef struct plan_op {
@@ -61,7 +62,10 @@ typedef struct plan_op {
                           up to the next string's payload, container or
                           the end, headers as precomputed */
     uint8_t wcode;     /* the fast writer's dispatch: code | W_OPT */
-    const pst_type *type; /* OP_CONTAINER: the field's type */
+    union {
+        const pst_type *type;      /* OP_CONTAINER: the field's type */
+        const pst__cmp_plan *sub;  /* OP_LIST_STRUCT: the elements' plan */
+    } u;
 } plan_op;
 
 struct pst__cmp_plan {
@@ -112,13 +116,26 @@ static uint8_t code_ctype(uint8_t code, unsigned kind)
         [OP_I32] = CT_I32,      [OP_I64] = CT_I64,      [OP_DOUBLE] = CT_DOUBLE,
         [OP_UUID] = CT_UUID,    [OP_STRING] = CT_BINARY, [OP_STRUCT] = CT_STRUCT,
     };
-    if (code == OP_CONTAINER)
+    if (code == OP_CONTAINER || code == OP_LIST_STRUCT)
         return kind == PST_K_MAP ? CT_MAP : kind == PST_K_SET ? CT_SET : CT_LIST;
     return ct[code];
 }
 
+static const pst__cmp_plan *plan_at(const pst_struct_desc *d, uint32_t level);
+
+/* The plan of list field f's element structs, for a struct `level` deep
+ * in the plans being built; NULL: the list is the walker's. */
+static const pst__cmp_plan *elem_plan(const pst_field *f, uint32_t level)
+{
+    const pst_type *et = f->type->elem;
+    if (f->kind == PST_K_MAP || !et || et->kind != PST_K_STRUCT || !et->sdesc)
+        return NULL;
+    return plan_at(et->sdesc, level + 1);
+}
+
 /* Ops for d's fields and STOP, or 0 when d's shape has no plan; *depth
- * becomes the deepest struct level met. */
+ * becomes the deepest struct level met, a list's element structs
+ * included. */
 static size_t count_ops(const pst_struct_desc *d, uint32_t level,
                         uint32_t *depth)
 {
@@ -134,6 +151,11 @@ static size_t count_ops(const pst_struct_desc *d, uint32_t level,
         if (code == OP_END || !f->type || f->type->kind != f->kind)
             return 0;
         n++;
+        if (code == OP_CONTAINER) {
+            const pst__cmp_plan *sub = elem_plan(f, level);
+            if (sub && level + sub->depth > *depth)
+                *depth = level + sub->depth;
+        }
         if (code == OP_STRUCT) {
             if (!f->type->sdesc)
                 return 0;
@@ -165,28 +187,34 @@ static void header_of(plan_op *op, int id, int prev, uint8_t ct)
               (uint32_t)b[3] << 24;
 }
 
-/* d's ops from ops[*i] on; d sits at `base` in the outermost struct. */
+/* d's ops from ops[*i] on; d sits at `base` in the outermost struct,
+ * which is `top` deep in the plans being built, d `level` deep. */
 static void fill_ops(plan_op *ops, size_t *i, const pst_struct_desc *d,
-                     uint32_t level, uint32_t base)
+                     uint32_t level, uint32_t top, uint32_t base)
 {
     int prev = 0;
     for (unsigned k = 0; k < d->nfields; k++) {
         const pst_field *f = &d->fields[k];
         plan_op *op = &ops[(*i)++];
         op->code = op_code(f->kind);
+        const pst__cmp_plan *sub = NULL;
+        if (op->code == OP_CONTAINER && (sub = elem_plan(f, level)) != NULL)
+            op->code = OP_LIST_STRUCT; /* as count_ops found it */
         op->ctype = code_ctype(op->code, f->kind);
         header_of(op, f->id, prev, op->ctype);
         op->id = f->id;
         op->prev = (int16_t)prev;
         op->mask = (uint8_t)(1u << (f->isset_bit & 7));
         op->optional = (f->req & PST_REQ_OPTIONAL) != 0; /* as cw_fields */
-        op->level = (uint8_t)(level - 1);
+        op->level = (uint8_t)(level - top);
         op->at = base + f->offset;
         op->isset_at = base + d->isset_offset + (f->isset_bit >> 3);
         if (op->code == OP_STRUCT)
-            fill_ops(ops, i, f->type->sdesc, level + 1, op->at);
+            fill_ops(ops, i, f->type->sdesc, level + 1, top, op->at);
         else if (op->code == OP_CONTAINER)
-            op->type = f->type;
+            op->u.type = f->type;
+        else if (op->code == OP_LIST_STRUCT)
+            op->u.sub = sub;
         op->next = (uint32_t)*i;
         prev = f->id;
     }
@@ -203,6 +231,7 @@ static uint32_t op_bytes(const plan_op *op)
         [OP_END] = 0,  [OP_STOP] = 1, [OP_BOOL] = 0,   [OP_I8] = 1,
         [OP_I16] = 3,  [OP_I32] = 5,  [OP_I64] = 10,   [OP_DOUBLE] = 8,
         [OP_UUID] = 16, [OP_STRING] = 5, [OP_STRUCT] = 0, [OP_CONTAINER] = 0,
+        [OP_LIST_STRUCT] = 0,
     };
     return (op->code > OP_STOP ? op->hlen : 0) + value[op->code];
 }
@@ -212,18 +241,19 @@ static void fill_runs(plan_op *ops, size_t n)
 {
     uint32_t run = 0;
     for (size_t i = n; i-- > 0;) {
-        if (ops[i].code == OP_STRING || ops[i].code == OP_CONTAINER)
+        if (ops[i].code == OP_STRING || ops[i].code >= OP_CONTAINER)
             run = 0;
         run += op_bytes(&ops[i]);
         ops[i].run = run;
     }
 }
 
-/* NULL when d has no plan or memory is short. */
-static pst__cmp_plan *plan_build(const pst_struct_desc *d)
+/* NULL when d has no plan or memory is short; d sits `level` deep in the
+ * plans being built (element structs' plans are built first). */
+static pst__cmp_plan *plan_build(const pst_struct_desc *d, uint32_t level)
 {
     uint32_t depth = 0;
-    size_t n = count_ops(d, 1, &depth);
+    size_t n = count_ops(d, level, &depth);
     if (!n)
         return NULL;
     pst__cmp_plan *pl = calloc(1, sizeof *pl + (n + 1) * sizeof(plan_op));
@@ -232,9 +262,9 @@ static pst__cmp_plan *plan_build(const pst_struct_desc *d)
     pl->fields = d->fields;
     pl->size = d->size;
     pl->nfields = d->nfields;
-    pl->depth = depth;
+    pl->depth = depth - level + 1;
     size_t i = 0;
-    fill_ops(pl->ops, &i, d, 1, 0);
+    fill_ops(pl->ops, &i, d, level, level, 0);
     pl->ops[i].code = OP_END;
     for (size_t k = 0; k <= i; k++)
         pl->ops[k].wcode =
@@ -276,12 +306,13 @@ static inline const pst__cmp_plan *plan_if_valid(const pst__cmp_plan *pl,
 }
 
 /* Build d's plan (or record that it has none) in entry e, which d owns. */
-static const pst__cmp_plan *publish(registry_entry *e, const pst_struct_desc *d)
+static const pst__cmp_plan *publish(registry_entry *e, const pst_struct_desc *d,
+                                    uint32_t level)
 {
-    pst__cmp_plan *built = plan_build(d);
+    pst__cmp_plan *built = plan_build(d, level);
     const pst__cmp_plan *mine = built ? built : &no_plan;
     const pst__cmp_plan *expected = NULL;
-    if (!built && count_ops(d, 1, &(uint32_t){ 0 }))
+    if (!built && count_ops(d, level, &(uint32_t){ 0 }))
         return NULL; /* out of memory: try again next time */
     if (atomic_compare_exchange_strong_explicit(&e->plan, &expected, mine,
                                                 memory_order_acq_rel,
@@ -292,7 +323,7 @@ static const pst__cmp_plan *publish(registry_entry *e, const pst_struct_desc *d)
 }
 
 static __attribute__((noinline)) const pst__cmp_plan *
-plan_get_slow(const pst_struct_desc *d)
+plan_get_slow(const pst_struct_desc *d, uint32_t level)
 {
     size_t home = registry_home(d);
     for (size_t n = 0; n < PROBES; n++) {
@@ -314,18 +345,26 @@ plan_get_slow(const pst_struct_desc *d)
             atomic_load_explicit(&e->plan, memory_order_acquire);
         if (pl)
             return plan_if_valid(pl, d);
-        return publish(e, d);
+        return publish(e, d, level);
     }
     return NULL; /* full around d's home: walk */
 }
 
-const pst__cmp_plan *pst__cmp_plan_get(const pst_struct_desc *d)
+/* d's plan, built `level` deep in the plans being built when it has none
+ * yet. A struct that holds a list of itself finds no plan of its own while
+ * it is built and ends, MAX_PLAN_DEPTH deep, without one. */
+static const pst__cmp_plan *plan_at(const pst_struct_desc *d, uint32_t level)
 {
     registry_entry *e = &registry[registry_home(d)];
     const pst__cmp_plan *pl = NULL;
     if (PST__LIKELY(atomic_load_explicit(&e->desc, memory_order_acquire) == d))
         pl = atomic_load_explicit(&e->plan, memory_order_acquire);
-    return pl ? plan_if_valid(pl, d) : plan_get_slow(d);
+    return pl ? plan_if_valid(pl, d) : plan_get_slow(d, level);
+}
+
+const pst__cmp_plan *pst__cmp_plan_get(const pst_struct_desc *d)
+{
+    return plan_at(d, 1);
 }
 
 uint32_t pst__cmp_plan_depth(const pst__cmp_plan *pl)
@@ -380,70 +419,6 @@ PST__INLINE uint8_t *put_value(uint8_t *o, uint8_t *h, unsigned code,
         return o + 16;
     default: /* OP_STRUCT: its fields follow */
         return o;
-    }
-}
-
-/* From op on, reserving field by field as the walker does; op is the
- * first field of its struct or follows one that was written. */
-static __attribute__((noinline)) uint8_t *
-write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
-              const uint8_t *v, uint32_t depth)
-{
-    int last = FIXED; /* else the id last written in this struct */
-    for (;;) {
-        if (op->code == OP_STOP) {
-            ENC_NEED(1);
-            *o++ = CT_STOP;
-            if (op[1].code == OP_END)
-                return o;
-            op++; /* a member's end: the member was written (FIXED) */
-            continue;
-        }
-        if (op->optional && !(v[op->isset_at] & op->mask)) {
-            if (last == FIXED) /* every field before it was written */
-                last = op->prev;
-            op = ops + op->next;
-            continue;
-        }
-        const uint8_t *m = v + op->at;
-        /* header (type + up to 3 id bytes) + the widest fixed value */
-        ENC_NEED(4 + 16);
-        uint8_t *h = o;
-        if (last == FIXED) {
-            pst__st_le32(o, op->hdr);
-            o += op->hlen;
-        } else {
-            int delta = op->id - last;
-            if (delta > 0 && delta <= 15) {
-                *o++ = (uint8_t)(delta << 4 | op->ctype);
-            } else {
-                *o++ = op->ctype;
-                o = cw_varint32(o, zigzag32(op->id));
-            }
-            last = FIXED; /* this one written: the next's holds */
-        }
-        if (op->code == OP_STRING) {
-            const pst_str *s = (const pst_str *)(const void *)m;
-            size_t n = s->len;
-            if (PST__UNLIKELY(n > INT32_MAX))
-                return pst__enc_fail(e, PST_E_LIMIT);
-            ENC_NEED(5 + n);
-            o = cw_varint32(o, (uint32_t)n);
-            pst__copy(o, (const uint8_t *)s->ptr, n);
-            o += n;
-        } else if (op->code == OP_CONTAINER) {
-            o = pst__compact_write_container(e, o, op->type, m,
-                                             depth + op->level);
-            if (PST__UNLIKELY(!o))
-                return NULL;
-        } else if (op->code == OP_STRUCT) {
-            /* its fields follow, with their own headers precomputed */
-        } else if (PST__UNLIKELY(op->code < OP_BOOL || op->code > OP_UUID)) {
-            return pst__enc_fail(e, PST_E_INVALID);
-        } else {
-            o = put_value(o, h, op->code, m);
-        }
-        op++;
     }
 }
 
@@ -537,7 +512,8 @@ PST__INLINE uint8_t *run_fast(const plan_op *op, uint8_t *o,
         case OP_END | W_OPT:
         case OP_CONTAINER:
         case OP_CONTAINER | W_OPT:
-        case 12: case 12 | W_OPT:
+        case OP_LIST_STRUCT:
+        case OP_LIST_STRUCT | W_OPT:
         case 13: case 13 | W_OPT:
         case 14: case 14 | W_OPT:
         case 15: case 15 | W_OPT:
@@ -548,6 +524,113 @@ PST__INLINE uint8_t *run_fast(const plan_op *op, uint8_t *o,
 careful:
     *at = op;
     return o;
+}
+
+static uint8_t *write_careful(pst__enc *e, uint8_t *o, const plan_op *ops,
+                              const plan_op *op, const uint8_t *v,
+                              uint32_t depth);
+
+/* A list or set of structs by their plan sub (t's elements), as the
+ * walker's cw_list writes it; depth: the elements'. */
+static uint8_t *write_structs(pst__enc *e, uint8_t *o, const pst__cmp_plan *sub,
+                              const pst_list *l, uint32_t depth)
+{
+    uint32_t n = l->count;
+    if (PST__UNLIKELY(n > INT32_MAX))
+        return pst__enc_fail(e, PST_E_LIMIT);
+    ENC_NEED(6);
+    if (n <= 14) {
+        *o++ = (uint8_t)(n << 4 | CT_STRUCT);
+    } else {
+        *o++ = (uint8_t)(0xf0 | CT_STRUCT);
+        o = cw_varint32(o, n);
+    }
+    const uint8_t *data = l->data;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *ev = data + (size_t)i * sub->size;
+        const plan_op *at;
+        o = run_fast(sub->ops, o, e->end, ev, &at);
+        if (PST__UNLIKELY(at != NULL)) {
+            o = write_careful(e, o, sub->ops, at, ev, depth);
+            if (PST__UNLIKELY(!o))
+                return NULL;
+        }
+    }
+    return o;
+}
+
+/* From op on, reserving field by field as the walker does; op is the
+ * first field of its struct or follows one that was written. */
+static uint8_t *
+write_careful(pst__enc *e, uint8_t *o, const plan_op *ops, const plan_op *op,
+              const uint8_t *v, uint32_t depth)
+{
+    int last = FIXED; /* else the id last written in this struct */
+    for (;;) {
+        if (op->code == OP_STOP) {
+            ENC_NEED(1);
+            *o++ = CT_STOP;
+            if (op[1].code == OP_END)
+                return o;
+            op++; /* a member's end: the member was written (FIXED) */
+            continue;
+        }
+        if (op->optional && !(v[op->isset_at] & op->mask)) {
+            if (last == FIXED) /* every field before it was written */
+                last = op->prev;
+            op = ops + op->next;
+            continue;
+        }
+        const uint8_t *m = v + op->at;
+        /* header (type + up to 3 id bytes) + the widest fixed value */
+        ENC_NEED(4 + 16);
+        uint8_t *h = o;
+        if (last == FIXED) {
+            pst__st_le32(o, op->hdr);
+            o += op->hlen;
+        } else {
+            int delta = op->id - last;
+            if (delta > 0 && delta <= 15) {
+                *o++ = (uint8_t)(delta << 4 | op->ctype);
+            } else {
+                *o++ = op->ctype;
+                o = cw_varint32(o, zigzag32(op->id));
+            }
+            last = FIXED; /* this one written: the next's holds */
+        }
+        if (op->code == OP_STRING) {
+            const pst_str *s = (const pst_str *)(const void *)m;
+            size_t n = s->len;
+            if (PST__UNLIKELY(n > INT32_MAX))
+                return pst__enc_fail(e, PST_E_LIMIT);
+            ENC_NEED(5 + n);
+            o = cw_varint32(o, (uint32_t)n);
+            pst__copy(o, (const uint8_t *)s->ptr, n);
+            o += n;
+        } else if (op->code >= OP_CONTAINER) {
+            o = op->code == OP_CONTAINER
+                    ? pst__compact_write_container(e, o, op->u.type, m,
+                                                   depth + op->level)
+                    : write_structs(e, o, op->u.sub, (const pst_list *)m,
+                                    depth + op->level + 1);
+            if (PST__UNLIKELY(!o))
+                return NULL;
+            /* the fields after it as fast as the room allows */
+            const plan_op *at;
+            o = run_fast(op + 1, o, e->end, v, &at);
+            if (!at)
+                return o;
+            op = at;
+            continue;
+        } else if (op->code == OP_STRUCT) {
+            /* its fields follow, with their own headers precomputed */
+        } else if (PST__UNLIKELY(op->code < OP_BOOL || op->code > OP_UUID)) {
+            return pst__enc_fail(e, PST_E_INVALID);
+        } else {
+            o = put_value(o, h, op->code, m);
+        }
+        op++;
+    }
 }
 
 uint8_t *pst__cmp_plan_write(pst__enc *e, uint8_t *o, const pst__cmp_plan *pl,
@@ -595,7 +678,7 @@ encode_slow(pst_wbuf *w, const pst_struct_desc *d, const void *v,
     uint32_t max_depth = cfg->max_depth < PST__MAX_DEPTH_CAP
                              ? cfg->max_depth
                              : PST__MAX_DEPTH_CAP;
-    const pst__cmp_plan *pl = pst__cmp_plan_get(d);
+    const pst__cmp_plan *pl = plan_at(d, 1);
     if (!pl || pl->depth > max_depth)
         return pst__compact_write_walked(w, d, v, cfg);
     return encode_rest(w, pl->ops, pl->ops, NULL, v, cfg);

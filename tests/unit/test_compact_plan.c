@@ -4,7 +4,7 @@
  * every size around the encoding, and buffers already in use, for random
  * values of structs with containers (lists, sets and maps of every kind,
  * lists of structs by their own plans, a list of lists, a struct holding
- * a list of itself) and of structs whose field headers change with the
+ * a list of itself, which gets no plan) and of structs whose field headers change with the
  * optional fields set: long id deltas, negative and descending ids, bool
  * fields (the value in the header), member structs after, inside and
  * around unset optional fields. Counts too large, depth limits passed or
@@ -454,15 +454,17 @@ static void test_which_shapes(void)
     CHECK(pst__cmp_plan_get(&P_Holder_desc) != NULL);
     CHECK(pst__cmp_plan_get(&P_Hdr_desc) != NULL);
     CHECK(pst__cmp_plan_get(&P_Wrap_desc) != NULL);
-    /* containers are the walker's, whatever they hold */
+    /* a list of lists is the walker's (its Boxes by plan); a struct that
+     * holds a list of itself gets none */
     CHECK(pst__cmp_plan_get(&P_Outer_desc) != NULL);
-    CHECK(pst__cmp_plan_get(&P_Tree_desc) != NULL);
+    CHECK(pst__cmp_plan_get(&P_Tree_desc) == NULL);
     /* a union and a struct with a pointer member: walked */
     CHECK(pst__cmp_plan_get(&T_Choice_desc) == NULL);
     CHECK(pst__cmp_plan_get(&T_Node_desc) == NULL);
-    /* the levels a plan spans: member structs, not list elements */
+    /* the levels a plan spans: member structs and list elements */
     CHECK_EQ_INT((int)pst__cmp_plan_depth(pst__cmp_plan_get(&P_Box_desc)), 2);
-    CHECK_EQ_INT((int)pst__cmp_plan_depth(pst__cmp_plan_get(&P_Bag_desc)), 1);
+    CHECK_EQ_INT((int)pst__cmp_plan_depth(pst__cmp_plan_get(&P_Bag_desc)), 2);
+    CHECK_EQ_INT((int)pst__cmp_plan_depth(pst__cmp_plan_get(&P_Holder_desc)), 1);
     CHECK_EQ_INT((int)pst__cmp_plan_depth(pst__cmp_plan_get(&P_Wrap_desc)), 3);
 }
 
