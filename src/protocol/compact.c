@@ -877,6 +877,29 @@ PST__INLINE uint8_t *cw_value(pst__enc *e, uint8_t *o, const pst_type *t,
     return pst__enc_fail(e, PST_E_INVALID);
 }
 
+/* n zigzag varints of a list's integers at o (room for the widest
+ * reserved): loops of their own, so that each keeps its registers. */
+static uint8_t *cw_varint32s_int16(uint8_t *o, const void *data, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        o = cw_varint32(o, zigzag32(((const int16_t *)data)[i]));
+    return o;
+}
+
+static uint8_t *cw_varint32s_int32(uint8_t *o, const void *data, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        o = cw_varint32(o, zigzag32(((const int32_t *)data)[i]));
+    return o;
+}
+
+static uint8_t *cw_varint64s_int64(uint8_t *o, const void *data, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        o = cw_varint64(o, zigzag64(((const int64_t *)data)[i]));
+    return o;
+}
+
 static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
                         const pst_list *l, uint32_t depth)
 {
@@ -910,6 +933,8 @@ static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
             memcpy(o, data, n);
         return o + n;
     case PST_K_I16:
+        if ((size_t)(e->end - o) / 3 >= n) /* room for all: no checks */
+            return cw_varint32s_int16(o, data, n);
         for (uint32_t i = 0; i < n; i++) {
             ENC_NEED(3);
             o = cw_varint32(o, zigzag32(((const int16_t *)data)[i]));
@@ -917,12 +942,16 @@ static uint8_t *cw_list(pst__enc *e, uint8_t *o, const pst_type *t,
         return o;
     case PST_K_I32:
     case PST_K_ENUM:
+        if ((size_t)(e->end - o) / 5 >= n) /* room for all: no checks */
+            return cw_varint32s_int32(o, data, n);
         for (uint32_t i = 0; i < n; i++) {
             ENC_NEED(5);
             o = cw_varint32(o, zigzag32(((const int32_t *)data)[i]));
         }
         return o;
     case PST_K_I64:
+        if ((size_t)(e->end - o) / 10 >= n) /* room for all: no checks */
+            return cw_varint64s_int64(o, data, n);
         for (uint32_t i = 0; i < n; i++) {
             ENC_NEED(10);
             o = cw_varint64(o, zigzag64(((const int64_t *)data)[i]));
@@ -1000,6 +1029,17 @@ static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
     /* scalars take at most 16 bytes: one reservation per entry */
     if (max_width[kt->kind] && max_width[vt->kind]) {
         unsigned kk = kt->kind, vk = vt->kind;
+        if (kk == PST_K_I32 || kk == PST_K_ENUM) { /* the usual keys: one
+                                                      dispatch per entry */
+            for (uint32_t i = 0; i < n; i++) {
+                ENC_NEED(32);
+                int32_t k;
+                memcpy(&k, keys + (size_t)i * ks, sizeof k);
+                o = cw_varint32(o, zigzag32(k));
+                o = cw_scalar(o, vk, vals + (size_t)i * vs);
+            }
+            return o;
+        }
         for (uint32_t i = 0; i < n; i++) {
             ENC_NEED(32);
             o = cw_scalar(o, kk, keys + (size_t)i * ks);
@@ -1007,9 +1047,33 @@ static uint8_t *cw_map(pst__enc *e, uint8_t *o, const pst_type *t,
         }
         return o;
     }
+    unsigned kk = kt->kind, vk = vt->kind;
+    /* string keys (the usual ones) with scalar values: the loop below
+     * without its tests of kinds, reserving at the same points */
+    if ((kk == PST_K_STRING || kk == PST_K_BINARY) && max_width[vk]) {
+        for (uint32_t i = 0; i < n; i++) {
+            const pst_str *k = (const pst_str *)(keys + (size_t)i * ks);
+            size_t kn = k->len;
+            /* room for the entry (reservations of 32, 5 + kn, then 16
+             * after the key would all find it): no reservation */
+            if (PST__LIKELY(kn <= INT32_MAX &&
+                            (size_t)(e->end - o) >= 32 + kn)) {
+                o = cw_varint32(o, (uint32_t)kn);
+                pst__copy(o, (const uint8_t *)k->ptr, kn);
+                o = cw_scalar(o + kn, vk, vals + (size_t)i * vs);
+                continue;
+            }
+            ENC_NEED(32);
+            o = cw_string(e, o, k);
+            if (PST__UNLIKELY(!o))
+                return NULL;
+            ENC_NEED(16);
+            o = cw_scalar(o, vk, vals + (size_t)i * vs);
+        }
+        return o;
+    }
     /* a scalar straight away, a string (the usual key) without the
      * general dispatch, others through cw_value */
-    unsigned kk = kt->kind, vk = vt->kind;
     for (uint32_t i = 0; i < n; i++) {
         const uint8_t *km = keys + (size_t)i * ks, *vm = vals + (size_t)i * vs;
         ENC_NEED(32);

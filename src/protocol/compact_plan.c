@@ -65,6 +65,9 @@ typedef struct plan_op {
     union {
         const pst_type *type;      /* OP_CONTAINER: the field's type */
         const pst__cmp_plan *sub;  /* OP_LIST_STRUCT: the elements' plan */
+        uint32_t srun;             /* OP_STRING: its run and the next op's,
+                                      the room it needs besides its
+                                      payload */
     } u;
 } plan_op;
 
@@ -78,8 +81,8 @@ struct pst__cmp_plan {
 
 /* The fast writer's dispatch code (plan_op.wcode): the op's code, with
  * W_OPT added for an optional field, so that a field always written pays
- * no test of its isset bit; every value below W_CODES has its case, so
- * that the switch checks no range. */
+ * no test of its isset bit; every value below W_CODES has its case and no
+ * other value is built, so that the switch checks no range. */
 #define W_OPT 16u
 #define W_CODES 32u
 
@@ -246,6 +249,9 @@ static void fill_runs(plan_op *ops, size_t n)
         run += op_bytes(&ops[i]);
         ops[i].run = run;
     }
+    for (size_t i = 0; i + 1 < n; i++)
+        if (ops[i].code == OP_STRING)
+            ops[i].u.srun = ops[i].run + ops[i + 1].run;
 }
 
 /* NULL when d has no plan or memory is short; d sits `level` deep in the
@@ -449,7 +455,7 @@ PST__INLINE uint8_t *run_fast(const plan_op *op, uint8_t *o,
     for (;;) {
         const uint8_t *m = v + op->at;
         uint8_t *h = o;
-        switch (op->wcode & (W_CODES - 1)) {
+        switch (op->wcode) {
         case OP_STOP:
         case OP_STOP | W_OPT: /* (never built) */
             *o++ = CT_STOP;
@@ -461,9 +467,8 @@ PST__INLINE uint8_t *run_fast(const plan_op *op, uint8_t *o,
         OPT_CASE(OP_STRING): {
             const pst_str *s = (const pst_str *)(const void *)m;
             size_t n = s->len;
-            /* (room for the length varint is in the run before) */
             if (PST__UNLIKELY(n > INT32_MAX ||
-                              (size_t)(end - o) - op->hlen - 5 < n + op[1].run))
+                              (size_t)(end - o) < n + op->u.srun))
                 goto careful;
             o = PUT_HEADER();
             o = cw_varint32(o, (uint32_t)n);
@@ -518,6 +523,9 @@ PST__INLINE uint8_t *run_fast(const plan_op *op, uint8_t *o,
         case 14: case 14 | W_OPT:
         case 15: case 15 | W_OPT:
             goto careful;
+        default: /* wcode < W_CODES, as plan_build makes it: no range
+                    check */
+            __builtin_unreachable();
         }
         op++;
     }
