@@ -844,6 +844,15 @@ static uint8_t *bw_plain_map(pst__enc *e, uint8_t *o, const pst_type *t,
     size_t ks = kt->size, vs = vt->size;
     unsigned kk = kt->kind, vk = vt->kind;
     if (kw && vw) { /* reserved above */
+        if (kw == 4) { /* i32 and enum keys, the usual: one dispatch */
+            for (uint32_t i = 0; i < n; i++) {
+                uint32_t k;
+                memcpy(&k, keys + (size_t)i * ks, 4);
+                pst__st_be32(o, k);
+                o = bw_fixed(o + 4, vk, vals + (size_t)i * vs);
+            }
+            return o;
+        }
         for (uint32_t i = 0; i < n; i++) {
             o = bw_fixed(o, kk, keys + (size_t)i * ks);
             o = bw_fixed(o, vk, vals + (size_t)i * vs);

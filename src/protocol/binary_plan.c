@@ -589,6 +589,12 @@ PST__INLINE uint8_t *put_fixed(uint8_t *o, const plan_op *op, const uint8_t *m)
     }
 }
 
+PST__INLINE uint8_t *run_fast(const plan_op *ops, const plan_op *op,
+                              uint8_t *o, const uint8_t *end,
+                              const uint8_t *v, const plan_op **at);
+static uint8_t *write_careful(pst__enc *e, uint8_t *o, const plan_op *ops,
+                              const plan_op *op, const uint8_t *v);
+
 /* A container field (its header's room reserved): as the walker writes
  * it, reserving at the same points; struct elements by their plan. */
 static uint8_t *write_container(pst__enc *e, uint8_t *o, const plan_op *op,
@@ -614,9 +620,15 @@ static uint8_t *write_container(pst__enc *e, uint8_t *o, const plan_op *op,
     o += 5;
     const uint8_t *data = l->data;
     for (uint32_t i = 0; i < n; i++) {
-        o = pst__bin_plan_write(e, o, sub, data + (size_t)i * sub->size);
-        if (PST__UNLIKELY(!o))
-            return NULL;
+        /* pst__bin_plan_write, inline */
+        const uint8_t *ev = data + (size_t)i * sub->size;
+        const plan_op *at;
+        o = run_fast(sub->ops, sub->ops, o, e->end, ev, &at);
+        if (PST__UNLIKELY(at != NULL)) {
+            o = write_careful(e, o, sub->ops, at, ev);
+            if (PST__UNLIKELY(!o))
+                return NULL;
+        }
     }
     return o;
 }
@@ -712,7 +724,7 @@ PST__INLINE uint8_t *run_fast(const plan_op *ops, const plan_op *op,
         goto careful;
     for (;;) {
         const uint8_t *m = v + op->at;
-        switch (op->wcode & (W_CODES - 1)) {
+        switch (op->wcode) {
         case WC(OP_STOP):
         case WC(OP_STOP) | W_OPT: /* (never built) */
             *o++ = PST_TT_STOP;
@@ -788,6 +800,9 @@ PST__INLINE uint8_t *run_fast(const plan_op *ops, const plan_op *op,
         case WC(14): case WC(14) | W_OPT:
         case WC(15): case WC(15) | W_OPT:
             goto careful;
+        default: /* wcode < W_CODES, as plan_build makes it: no range
+                    check */
+            __builtin_unreachable();
         }
         op++;
         continue;
