@@ -239,7 +239,9 @@ static uint32_t op_bytes(const plan_op *op)
     return (op->code > OP_STOP ? op->hlen : 0) + value[op->code];
 }
 
-/* ops[i].run, from the end backwards: a string or a container ends a run. */
+/* ops[i].run, from the end backwards: a string or a container ends a run.
+ * A header goes out as a 4-byte word (its bytes past hlen overwritten by
+ * what follows), so a field's run covers at least those 4 bytes. */
 static void fill_runs(plan_op *ops, size_t n)
 {
     uint32_t run = 0;
@@ -247,6 +249,8 @@ static void fill_runs(plan_op *ops, size_t n)
         if (ops[i].code == OP_STRING || ops[i].code >= OP_CONTAINER)
             run = 0;
         run += op_bytes(&ops[i]);
+        if (ops[i].code > OP_STOP && run < 4)
+            run = 4;
         ops[i].run = run;
     }
     for (size_t i = 0; i + 1 < n; i++)
