@@ -12,8 +12,9 @@
  * before it was written (a header's id delta depends on the previous field
  * written, which changes only when an optional field is unset; from such a
  * field on, the struct's headers are computed as the walker computes them).
- * Containers are written by the walker's list and map writers, whose
- * struct elements go by plan in turn.
+ * Containers are written by the walker's list and map writers; a list or
+ * set of structs that have a plan goes element by element through that
+ * plan (a struct holding a list of itself gets none).
  *
  * Encoding by plan writes the same bytes and fails the same way as the
  * walker. Plans are built on first use per descriptor and kept for the
@@ -29,7 +30,8 @@ typedef struct pst__cmp_plan pst__cmp_plan;
 /* d's plan, or NULL when d's shape has none or plans cannot be kept. */
 const pst__cmp_plan *pst__cmp_plan_get(const pst_struct_desc *d);
 
-/* Struct levels the plan spans (1: no member structs). */
+/* Struct levels the plan spans, member structs and the element structs
+ * of its lists included (1: none). */
 uint32_t pst__cmp_plan_depth(const pst__cmp_plan *pl);
 
 /* Encode v by plan at o, the struct `depth` deep (its depth plus the
