@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include "postern/zlib.h"
+#include "transport/zlib_internal.h"
 
 struct pst_zlib_inflater {
     z_stream z;
@@ -15,6 +16,9 @@ struct pst_zlib_inflater {
 
 struct pst_zlib_deflater {
     z_stream z;
+    int level;           /* the level asked for */
+    int now;             /* the level zlib runs at (0 while storing) */
+    size_t store_below;  /* messages shorter than this go stored; 0: never */
 };
 
 /* zlib counts in uInt: feed it at most this much per call. */
@@ -97,7 +101,13 @@ pst_zlib_deflater *pst_zlib_deflater_new(int level)
         free(z);
         return NULL;
     }
+    z->level = z->now = level;
     return z;
+}
+
+void pst__zlib_deflater_store_below(pst_zlib_deflater *z, size_t n)
+{
+    z->store_below = n;
 }
 
 void pst_zlib_deflater_free(pst_zlib_deflater *z)
@@ -150,23 +160,53 @@ static int deflate_into(z_stream *zs, const uint8_t *in, size_t n, int flush,
     }
 }
 
+/* Run zlib at `level` from the next message on. Called between messages,
+ * where everything before has been flushed, so deflateParams has nothing
+ * to compress and only swaps its functions (leaving level 0 also clears
+ * the match hash, ~64 KiB). A failure keeps the level it had: the bytes
+ * stay right either way. */
+static void use_level(pst_zlib_deflater *z, int level)
+{
+    if (level != z->now &&
+        deflateParams(&z->z, level, Z_DEFAULT_STRATEGY) == Z_OK)
+        z->now = level;
+}
+
 int pst_zlib_deflate(pst_zlib_deflater *z, const struct iovec *iov, int iovcnt,
                      pst_wbuf *out, pst_error *err)
 {
     int last = iovcnt - 1;
     while (last > 0 && iov[last].iov_len == 0)
         last--;
-    for (int i = 0; i < iovcnt; i++) {
-        int rc = deflate_into(&z->z, iov[i].iov_base, iov[i].iov_len,
-                              i == last ? Z_SYNC_FLUSH : Z_NO_FLUSH, out, err);
-        if (rc < 0)
-            return rc;
+    size_t total = 0;
+    for (int i = 0; i < iovcnt; i++)
+        total += iov[i].iov_len;
+    /* A small message stored (the caller's choice of "small"): a stored
+     * block costs no Huffman trees, which are most of a small message's
+     * deflate time whatever the level. A stored
+     * block ends on a byte boundary, so Z_BLOCK leaves nothing held back:
+     * the peer inflates every byte of it, without the sync flush's empty
+     * block (4 bytes) after it. */
+    bool store = total < z->store_below;
+    if (z->store_below)
+        use_level(z, store ? 0 : z->level);
+    int flush = store && z->now == 0 ? Z_BLOCK : Z_SYNC_FLUSH;
+    int rc = 0;
+    if (iovcnt <= 0)
+        rc = deflate_into(&z->z, NULL, 0, flush, out, err);
+    for (int i = 0; i < iovcnt && rc == 0; i++) {
+        rc = deflate_into(&z->z, iov[i].iov_base, iov[i].iov_len,
+                          i == last ? flush : Z_NO_FLUSH, out, err);
         if (i == last)
             break;
     }
-    if (iovcnt <= 0)
-        return deflate_into(&z->z, NULL, 0, Z_SYNC_FLUSH, out, err);
-    return 0;
+    /* Defensive: bits zlib still holds would leave the message's end
+     * unreadable; a sync flush sends them. */
+    int bits = 0;
+    if (rc == 0 && flush == Z_BLOCK &&
+        (deflatePending(&z->z, NULL, &bits) != Z_OK || bits))
+        rc = deflate_into(&z->z, NULL, 0, Z_SYNC_FLUSH, out, err);
+    return rc;
 }
 
 int pst_zlib_compress(const void *in, size_t n, pst_wbuf *out, pst_error *err)
