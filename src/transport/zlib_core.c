@@ -14,8 +14,16 @@ struct pst_zlib_inflater {
     bool ended;
 };
 
+/* The deflater runs zlib raw (no RFC 1950 wrapper) and writes the 2-byte
+ * zlib header itself: its stream is never finished (each message ends with
+ * a flush, the connection with a close), so the Adler-32 trailer zlib
+ * would compute over every byte for it is never sent; raw, zlib skips that
+ * sum (about 5 instructions a byte). The header is the one zlib writes for
+ * the level, so the bytes are the same. */
 struct pst_zlib_deflater {
     z_stream z;
+    uint8_t header[2];
+    bool header_due;     /* not written yet: it opens the first message */
     int level;           /* the level asked for */
     int now;             /* the level zlib runs at (0 while storing) */
     size_t store_below;  /* messages shorter than this go stored; 0: never */
@@ -42,6 +50,11 @@ void pst_zlib_inflater_free(pst_zlib_inflater *z)
         return;
     inflateEnd(&z->z);
     free(z);
+}
+
+void pst__zlib_inflater_skip_check(pst_zlib_inflater *z)
+{
+    inflateValidate(&z->z, 0);
 }
 
 uint64_t pst_zlib_inflater_total_in(const pst_zlib_inflater *z)
@@ -97,10 +110,22 @@ pst_zlib_deflater *pst_zlib_deflater_new(int level)
     pst_zlib_deflater *z = calloc(1, sizeof *z);
     if (!z)
         return NULL;
-    if (deflateInit(&z->z, level) != Z_OK) {
+    if (deflateInit2(&z->z, level, Z_DEFLATED, -MAX_WBITS, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK) {
         free(z);
         return NULL;
     }
+    /* RFC 1950: CM 8 with a 32 KiB window (0x78), then FLEVEL as zlib
+     * derives it from the level, and FCHECK making the pair a multiple of
+     * 31. */
+    int flevel = level == 0 || level == 1 ? 0
+                 : level >= 2 && level <= 5 ? 1
+                 : level == 6 || level == Z_DEFAULT_COMPRESSION ? 2 : 3;
+    unsigned flg = (unsigned)flevel << 6;
+    flg += 31 - ((0x78u << 8 | flg) % 31);
+    z->header[0] = 0x78;
+    z->header[1] = (uint8_t)flg;
+    z->header_due = true;
     z->level = z->now = level;
     return z;
 }
@@ -192,6 +217,13 @@ int pst_zlib_deflate(pst_zlib_deflater *z, const struct iovec *iov, int iovcnt,
         use_level(z, store ? 0 : z->level);
     int flush = store && z->now == 0 ? Z_BLOCK : Z_SYNC_FLUSH;
     int rc = 0;
+    if (z->header_due) {
+        if (pst_wbuf_append(out, z->header, 2) < 0)
+            return pst_error_set(err, out->err ? out->err : PST_E_LIMIT,
+                                 "compressed message passes %zu bytes",
+                                 out->max);
+        z->header_due = false;
+    }
     if (iovcnt <= 0)
         rc = deflate_into(&z->z, NULL, 0, flush, out, err);
     for (int i = 0; i < iovcnt && rc == 0; i++) {

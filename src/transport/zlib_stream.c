@@ -144,9 +144,11 @@ const char *pst__zlib_stream_detail(const pst_stream *s)
     return pst__stream_detail(z->inner);
 }
 
-void pst__zlib_stream_store_below(pst_stream *s, size_t n)
+void pst__zlib_stream_for_server(pst_stream *s, size_t store_below)
 {
-    pst__zlib_deflater_store_below(((zlib_stream *)s)->def, n);
+    zlib_stream *z = (zlib_stream *)s;
+    pst__zlib_deflater_store_below(z->def, store_below);
+    pst__zlib_inflater_skip_check(z->inf);
 }
 
 pst_stream *pst_stream_zlib_new(pst_stream *inner, const void *pre, size_t n,

@@ -1,8 +1,9 @@
 /* test_zlib_store.c: small zlib messages written as stored blocks (the
  * servers' replies below PST__ZLIB_STORE_BELOW): every message, stored or
  * compressed, inflates whole from its own bytes alone, in any order of
- * small and big, through the core and the stream; and a server's small
- * reply on the wire is a stored block in both server models. */
+ * small and big, through the core and the stream; a server's inflater
+ * skips the stream's Adler-32; and a server's small reply on the wire is a
+ * stored block in both server models. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "postern/server.h"
 #include "postern/transport.h"
@@ -136,7 +138,7 @@ static void test_stream(void)
     pst_stream *mem = pst_stream_memory_new(NULL, 0, 0);
     pst_stream *z = pst_stream_zlib_new(mem, NULL, 0, 1);
     CHECK(z != NULL);
-    pst__zlib_stream_store_below(z, STORE_BELOW);
+    pst__zlib_stream_for_server(z, STORE_BELOW);
     pst_zlib_inflater *inf = pst_zlib_inflater_new();
     static const size_t sizes[] = { 40, 1500, 40 };
     static uint8_t msg[2000];
@@ -155,6 +157,73 @@ static void test_stream(void)
     }
     pst_zlib_inflater_free(inf);
     pst_stream_free(z);
+}
+
+/* A finished stream whose Adler-32 is wrong: the default inflater says
+ * so; one told to skip the sum (a server's) inflates it. */
+static void test_skip_check(void)
+{
+    pst_wbuf w;
+    pst_wbuf_init(&w, 0);
+    pst_error err = { 0, "" };
+    CHECK_EQ_INT(pst_zlib_compress("hello, zlib", 11, &w, &err), 0);
+    CHECK(w.len > 4);
+    w.data[w.len - 1] ^= 0x5a; /* the sum's last byte */
+    uint8_t out[64];
+    for (int skip = 0; skip < 2; skip++) {
+        pst_zlib_inflater *inf = pst_zlib_inflater_new();
+        if (skip)
+            pst__zlib_inflater_skip_check(inf);
+        size_t used = 0, made = 0;
+        pst_error e = { 0, "" };
+        int rc = pst_zlib_inflate(inf, w.data, w.len, &used, out, sizeof out,
+                                  &made, &e);
+        if (skip) {
+            CHECK_EQ_INT(rc, 0);
+            CHECK_EQ_INT(made, 11);
+            CHECK_EQ_INT(used, w.len);
+        } else {
+            CHECK_EQ_INT(rc, PST_E_PROTOCOL);
+            CHECK(strstr(e.message, "check") != NULL);
+        }
+        pst_zlib_inflater_free(inf);
+    }
+    pst_wbuf_free(&w);
+}
+
+/* The deflater writes the zlib header itself (zlib runs raw under it):
+ * its bytes are zlib's own, message after message, at every level. */
+static void test_same_bytes_as_zlib(void)
+{
+    static const int levels[] = { 0, 1, 2, 5, 6, 7, 9, PST_ZLIB_LEVEL_DEFAULT };
+    static uint8_t msg[3000];
+    for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+        pst_zlib_deflater *d = pst_zlib_deflater_new(levels[l]);
+        z_stream ref;
+        memset(&ref, 0, sizeof ref);
+        CHECK_EQ_INT(deflateInit(&ref, levels[l]), Z_OK);
+        for (int i = 0; i < 4; i++) {
+            size_t n = i % 2 ? 2500 : 40;
+            fill(msg, n, i);
+            pst_wbuf out;
+            pst_wbuf_init(&out, 0);
+            pst_error err = { 0, "" };
+            struct iovec v = { msg, n };
+            CHECK_EQ_INT(pst_zlib_deflate(d, &v, 1, &out, &err), 0);
+            static uint8_t want[4096];
+            ref.next_in = msg;
+            ref.avail_in = (uInt)n;
+            ref.next_out = want;
+            ref.avail_out = sizeof want;
+            CHECK_EQ_INT(deflate(&ref, Z_SYNC_FLUSH), Z_OK);
+            size_t wn = sizeof want - ref.avail_out;
+            CHECK_EQ_INT(out.len, wn);
+            CHECK(out.len == wn && memcmp(out.data, want, wn) == 0);
+            pst_wbuf_free(&out);
+        }
+        deflateEnd(&ref);
+        pst_zlib_deflater_free(d);
+    }
 }
 
 /* ---- a server's reply on the wire ---------------------------------------- */
@@ -251,6 +320,8 @@ int main(void)
     RUN(test_core_pieces);
     RUN(test_core_default_compresses);
     RUN(test_stream);
+    RUN(test_skip_check);
+    RUN(test_same_bytes_as_zlib);
     RUN(test_server_reply_stored);
     return test_report();
 }
