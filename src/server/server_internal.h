@@ -139,7 +139,8 @@ int pst__header_answer(const pst_processor *proc, const uint8_t *m, size_t len,
 #define PST__ZLIB_REPLY_LEVEL 1
 
 /* A zlib reply shorter than this goes out as a stored block (deflate level
- * 0, no compression: the message plus 5 bytes) instead. At this size the
+ * 0, no compression: the message plus 5 bytes, and the sync flush's 5)
+ * instead. At this size the
  * Huffman trees are ~13,000 of the ~14,000 instructions deflate spends on
  * a reply at any level (bench/README.md, "zlib: small replies stored"),
  * while what compressing could save is at most about one TCP/IP header's

@@ -208,14 +208,11 @@ int pst_zlib_deflate(pst_zlib_deflater *z, const struct iovec *iov, int iovcnt,
         total += iov[i].iov_len;
     /* A small message stored (the caller's choice of "small"): a stored
      * block costs no Huffman trees, which are most of a small message's
-     * deflate time whatever the level. A stored
-     * block ends on a byte boundary, so Z_BLOCK leaves nothing held back:
-     * the peer inflates every byte of it, without the sync flush's empty
-     * block (4 bytes) after it. */
-    bool store = total < z->store_below;
+     * deflate time whatever the level. It still ends with the sync flush's
+     * empty stored block: Go's flate reader hands a block's bytes out only
+     * when that marker comes, so without it a Go peer waits forever. */
     if (z->store_below)
-        use_level(z, store ? 0 : z->level);
-    int flush = store && z->now == 0 ? Z_BLOCK : Z_SYNC_FLUSH;
+        use_level(z, total < z->store_below ? 0 : z->level);
     int rc = 0;
     if (z->header_due) {
         if (pst_wbuf_append(out, z->header, 2) < 0)
@@ -225,19 +222,13 @@ int pst_zlib_deflate(pst_zlib_deflater *z, const struct iovec *iov, int iovcnt,
         z->header_due = false;
     }
     if (iovcnt <= 0)
-        rc = deflate_into(&z->z, NULL, 0, flush, out, err);
+        rc = deflate_into(&z->z, NULL, 0, Z_SYNC_FLUSH, out, err);
     for (int i = 0; i < iovcnt && rc == 0; i++) {
         rc = deflate_into(&z->z, iov[i].iov_base, iov[i].iov_len,
-                          i == last ? flush : Z_NO_FLUSH, out, err);
+                          i == last ? Z_SYNC_FLUSH : Z_NO_FLUSH, out, err);
         if (i == last)
             break;
     }
-    /* Defensive: bits zlib still holds would leave the message's end
-     * unreadable; a sync flush sends them. */
-    int bits = 0;
-    if (rc == 0 && flush == Z_BLOCK &&
-        (deflatePending(&z->z, NULL, &bits) != Z_OK || bits))
-        rc = deflate_into(&z->z, NULL, 0, Z_SYNC_FLUSH, out, err);
     return rc;
 }
 

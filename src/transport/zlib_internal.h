@@ -8,9 +8,9 @@
 #include "postern/zlib.h"
 
 /* Messages shorter than n bytes (0: none) are written as stored blocks
- * (deflate level 0) ended on their byte boundary, the others at the
- * deflater's level with a sync flush; zlib switches between the two with
- * deflateParams. Any inflater reads both (RFC 1951 block types 0-2). */
+ * (deflate level 0), the others at the deflater's level, every one ended
+ * with a sync flush; zlib switches between the two with deflateParams.
+ * Any inflater reads both (RFC 1951 block types 0-2). */
 void pst__zlib_deflater_store_below(pst_zlib_deflater *z, size_t n);
 
 /* Neither compute nor check the Adler-32 of what z inflates. A zlib
