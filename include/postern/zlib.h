@@ -34,8 +34,10 @@
 #include "transport.h"
 
 /* Deflate level Thrift C++ uses by default (zlib's 6); Python's is 9.
- * postern's servers deflate their replies at level 1 (cheaper for small
- * messages, readable by any inflater); clients use what they are given. */
+ * postern's servers deflate their replies at level 1 and write replies
+ * under 128 bytes as stored (uncompressed) deflate blocks, whose Huffman
+ * trees would cost more than compressing them saves; any inflater reads
+ * both. Clients use the level they are given. */
 #define PST_ZLIB_LEVEL_DEFAULT (-1)
 
 /* ---- push-style core --------------------------------------------------- */

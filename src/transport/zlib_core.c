@@ -7,14 +7,26 @@
 #include <zlib.h>
 
 #include "postern/zlib.h"
+#include "transport/zlib_internal.h"
 
 struct pst_zlib_inflater {
     z_stream z;
     bool ended;
 };
 
+/* The deflater runs zlib raw (no RFC 1950 wrapper) and writes the 2-byte
+ * zlib header itself: its stream is never finished (each message ends with
+ * a flush, the connection with a close), so the Adler-32 trailer zlib
+ * would compute over every byte for it is never sent; raw, zlib skips that
+ * sum (about 5 instructions a byte). The header is the one zlib writes for
+ * the level, so the bytes are the same. */
 struct pst_zlib_deflater {
     z_stream z;
+    uint8_t header[2];
+    bool header_due;     /* not written yet: it opens the first message */
+    int level;           /* the level asked for */
+    int now;             /* the level zlib runs at (0 while storing) */
+    size_t store_below;  /* messages shorter than this go stored; 0: never */
 };
 
 /* zlib counts in uInt: feed it at most this much per call. */
@@ -38,6 +50,11 @@ void pst_zlib_inflater_free(pst_zlib_inflater *z)
         return;
     inflateEnd(&z->z);
     free(z);
+}
+
+void pst__zlib_inflater_skip_check(pst_zlib_inflater *z)
+{
+    inflateValidate(&z->z, 0);
 }
 
 uint64_t pst_zlib_inflater_total_in(const pst_zlib_inflater *z)
@@ -93,11 +110,29 @@ pst_zlib_deflater *pst_zlib_deflater_new(int level)
     pst_zlib_deflater *z = calloc(1, sizeof *z);
     if (!z)
         return NULL;
-    if (deflateInit(&z->z, level) != Z_OK) {
+    if (deflateInit2(&z->z, level, Z_DEFLATED, -MAX_WBITS, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK) {
         free(z);
         return NULL;
     }
+    /* RFC 1950: CM 8 with a 32 KiB window (0x78), then FLEVEL as zlib
+     * derives it from the level, and FCHECK making the pair a multiple of
+     * 31. */
+    int flevel = level == 0 || level == 1 ? 0
+                 : level >= 2 && level <= 5 ? 1
+                 : level == 6 || level == Z_DEFAULT_COMPRESSION ? 2 : 3;
+    unsigned flg = (unsigned)flevel << 6;
+    flg += 31 - ((0x78u << 8 | flg) % 31);
+    z->header[0] = 0x78;
+    z->header[1] = (uint8_t)flg;
+    z->header_due = true;
+    z->level = z->now = level;
     return z;
+}
+
+void pst__zlib_deflater_store_below(pst_zlib_deflater *z, size_t n)
+{
+    z->store_below = n;
 }
 
 void pst_zlib_deflater_free(pst_zlib_deflater *z)
@@ -150,23 +185,51 @@ static int deflate_into(z_stream *zs, const uint8_t *in, size_t n, int flush,
     }
 }
 
+/* Run zlib at `level` from the next message on. Called between messages,
+ * where everything before has been flushed, so deflateParams has nothing
+ * to compress and only swaps its functions (leaving level 0 also clears
+ * the match hash, ~64 KiB). A failure keeps the level it had: the bytes
+ * stay right either way. */
+static void use_level(pst_zlib_deflater *z, int level)
+{
+    if (level != z->now &&
+        deflateParams(&z->z, level, Z_DEFAULT_STRATEGY) == Z_OK)
+        z->now = level;
+}
+
 int pst_zlib_deflate(pst_zlib_deflater *z, const struct iovec *iov, int iovcnt,
                      pst_wbuf *out, pst_error *err)
 {
     int last = iovcnt - 1;
     while (last > 0 && iov[last].iov_len == 0)
         last--;
-    for (int i = 0; i < iovcnt; i++) {
-        int rc = deflate_into(&z->z, iov[i].iov_base, iov[i].iov_len,
-                              i == last ? Z_SYNC_FLUSH : Z_NO_FLUSH, out, err);
-        if (rc < 0)
-            return rc;
+    size_t total = 0;
+    for (int i = 0; i < iovcnt; i++)
+        total += iov[i].iov_len;
+    /* A small message stored (the caller's choice of "small"): a stored
+     * block costs no Huffman trees, which are most of a small message's
+     * deflate time whatever the level. It still ends with the sync flush's
+     * empty stored block: Go's flate reader hands a block's bytes out only
+     * when that marker comes, so without it a Go peer waits forever. */
+    if (z->store_below)
+        use_level(z, total < z->store_below ? 0 : z->level);
+    int rc = 0;
+    if (z->header_due) {
+        if (pst_wbuf_append(out, z->header, 2) < 0)
+            return pst_error_set(err, out->err ? out->err : PST_E_LIMIT,
+                                 "compressed message passes %zu bytes",
+                                 out->max);
+        z->header_due = false;
+    }
+    if (iovcnt <= 0)
+        rc = deflate_into(&z->z, NULL, 0, Z_SYNC_FLUSH, out, err);
+    for (int i = 0; i < iovcnt && rc == 0; i++) {
+        rc = deflate_into(&z->z, iov[i].iov_base, iov[i].iov_len,
+                          i == last ? Z_SYNC_FLUSH : Z_NO_FLUSH, out, err);
         if (i == last)
             break;
     }
-    if (iovcnt <= 0)
-        return deflate_into(&z->z, NULL, 0, Z_SYNC_FLUSH, out, err);
-    return 0;
+    return rc;
 }
 
 int pst_zlib_compress(const void *in, size_t n, pst_wbuf *out, pst_error *err)

@@ -7,6 +7,7 @@
 
 #include "postern/zlib.h"
 #include "transport_internal.h"
+#include "zlib_internal.h"
 
 enum { IN_CAP = 16384, SHRINK_ABOVE = 256 * 1024 };
 
@@ -141,6 +142,13 @@ const char *pst__zlib_stream_detail(const pst_stream *s)
     if (z->werr.code)
         return z->werr.message;
     return pst__stream_detail(z->inner);
+}
+
+void pst__zlib_stream_for_server(pst_stream *s, size_t store_below)
+{
+    zlib_stream *z = (zlib_stream *)s;
+    pst__zlib_deflater_store_below(z->def, store_below);
+    pst__zlib_inflater_skip_check(z->inf);
 }
 
 pst_stream *pst_stream_zlib_new(pst_stream *inner, const void *pre, size_t n,
