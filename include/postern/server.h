@@ -162,7 +162,18 @@ typedef struct pst_server_options {
                                     /metrics, stats.call_memory_refused).
                                     0 = PST_CALL_MEMORY_DEFAULT (64 MiB);
                                     < 0 = no limit */
+    int zlib_store_below;        /* zlib replies shorter than this many
+                                    bytes go out as stored deflate blocks
+                                    (not compressed: for a small reply
+                                    zlib's Huffman trees cost ~15x what
+                                    storing does, and little is saved);
+                                    longer ones compressed at level 1.
+                                    0 = PST_ZLIB_STORE_BELOW_DEFAULT (128);
+                                    < 0 = compress every reply */
 } pst_server_options;
+
+/* zlib replies shorter than this are stored (zlib_store_below). */
+#define PST_ZLIB_STORE_BELOW_DEFAULT 128
 
 #define PST_ADMIN_PORT_ANY (-1)
 #define PST_HTTP_REQUEST_TIMEOUT_MS 30000
@@ -182,7 +193,7 @@ typedef struct pst_server_options {
     { PST_SERVER_THREADED, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, NULL,           \
       PST_FRAMING_AUTO, PST_CODEC_CONFIG_INIT, NULL, NULL, PST_LOG_WARN, 0,    \
       0, 0, 0, 0, NULL, NULL, 0, false, 0, 0, NULL, false,                   \
-      PST_TLS_OFF, NULL, NULL, NULL, false, 0, 0 }
+      PST_TLS_OFF, NULL, NULL, NULL, false, 0, 0, 0 }
 
 typedef struct pst_server pst_server;
 

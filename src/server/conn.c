@@ -287,7 +287,7 @@ static void serve_zlib(pst_server *s, pst_stream *st, const uint8_t *first,
         pst__server_log(s, PST_LOG_ERROR, "%s: out of memory for zlib", peer);
         return; /* st freed with the failed wrapper */
     }
-    pst__zlib_stream_for_server(zs, PST__ZLIB_STORE_BELOW);
+    pst__zlib_stream_for_server(zs, (size_t)s->opt.zlib_store_below);
     uint8_t inner[SNIFF_BYTES];
     size_t have = 0;
     pst_sniff sn;

@@ -171,9 +171,9 @@ size_t pst__nb_zlib_start(nb_conn *c, const uint8_t *p, size_t avail)
         pst__nb_conn_fail(c, "out of memory for zlib");
         return avail;
     }
-    /* replies under PST__ZLIB_STORE_BELOW stored; the requests' Adler-32
-     * not computed (zlib_internal.h says why) */
-    pst__zlib_deflater_store_below(z->def, PST__ZLIB_STORE_BELOW);
+    /* replies under zlib_store_below stored; the requests' Adler-32 not
+     * computed (zlib_internal.h says why) */
+    pst__zlib_deflater_store_below(z->def, (size_t)s->opt.zlib_store_below);
     pst__zlib_inflater_skip_check(z->inf);
     memcpy(copy, p, avail);
     if (in_c_in)

@@ -77,6 +77,11 @@ static void fill_defaults(pst_server_options *o)
         o->max_call_memory = PST_CALL_MEMORY_DEFAULT;
     else if (o->max_call_memory < 0)
         o->max_call_memory = 0;
+    /* Inside the server 0 means never stored (the deflater's convention). */
+    if (o->zlib_store_below == 0)
+        o->zlib_store_below = PST_ZLIB_STORE_BELOW_DEFAULT;
+    else if (o->zlib_store_below < 0)
+        o->zlib_store_below = 0;
 }
 
 static int listen_unix(pst_server *s, pst_error *err)

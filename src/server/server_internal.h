@@ -138,7 +138,8 @@ int pst__header_answer(const pst_processor *proc, const uint8_t *m, size_t len,
  * peer's inflate reads any level, so this is no wire change. */
 #define PST__ZLIB_REPLY_LEVEL 1
 
-/* A zlib reply shorter than this goes out as a stored block (deflate level
+/* Why a zlib reply shorter than opt.zlib_store_below (by default
+ * PST_ZLIB_STORE_BELOW_DEFAULT) goes out as a stored block (deflate level
  * 0, no compression: the message plus 5 bytes, then the sync flush's 5).
  * At this size the Huffman trees are ~13,000 of the ~14,000 instructions
  * deflate spends on a reply at any level (bench/README.md, "zlib: small
@@ -146,7 +147,6 @@ int pst__header_answer(const pst_processor *proc, const uint8_t *m, size_t len,
  * bytes, about a TCP/IP packet's headers. Any inflater reads stored
  * blocks, so this is no wire change either; bigger replies are compressed
  * at PST__ZLIB_REPLY_LEVEL. */
-#define PST__ZLIB_STORE_BELOW 128
 
 void pst__sniff(const pst_server_options *opt, const uint8_t *p, size_t n,
                 pst_sniff *out);
