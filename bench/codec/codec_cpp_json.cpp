@@ -195,20 +195,21 @@ bool dump(const Options& o, const char* msg, const std::string& enc) {
   return true;
 }
 
-template <class Proto, class T>
-bool run_rows(const char* msg, const T& value, const Options& o) {
-  if (!selected(o.only_msg, msg)) return true;
-  auto buf = std::make_shared<RewindableBuffer>(1u << 20);
-  Proto proto(buf);
-
-  value.write(&proto);
+// A message's rows: decode(encode(x)) == x checked and the bytes dumped,
+// then encode and decode timed. write_one() puts one message into buf
+// (emptied first) and returns its size; read_one(out) reads one from buf's
+// read position and returns a digest of it.
+template <class T, class Write, class Read>
+bool time_rows(const char* msg, const T& value, const Options& o, RewindableBuffer& buf, Write&& write_one,
+               Read&& read_one) {
+  write_one();
   uint8_t* p;
   uint32_t len;
-  buf->getBuffer(&p, &len);
+  buf.getBuffer(&p, &len);
   std::string enc(reinterpret_cast<char*>(p), len);
   T back;
-  back.read(&proto);
-  if (!(back == value) || buf->unread() != 0) {
+  read_one(back);
+  if (!(back == value) || buf.unread() != 0) {
     std::fprintf(stderr, "codec_cpp_json: %s/%s: decode(encode(x)) != x\n", msg, o.proto);
     return false;
   }
@@ -221,11 +222,10 @@ bool run_rows(const char* msg, const T& value, const Options& o) {
         [&](uint64_t iters) {
           uint64_t s = 0;
           for (uint64_t i = 0; i < iters; i++) {
-            buf->resetBuffer();
-            value.write(&proto);
+            uint32_t l = write_one();
             uint8_t* q;
-            uint32_t l;
-            buf->getBuffer(&q, &l);
+            uint32_t ql;
+            buf.getBuffer(&q, &ql);
             s += l + q[l - 1];
           }
           return s;
@@ -236,8 +236,8 @@ bool run_rows(const char* msg, const T& value, const Options& o) {
     std::fflush(stdout);
   }
 
-  buf->resetBuffer();
-  buf->write(reinterpret_cast<const uint8_t*>(enc.data()), static_cast<uint32_t>(enc.size()));
+  buf.resetBuffer();
+  buf.write(reinterpret_cast<const uint8_t*>(enc.data()), static_cast<uint32_t>(enc.size()));
   n = 0;
   sum = 0;
   if (selected(o.only_op, "decode")) {
@@ -245,10 +245,9 @@ bool run_rows(const char* msg, const T& value, const Options& o) {
         [&](uint64_t iters) {
           uint64_t s = 0;
           for (uint64_t i = 0; i < iters; i++) {
-            buf->rewindRead();
+            buf.rewindRead();
             T out;
-            out.read(&proto);
-            s += digest(out);
+            s += read_one(out);
           }
           return s;
         },
@@ -258,6 +257,25 @@ bool run_rows(const char* msg, const T& value, const Options& o) {
     std::fflush(stdout);
   }
   return true;
+}
+
+
+template <class Proto, class T>
+bool run_rows(const char* msg, const T& value, const Options& o) {
+  if (!selected(o.only_msg, msg)) return true;
+  auto buf = std::make_shared<RewindableBuffer>(1u << 20);
+  Proto proto(buf);
+  return time_rows(
+      msg, value, o, *buf,
+      [&] {
+        buf->resetBuffer();
+        value.write(&proto);
+        return buf->unread();
+      },
+      [&](T& out) {
+        out.read(&proto);
+        return digest(out);
+      });
 }
 
 // The message envelope's (and the frame's) sequence id in the header rows;
@@ -298,62 +316,9 @@ bool run_header_rows(const char* msg, const T& value, const Options& o) {
   THeaderProtocol proto(buf, apache::thrift::protocol::T_BINARY_PROTOCOL);
   auto hdr = std::dynamic_pointer_cast<apache::thrift::transport::THeaderTransport>(proto.getTransport());
   hdr->setSequenceNumber(kHeaderSeqid);
-
-  header_write(proto, *buf, msg, value);
-  uint8_t* p;
-  uint32_t len;
-  buf->getBuffer(&p, &len);
-  std::string enc(reinterpret_cast<char*>(p), len);
-  T back;
-  header_read(proto, back);
-  if (!(back == value) || buf->unread() != 0) {
-    std::fprintf(stderr, "codec_cpp_json: %s/%s: decode(encode(x)) != x\n", msg, o.proto);
-    return false;
-  }
-  if (!dump(o, msg, enc)) return false;
-
-  uint64_t n = 0, sum = 0;
-  double ns;
-  if (selected(o.only_op, "encode")) {
-    ns = measure(
-        [&](uint64_t iters) {
-          uint64_t s = 0;
-          for (uint64_t i = 0; i < iters; i++) {
-            uint32_t l = header_write(proto, *buf, msg, value);
-            uint8_t* q;
-            uint32_t ql;
-            buf->getBuffer(&q, &ql);
-            s += l + q[l - 1];
-          }
-          return s;
-        },
-        o, &n, &sum);
-    std::printf("lib=cpp msg=%s proto=%s op=encode ns_op=%.1f bytes=%zu n=%" PRIu64 " checksum=%" PRIu64 "\n", msg,
-                o.proto, ns, enc.size(), n, sum);
-    std::fflush(stdout);
-  }
-
-  buf->resetBuffer();
-  buf->write(reinterpret_cast<const uint8_t*>(enc.data()), static_cast<uint32_t>(enc.size()));
-  n = 0;
-  sum = 0;
-  if (selected(o.only_op, "decode")) {
-    ns = measure(
-        [&](uint64_t iters) {
-          uint64_t s = 0;
-          for (uint64_t i = 0; i < iters; i++) {
-            buf->rewindRead();
-            T out;
-            s += header_read(proto, out);
-          }
-          return s;
-        },
-        o, &n, &sum);
-    std::printf("lib=cpp msg=%s proto=%s op=decode ns_op=%.1f bytes=%zu n=%" PRIu64 " checksum=%" PRIu64 "\n", msg,
-                o.proto, ns, enc.size(), n, sum);
-    std::fflush(stdout);
-  }
-  return true;
+  return time_rows(
+      msg, value, o, *buf, [&] { return header_write(proto, *buf, msg, value); },
+      [&](T& out) { return header_read(proto, out); });
 }
 
 template <class Proto>
