@@ -121,21 +121,7 @@ static const pst__bin_plan *plan_at(const pst_struct_desc *d, uint32_t level);
 /* A container's element, key or value: fixed-width or a string. */
 static bool plain_elem(const pst_type *t)
 {
-    switch (t ? t->kind : 0) {
-    case PST_K_BOOL:
-    case PST_K_I8:
-    case PST_K_I16:
-    case PST_K_I32:
-    case PST_K_ENUM:
-    case PST_K_I64:
-    case PST_K_DOUBLE:
-    case PST_K_UUID:
-    case PST_K_STRING:
-    case PST_K_BINARY:
-        return true;
-    default:
-        return false;
-    }
+    return t && pst__kind_is_flat(t->kind);
 }
 
 /* The op for container field f of a struct at `level`, OP_END when it has

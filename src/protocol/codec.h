@@ -260,6 +260,29 @@ const uint8_t *pst__dec_unique(pst__dec *c, const uint8_t *p, const pst_type *k,
                                uint32_t *count, const pst_struct_desc *d,
                                const pst_field *f) PST__COLD;
 
+/* A kind whose value is one C value with nothing under it: the scalars,
+ * uuid, strings and binaries (not a struct, container or pointer). Set and
+ * map dedupe compares such keys directly (unique.c); encoding plans write
+ * such container elements without the walker (binary_plan.c). */
+PST__INLINE bool pst__kind_is_flat(unsigned kind)
+{
+    switch (kind) {
+    case PST_K_BOOL:
+    case PST_K_I8:
+    case PST_K_I16:
+    case PST_K_I32:
+    case PST_K_ENUM:
+    case PST_K_I64:
+    case PST_K_DOUBLE:
+    case PST_K_UUID:
+    case PST_K_STRING:
+    case PST_K_BINARY:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Must an inline struct member m of d (field f) be initialised before its
  * fields are decoded into it? Not the first time, when d had no defaults
  * and its own type has none: d's initialisation zeroed it already, which

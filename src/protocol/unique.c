@@ -26,25 +26,6 @@
 
 #define SMALL 16
 
-static bool comparable(unsigned kind)
-{
-    switch (kind) {
-    case PST_K_BOOL:
-    case PST_K_I8:
-    case PST_K_I16:
-    case PST_K_I32:
-    case PST_K_ENUM:
-    case PST_K_I64:
-    case PST_K_DOUBLE:
-    case PST_K_UUID:
-    case PST_K_STRING:
-    case PST_K_BINARY:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* A total order on keys of one kind; 0 for equal keys (and for two NaNs,
  * which keys_equal then tells apart). */
 static int key_cmp(unsigned kind, size_t size, const void *a, const void *b)
@@ -248,7 +229,7 @@ bool pst__keys_may_repeat(unsigned kind, const void *keys, uint32_t n)
 {
     const uint8_t *k = keys;
     if (n > SMALL)
-        return comparable(kind);
+        return pst__kind_is_flat(kind);
     switch (kind) {
     case PST_K_I16:
         for (uint32_t i = 1; i < n; i++) {

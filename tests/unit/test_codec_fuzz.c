@@ -11,14 +11,7 @@
 
 #include "test.h"
 
-static unsigned long fuzz_failures;
-static unsigned long fuzz_case;
-
-#define FUZZ_FAIL(what)                                                        \
-    do {                                                                       \
-        if (fuzz_failures++ < 20)                                              \
-            fprintf(stderr, "case %lu: %s\n", fuzz_case, what);                \
-    } while (0)
+#include "test_fuzz_fail.h"
 
 static unsigned long outcomes[2][32]; /* [message?][-rc - 1000 or 0] */
 #define FUZZ_OUTCOME(m, rc) (outcomes[m][(rc) == 0 ? 0 : (-(rc)-1000) & 31]++)

@@ -10,14 +10,7 @@
 
 #include "test.h"
 
-static unsigned long fuzz_failures;
-static unsigned long fuzz_case;
-
-#define FUZZ_FAIL(what)                                                        \
-    do {                                                                       \
-        if (fuzz_failures++ < 20)                                              \
-            fprintf(stderr, "case %lu: %s\n", fuzz_case, what);                \
-    } while (0)
+#include "test_fuzz_fail.h"
 
 #include "../fuzz/fuzz_front_target.h"
 #include "../fuzz/fuzz_mutate.h"

@@ -20,14 +20,7 @@
 
 #include "../fuzz/fuzz_mutate.h"
 
-static unsigned long fuzz_failures;
-static unsigned long fuzz_case;
-
-#define FUZZ_FAIL(what)                                                        \
-    do {                                                                       \
-        if (fuzz_failures++ < 20)                                              \
-            fprintf(stderr, "case %lu: %s\n", fuzz_case, what);                \
-    } while (0)
+#include "test_fuzz_fail.h"
 
 #define FUZZ_CASE_MAX 4096
 

@@ -11,14 +11,7 @@
 
 #include "test.h"
 
-static unsigned long fuzz_failures;
-static unsigned long fuzz_case;
-
-#define FUZZ_FAIL(what)                                                        \
-    do {                                                                       \
-        if (fuzz_failures++ < 20)                                              \
-            fprintf(stderr, "case %lu: %s\n", fuzz_case, what);                \
-    } while (0)
+#include "test_fuzz_fail.h"
 
 /* [step][status / 100 or the exact one]: how the inputs ended */
 static unsigned long done_count, more_count, status_count[600];

@@ -13,14 +13,7 @@
 
 #include "test.h"
 
-static unsigned long fuzz_failures;
-static unsigned long fuzz_case;
-
-#define FUZZ_FAIL(what)                                                        \
-    do {                                                                       \
-        if (fuzz_failures++ < 20)                                              \
-            fprintf(stderr, "case %lu: %s\n", fuzz_case, what);                \
-    } while (0)
+#include "test_fuzz_fail.h"
 
 static unsigned long request_kinds[16];
 #define FUZZ_OUTCOME(kind) (request_kinds[(kind) & 15]++)

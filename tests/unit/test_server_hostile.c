@@ -32,13 +32,7 @@
 #include "postern/server.h"
 #include "test.h"
 
-static unsigned long fuzz_failures;
-static unsigned long fuzz_case;
-#define FUZZ_FAIL(what)                                                        \
-    do {                                                                       \
-        if (fuzz_failures++ < 20)                                              \
-            fprintf(stderr, "case %lu: %s\n", fuzz_case, what);                \
-    } while (0)
+#include "test_fuzz_fail.h"
 static unsigned long sniff_kinds[8];
 #define FUZZ_OUTCOME(kind) (sniff_kinds[(kind) & 7]++)
 #include "../fuzz/fuzz_sniff_target.h"
